@@ -1,0 +1,27 @@
+# Hearth. `make run` serves with demo content on the embedded SQLite store;
+# `make test` is what CI runs.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+ADDR    ?= 127.0.0.1:8080
+
+.PHONY: run build test lint bench fuzz clean
+
+run: build
+	./bin/hearth serve --addr $(ADDR) --data-dir ./data --demo
+
+build:
+	go build -trimpath -ldflags "$(LDFLAGS)" -o bin/hearth ./cmd/hearth
+
+test:
+	go vet ./...
+	go test -race -count=1 -timeout 25m ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	go vet ./...
+
+bench: build
+	go run ./cmd/hearthbench --bin ./bin/hearth
+
+clean:
+	rm -rf bin

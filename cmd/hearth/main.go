@@ -1,0 +1,81 @@
+// Command hearth runs the Hearth server and its operator commands.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes, so scripts can tell a typo from a key problem.
+const (
+	exitFailure = 1
+	exitUsage   = 2
+	exitKey     = 3
+	exitStore   = 4
+)
+
+// exitError carries an exit code with a message for the operator.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+const usage = `hearth: a confidential forum for recovery support groups
+
+Usage:
+  hearth serve [flags]                               run the server
+  hearth admin create-member --handle H --role R     create a member (password from HEARTH_PASSWORD or a prompt)
+  hearth admin set-role --handle H --role R          change a member's global role
+  hearth version                                     print the version
+
+Run "hearth COMMAND -h" for a command's flags. Every flag also reads HEARTH_<FLAG>.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(args[1:], stderr)
+	case "admin":
+		err = admin(args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "hearth %s\n", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "hearth: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "hearth: %v\n", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailure
+}

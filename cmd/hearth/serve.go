@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"hearth/internal/auth"
+	"hearth/internal/config"
+	"hearth/internal/httpapi"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// hashQueue is how many sign-ins may wait for a hashing slot per core before
+// the rest are told to come back shortly.
+const hashQueue = 8
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openKeyring loads the master key; only serve may create it, and only for a
+// store that does not exist yet, so a lost key file is never silently
+// replaced by a new one that cannot open what is stored.
+func openKeyring(cfg *config.Config, create bool) (*seal.Keyring, error) {
+	if create && cfg.Database == "" {
+		if _, err := os.Stat(cfg.SQLitePath()); err == nil {
+			create = false
+		}
+	}
+	kr, err := seal.OpenKeyring(cfg.DataDir, cfg.MasterKey, create)
+	switch {
+	case errors.Is(err, seal.ErrNoMasterKey):
+		return nil, fail(exitKey, "no master key: set HEARTH_MASTER_KEY or restore %s/master.key (the store exists, so a new key would not open it)", cfg.DataDir)
+	case errors.Is(err, seal.ErrBadMasterKey):
+		return nil, fail(exitKey, "the master key must be base64 of 32 bytes (256 bits): %v", err)
+	case errors.Is(err, seal.ErrKeyFileMode):
+		return nil, fail(exitKey, "%s/master.key is readable by other users; run: chmod 600 %s/master.key", cfg.DataDir, cfg.DataDir)
+	case err != nil:
+		return nil, fail(exitKey, "master key: %v", err)
+	}
+	return kr, nil
+}
+
+func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), Postgres: cfg.Database})
+	if err != nil {
+		return nil, fail(exitStore, "%v", err)
+	}
+	return st, nil
+}
+
+func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Service, error) {
+	key, err := auth.LoadSigningKey(ctx, st, kr)
+	if err != nil {
+		return nil, fail(exitKey, "%v", err)
+	}
+	tokens, err := auth.NewTokens(key)
+	if err != nil {
+		return nil, err
+	}
+	n := runtime.NumCPU()
+	return auth.NewService(st, auth.NewHasher(auth.DefaultParams, n, hashQueue*n), tokens)
+}
+
+func serve(args []string, stderr io.Writer) error {
+	var cfg config.Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Serve(fs)
+	if err := cfg.Parse(fs, args); err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	kr, err := openKeyring(&cfg, true)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, &cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore(st, log)
+	svc, err := newAuth(ctx, st, kr)
+	if err != nil {
+		return err
+	}
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Log: log})
+	srv := httpapi.NewHTTPServer(cfg.Addr, e)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fail(exitFailure, "listen on %s: %v", cfg.Addr, err)
+	}
+	log.Info("hearth is serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("stopping: finishing requests in flight", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("requests were still running at the shutdown timeout", "err", err)
+	}
+	return nil
+}
+
+func closeStore(st *store.Store, log *slog.Logger) {
+	if err := st.Checkpoint(context.Background()); err != nil {
+		log.Warn("checkpoint at stop", "err", err)
+	}
+	if err := st.Close(); err != nil {
+		log.Warn("close store", "err", err)
+	}
+}

@@ -1,0 +1,129 @@
+// Package config turns command-line flags and HEARTH_* environment variables
+// into one Config. A flag given on the command line wins over the environment.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything `hearth serve` and the other commands are told.
+type Config struct {
+	Addr            string
+	DataDir         string
+	Database        string // empty: SQLite at <DataDir>/hearth.db
+	Demo            bool
+	MemberWriteRate int // writes a member may make a minute; 0: no cap
+	AuthRate        int // auth attempts a client address may make a minute; 0: no cap
+	TrustedProxies  []netip.Prefix
+	LogFormat       string
+	ShutdownTimeout time.Duration
+	CrisisPhrases   string
+	CrisisResources string
+	MasterKey       string // base64, from HEARTH_MASTER_KEY only: never a flag, so it stays out of ps
+}
+
+// Common registers the flags every command takes.
+func (c *Config) Common(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory for the SQLite store and master key")
+	fs.StringVar(&c.Database, "database", "", "postgres://… DSN; empty uses SQLite in the data directory")
+}
+
+// Serve registers the flags of `hearth serve`.
+func (c *Config) Serve(fs *flag.FlagSet) {
+	c.Common(fs)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty store with demo circles, members and stories")
+	fs.IntVar(&c.MemberWriteRate, "member-write-rate", 30, "stories, replies and flags one member may write a minute (0: no cap)")
+	fs.IntVar(&c.AuthRate, "auth-rate", 20, "sign-up, sign-in, recovery and refresh attempts per client address a minute (0: no cap)")
+	fs.Func("trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For is believed", func(s string) error {
+		p, err := ParseCIDRs(s)
+		c.TrustedProxies = p
+		return err
+	})
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a stop waits for requests in flight")
+	fs.StringVar(&c.CrisisPhrases, "crisis-phrases", "", "file of crisis phrases, one a line, replacing the built-in list")
+	fs.StringVar(&c.CrisisResources, "crisis-resources", "", "JSON file {message, resources: [{name, contact}]}")
+}
+
+// Parse parses args, then fills every flag not given from HEARTH_<FLAG>.
+func (c *Config) Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		env := EnvName(f.Name)
+		if v, ok := os.LookupEnv(env); ok {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			}
+		}
+	})
+	c.MasterKey = os.Getenv("HEARTH_MASTER_KEY")
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return c.validate()
+}
+
+func (c *Config) validate() error {
+	if c.MemberWriteRate < 0 || c.AuthRate < 0 {
+		return errors.New("rates must be 0 or more")
+	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json")
+	}
+	if c.ShutdownTimeout < 0 {
+		return errors.New("--shutdown-timeout must not be negative")
+	}
+	return nil
+}
+
+// EnvName is the environment variable that stands for a flag.
+func EnvName(flagName string) string {
+	return "HEARTH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// ParseCIDRs reads "10.0.0.0/8, 192.168.1.7" into prefixes; a bare address is
+// a prefix of one.
+func ParseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", part)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// SQLitePath is where the embedded store lives.
+func (c *Config) SQLitePath() string {
+	return filepath.Join(c.DataDir, "hearth.db")
+}

@@ -1,0 +1,142 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hearth/internal/auth"
+	"hearth/internal/store"
+)
+
+// memberJSON is a member as the API shows it.
+type memberJSON struct {
+	ID        string    `json:"id"`
+	Handle    string    `json:"handle"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toMember(m *store.Member) memberJSON {
+	return memberJSON{ID: m.ID, Handle: m.Handle, Role: m.Role, CreatedAt: m.CreatedAt.UTC()}
+}
+
+type grantJSON struct {
+	Member        memberJSON `json:"member"`
+	AccessToken   string     `json:"access_token"`
+	RefreshToken  string     `json:"refresh_token"`
+	ExpiresIn     int        `json:"expires_in"`
+	RecoveryCodes []string   `json:"recovery_codes,omitempty"`
+}
+
+type credentials struct {
+	Handle   string `json:"handle"`
+	Password string `json:"password"`
+}
+
+// POST /auth/register - create an account with a handle and a password
+func (a *API) register(c echo.Context) error {
+	var in credentials
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	g, codes, err := a.auth.Register(c.Request().Context(), in.Handle, in.Password)
+	if err != nil {
+		return err
+	}
+	return a.grant(c, http.StatusCreated, g, codes)
+}
+
+// POST /auth/login - sign in
+func (a *API) login(c echo.Context) error {
+	var in credentials
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	g, err := a.auth.Login(c.Request().Context(), in.Handle, in.Password)
+	if err != nil {
+		return err
+	}
+	return a.grant(c, http.StatusOK, g, nil)
+}
+
+// POST /auth/refresh - trade a refresh token (body or cookie) for a new pair
+func (a *API) refresh(c echo.Context) error {
+	var in struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := bind(c, &in); err != nil {
+			return err
+		}
+	}
+	if in.RefreshToken == "" {
+		in.RefreshToken = refreshCookie(c)
+	}
+	g, err := a.auth.Refresh(c.Request().Context(), in.RefreshToken)
+	if err != nil {
+		clearRefreshCookie(c)
+		return err
+	}
+	return a.grant(c, http.StatusOK, g, nil)
+}
+
+// POST /auth/recover - sign in with a recovery code and choose a new password
+func (a *API) recoverAccount(c echo.Context) error {
+	var in struct {
+		Handle       string `json:"handle"`
+		RecoveryCode string `json:"recovery_code"`
+		NewPassword  string `json:"new_password"`
+	}
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	g, err := a.auth.Recover(c.Request().Context(), in.Handle, in.RecoveryCode, in.NewPassword)
+	if err != nil {
+		return err
+	}
+	return a.grant(c, http.StatusOK, g, nil)
+}
+
+// POST /auth/logout - end this session at once
+func (a *API) logout(c echo.Context) error {
+	if err := a.auth.Logout(c.Request().Context(), principal(c)); err != nil {
+		return err
+	}
+	clearRefreshCookie(c)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// POST /me/password - change the password; other sessions end
+func (a *API) changePassword(c echo.Context) error {
+	var in struct {
+		CurrentPassword string `json:"current_password"`
+		NewPassword     string `json:"new_password"`
+	}
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := a.auth.ChangePassword(c.Request().Context(), principal(c), in.CurrentPassword, in.NewPassword); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// GET /me - who am I
+func (a *API) me(c echo.Context) error {
+	p := principal(c)
+	m, err := a.auth.Member(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, struct {
+		memberJSON
+		Circles []any `json:"circles"`
+	}{toMember(m), []any{}})
+}
+
+func (a *API) grant(c echo.Context, status int, g *auth.Grant, codes []string) error {
+	setRefreshCookie(c, g.RefreshToken)
+	return respond(c, status, grantJSON{Member: toMember(g.Member), AccessToken: g.AccessToken, RefreshToken: g.RefreshToken, ExpiresIn: g.ExpiresIn, RecoveryCodes: codes})
+}

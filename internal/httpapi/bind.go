@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"hearth/internal/apperr"
+)
+
+// bind decodes a JSON body into v strictly: JSON content type only, valid
+// UTF-8 only, no unknown fields (so `role` or `status` cannot be slipped into
+// a request), one value and nothing after it.
+func bind(c echo.Context, v any) error {
+	req := c.Request()
+	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return apperr.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return apperr.Wrap(err, http.StatusBadRequest, "bad_request", "The request body could not be read.")
+	}
+	return decodeJSON(body, v)
+}
+
+// decodeJSON is bind's decoder, apart from HTTP so it can be fuzzed.
+func decodeJSON(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return apperr.Invalid("invalid_utf8", "The request is not valid UTF-8.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return apperr.Invalid("invalid_json", "The request body is empty; send a JSON object.")
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			return apperr.Invalid("unknown_field", fmt.Sprintf("The field %s is not allowed here.", field))
+		case errors.As(err, &typeErr):
+			return apperr.Invalid("invalid_json", fmt.Sprintf("The field %q has the wrong type.", typeErr.Field))
+		default:
+			return apperr.Invalid("invalid_json", "The request body is not valid JSON.")
+		}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.Invalid("invalid_json", "The request body must hold one JSON value.")
+	}
+	return nil
+}
+
+// writeJSON writes v without escaping <, > and &: clients insert text as
+// text, and the escapes would only make exports harder to read.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// respond writes v as JSON with status.
+func respond(c echo.Context, status int, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	return writeJSON(c.Response(), v)
+}

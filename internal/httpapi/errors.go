@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"hearth/internal/apperr"
+)
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code"`
+}
+
+// echoCodes names the errors Echo raises itself (routing, body limits).
+var echoCodes = map[int]struct{ code, detail string }{
+	http.StatusNotFound:              {"not_found", "We could not find that."},
+	http.StatusMethodNotAllowed:      {"method_not_allowed", "This address does not take that method."},
+	http.StatusRequestEntityTooLarge: {"body_too_large", "The request is larger than 64 KiB."},
+	http.StatusUnsupportedMediaType:  {"unsupported_media_type", "Send JSON with Content-Type: application/json."},
+	http.StatusUnauthorized:          {"unauthenticated", "Please sign in again."},
+	http.StatusBadRequest:            {"bad_request", "The request could not be read."},
+}
+
+// handleError is the one place errors become responses. Causes are logged
+// (they never hold member text); clients get only the safe face.
+func (a *API) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var p problem
+	var retryAfter int
+	if e, ok := apperr.As(err); ok {
+		p = problem{Status: e.Status, Code: e.Code, Detail: e.Detail}
+		retryAfter = e.RetryAfter
+		if e.Status >= 500 {
+			a.log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestID(c), "route", c.Path(), "code", e.Code, "err", e.Cause)
+		}
+	} else if he := (*echo.HTTPError)(nil); errors.As(err, &he) && he.Code < 500 {
+		known, ok := echoCodes[he.Code]
+		if !ok {
+			known = echoCodes[http.StatusBadRequest]
+		}
+		p = problem{Status: he.Code, Code: known.code, Detail: known.detail}
+	} else {
+		a.log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestID(c), "route", c.Path(), "err", err)
+		ie := apperr.Internal(nil)
+		p = problem{Status: ie.Status, Code: ie.Code, Detail: ie.Detail}
+	}
+	p.Type = "urn:hearth:problem:" + p.Code
+	p.Title = http.StatusText(p.Status)
+	h := c.Response().Header()
+	if retryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(retryAfter))
+	}
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	if c.Request().Method == http.MethodHead {
+		return
+	}
+	if err := writeJSON(c.Response(), p); err != nil {
+		a.log.Debug("write problem", "err", err)
+	}
+}
+
+// logPanic records a recovered panic without its stack's arguments, which
+// could hold member text; the client gets a bare 500.
+func (a *API) logPanic(c echo.Context, err error, _ []byte) error {
+	a.log.ErrorContext(c.Request().Context(), "panic recovered", slog.String("request_id", requestID(c)), slog.String("route", c.Path()))
+	return apperr.Internal(err)
+}

@@ -1,0 +1,125 @@
+// Package httpapi is Hearth's HTTP face: the Echo router, thin handlers, the
+// middleware every request meets, and the one error handler.
+package httpapi
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hearth/frontend"
+	"hearth/internal/auth"
+	"hearth/internal/config"
+	"hearth/internal/store"
+	"hearth/internal/throttle"
+)
+
+// Prefix is where the JSON API lives.
+const Prefix = "/api/v1"
+
+// maxBody is the largest request body accepted.
+const maxBody = "64K"
+
+// Deps are the services the API calls.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Auth   *auth.Service
+	Log    *slog.Logger
+}
+
+// API holds what handlers need.
+type API struct {
+	cfg        config.Config
+	store      *store.Store
+	auth       *auth.Service
+	log        *slog.Logger
+	authLimit  *throttle.Limiter
+	writeLimit *throttle.Limiter
+}
+
+// New builds the Echo router with every route, middleware and the frontend.
+func New(d Deps) *echo.Echo {
+	a := &API{
+		cfg:        d.Config,
+		store:      d.Store,
+		auth:       d.Auth,
+		log:        d.Log,
+		authLimit:  throttle.New(d.Config.AuthRate),
+		writeLimit: throttle.New(d.Config.MemberWriteRate),
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Logger.SetOutput(discard{})
+	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = ipExtractor(d.Config.TrustedProxies)
+
+	// Headers first, so even a request refused by a later middleware, and
+	// every static file, carries them.
+	e.Pre(securityHeaders)
+	e.Use(a.requestLog)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true, LogErrorFunc: a.logPanic}))
+	e.Use(middleware.BodyLimit(maxBody))
+
+	e.GET("/healthz", a.healthz)
+	e.GET("/readyz", a.readyz)
+	api := e.Group(Prefix)
+	for _, r := range a.routes() {
+		api.Add(r.method, r.path, r.handler, a.guard(r)...)
+	}
+	// Any other /api path is a problem+json 404, never the web app.
+	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
+
+	static, err := fs.Sub(frontend.Files, ".")
+	if err != nil {
+		panic(err)
+	}
+	e.Use(middleware.StaticWithConfig(middleware.StaticConfig{
+		Filesystem: http.FS(static),
+		HTML5:      true,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, Prefix+"/") || p == Prefix || p == "/healthz" || p == "/readyz" || p == "/metrics"
+		},
+	}))
+	return e
+}
+
+// NewHTTPServer wraps the handler in a server with every timeout set, so slow
+// or idle clients cannot hold connections forever.
+func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
+	}
+}
+
+// GET /healthz - the process runs
+func (a *API) healthz(c echo.Context) error {
+	return respond(c, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// GET /readyz - the store answers
+func (a *API) readyz(c echo.Context) error {
+	if err := a.store.Ping(c.Request().Context()); err != nil {
+		a.log.Warn("store not ready", "err", err)
+		return respond(c, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return respond(c, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

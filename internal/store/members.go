@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Member is an account. Handle is stored lower-cased: handles are unique
+// without regard to case.
+type Member struct {
+	ID             string `gorm:"primaryKey"`
+	Handle         string
+	Role           string
+	PasswordHash   string
+	Status         string
+	SuspendedUntil *time.Time
+	CreatedAt      time.Time
+}
+
+// Member statuses.
+const (
+	StatusActive    = "active"
+	StatusSuspended = "suspended"
+	StatusBanned    = "banned"
+)
+
+// RecoveryCode is one single-use recovery code, hashed.
+type RecoveryCode struct {
+	MemberID string `gorm:"primaryKey"`
+	Slot     int    `gorm:"primaryKey;autoIncrement:false"`
+	Hash     string
+	UsedAt   *time.Time
+}
+
+// CreateMember inserts a member with its recovery codes in one transaction.
+// A taken handle gives ErrConflict.
+func (s *Store) CreateMember(ctx context.Context, m *Member, codes []string) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(m).Error; err != nil {
+			return err
+		}
+		rows := make([]RecoveryCode, len(codes))
+		for i, h := range codes {
+			rows[i] = RecoveryCode{MemberID: m.ID, Slot: i, Hash: h}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Create(&rows).Error
+	})
+	if isUnique(err) {
+		return ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("store: create member: %w", err)
+	}
+	return nil
+}
+
+// FindMember picks one member by exactly one of its fields.
+type FindMember struct {
+	ID     *string
+	Handle *string
+}
+
+// GetMember returns the member matching f, or ErrNotFound.
+func (s *Store) GetMember(ctx context.Context, f FindMember) (*Member, error) {
+	q := s.r.WithContext(ctx)
+	switch {
+	case f.ID != nil:
+		q = q.Where("id = ?", *f.ID)
+	case f.Handle != nil:
+		q = q.Where("handle = ?", *f.Handle)
+	default:
+		return nil, errors.New("store: GetMember needs a field")
+	}
+	var m Member
+	err := q.Take(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get member: %w", err)
+	}
+	return &m, nil
+}
+
+// UpdateMember sets the given columns of one member.
+func (s *Store) UpdateMember(ctx context.Context, id string, cols map[string]any) error {
+	res := s.w.WithContext(ctx).Model(&Member{}).Where("id = ?", id).Updates(cols)
+	if res.Error != nil {
+		return fmt.Errorf("store: update member: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RecoveryCodes returns a member's unused recovery codes.
+func (s *Store) RecoveryCodes(ctx context.Context, memberID string) ([]RecoveryCode, error) {
+	var rows []RecoveryCode
+	err := s.r.WithContext(ctx).Where("member_id = ? AND used_at IS NULL", memberID).Order("slot").Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: recovery codes: %w", err)
+	}
+	return rows, nil
+}
+
+// Recover spends a recovery code, sets a new password hash and revokes every
+// session of the member, all at once. It gives ErrConflict when the code was
+// spent meanwhile, so one code can never be used twice.
+func (s *Store) Recover(ctx context.Context, memberID string, slot int, passwordHash string, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&RecoveryCode{}).Where("member_id = ? AND slot = ? AND used_at IS NULL", memberID, slot).Update("used_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("store: spend recovery code: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrConflict
+		}
+		if err := tx.Model(&Member{}).Where("id = ?", memberID).Update("password_hash", passwordHash).Error; err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		return revokeSessions(tx, memberID, "", now)
+	})
+}
+
+// SetPassword changes a member's password hash and revokes every session but
+// keep (which may be empty).
+func (s *Store) SetPassword(ctx context.Context, memberID, passwordHash, keep string, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Member{}).Where("id = ?", memberID).Update("password_hash", passwordHash).Error; err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		return revokeSessions(tx, memberID, keep, now)
+	})
+}
+
+// CountMembers counts accounts.
+func (s *Store) CountMembers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&Member{}).Count(&n).Error
+	return n, err
+}

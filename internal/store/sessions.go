@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Session is one signed-in device: it lives until logout, revocation, seven
+// idle days or thirty days in all.
+type Session struct {
+	ID         string `gorm:"primaryKey"`
+	MemberID   string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	RevokedAt  *time.Time
+}
+
+// RefreshToken is the hash of one refresh token of a session. Spent tokens
+// are kept so that a replay can be recognised and the session killed.
+type RefreshToken struct {
+	Hash      string `gorm:"primaryKey"`
+	SessionID string
+	CreatedAt time.Time
+	SpentAt   *time.Time
+}
+
+// CreateSession stores a new session with its first refresh token.
+func (s *Store) CreateSession(ctx context.Context, sess *Session, refreshHash string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(sess).Error; err != nil {
+			return fmt.Errorf("store: create session: %w", err)
+		}
+		return tx.Create(&RefreshToken{Hash: refreshHash, SessionID: sess.ID, CreatedAt: sess.CreatedAt}).Error
+	})
+}
+
+// Principal is who a live session belongs to, read in one query on every
+// authenticated request so that revocation, role changes and suspension
+// count from the very next request.
+type Principal struct {
+	SessionID      string
+	MemberID       string
+	Handle         string
+	Role           string
+	Status         string
+	SuspendedUntil *time.Time
+}
+
+// LiveSession returns the principal of a session that is neither revoked nor
+// expired (absolute or idle) at now, or ErrNotFound.
+func (s *Store) LiveSession(ctx context.Context, sessionID string, now, idleSince time.Time) (*Principal, error) {
+	var p Principal
+	res := s.r.WithContext(ctx).Raw(`SELECT s.id AS session_id, m.id AS member_id, m.handle, m.role, m.status, m.suspended_until
+		FROM sessions s JOIN members m ON m.id = s.member_id
+		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ?`, sessionID, now, idleSince).Scan(&p)
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: live session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	return &p, nil
+}
+
+// Refresh outcomes.
+var (
+	// ErrTokenSpent means the refresh token was already used: the session
+	// has been revoked as a precaution.
+	ErrTokenSpent = errors.New("store: refresh token replayed")
+)
+
+// RotateRefresh spends the refresh token with hash oldHash and records
+// newHash in its place, in one transaction. An unknown token gives
+// ErrNotFound; a spent one revokes its session and gives ErrTokenSpent; a
+// revoked or expired session gives ErrNotFound. It returns the session.
+func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string, now, idleSince time.Time) (*Session, error) {
+	var sess Session
+	var replayed bool
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var rt RefreshToken
+		if err := tx.Where("hash = ?", oldHash).Take(&rt).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if err := tx.Where("id = ?", rt.SessionID).Take(&sess).Error; err != nil {
+			return err
+		}
+		if rt.SpentAt != nil {
+			replayed = true
+			return revokeSession(tx, sess.ID, now)
+		}
+		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || !sess.LastSeenAt.After(idleSince) {
+			return ErrNotFound
+		}
+		if err := tx.Model(&RefreshToken{}).Where("hash = ?", oldHash).Update("spent_at", now).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&RefreshToken{Hash: newHash, SessionID: sess.ID, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		sess.LastSeenAt = now
+		return tx.Model(&Session{}).Where("id = ?", sess.ID).Update("last_seen_at", now).Error
+	})
+	if replayed && err == nil {
+		return nil, ErrTokenSpent
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: rotate refresh token: %w", err)
+	}
+	return &sess, nil
+}
+
+// RevokeSession ends one session.
+func (s *Store) RevokeSession(ctx context.Context, sessionID string, now time.Time) error {
+	return revokeSession(s.w.WithContext(ctx), sessionID, now)
+}
+
+// RevokeSessions ends every session of a member.
+func (s *Store) RevokeSessions(ctx context.Context, memberID string, now time.Time) error {
+	return revokeSessions(s.w.WithContext(ctx), memberID, "", now)
+}
+
+func revokeSession(tx *gorm.DB, sessionID string, now time.Time) error {
+	err := tx.Model(&Session{}).Where("id = ? AND revoked_at IS NULL", sessionID).Update("revoked_at", now).Error
+	if err != nil {
+		return fmt.Errorf("store: revoke session: %w", err)
+	}
+	return nil
+}
+
+func revokeSessions(tx *gorm.DB, memberID, keep string, now time.Time) error {
+	q := tx.Model(&Session{}).Where("member_id = ? AND revoked_at IS NULL", memberID)
+	if keep != "" {
+		q = q.Where("id <> ?", keep)
+	}
+	if err := q.Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("store: revoke sessions: %w", err)
+	}
+	return nil
+}
+
+// CountLiveSessions counts sessions not revoked and not expired at now.
+func (s *Store) CountLiveSessions(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := s.r.WithContext(ctx).Model(&Session{}).Where("revoked_at IS NULL AND expires_at > ?", now).Count(&n).Error
+	return n, err
+}
+
+// secret is a server secret, wrapped by the master key.
+type secret struct {
+	Name      string `gorm:"primaryKey"`
+	Value     []byte
+	CreatedAt time.Time
+}
+
+// GetSecret returns a stored server secret (wrapped by the master key), or
+// ErrNotFound.
+func (s *Store) GetSecret(ctx context.Context, name string) ([]byte, error) {
+	var row secret
+	err := s.r.WithContext(ctx).Where("name = ?", name).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get secret: %w", err)
+	}
+	return row.Value, nil
+}
+
+// PutSecretIfAbsent stores a secret unless one of that name exists; either
+// way it returns the value now stored, so processes starting together agree.
+func (s *Store) PutSecretIfAbsent(ctx context.Context, name string, value []byte, now time.Time) ([]byte, error) {
+	err := s.w.WithContext(ctx).Exec("INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING", name, value, now).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: put secret: %w", err)
+	}
+	var row secret
+	if err := s.w.WithContext(ctx).Where("name = ?", name).Take(&row).Error; err != nil {
+		return nil, fmt.Errorf("store: read secret: %w", err)
+	}
+	return row.Value, nil
+}

@@ -1,0 +1,229 @@
+// Package store holds Hearth's data: GORM models, numbered migrations and the
+// queries the services need, on SQLite (embedded default) or PostgreSQL.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store is the database: on SQLite, one writer connection (so writers queue
+// inside the process instead of failing with "database is locked") and a pool
+// of readers; on PostgreSQL both are the same pool.
+type Store struct {
+	w       *gorm.DB
+	r       *gorm.DB
+	dialect string
+}
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// ErrNotFound is returned by Get… when no row matches.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when a unique rule would be broken.
+var ErrConflict = errors.New("store: conflict")
+
+// Options says which database to open.
+type Options struct {
+	SQLitePath string // used when Postgres is empty
+	Postgres   string // a postgres:// DSN
+}
+
+// Open connects, checks the durability settings and runs the migrations.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	var s *Store
+	var err error
+	if o.Postgres != "" {
+		s, err = openPostgres(o.Postgres)
+	} else {
+		s, err = openSQLite(o.SQLitePath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func gormConfig() *gorm.Config {
+	// The default GORM logger prints SQL with its arguments, which would put
+	// member text and handles in the log.
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		TranslateError:         true,
+	}
+}
+
+func sqliteDSN(path string, write bool) string {
+	// _busy_timeout comes first so that even the switch to WAL waits for a
+	// busy file instead of failing.
+	params := []string{"_busy_timeout=10000", "_journal_mode=WAL", "_foreign_keys=on", "_synchronous=FULL", "_secure_delete=on"}
+	if write {
+		params = append(params, "_txlock=immediate")
+	} else {
+		params = append(params, "_txlock=deferred", "_query_only=true")
+	}
+	return "file:" + path + "?" + strings.Join(params, "&")
+}
+
+func openSQLite(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: no SQLite path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("store: open SQLite: %w", err)
+	}
+	wdb, err := w.DB()
+	if err != nil {
+		return nil, err
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+
+	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, false)), gormConfig())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open SQLite readers: %w", err)
+	}
+	rdb, err := r.DB()
+	if err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	rdb.SetConnMaxIdleTime(0)
+	s := &Store{w: w, r: r, dialect: SQLite}
+	if err := s.checkSQLite(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkSQLite reads the durability pragmas back: a driver that silently
+// ignored one would turn acknowledged writes into lost ones.
+func (s *Store) checkSQLite() error {
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		var sync int
+		if err := db.Raw("PRAGMA synchronous").Scan(&sync).Error; err != nil {
+			return fmt.Errorf("store: read synchronous: %w", err)
+		}
+		if sync != 2 {
+			return fmt.Errorf("store: PRAGMA synchronous is %d, want 2 (FULL); refusing to run", sync)
+		}
+		var fk int
+		if err := db.Raw("PRAGMA foreign_keys").Scan(&fk).Error; err != nil || fk != 1 {
+			return fmt.Errorf("store: foreign keys are not on; refusing to run")
+		}
+	}
+	var mode string
+	if err := s.w.Raw("PRAGMA journal_mode").Scan(&mode).Error; err != nil || mode != "wal" {
+		return fmt.Errorf("store: journal_mode is %q, want wal; refusing to run", mode)
+	}
+	return nil
+}
+
+func openPostgres(dsn string) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("store: open PostgreSQL at %s: %w", RedactDSN(dsn), redactErr(err, dsn))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(32)
+	sqlDB.SetMaxIdleConns(32)
+	return &Store{w: db, r: db, dialect: Postgres}, nil
+}
+
+// RedactDSN hides the password of a DSN so it can be printed.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable DSN)"
+	}
+	return u.Redacted()
+}
+
+func redactErr(err error, dsn string) error {
+	u, perr := url.Parse(dsn)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	if p, ok := u.User.Password(); ok && p != "" {
+		return errors.New(strings.ReplaceAll(err.Error(), p, "xxxxx"))
+	}
+	return err
+}
+
+// Dialect says which database this is.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		if sqlDB, err := db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+		if s.w == s.r {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the store answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// Checkpoint folds the WAL into the main file and truncates it, so a stopped
+// server leaves one self-contained file.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	return s.w.WithContext(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+}
+
+// tx runs fn in one write transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.w.WithContext(ctx).Transaction(fn)
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func isUnique(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}

@@ -14,34 +14,34 @@ var migrations = []migration{
 // Frozen types of migration 1.
 type (
 	member0001 struct {
-		ID           string `gorm:"primaryKey"`
-		Handle       string `gorm:"not null;uniqueIndex"`
-		Role         string `gorm:"not null"`
-		PasswordHash string `gorm:"not null"`
-		Status       string `gorm:"not null;default:active"`
+		ID             string `gorm:"primaryKey"`
+		Handle         string `gorm:"not null;uniqueIndex"`
+		Role           string `gorm:"not null"`
+		PasswordHash   string `gorm:"not null"`
+		Status         string `gorm:"not null;default:active"`
 		SuspendedUntil *time.Time
-		CreatedAt    time.Time `gorm:"not null"`
+		CreatedAt      time.Time `gorm:"not null"`
 	}
 	recoveryCode0001 struct {
-		MemberID string     `gorm:"primaryKey"`
-		Slot     int        `gorm:"primaryKey;autoIncrement:false"`
-		Hash     string     `gorm:"not null"`
+		MemberID string `gorm:"primaryKey"`
+		Slot     int    `gorm:"primaryKey;autoIncrement:false"`
+		Hash     string `gorm:"not null"`
 		UsedAt   *time.Time
 		Member   member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
 	}
 	session0001 struct {
-		ID         string     `gorm:"primaryKey"`
-		MemberID   string     `gorm:"not null;index"`
-		CreatedAt  time.Time  `gorm:"not null"`
-		LastSeenAt time.Time  `gorm:"not null"`
-		ExpiresAt  time.Time  `gorm:"not null"`
+		ID         string    `gorm:"primaryKey"`
+		MemberID   string    `gorm:"not null;index"`
+		CreatedAt  time.Time `gorm:"not null"`
+		LastSeenAt time.Time `gorm:"not null"`
+		ExpiresAt  time.Time `gorm:"not null"`
 		RevokedAt  *time.Time
 		Member     member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
 	}
 	refreshToken0001 struct {
-		Hash      string      `gorm:"primaryKey"`
-		SessionID string      `gorm:"not null;index"`
-		CreatedAt time.Time   `gorm:"not null"`
+		Hash      string    `gorm:"primaryKey"`
+		SessionID string    `gorm:"not null;index"`
+		CreatedAt time.Time `gorm:"not null"`
 		SpentAt   *time.Time
 		Session   session0001 `gorm:"foreignKey:SessionID;constraint:OnDelete:CASCADE"`
 	}

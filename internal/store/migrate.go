@@ -66,3 +66,12 @@ func (s *Store) AppliedMigrations(ctx context.Context) ([]int, error) {
 	err := s.r.WithContext(ctx).Model(&schemaMigration{}).Order("version").Pluck("version", &v).Error
 	return v, err
 }
+
+// Migrations lists the versions this build knows, in order.
+func Migrations() []int {
+	v := make([]int, len(migrations))
+	for i, m := range migrations {
+		v[i] = m.version
+	}
+	return v
+}

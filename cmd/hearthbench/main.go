@@ -1,0 +1,179 @@
+// Command hearthbench is the load generator behind `make bench`. It starts a
+// real hearth server (or targets one given with --addr), drives it with the
+// scenarios of scenarios.go under concurrent load and prints one markdown
+// table of throughput, latency, errors, shed requests and server memory.
+//
+// It is a benchmark, never a test: it reports numbers and never judges them.
+// It exits non-zero only when the server cannot start or the harness itself
+// breaks (or on Ctrl-C), so a slow machine never turns `make bench` red.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command line.
+type options struct {
+	bin      string
+	addr     string
+	duration time.Duration
+	warmup   time.Duration
+	keep     bool
+	only     *regexp.Regexp
+}
+
+// Exit codes: a broken harness and an interrupted run must be told apart
+// from a finished one by scripts.
+const (
+	exitOK          = 0
+	exitBroken      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// settle is the pause between rows, so that requests the previous row left
+// queued or hashing in the server do not land in the next row's numbers.
+const settle = time.Second
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	var o options
+	var only string
+	fs := flag.NewFlagSet("hearthbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.bin, "bin", "./bin/hearth", "hearth server binary to start")
+	fs.StringVar(&o.addr, "addr", "", "host:port of an already-running server to target instead of starting one (no peak RSS then)")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per scenario")
+	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each scenario, so connections and caches are warm")
+	fs.BoolVar(&o.keep, "keep", false, "keep the server's temp dir (store and server.log) after the run")
+	fs.StringVar(&only, "run", "", "run only the scenarios whose name matches this regexp")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if o.duration <= 0 || o.warmup < 0 {
+		return nil, errors.New("--duration must be positive and --warmup not negative")
+	}
+	if only != "" {
+		re, err := regexp.Compile(only)
+		if err != nil {
+			return nil, fmt.Errorf("--run: %v", err)
+		}
+		o.only = re
+	}
+	return &o, nil
+}
+
+// run does the whole benchmark and returns the exit code; main exits only
+// after run's deferred cleanup has stopped the server and removed its dir.
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+		return exitUsage
+	}
+
+	// Ctrl-C ends the run through this context, so the deferred stop below
+	// still takes the server down and removes its temp dir.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var srv *server
+	base := "http://" + o.addr
+	serverName := "external server at " + o.addr
+	if o.addr == "" {
+		serverName = serverVersion(o.bin)
+		fmt.Fprintf(stderr, "hearthbench: starting %s\n", serverName)
+		srv, err = startServer(ctx, o.bin, o.keep, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+			if ctx.Err() != nil {
+				return exitInterrupted
+			}
+			return exitBroken
+		}
+		defer srv.stop()
+		base = srv.base
+	}
+
+	e := newEnv(base, o.warmup+o.duration)
+	var rows []result
+	for _, sc := range scenarios() {
+		if o.only != nil && !o.only.MatchString(sc.name) {
+			continue
+		}
+		res, err := runScenario(ctx, e, sc, o, srv, stderr)
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "hearthbench: interrupted")
+			return exitInterrupted
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %s: %v\n", sc.name, err)
+			return exitBroken
+		}
+		rows = append(rows, res)
+	}
+
+	fmt.Fprintf(stdout, "machine: %d CPUs, %s/%s, %s; server: %s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), serverName)
+	printTable(stdout, rows)
+	printComparisons(stdout, rows)
+	return exitOK
+}
+
+// runScenario prepares one scenario, runs it and takes the server's peak
+// memory over exactly that row.
+func runScenario(ctx context.Context, e *env, sc scenario, o *options, srv *server, stderr io.Writer) (result, error) {
+	if sc.setup != nil {
+		if err := sc.setup(ctx, e, stderr); err != nil {
+			return result{}, fmt.Errorf("setup: %w", err)
+		}
+	}
+	dur := sc.duration
+	if dur == 0 {
+		dur = o.duration
+	}
+	if err := sleep(ctx, settle); err != nil {
+		return result{}, err
+	}
+	fmt.Fprintf(stderr, "hearthbench: %-28s %v (+%v warm-up)\n", sc.name, dur, o.warmup)
+	if srv != nil {
+		srv.rss.reset()
+	}
+	res := measure(ctx, e, sc, o.warmup, dur)
+	res.rssKB = -1
+	if srv != nil {
+		res.rssKB = srv.rss.peakKB()
+	}
+	return res, nil
+}
+
+// serverVersion asks the binary itself, so the table names the build that
+// was measured rather than whatever the source tree says now.
+func serverVersion(bin string) string {
+	out, err := exec.Command(bin, "version").Output()
+	v := strings.TrimSpace(string(out))
+	if err != nil || v == "" {
+		return bin + " (version unknown)"
+	}
+	return v + " (" + bin + ")"
+}

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Timeouts of the server's life cycle.
+const (
+	readyTimeout = 20 * time.Second
+	// stopTimeout is longer than serve's default --shutdown-timeout (10 s),
+	// so a graceful stop is never cut short by us.
+	stopTimeout = 15 * time.Second
+	rssInterval = 200 * time.Millisecond
+)
+
+// server is a hearth process the benchmark started in a temp dir of its own,
+// so every run measures a fresh, empty store.
+type server struct {
+	base   string // http://127.0.0.1:port
+	dir    string
+	keep   bool
+	stderr io.Writer
+	cmd    *exec.Cmd
+	logf   *os.File
+	rss    *rssPoller
+
+	exited  chan struct{} // closed once the process has exited
+	waitErr error         // why it exited; read only after exited is closed
+	once    sync.Once
+}
+
+// freeAddr finds a port nobody listens on. There is a small window in which
+// another process could take it; for a benchmark on one machine that is fine.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := l.Addr().String()
+	return addr, l.Close()
+}
+
+// startServer runs `bin serve` on a free port with the rate limits off (the
+// benchmark measures the server's speed, not its limits) and waits until it
+// answers /readyz.
+func startServer(ctx context.Context, bin string, keep bool, stderr io.Writer) (*server, error) {
+	dir, err := os.MkdirTemp("", "hearthbench-")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = serverEnv()
+	s := &server{base: "http://" + addr, dir: dir, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+	if err := s.waitReady(ctx); err != nil {
+		tail := s.logTail(20)
+		s.stop()
+		return nil, fmt.Errorf("%w; server log:\n%s", err, tail)
+	}
+	s.rss = startRSS(cmd.Process.Pid)
+	return s, nil
+}
+
+// serverEnv is our environment without HEARTH_* variables: every serve flag
+// also reads HEARTH_<FLAG>, and a HEARTH_DATABASE or HEARTH_MASTER_KEY left in
+// the shell would point the benchmark at a store that is not its own.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HEARTH_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// waitReady polls /readyz until it answers 200, the process dies, or
+// readyTimeout passes.
+func (s *server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	client := &http.Client{Timeout: time.Second}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := client.Do(req); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("server exited before it was ready: %v", s.waitErr)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("server not ready within %v", readyTimeout)
+			}
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// stop ends the server gracefully (SIGTERM, then SIGKILL after stopTimeout)
+// and removes its temp dir unless --keep. It is safe to call more than once.
+func (s *server) stop() {
+	s.once.Do(func() {
+		if s.rss != nil {
+			s.rss.close()
+		}
+		select {
+		case <-s.exited:
+		default:
+			s.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-s.exited:
+			case <-time.After(stopTimeout):
+				fmt.Fprintf(s.stderr, "hearthbench: server did not stop within %v; killing it\n", stopTimeout)
+				s.cmd.Process.Kill()
+				<-s.exited
+			}
+		}
+		s.logf.Close()
+		if s.keep {
+			fmt.Fprintf(s.stderr, "hearthbench: kept %s (server.log, store)\n", s.dir)
+			return
+		}
+		if err := os.RemoveAll(s.dir); err != nil {
+			fmt.Fprintf(s.stderr, "hearthbench: remove %s: %v\n", s.dir, err)
+		}
+	})
+}
+
+// logTail is the end of server.log, to explain a server that would not start.
+func (s *server) logTail(n int) string {
+	b, err := os.ReadFile(s.logf.Name())
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// rssPoller follows the server's resident memory so each row can report its
+// own peak. Sampling VmRSS every rssInterval can miss a short spike between
+// samples, so where the kernel lets us reset the high-water mark
+// (clear_refs 5) it also reads VmHWM, which catches every spike.
+type rssPoller struct {
+	pid  int
+	done chan struct{}
+	wg   sync.WaitGroup
+
+	mu       sync.Mutex
+	maxKB    int64
+	hwmReset bool // VmHWM was reset at the row's start and so is the row's own
+}
+
+func startRSS(pid int) *rssPoller {
+	p := &rssPoller{pid: pid, done: make(chan struct{})}
+	p.wg.Go(func() {
+		t := time.NewTicker(rssInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-t.C:
+				p.sample()
+			}
+		}
+	})
+	return p
+}
+
+func (p *rssPoller) sample() {
+	rss, _, err := readMemKB(p.pid)
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	p.maxKB = max(p.maxKB, rss)
+	p.mu.Unlock()
+}
+
+// reset starts a new row: the peak so far belongs to the rows before.
+func (p *rssPoller) reset() {
+	ok := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.pid), []byte("5"), 0) == nil
+	p.mu.Lock()
+	p.maxKB, p.hwmReset = 0, ok
+	p.mu.Unlock()
+	p.sample()
+}
+
+// peakKB is the highest resident size since reset, or -1 if /proc could not
+// be read at all (not Linux, say).
+func (p *rssPoller) peakKB() int64 {
+	p.sample()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	peak := p.maxKB
+	if p.hwmReset {
+		if _, hwm, err := readMemKB(p.pid); err == nil {
+			peak = max(peak, hwm)
+		}
+	}
+	if peak == 0 {
+		return -1
+	}
+	return peak
+}
+
+func (p *rssPoller) close() {
+	close(p.done)
+	p.wg.Wait()
+}
+
+// readMemKB reads VmRSS and VmHWM (in KiB) from /proc/<pid>/status.
+func readMemKB(pid int) (rss, hwm int64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		key, val, ok := strings.Cut(sc.Text(), ":")
+		if !ok || (key != "VmRSS" && key != "VmHWM") {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(val), " kB"), 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s: %q: %w", key, val, err)
+		}
+		if key == "VmRSS" {
+			rss = n
+		} else {
+			hwm = n
+		}
+	}
+	if rss == 0 {
+		return 0, 0, errors.New("no VmRSS in /proc status")
+	}
+	return rss, hwm, nil
+}

@@ -172,21 +172,23 @@ func TestCheckPassword(t *testing.T) {
 
 func TestCanonicalHandle(t *testing.T) {
 	cases := map[string]string{
-		"Dawn":                      "dawn",
-		"river_stone-7":             "river_stone-7",
-		"ab":                        "invalid_handle",
-		strings.Repeat("a", 31):     "invalid_handle",
-		strings.Repeat("a", 30):     strings.Repeat("a", 30),
-		"with space":                "invalid_handle",
-		"tab\there":                 "invalid_handle",
-		"zero\x00byte":              "invalid_handle",
-		"émile":                     "invalid_handle",
-		"ADMIN":                     "handle_reserved",
-		"moderator":                 "handle_reserved",
-		"hearth":                    "handle_reserved",
-		"support":                   "handle_reserved",
-		"system":                    "handle_reserved",
-		"dot.name":                  "invalid_handle",
+		"Dawn":                       "dawn",
+		"river_stone-7":              "river_stone-7",
+		"ab":                         "invalid_handle",
+		strings.Repeat("a", 31):      "invalid_handle",
+		strings.Repeat("a", 30):      strings.Repeat("a", 30),
+		"with space":                 "invalid_handle",
+		"tab\there":                  "invalid_handle",
+		"zero\x00byte":               "invalid_handle",
+		"émile":                      "invalid_handle",
+		"ADMIN":                      "handle_reserved",
+		"moderator":                  "handle_reserved",
+		"hearth":                     "handle_reserved",
+		"support":                    "handle_reserved",
+		"system":                     "handle_reserved",
+		"dot.name":                   "invalid_handle",
+		"\u212Aelvin":                "invalid_handle", // Kelvin sign lower-cases to k
+		"\u0130stanbul":              "invalid_handle",
 		"\u0430dmin" /* Cyrillic */ : "invalid_handle",
 	}
 	for in, want := range cases {

@@ -33,12 +33,14 @@ func CanonicalHandle(h string) (string, error) {
 	if n < HandleMin || n > HandleMax {
 		return "", apperr.Invalid("invalid_handle", "A handle is 3 to 30 characters long.")
 	}
-	h = strings.ToLower(h)
+	// Check before folding case: strings.ToLower maps some non-ASCII letters
+	// (the Kelvin sign, a dotted İ) onto ASCII ones.
 	for _, r := range h {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
 			return "", apperr.Invalid("invalid_handle", "A handle may use only letters a–z, digits, _ and -.")
 		}
 	}
+	h = strings.ToLower(h)
 	if reserved[h] {
 		return "", apperr.Invalid("handle_reserved", "That handle is reserved. Please choose another.")
 	}

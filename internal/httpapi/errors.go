@@ -73,7 +73,9 @@ func (a *API) handleError(err error, c echo.Context) {
 
 // logPanic records a recovered panic without its stack's arguments, which
 // could hold member text; the client gets a bare 500.
-func (a *API) logPanic(c echo.Context, err error, _ []byte) error {
+func (a *API) logPanic(c echo.Context, _ error, _ []byte) error {
 	a.log.ErrorContext(c.Request().Context(), "panic recovered", slog.String("request_id", requestID(c)), slog.String("route", c.Path()))
-	return apperr.Internal(err)
+	return apperr.Internal(errPanic)
 }
+
+var errPanic = errors.New("handler panicked")

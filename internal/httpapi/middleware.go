@@ -75,7 +75,7 @@ func (a *API) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		route := c.Path()
-		if route == "" || route == Prefix+"/*" || route == "/*" {
+		if route == "" || route == "/*" {
 			route = "(other)"
 		}
 		a.log.InfoContext(c.Request().Context(), "request", "request_id", id, "method", c.Request().Method, "route", route,

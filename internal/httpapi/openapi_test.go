@@ -190,3 +190,16 @@ func yamlKey(s string) (string, bool) {
 func errf(line int, format string, args ...any) error {
 	return fmt.Errorf("line %d: %s", line, fmt.Sprintf(format, args...))
 }
+
+func TestOpenAPIPathParams(t *testing.T) {
+	for in, want := range map[string]string{
+		"/api/v1/me":                             "/api/v1/me",
+		"/api/v1/stories/:id":                    "/api/v1/stories/{id}",
+		"/api/v1/circles/:slug/facilitators/:h":  "/api/v1/circles/{slug}/facilitators/{h}",
+		"/api/v1/moderation/items/:type/:id/act": "/api/v1/moderation/items/{type}/{id}/act",
+	} {
+		if got := openAPIPath(in); got != want {
+			t.Errorf("openAPIPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

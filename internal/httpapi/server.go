@@ -73,8 +73,6 @@ func New(d Deps) *echo.Echo {
 	for _, r := range a.routes() {
 		api.Add(r.method, r.path, r.handler, a.guard(r)...)
 	}
-	// Any other /api path is a problem+json 404, never the web app.
-	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
 
 	static, err := fs.Sub(frontend.Files, ".")
 	if err != nil {

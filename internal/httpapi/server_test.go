@@ -1,0 +1,226 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"hearth/internal/auth"
+	"hearth/internal/config"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+	"hearth/internal/store/storetest"
+)
+
+// fastParams keep argon2id cheap under the race detector. Tests that are
+// about the cost itself use auth.DefaultParams.
+var fastParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
+
+// testServer is a real Hearth API over HTTP on a real store in a temp dir.
+type testServer struct {
+	t     *testing.T
+	URL   string
+	echo  *echo.Echo
+	store *store.Store
+	logs  *syncBuffer
+}
+
+type serverOption func(*config.Config, *auth.Params, *int)
+
+func withConfig(f func(*config.Config)) serverOption {
+	return func(c *config.Config, _ *auth.Params, _ *int) { f(c) }
+}
+
+func withParams(p auth.Params, slots int) serverOption {
+	return func(_ *config.Config, pp *auth.Params, s *int) { *pp, *s = p, slots }
+}
+
+// newTestServer starts the API on a fresh SQLite store.
+func newTestServer(t *testing.T, opts ...serverOption) *testServer {
+	return newTestServerOn(t, store.SQLite, opts...)
+}
+
+func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testServer {
+	t.Helper()
+	cfg := config.Config{DataDir: t.TempDir(), MemberWriteRate: 0, AuthRate: 0}
+	params, slots := fastParams, 4
+	for _, o := range opts {
+		o(&cfg, &params, &slots)
+	}
+	st := storetest.Open(t, dialect)
+	kr, err := seal.OpenKeyring(cfg.DataDir, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := auth.LoadSigningKey(context.Background(), st, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.NewTokens(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := auth.NewService(st, auth.NewHasher(params, slots, slots), tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	e := New(Deps{Config: cfg, Store: st, Auth: svc, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	hs := httptest.NewServer(e)
+	t.Cleanup(hs.Close)
+	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// response is what a request got back.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a map.
+func (r *response) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body %q is not a JSON object: %v", r.Body, err)
+	}
+	return m
+}
+
+// Code is the problem code of an error response.
+func (r *response) Code() string {
+	var p struct{ Code string }
+	_ = json.Unmarshal(r.Body, &p)
+	return p.Code
+}
+
+type req struct {
+	method, path string
+	body         any // string is sent raw; anything else as JSON
+	token        string
+	header       map[string]string
+	raw          bool // path is from the root, not under /api/v1
+}
+
+func (s *testServer) do(r req) *response {
+	s.t.Helper()
+	var body io.Reader
+	ct := ""
+	switch b := r.body.(type) {
+	case nil:
+	case string:
+		body, ct = strings.NewReader(b), "application/json"
+	case []byte:
+		body, ct = bytes.NewReader(b), "application/json"
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		body, ct = bytes.NewReader(j), "application/json"
+	}
+	url := s.URL + Prefix + r.path
+	if r.raw {
+		url = s.URL + r.path
+	}
+	hr, err := http.NewRequest(r.method, url, body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if ct != "" {
+		hr.Header.Set("Content-Type", ct)
+	}
+	if r.token != "" {
+		hr.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return &response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// expect fails the test unless r has status (and, for errors, code).
+func expect(t *testing.T, r *response, status int, code string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d; body %s", r.Status, status, r.Body)
+	}
+	if code != "" && r.Code() != code {
+		t.Fatalf("code %q, want %q; body %s", r.Code(), code, r.Body)
+	}
+}
+
+// account is a signed-up member with their tokens.
+type account struct {
+	Handle, Password, ID string
+	Access, Refresh      string
+	RecoveryCodes        []string
+	Role                 string
+}
+
+const testPassword = "a calm harbour at dusk"
+
+func (s *testServer) register(handle string) *account {
+	s.t.Helper()
+	r := s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": handle, "password": testPassword}})
+	expect(s.t, r, http.StatusCreated, "")
+	var g struct {
+		Member        struct{ ID, Handle, Role string }
+		AccessToken   string   `json:"access_token"`
+		RefreshToken  string   `json:"refresh_token"`
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	if err := json.Unmarshal(r.Body, &g); err != nil {
+		s.t.Fatal(err)
+	}
+	return &account{Handle: g.Member.Handle, Password: testPassword, ID: g.Member.ID, Access: g.AccessToken, Refresh: g.RefreshToken, RecoveryCodes: g.RecoveryCodes, Role: g.Member.Role}
+}
+
+// login signs in again and returns the new tokens.
+func (s *testServer) login(handle, password string) *response {
+	s.t.Helper()
+	return s.do(req{method: "POST", path: "/auth/login", body: map[string]string{"handle": handle, "password": password}})
+}
+
+// memberCount is how many accounts the store holds.
+func (s *testServer) memberCount() int64 {
+	s.t.Helper()
+	n, err := s.store.CountMembers(context.Background())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as the hearth binary: run with HEARTH_TEST_MAIN=1
+// it is `hearth`, so the tests start real processes without a separate build.
+func TestMain(m *testing.M) {
+	if os.Getenv("HEARTH_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// hearth runs the binary with args and env, waiting for it to end.
+func hearth(t *testing.T, env []string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(cleanEnv(), append(env, "HEARTH_TEST_MAIN=1")...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// cleanEnv drops HEARTH_* variables of the outer environment (CI sets some).
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HEARTH_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServe runs `hearth serve` until the test ends or stop is called.
+func startServe(t *testing.T, env []string, args ...string) (addr string, stop func() (int, string)) {
+	t.Helper()
+	addr = freeAddr(t)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Env = append(cleanEnv(), append(env, "HEARTH_TEST_MAIN=1")...)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case <-done:
+			t.Fatalf("hearth serve exited early: %s", logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("hearth serve not ready: %s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stopped := false
+	stop = func() (int, string) {
+		if !stopped {
+			stopped = true
+			cmd.Process.Signal(syscall.SIGTERM)
+			<-done
+		}
+		return cmd.ProcessState.ExitCode(), logs.String()
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stop
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := hearth(t, nil, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "hearth ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	code, _, errs := hearth(t, nil, "", "frobnicate")
+	if code != exitUsage || !strings.Contains(errs, "unknown command") {
+		t.Fatalf("unknown command: %d %q", code, errs)
+	}
+}
+
+func TestServeCreatesMasterKeyAndStopsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	_, stop := startServe(t, nil, "--data-dir", dir)
+	fi, err := os.Stat(filepath.Join(dir, "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("master.key mode %v, want 0600", fi.Mode().Perm())
+	}
+	code, logs := stop()
+	if code != 0 {
+		t.Fatalf("SIGTERM exit %d: %s", code, logs)
+	}
+	// The WAL was checkpointed into the main file at stop.
+	if fi, err := os.Stat(filepath.Join(dir, "hearth.db-wal")); err == nil && fi.Size() > 0 {
+		t.Fatalf("WAL holds %d bytes after a clean stop", fi.Size())
+	}
+}
+
+func TestServeReadsEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(cleanEnv(), "HEARTH_TEST_MAIN=1", "HEARTH_ADDR="+addr, "HEARTH_DATA_DIR="+dir, "HEARTH_MASTER_KEY="+key, "HEARTH_LOG_FORMAT=json")
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	for i := 0; i < 200; i++ {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			if _, err := os.Stat(filepath.Join(dir, "master.key")); err == nil {
+				t.Fatal("master.key written although HEARTH_MASTER_KEY was set")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "hearth.db")); err != nil {
+				t.Fatalf("no store in HEARTH_DATA_DIR: %v", err)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server on HEARTH_ADDR never answered: %s", logs.String())
+}
+
+func TestServeRefusesBadKeys(t *testing.T) {
+	short := base64.StdEncoding.EncodeToString(make([]byte, 16))
+	t.Run("short HEARTH_MASTER_KEY", func(t *testing.T) {
+		code, _, errs := hearth(t, []string{"HEARTH_MASTER_KEY=" + short}, "", "serve", "--data-dir", t.TempDir(), "--addr", freeAddr(t))
+		if code != exitKey || !strings.Contains(errs, "32 bytes") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+	t.Run("short key file", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "master.key"), []byte(short+"\n"), 0o600)
+		code, _, errs := hearth(t, nil, "", "serve", "--data-dir", dir, "--addr", freeAddr(t))
+		if code != exitKey || !strings.Contains(errs, "32 bytes") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+	t.Run("world-readable key file", func(t *testing.T) {
+		dir := t.TempDir()
+		_, stop := startServe(t, nil, "--data-dir", dir)
+		stop()
+		os.Chmod(filepath.Join(dir, "master.key"), 0o644)
+		code, _, errs := hearth(t, nil, "", "serve", "--data-dir", dir, "--addr", freeAddr(t))
+		if code != exitKey || !strings.Contains(errs, "chmod 600") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, "master.key")); fi.Mode().Perm() != 0o644 {
+			t.Fatal("the key file's mode was changed behind the operator's back")
+		}
+	})
+	t.Run("missing key for an existing store", func(t *testing.T) {
+		dir := t.TempDir()
+		_, stop := startServe(t, nil, "--data-dir", dir)
+		stop()
+		os.Remove(filepath.Join(dir, "master.key"))
+		code, _, errs := hearth(t, nil, "", "serve", "--data-dir", dir, "--addr", freeAddr(t))
+		if code != exitKey || !strings.Contains(errs, "no master key") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "master.key")); err == nil {
+			t.Fatal("a new master key was generated for an existing store")
+		}
+	})
+	t.Run("wrong key for an existing store", func(t *testing.T) {
+		dir := t.TempDir()
+		_, stop := startServe(t, nil, "--data-dir", dir)
+		stop()
+		other := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32))
+		code, _, errs := hearth(t, []string{"HEARTH_MASTER_KEY=" + other}, "", "serve", "--data-dir", dir, "--addr", freeAddr(t))
+		if code != exitKey {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--member-write-rate", "-1"},
+		{"serve", "--trusted-proxies", "not-a-cidr"},
+		{"serve", "--log-format", "xml"},
+		{"serve", "--no-such-flag"},
+		{"admin", "create-member", "--handle", "x"},
+		{"admin", "set-role", "--handle", "x", "--role", "overlord"},
+	} {
+		code, _, errs := hearth(t, nil, "", args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, errs)
+		}
+	}
+	code, _, errs := hearth(t, []string{"HEARTH_AUTH_RATE=lots"}, "", "serve", "--data-dir", t.TempDir())
+	if code != exitUsage || !strings.Contains(errs, "HEARTH_AUTH_RATE") {
+		t.Errorf("bad HEARTH_AUTH_RATE: exit %d %s", code, errs)
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	dir := t.TempDir()
+	pw := "HEARTH_PASSWORD=lighthouse keeper at night"
+	code, out, errs := hearth(t, []string{pw}, "", "admin", "create-member", "--data-dir", dir, "--handle", "Keeper", "--role", "admin")
+	if code != 0 || !strings.Contains(out, "created keeper (admin)") {
+		t.Fatalf("create-member: %d %s %s", code, out, errs)
+	}
+	if strings.Count(out, "-") < 30 {
+		t.Fatalf("recovery codes not printed: %s", out)
+	}
+	// The same handle again, in another case, is refused.
+	code, _, errs = hearth(t, []string{pw}, "", "admin", "create-member", "--data-dir", dir, "--handle", "KEEPER", "--role", "member")
+	if code != exitFailure || !strings.Contains(errs, "taken") {
+		t.Fatalf("duplicate create-member: %d %s", code, errs)
+	}
+	// The password can come from standard input too, and is checked.
+	code, _, errs = hearth(t, nil, "too short\n", "admin", "create-member", "--data-dir", dir, "--handle", "shorty", "--role", "member")
+	if code != exitFailure || !strings.Contains(errs, "15 characters") {
+		t.Fatalf("short password: %d %s", code, errs)
+	}
+	code, _, _ = hearth(t, nil, "a perfectly fine passphrase\n", "admin", "create-member", "--data-dir", dir, "--handle", "piper", "--role", "member")
+	if code != 0 {
+		t.Fatal("create-member from stdin failed")
+	}
+
+	// While the server runs, set-role takes effect on its next request.
+	addr, _ := startServe(t, nil, "--data-dir", dir)
+	login := func() string {
+		resp, err := http.Post("http://"+addr+"/api/v1/auth/login", "application/json", strings.NewReader(`{"handle":"piper","password":"a perfectly fine passphrase"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("login: %d %s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	if !strings.Contains(login(), `"role":"member"`) {
+		t.Fatal("piper is not a member")
+	}
+	code, out, errs = hearth(t, nil, "", "admin", "set-role", "--data-dir", dir, "--handle", "Piper", "--role", "moderator")
+	if code != 0 || !strings.Contains(out, "piper is now moderator") {
+		t.Fatalf("set-role: %d %s %s", code, out, errs)
+	}
+	if !strings.Contains(login(), `"role":"moderator"`) {
+		t.Fatal("role change not seen by the running server")
+	}
+	code, _, errs = hearth(t, nil, "", "admin", "set-role", "--data-dir", dir, "--handle", "nobody", "--role", "admin")
+	if code != exitFailure || !strings.Contains(errs, "no member") {
+		t.Fatalf("set-role of unknown handle: %d %s", code, errs)
+	}
+}

@@ -72,8 +72,11 @@ func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Serv
 	if err != nil {
 		return nil, err
 	}
+	// One core stays free of argon2id (where there is more than one), so a
+	// flood of sign-ins cannot starve the requests of members already in.
 	n := runtime.NumCPU()
-	return auth.NewService(st, auth.NewHasher(auth.DefaultParams, n, hashQueue*n), tokens)
+	slots := max(1, n-1)
+	return auth.NewService(st, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
 }
 
 func serve(args []string, stderr io.Writer) error {

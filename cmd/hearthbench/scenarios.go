@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"time"
+)
+
+// setupFunc prepares the server for a scenario (members, circles, stories);
+// it runs before the row's clock starts. Setups share env, so each should
+// only add what is missing.
+type setupFunc func(ctx context.Context, e *env, log io.Writer) error
+
+// scenario is one row of the table: a name, a setup, and a load measured
+// for a duration (0: --duration). background loads run at the same time to
+// put the server under pressure, but only load's requests are reported.
+type scenario struct {
+	name       string
+	setup      setupFunc
+	load       load
+	background []load
+	duration   time.Duration
+}
+
+// Sizes of the scenarios below.
+const (
+	// benchMembers is enough distinct accounts that sign-ins are not all for
+	// one row of the store.
+	benchMembers = 16
+	// signInFlood is far more concurrent sign-ins than the server hashes at
+	// once (NumCPU) plus its short queue, so admission control must shed.
+	signInFlood = 64
+	meWorkers   = 8
+)
+
+// scenarios is the benchmark, in the order it runs. To add one, write a
+// requestFunc below and append a line.
+func scenarios() []scenario {
+	return []scenario{
+		{name: "sign-in", setup: needMembers(benchMembers), load: load{workers: signInFlood, do: signIn}},
+		{name: "GET /me alone", setup: needMembers(benchMembers), load: load{workers: meWorkers, do: getMe}},
+		{
+			name:       "GET /me under 64 sign-ins",
+			setup:      needMembers(benchMembers),
+			load:       load{workers: meWorkers, do: getMe},
+			background: []load{{workers: signInFlood, do: signIn}},
+		},
+	}
+}
+
+// comparison relates the p99 of two rows, printed after the table.
+type comparison struct {
+	label  string  // what is compared, e.g. "GET /me p99 under sign-in flood"
+	of     string  // how base reads after the ratio, e.g. "its p99 alone"
+	row    string  // the row under test
+	base   string  // the row it is compared with
+	target float64 // the ratio we aim to stay at or below; informative only
+}
+
+// comparisons are printed after the table when both of their rows ran.
+var comparisons = []comparison{
+	// Sign-ins are made expensive on purpose; the bounded hasher exists so
+	// that they cannot starve everyone else's cheap requests.
+	{label: "GET /me p99 under sign-in flood", of: "its p99 alone", row: "GET /me under 64 sign-ins", base: "GET /me alone", target: 3},
+}
+
+// signIn signs in the registered members in turn.
+func signIn(e *env, w, i int) (*http.Request, error) {
+	m := &e.members[(w+i)%len(e.members)]
+	req, err := http.NewRequest(http.MethodPost, e.base+"/api/v1/auth/login", bytes.NewReader(m.login))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return req, nil
+}
+
+// getMe reads the worker's own member, as each page load of the app does.
+func getMe(e *env, w, _ int) (*http.Request, error) {
+	return authed(e, w, http.MethodGet, "/api/v1/me")
+}
+
+// authed is a body-less request as worker w's member.
+func authed(e *env, w int, method, path string) (*http.Request, error) {
+	req, err := http.NewRequest(method, e.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+e.members[w%len(e.members)].token)
+	return req, nil
+}

@@ -38,6 +38,9 @@ Usage:
   hearth serve [flags]                               run the server
   hearth admin create-member --handle H --role R     create a member (password from HEARTH_PASSWORD or a prompt)
   hearth admin set-role --handle H --role R          change a member's global role
+  hearth keys rotate                                 new master key; re-wrap every data key (server may run)
+  hearth keys retire ID                              destroy a retired master key for good
+  hearth backup --out FILE                           a consistent copy of the store (server may run)
   hearth version                                     print the version
 
 Run "hearth COMMAND -h" for a command's flags. Every flag also reads HEARTH_<FLAG>.
@@ -58,6 +61,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = serve(args[1:], stderr)
 	case "admin":
 		err = admin(args[1:], stdin, stdout, stderr)
+	case "keys":
+		err = keys(args[1:], stdout, stderr)
+	case "backup":
+		err = backup(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "hearth %s\n", version)
 	case "help", "-h", "--help":

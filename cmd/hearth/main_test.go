@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +15,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"hearth/internal/seal"
 )
 
 // The test binary doubles as the hearth binary: run with HEARTH_TEST_MAIN=1
@@ -298,5 +304,187 @@ func TestAdminCommands(t *testing.T) {
 	code, _, errs = hearth(t, nil, "", "admin", "set-role", "--data-dir", dir, "--handle", "nobody", "--role", "admin")
 	if code != exitFailure || !strings.Contains(errs, "no member") {
 		t.Fatalf("set-role of unknown handle: %d %s", code, errs)
+	}
+}
+
+// post sends JSON and returns status and body.
+func post(t *testing.T, url, token, body string) (int, string) {
+	t.Helper()
+	hr, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	hr.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		hr.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func field(t *testing.T, body, name string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("%s: %v", body, err)
+	}
+	v, _ := m[name].(string)
+	return v
+}
+
+func getMe(t *testing.T, addr, token string) int {
+	t.Helper()
+	hr, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/me", nil)
+	hr.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// wrappedUnder counts the data keys and secrets wrapped under each master key.
+func wrappedUnder(t *testing.T, dir string) map[string]int {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, "hearth.db")+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := map[string]int{}
+	for _, q := range []string{"SELECT wrapped FROM data_keys", "SELECT value FROM secrets"} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var b []byte
+			rows.Scan(&b)
+			id, err := seal.BlobKeyID(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[id]++
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func TestRotateRetireAndBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := startServe(t, nil, "--data-dir", dir, "--auth-rate", "0")
+	base := "http://" + addr + "/api/v1"
+	code, body := post(t, base+"/auth/register", "", `{"handle":"before","password":"lighthouse keeper at night"}`)
+	if code != 201 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	token, refresh := field(t, body, "access_token"), field(t, body, "refresh_token")
+	oldKey, _ := os.ReadFile(filepath.Join(dir, "master.key"))
+
+	code, out, errs := hearth(t, nil, "", "keys", "rotate", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("rotate: %d %s %s", code, out, errs)
+	}
+	newKey, _ := os.ReadFile(filepath.Join(dir, "master.key"))
+	if bytes.Equal(oldKey, newKey) {
+		t.Fatal("master.key unchanged by rotation")
+	}
+	retired, _ := filepath.Glob(filepath.Join(dir, "retired-keys", "*.key"))
+	if len(retired) != 1 {
+		t.Fatalf("retired keys %v, want one", retired)
+	}
+	oldID := strings.TrimSuffix(filepath.Base(retired[0]), ".key")
+
+	// The running server goes on: the old token works, refresh works, and a
+	// new member's data key is wrapped under the new master key.
+	if c := getMe(t, addr, token); c != 200 {
+		t.Fatalf("GET /me after rotation: %d", c)
+	}
+	if c, b := post(t, base+"/auth/refresh", "", `{"refresh_token":"`+refresh+`"}`); c != 200 {
+		t.Fatalf("refresh after rotation: %d %s", c, b)
+	}
+	if c, b := post(t, base+"/auth/register", "", `{"handle":"after","password":"lighthouse keeper at night"}`); c != 201 {
+		t.Fatalf("register after rotation: %d %s", c, b)
+	}
+	under := wrappedUnder(t, dir)
+	if under[oldID] != 0 || len(under) != 1 {
+		t.Fatalf("keys wrapped per master key after rotation: %v; want none under %s", under, oldID)
+	}
+
+	// A backup taken while serving opens and holds both members.
+	backupFile := filepath.Join(t.TempDir(), "copy.db")
+	code, out, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile)
+	if code != 0 {
+		t.Fatalf("backup: %d %s %s", code, out, errs)
+	}
+	db, err := sql.Open("sqlite3", "file:"+backupFile+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var check string
+	var members int
+	db.QueryRow("PRAGMA integrity_check").Scan(&check)
+	db.QueryRow("SELECT count(*) FROM members").Scan(&members)
+	db.Close()
+	if check != "ok" || members != 2 {
+		t.Fatalf("backup: integrity %q, %d members", check, members)
+	}
+	if code, _, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile); code == 0 {
+		t.Fatalf("backup over an existing file succeeded: %s", errs)
+	}
+
+	// After a restart both members sign in, then the old key is retired.
+	stop()
+	addr, _ = startServe(t, nil, "--data-dir", dir)
+	for _, h := range []string{"before", "after"} {
+		if c, b := post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"`+h+`","password":"lighthouse keeper at night"}`); c != 200 {
+			t.Fatalf("login %s after restart: %d %s", h, c, b)
+		}
+	}
+	if code, _, errs = hearth(t, nil, "", "keys", "retire", "--data-dir", dir, "../etc/passwd"); code != exitKey {
+		t.Fatalf("retire of a bad id: %d %s", code, errs)
+	}
+	code, out, errs = hearth(t, nil, "", "keys", "retire", "--data-dir", dir, oldID)
+	if code != 0 || !strings.Contains(out, "destroyed") {
+		t.Fatalf("retire: %d %s %s", code, out, errs)
+	}
+	if _, err := os.Stat(retired[0]); !os.IsNotExist(err) {
+		t.Fatal("retired key file still there")
+	}
+	// The backup was made under the new key, so it still opens with it.
+	current := string(bytes.TrimSpace(newKey))
+	backupDir := t.TempDir()
+	copyFile(t, backupFile, filepath.Join(backupDir, "hearth.db"))
+	addr, _ = startServe(t, []string{"HEARTH_MASTER_KEY=" + current}, "--data-dir", backupDir)
+	if c, b := post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"after","password":"lighthouse keeper at night"}`); c != 200 {
+		t.Fatalf("login on the restored backup: %d %s", c, b)
+	}
+}
+
+func TestRotateNeedsKeyFile(t *testing.T) {
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))
+	dir := t.TempDir()
+	code, _, errs := hearth(t, []string{"HEARTH_MASTER_KEY=" + key}, "", "keys", "rotate", "--data-dir", dir)
+	if code != exitKey || !strings.Contains(errs, "HEARTH_MASTER_KEY") {
+		t.Fatalf("rotate with an environment key: %d %s", code, errs)
+	}
+	code, _, errs = hearth(t, nil, "", "keys", "rotate", "--data-dir", t.TempDir())
+	if code != exitKey || !strings.Contains(errs, "no master key") {
+		t.Fatalf("rotate without a key: %d %s", code, errs)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -63,6 +63,10 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	return st, nil
 }
 
+// dataKeyCache is how many unwrapped member data keys stay in memory: a
+// busy forum's active writers, at about 200 bytes each.
+const dataKeyCache = 10000
+
 func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Service, error) {
 	key, err := auth.LoadSigningKey(ctx, st, kr)
 	if err != nil {
@@ -76,7 +80,8 @@ func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Serv
 	// flood of sign-ins cannot starve the requests of members already in.
 	n := runtime.NumCPU()
 	slots := max(1, n-1)
-	return auth.NewService(st, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
+	sealer := seal.NewSealer(kr, st, dataKeyCache)
+	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
 }
 
 func serve(args []string, stderr io.Writer) error {

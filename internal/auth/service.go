@@ -50,9 +50,17 @@ var (
 	ErrRefreshInvalid     = apperr.New(http.StatusUnauthorized, "invalid_refresh_token", "Your session has ended. Please sign in again.")
 )
 
+// DataKeys makes each member's data key at sign-up and forgets it at
+// erasure; the sealer satisfies it.
+type DataKeys interface {
+	NewDataKey() (id string, wrapped []byte, err error)
+	Forget(id string)
+}
+
 // Service runs accounts and sessions.
 type Service struct {
 	st       *store.Store
+	keys     DataKeys
 	hasher   *Hasher
 	tokens   *Tokens
 	failures *throttle.Limiter
@@ -62,12 +70,12 @@ type Service struct {
 
 // NewService wires the service. The dummy hash lets an unknown handle cost
 // exactly what a wrong password costs.
-func NewService(st *store.Store, hasher *Hasher, tokens *Tokens) (*Service, error) {
+func NewService(st *store.Store, keys DataKeys, hasher *Hasher, tokens *Tokens) (*Service, error) {
 	dummy, err := hasher.Hash(context.Background(), "hearth dummy password for unknown handles")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
+	return &Service{st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
 }
 
 // Now is the service clock: UTC, to the microsecond both stores keep.
@@ -132,8 +140,13 @@ func (s *Service) create(ctx context.Context, handle, password, role string) (*G
 	if err != nil {
 		return nil, nil, hashErr(err)
 	}
-	m := &store.Member{ID: store.NewID(), Handle: handle, Role: role, PasswordHash: hash, Status: store.StatusActive, CreatedAt: s.now()}
-	if err := s.st.CreateMember(ctx, m, codeHashes); err != nil {
+	keyID, wrapped, err := s.keys.NewDataKey()
+	if err != nil {
+		return nil, nil, apperr.Internal(err)
+	}
+	now := s.now()
+	m := &store.Member{ID: store.NewID(), Handle: handle, Role: role, PasswordHash: hash, Status: store.StatusActive, CreatedAt: now}
+	if err := s.st.CreateMember(ctx, m, codeHashes, &store.DataKey{ID: keyID, Wrapped: wrapped, CreatedAt: now}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, nil, ErrHandleTaken
 		}
@@ -301,6 +314,22 @@ func (s *Service) ChangePassword(ctx context.Context, p *store.Principal, curren
 	}
 	if err := s.st.SetPassword(ctx, p.MemberID, hash, p.SessionID, s.now()); err != nil {
 		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// Erase deletes the member's account after checking their password: their
+// data key is destroyed, so nothing they wrote can be opened again.
+func (s *Service) Erase(ctx context.Context, p *store.Principal, password string) error {
+	m, err := s.checkPassword(ctx, p.Handle, password)
+	if err != nil {
+		return err
+	}
+	if err := s.st.EraseMember(ctx, m.ID, s.now()); err != nil {
+		return apperr.Internal(err)
+	}
+	if m.DataKeyID != nil {
+		s.keys.Forget(*m.DataKeyID)
 	}
 	return nil
 }

@@ -17,7 +17,10 @@ type Wrapper interface {
 
 const signingSecret = "jwt-signing-key"
 
-var signingAAD = []byte("hearth secret v1:" + signingSecret)
+// SecretAAD is the additional data a server secret is wrapped with.
+func SecretAAD(name string) []byte { return []byte("hearth secret v1:" + name) }
+
+var signingAAD = SecretAAD(signingSecret)
 
 // LoadSigningKey returns the token-signing key, making it on first start. It
 // is random (not derived from the master key) and stored wrapped by it, so

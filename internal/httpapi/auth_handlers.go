@@ -140,3 +140,32 @@ func (a *API) grant(c echo.Context, status int, g *auth.Grant, codes []string) e
 	setRefreshCookie(c, g.RefreshToken)
 	return respond(c, status, grantJSON{Member: toMember(g.Member), AccessToken: g.AccessToken, RefreshToken: g.RefreshToken, ExpiresIn: g.ExpiresIn, RecoveryCodes: codes})
 }
+
+// GET /me/export - everything the member wrote, in clear, to take with them
+func (a *API) export(c echo.Context) error {
+	p := principal(c)
+	m, err := a.auth.Member(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
+	return respond(c, http.StatusOK, struct {
+		ExportedAt time.Time  `json:"exported_at"`
+		Member     memberJSON `json:"member"`
+	}{auth.Now(), toMember(m)})
+}
+
+// DELETE /me - erase the account: its data key is destroyed for good
+func (a *API) deleteAccount(c echo.Context) error {
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := a.auth.Erase(c.Request().Context(), principal(c), in.Password); err != nil {
+		return err
+	}
+	clearRefreshCookie(c)
+	return c.NoContent(http.StatusNoContent)
+}

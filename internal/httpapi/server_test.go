@@ -32,6 +32,8 @@ type testServer struct {
 	echo  *echo.Echo
 	store *store.Store
 	logs  *syncBuffer
+	// storePath is the SQLite file, for tests that read its raw bytes.
+	storePath string
 }
 
 type serverOption func(*config.Config, *auth.Params, *int)
@@ -56,7 +58,12 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	for _, o := range opts {
 		o(&cfg, &params, &slots)
 	}
-	st := storetest.Open(t, dialect)
+	storeOpts := storetest.Options(t, dialect)
+	st, err := store.Open(context.Background(), storeOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	kr, err := seal.OpenKeyring(cfg.DataDir, "", true)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +76,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.NewService(st, auth.NewHasher(params, slots, slots), tokens)
+	svc, err := auth.NewService(st, seal.NewSealer(kr, st, 100), auth.NewHasher(params, slots, slots), tokens)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +84,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	e := New(Deps{Config: cfg, Store: st, Auth: svc, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs}
+	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}
 }
 
 type syncBuffer struct {

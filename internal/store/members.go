@@ -19,6 +19,8 @@ type Member struct {
 	Status         string
 	SuspendedUntil *time.Time
 	CreatedAt      time.Time
+	DataKeyID      *string
+	DeletedAt      *time.Time
 }
 
 // Member statuses.
@@ -26,6 +28,7 @@ const (
 	StatusActive    = "active"
 	StatusSuspended = "suspended"
 	StatusBanned    = "banned"
+	StatusDeleted   = "deleted"
 )
 
 // RecoveryCode is one single-use recovery code, hashed.
@@ -36,12 +39,21 @@ type RecoveryCode struct {
 	UsedAt   *time.Time
 }
 
-// CreateMember inserts a member with its recovery codes in one transaction.
-// A taken handle gives ErrConflict.
-func (s *Store) CreateMember(ctx context.Context, m *Member, codes []string) error {
+// CreateMember inserts a member with its recovery codes and data key in one
+// transaction. A taken handle gives ErrConflict.
+func (s *Store) CreateMember(ctx context.Context, m *Member, codes []string, key *DataKey) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if key != nil {
+			m.DataKeyID = &key.ID
+		}
 		if err := tx.Create(m).Error; err != nil {
 			return err
+		}
+		if key != nil {
+			key.MemberID = m.ID
+			if err := tx.Create(key).Error; err != nil {
+				return err
+			}
 		}
 		rows := make([]RecoveryCode, len(codes))
 		for i, h := range codes {

@@ -20,7 +20,7 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 func newMember(t *testing.T, st *store.Store, handle string) *store.Member {
 	t.Helper()
 	m := &store.Member{ID: store.NewID(), Handle: handle, Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
-	if err := st.CreateMember(ctx, m, []string{"c0", "c1"}); err != nil {
+	if err := st.CreateMember(ctx, m, []string{"c0", "c1"}, nil); err != nil {
 		t.Fatalf("create member: %v", err)
 	}
 	return m
@@ -81,7 +81,7 @@ func TestMemberHandleUnique(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		newMember(t, st, "river")
 		m := &store.Member{ID: store.NewID(), Handle: "river", Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
-		if err := st.CreateMember(ctx, m, []string{"x"}); !errors.Is(err, store.ErrConflict) {
+		if err := st.CreateMember(ctx, m, []string{"x"}, nil); !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("second member with one handle: %v, want ErrConflict", err)
 		}
 		// The failed insert left nothing behind: not the member, not its codes.
@@ -185,7 +185,7 @@ func TestConcurrentWritesQueue(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				m := &store.Member{ID: store.NewID(), Handle: fmt.Sprintf("m%03d", i), Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
-				errs <- st.CreateMember(ctx, m, []string{"a", "b", "c"})
+				errs <- st.CreateMember(ctx, m, []string{"a", "b", "c"}, nil)
 			}()
 		}
 		wg.Wait()
@@ -222,7 +222,7 @@ func TestTwoProcessesShareSQLiteFile(t *testing.T) {
 			defer wg.Done()
 			for j := 0; j < 30; j++ {
 				m := &store.Member{ID: store.NewID(), Handle: fmt.Sprintf("p%d-%02d", i, j), Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
-				if err := st.CreateMember(ctx, m, []string{"a"}); err != nil {
+				if err := st.CreateMember(ctx, m, []string{"a"}, nil); err != nil {
 					t.Errorf("write from store %d: %v", i, err)
 				}
 			}

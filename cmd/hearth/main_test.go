@@ -488,3 +488,23 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+func TestDemoSeedsOnlyAnEmptyStore(t *testing.T) {
+	dir := t.TempDir()
+	code, _, _ := hearth(t, []string{"HEARTH_PASSWORD=someone already lives here"}, "", "admin", "create-member", "--data-dir", dir, "--handle", "resident", "--role", "admin")
+	if code != 0 {
+		t.Fatal("create-member failed")
+	}
+	addr, stop := startServe(t, nil, "--data-dir", dir, "--demo")
+	if c, _ := post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"maple","password":"hearth demo passphrase"}`); c != 401 {
+		t.Fatalf("demo account created in a store with members: %d", c)
+	}
+	stop()
+
+	addr, _ = startServe(t, nil, "--data-dir", t.TempDir(), "--demo")
+	for _, h := range []string{"maple", "heron", "juniper"} {
+		if c, b := post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"`+h+`","password":"hearth demo passphrase"}`); c != 200 {
+			t.Fatalf("demo sign-in %s: %d %s", h, c, b)
+		}
+	}
+}

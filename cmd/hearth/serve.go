@@ -16,6 +16,7 @@ import (
 
 	"hearth/internal/auth"
 	"hearth/internal/config"
+	"hearth/internal/demo"
 	"hearth/internal/httpapi"
 	"hearth/internal/seal"
 	"hearth/internal/store"
@@ -110,6 +111,17 @@ func serve(args []string, stderr io.Writer) error {
 	svc, err := newAuth(ctx, st, kr)
 	if err != nil {
 		return err
+	}
+	if cfg.Demo {
+		seeded, err := demo.Seed(ctx, st, svc)
+		if err != nil {
+			return fail(exitStore, "demo content: %v", err)
+		}
+		if seeded {
+			log.Info("demo accounts created; see README for their sign-ins")
+		} else {
+			log.Info("the store already holds members; demo content left out")
+		}
 	}
 	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)

@@ -10,6 +10,7 @@ import (
 var migrations = []migration{
 	{1, "accounts and sessions", migrate0001},
 	{2, "member data keys", migrate0002},
+	{3, "circles, stories, replies and support", migrate0003},
 }
 
 // Frozen types of migration 1.
@@ -92,4 +93,100 @@ func migrate0002(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// Frozen types of migration 3: the forum. Text a member wrote is stored only
+// sealed (title, body, content_warning); circle names and descriptions are
+// written by admins for every member to read and stay in clear.
+type (
+	circle0003 struct {
+		ID            string    `gorm:"primaryKey"`
+		Slug          string    `gorm:"not null;uniqueIndex"`
+		Name          string    `gorm:"not null"`
+		Description   string    `gorm:"not null"`
+		Visibility    string    `gorm:"not null"`
+		Premoderation bool      `gorm:"not null"`
+		MemberCount   int       `gorm:"not null;default:0"`
+		CreatedAt     time.Time `gorm:"not null"`
+		UpdatedAt     time.Time `gorm:"not null"`
+	}
+	circleMember0003 struct {
+		CircleID    string     `gorm:"primaryKey"`
+		MemberID    string     `gorm:"primaryKey;index"`
+		Facilitator bool       `gorm:"not null"`
+		JoinedAt    time.Time  `gorm:"not null"`
+		Circle      circle0003 `gorm:"foreignKey:CircleID;constraint:OnDelete:CASCADE"`
+		Member      member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+	}
+	invite0003 struct {
+		CodeHash  string     `gorm:"primaryKey"`
+		CircleID  string     `gorm:"not null;index"`
+		CreatedBy string     `gorm:"not null"`
+		MaxUses   int        `gorm:"not null"`
+		Uses      int        `gorm:"not null;default:0"`
+		ExpiresAt time.Time  `gorm:"not null"`
+		CreatedAt time.Time  `gorm:"not null"`
+		Circle    circle0003 `gorm:"foreignKey:CircleID;constraint:OnDelete:CASCADE"`
+	}
+	story0003 struct {
+		ID             string `gorm:"primaryKey;index:idx_stories_circle,priority:2"`
+		CircleID       string `gorm:"not null;index:idx_stories_circle,priority:1"`
+		AuthorID       string `gorm:"not null;index"`
+		Kind           string `gorm:"not null"`
+		Status         string `gorm:"not null"`
+		Title          []byte
+		Body           []byte
+		ContentWarning []byte
+		PinnedAt       *time.Time
+		SupportCount   int       `gorm:"not null;default:0"`
+		ReplyCount     int       `gorm:"not null;default:0"`
+		CreatedAt      time.Time `gorm:"not null"`
+		EditedAt       *time.Time
+		Circle         circle0003 `gorm:"foreignKey:CircleID"`
+		Author         member0001 `gorm:"foreignKey:AuthorID"`
+	}
+	reply0003 struct {
+		ID       string  `gorm:"primaryKey"`
+		StoryID  string  `gorm:"not null;uniqueIndex:idx_replies_thread,priority:1"`
+		ParentID *string `gorm:"index"`
+		Depth    int     `gorm:"not null"`
+		// Path is the ids from the top of the thread down to this reply;
+		// ids grow with time, so ordering by path is thread order.
+		Path         string `gorm:"not null;uniqueIndex:idx_replies_thread,priority:2"`
+		AuthorID     string `gorm:"not null;index"`
+		Status       string `gorm:"not null"`
+		Body         []byte
+		SupportCount int       `gorm:"not null;default:0"`
+		CreatedAt    time.Time `gorm:"not null"`
+		EditedAt     *time.Time
+		Story        story0003  `gorm:"foreignKey:StoryID"`
+		Author       member0001 `gorm:"foreignKey:AuthorID"`
+	}
+	storySupport0003 struct {
+		StoryID   string     `gorm:"primaryKey"`
+		MemberID  string     `gorm:"primaryKey;index"`
+		CreatedAt time.Time  `gorm:"not null"`
+		Story     story0003  `gorm:"foreignKey:StoryID"`
+		Member    member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+	}
+	replySupport0003 struct {
+		ReplyID   string     `gorm:"primaryKey"`
+		MemberID  string     `gorm:"primaryKey;index"`
+		CreatedAt time.Time  `gorm:"not null"`
+		Reply     reply0003  `gorm:"foreignKey:ReplyID"`
+		Member    member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+	}
+)
+
+func (circle0003) TableName() string       { return "circles" }
+func (circleMember0003) TableName() string { return "circle_members" }
+func (invite0003) TableName() string       { return "invites" }
+func (story0003) TableName() string        { return "stories" }
+func (reply0003) TableName() string        { return "replies" }
+func (storySupport0003) TableName() string { return "story_supports" }
+func (replySupport0003) TableName() string { return "reply_supports" }
+
+func migrate0003(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&circle0003{}, &circleMember0003{}, &invite0003{}, &story0003{}, &reply0003{},
+		&storySupport0003{}, &replySupport0003{})
 }

@@ -227,3 +227,22 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 func isUnique(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
+
+// OnQuery calls fn after every statement the store runs, for metrics and
+// for tests that count the queries of one request.
+func (s *Store) OnQuery(fn func()) {
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		cb := db.Callback()
+		name := "hearth:on_query"
+		after := func(*gorm.DB) { fn() }
+		_ = cb.Query().After("gorm:query").Register(name, after)
+		_ = cb.Row().After("gorm:row").Register(name, after)
+		_ = cb.Raw().After("gorm:raw").Register(name, after)
+		_ = cb.Create().After("gorm:create").Register(name, after)
+		_ = cb.Update().After("gorm:update").Register(name, after)
+		_ = cb.Delete().After("gorm:delete").Register(name, after)
+		if s.w == s.r {
+			break
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Reply is one reply in a story's thread. Body is a sealed blob; a removed
+// reply has none.
+type Reply struct {
+	ID       string `gorm:"primaryKey"`
+	StoryID  string
+	ParentID *string
+	Depth    int
+	// Path is the chain of ids from the top of the thread to this reply;
+	// ordering by it gives thread order.
+	Path         string
+	AuthorID     string
+	Status       string
+	Body         []byte
+	SupportCount int
+	CreatedAt    time.Time
+	EditedAt     *time.Time
+}
+
+// ReplyView is a reply with its author's handle and the reader's support.
+type ReplyView struct {
+	Reply
+	AuthorHandle  string
+	SupportedByMe bool
+}
+
+const replyViewSelect = `SELECT r.*, m.handle AS author_handle, rs.member_id IS NOT NULL AS supported_by_me
+	FROM replies r
+	JOIN members m ON m.id = r.author_id
+	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
+
+// CreateReply inserts a reply and counts it on its story.
+func (s *Store) CreateReply(ctx context.Context, r *Reply) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(r).Error; err != nil {
+			return fmt.Errorf("store: create reply: %w", err)
+		}
+		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error
+	})
+}
+
+// GetReply returns reply id, or ErrNotFound.
+func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
+	var r Reply
+	res := s.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&r)
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: get reply: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	return &r, nil
+}
+
+// GetReplyView returns reply id as readerID sees it, or ErrNotFound.
+func (s *Store) GetReplyView(ctx context.Context, id, readerID string) (*ReplyView, error) {
+	var v ReplyView
+	res := s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.id = ?", readerID, id).Scan(&v)
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: get reply: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	return &v, nil
+}
+
+// FindReplies filters ListReplyViews: one page of a thread in thread order.
+type FindReplies struct {
+	StoryID    string
+	ReaderID   string
+	SeePending bool
+	AfterPath  string
+	Limit      int
+}
+
+// ListReplyViews lists one page of a story's replies in thread order, in
+// one query.
+func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView, error) {
+	var out []ReplyView
+	err := s.r.WithContext(ctx).Raw(replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
+		ORDER BY r.path LIMIT ?`, f.ReaderID, f.StoryID, f.AfterPath, Pending, f.ReaderID, f.SeePending, f.Limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: list replies: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateReply changes the named columns of a reply.
+func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any) error {
+	if err := s.w.WithContext(ctx).Model(&Reply{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+		return fmt.Errorf("store: update reply: %w", err)
+	}
+	return nil
+}
+
+// RemoveReply marks a reply removed, destroys its text and takes it off its
+// story's count. Removing a removed reply changes nothing.
+func (s *Store) RemoveReply(ctx context.Context, r *Reply) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Updates(map[string]any{"status": Removed, "body": nil})
+		if res.Error != nil {
+			return fmt.Errorf("store: remove reply: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count - 1")).Error
+	})
+}
+
+// Writing is everything one member wrote, for their export.
+type Writing struct {
+	Stories []StoryView
+	Replies []ReplyView
+}
+
+// MemberWriting returns every story and reply of a member that is not
+// removed, oldest first.
+func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
+	var w Writing
+	err := s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed).
+		Scan(&w.Stories).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: member stories: %w", err)
+	}
+	err = s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed).
+		Scan(&w.Replies).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: member replies: %w", err)
+	}
+	return &w, nil
+}

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Story is a story or a facilitator's guidance in a circle. Title, Body and
+// ContentWarning are sealed blobs; a removed story has none.
+type Story struct {
+	ID             string `gorm:"primaryKey"`
+	CircleID       string
+	AuthorID       string
+	Kind           string
+	Status         string
+	Title          []byte
+	Body           []byte
+	ContentWarning []byte
+	PinnedAt       *time.Time
+	SupportCount   int
+	ReplyCount     int
+	CreatedAt      time.Time
+	EditedAt       *time.Time
+}
+
+// Writing statuses, shared by stories and replies.
+const (
+	Published = "published"
+	Pending   = "pending"
+	Hidden    = "hidden"
+	Removed   = "removed"
+)
+
+// StoryView is a story with what a reader needs around it: its circle, its
+// author's handle, and the reader's own relation to both.
+type StoryView struct {
+	Story
+	CircleSlug       string
+	CircleVisibility string
+	AuthorHandle     string
+	SupportedByMe    bool
+	// ReaderIsMember and ReaderIsFacilitator are the reader's place in the
+	// story's circle.
+	ReaderIsMember      bool
+	ReaderIsFacilitator bool
+}
+
+// MaxPins is how many stories a circle may pin.
+const MaxPins = 5
+
+// ErrPinLimit means the circle already has MaxPins pinned stories.
+var ErrPinLimit = errors.New("store: pin limit reached")
+
+const storyViewSelect = `SELECT s.*, c.slug AS circle_slug, c.visibility AS circle_visibility, m.handle AS author_handle,
+	ss.member_id IS NOT NULL AS supported_by_me,
+	cm.member_id IS NOT NULL AS reader_is_member, COALESCE(cm.facilitator, false) AS reader_is_facilitator
+	FROM stories s
+	JOIN circles c ON c.id = s.circle_id
+	JOIN members m ON m.id = s.author_id
+	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
+	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
+
+// CreateStory inserts a story.
+func (s *Store) CreateStory(ctx context.Context, st *Story) error {
+	if err := s.w.WithContext(ctx).Create(st).Error; err != nil {
+		return fmt.Errorf("store: create story: %w", err)
+	}
+	return nil
+}
+
+// GetStoryView returns story id as readerID sees it, or ErrNotFound.
+func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
+	var v StoryView
+	res := s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.id = ?", readerID, readerID, id).Scan(&v)
+	if res.Error != nil {
+		return nil, fmt.Errorf("store: get story: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, ErrNotFound
+	}
+	return &v, nil
+}
+
+// FindStories filters ListStoryViews. Stories come newest first; Pinned
+// picks the pinned ones (newest pin first) instead of the rest.
+type FindStories struct {
+	CircleID string
+	ReaderID string
+	// SeePending shows pending stories of others (moderators); a reader
+	// always sees their own.
+	SeePending bool
+	Pinned     bool
+	// Before is the id (or, for pinned, the pin time and id) the page
+	// starts after.
+	Before       string
+	BeforePinned *time.Time
+	Limit        int
+}
+
+// ListStoryViews lists one page of a circle's stories in one query.
+func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView, error) {
+	q := storyViewSelect + " WHERE s.circle_id = ? AND (s.status <> ? OR s.author_id = ? OR ?)"
+	args := []any{f.ReaderID, f.ReaderID, f.CircleID, Pending, f.ReaderID, f.SeePending}
+	if f.Pinned {
+		q += " AND s.pinned_at IS NOT NULL"
+		if f.BeforePinned != nil {
+			q += " AND (s.pinned_at < ? OR (s.pinned_at = ? AND s.id < ?))"
+			args = append(args, *f.BeforePinned, *f.BeforePinned, f.Before)
+		}
+		q += " ORDER BY s.pinned_at DESC, s.id DESC LIMIT ?"
+	} else {
+		q += " AND s.pinned_at IS NULL"
+		if f.Before != "" {
+			q += " AND s.id < ?"
+			args = append(args, f.Before)
+		}
+		q += " ORDER BY s.id DESC LIMIT ?"
+	}
+	args = append(args, f.Limit)
+	var out []StoryView
+	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list stories: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateStory changes the named columns of a story.
+func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any) error {
+	if err := s.w.WithContext(ctx).Model(&Story{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+		return fmt.Errorf("store: update story: %w", err)
+	}
+	return nil
+}
+
+// RemoveStory marks a story removed and destroys its text (secure_delete
+// zeroes the freed bytes); it also loses its pin.
+func (s *Store) RemoveStory(ctx context.Context, id string) error {
+	return s.UpdateStory(ctx, id, map[string]any{"status": Removed, "title": nil, "body": nil, "content_warning": nil, "pinned_at": nil})
+}
+
+// PinStory pins or unpins a story; pinning past MaxPins in its circle gives
+// ErrPinLimit. Pinning a pinned story keeps its first pin time.
+func (s *Store) PinStory(ctx context.Context, id, circleID string, on bool, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if !on {
+			return tx.Model(&Story{}).Where("id = ?", id).Update("pinned_at", nil).Error
+		}
+		var n int64
+		if err := tx.Model(&Story{}).Where("circle_id = ? AND pinned_at IS NOT NULL AND id <> ?", circleID, id).Count(&n).Error; err != nil {
+			return fmt.Errorf("store: count pins: %w", err)
+		}
+		if n >= MaxPins {
+			return ErrPinLimit
+		}
+		return tx.Model(&Story{}).Where("id = ? AND pinned_at IS NULL", id).Update("pinned_at", now).Error
+	})
+}
+
+// SetSupport records or withdraws memberID's support of a story or reply
+// (table "story_supports" or "reply_supports"), keeping the target's
+// support_count exact: the count moves only when a row really came or went.
+func (s *Store) SetSupport(ctx context.Context, target Target, targetID, memberID string, on bool, now time.Time) error {
+	t := supportTables[target]
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var res *gorm.DB
+		delta := "support_count + 1"
+		if on {
+			res = tx.Exec("INSERT INTO "+t.supports+" ("+t.column+", member_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", targetID, memberID, now)
+		} else {
+			res = tx.Exec("DELETE FROM "+t.supports+" WHERE "+t.column+" = ? AND member_id = ?", targetID, memberID)
+			delta = "support_count - 1"
+		}
+		if res.Error != nil {
+			return fmt.Errorf("store: set support: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		return tx.Exec("UPDATE "+t.targets+" SET support_count = "+delta+" WHERE id = ?", targetID).Error
+	})
+}
+
+// Target is a kind of writing that can be supported or flagged.
+type Target string
+
+// Targets.
+const (
+	TargetStory Target = "story"
+	TargetReply Target = "reply"
+)
+
+// supportTables are fixed table names, never input, for SetSupport's SQL.
+var supportTables = map[Target]struct{ supports, column, targets string }{
+	TargetStory: {"story_supports", "story_id", "stories"},
+	TargetReply: {"reply_supports", "reply_id", "replies"},
+}

@@ -1,0 +1,42 @@
+package forum
+
+import "hearth/internal/store"
+
+// circleAction is what an actor asks to do with a circle.
+type circleAction int
+
+const (
+	circleRead   circleAction = iota // see it and its stories
+	circleJoin                       // join (an invite is checked apart)
+	circleLeave                      // leave
+	circleWrite                      // write stories and replies, give support
+	circleInvite                     // make invite codes
+	circleManage                     // create, change, appoint facilitators
+)
+
+// circlePolicy decides what a on circle c. A private circle does not exist
+// for members outside it; moderators and admins see every circle, so they
+// can read what is flagged and manage circles, but write only where they
+// are members.
+func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
+	if act == circleManage {
+		if !a.isAdmin() {
+			return errNotAdmin
+		}
+		return nil
+	}
+	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {
+		return errNotFound
+	}
+	switch act {
+	case circleLeave, circleWrite:
+		if !c.IsMember {
+			return errNotMember
+		}
+	case circleInvite:
+		if !c.IsFacilitator {
+			return errNotFacilitator
+		}
+	}
+	return nil
+}

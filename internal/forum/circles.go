@@ -1,0 +1,319 @@
+package forum
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/store"
+)
+
+// Circle is a circle as a member sees it.
+type Circle struct {
+	Slug          string    `json:"slug"`
+	Name          string    `json:"name"`
+	Description   string    `json:"description"`
+	Visibility    string    `json:"visibility"`
+	Premoderation bool      `json:"premoderation"`
+	MemberCount   int       `json:"member_count"`
+	IsMember      bool      `json:"is_member"`
+	IsFacilitator bool      `json:"is_facilitator"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+func toCircle(v *store.CircleView) Circle {
+	return Circle{Slug: v.Slug, Name: v.Name, Description: v.Description, Visibility: v.Visibility,
+		Premoderation: v.Premoderation, MemberCount: v.MemberCount, IsMember: v.IsMember,
+		IsFacilitator: v.IsFacilitator, CreatedAt: v.CreatedAt.UTC()}
+}
+
+// NewCircle is the body of POST /circles.
+type NewCircle struct {
+	Slug          string `json:"slug"`
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	Visibility    string `json:"visibility"`
+	Premoderation bool   `json:"premoderation"`
+}
+
+// CirclePatch is the body of PATCH /circles/{slug}; absent fields stay.
+type CirclePatch struct {
+	Name          *string `json:"name"`
+	Description   *string `json:"description"`
+	Visibility    *string `json:"visibility"`
+	Premoderation *bool   `json:"premoderation"`
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+func checkCircle(name, description, visibility string) error {
+	if err := checkText("name", strings.TrimSpace(name), 1, maxCircleName); err != nil {
+		return err
+	}
+	if err := checkText("description", description, 0, maxCircleDesc); err != nil {
+		return err
+	}
+	if visibility != store.VisibilityOpen && visibility != store.VisibilityPrivate {
+		return apperr.Invalid("invalid_visibility", "visibility is open or private.")
+	}
+	return nil
+}
+
+// CreateCircle makes a circle (admins).
+func (s *Service) CreateCircle(ctx context.Context, a Actor, in NewCircle) (*Circle, error) {
+	if err := circlePolicy(a, circleManage, nil); err != nil {
+		return nil, err
+	}
+	if len(in.Slug) < 2 || len(in.Slug) > 50 || !slugPattern.MatchString(in.Slug) {
+		return nil, apperr.Invalid("invalid_slug", "A slug is 2 to 50 characters of a-z, 0-9 and single hyphens, like grief-and-loss.")
+	}
+	if err := checkCircle(in.Name, in.Description, in.Visibility); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := store.Circle{ID: store.NewID(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Description: in.Description,
+		Visibility: in.Visibility, Premoderation: in.Premoderation, CreatedAt: now, UpdatedAt: now}
+	if err := s.st.CreateCircle(ctx, &c); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, apperr.New(http.StatusConflict, "slug_taken", "A circle with that slug already exists.")
+		}
+		return nil, apperr.Internal(err)
+	}
+	out := toCircle(&store.CircleView{Circle: c})
+	return &out, nil
+}
+
+// UpdateCircle changes a circle (admins).
+func (s *Service) UpdateCircle(ctx context.Context, a Actor, slug string, p CirclePatch) (*Circle, error) {
+	if err := circlePolicy(a, circleManage, nil); err != nil {
+		return nil, err
+	}
+	c, err := s.st.GetCircleView(ctx, slug, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if p.Name != nil {
+		c.Name = strings.TrimSpace(*p.Name)
+	}
+	if p.Description != nil {
+		c.Description = *p.Description
+	}
+	if p.Visibility != nil {
+		c.Visibility = *p.Visibility
+	}
+	if p.Premoderation != nil {
+		c.Premoderation = *p.Premoderation
+	}
+	if err := checkCircle(c.Name, c.Description, c.Visibility); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = s.now()
+	err = s.st.UpdateCircle(ctx, c.ID, map[string]any{"name": c.Name, "description": c.Description,
+		"visibility": c.Visibility, "premoderation": c.Premoderation, "updated_at": c.UpdatedAt})
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := toCircle(c)
+	return &out, nil
+}
+
+// circle loads a circle and applies the policy for act.
+func (s *Service) circle(ctx context.Context, a Actor, slug string, act circleAction) (*store.CircleView, error) {
+	c, err := s.st.GetCircleView(ctx, slug, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := circlePolicy(a, act, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ListCircles lists the circles a may see, by slug.
+func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor string) (*Page[Circle], error) {
+	f := store.FindCircles{MemberID: a.ID, AllPrivate: a.moderates(), Limit: limit + 1}
+	if cursor != "" {
+		_, parts, err := decodeCursor(cursor, "c")
+		if err != nil {
+			return nil, err
+		}
+		f.AfterSlug = parts[0]
+	}
+	rows, err := s.st.ListCircleViews(ctx, f)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	page := &Page[Circle]{Items: []Circle{}}
+	for i := range rows {
+		if i == limit {
+			page.NextCursor = encodeCursor("c", rows[i-1].Slug)
+			break
+		}
+		page.Items = append(page.Items, toCircle(&rows[i]))
+	}
+	return page, nil
+}
+
+// GetCircle returns one circle.
+func (s *Service) GetCircle(ctx context.Context, a Actor, slug string) (*Circle, error) {
+	c, err := s.circle(ctx, a, slug, circleRead)
+	if err != nil {
+		return nil, err
+	}
+	out := toCircle(c)
+	return &out, nil
+}
+
+// MemberCircles lists the circles a is in, for GET /me.
+func (s *Service) MemberCircles(ctx context.Context, a Actor) ([]Circle, error) {
+	rows, err := s.st.MemberCircles(ctx, a.ID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := make([]Circle, len(rows))
+	for i := range rows {
+		out[i] = toCircle(&rows[i])
+	}
+	return out, nil
+}
+
+var errInvite = apperr.New(http.StatusNotFound, "invite_invalid", "This invite code is not valid: it may have expired or been used up. Ask the circle's facilitator for a new one.")
+
+// Join makes a a member of a circle. A private circle needs a live invite
+// code; a wrong code and a circle that does not exist look the same.
+func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) error {
+	c, err := s.st.GetCircleView(ctx, slug, a.ID)
+	if errors.Is(err, store.ErrNotFound) && inviteCode != "" {
+		return errInvite
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	if c.IsMember {
+		return nil
+	}
+	hash := ""
+	if c.Visibility == store.VisibilityPrivate {
+		if inviteCode == "" {
+			if err := circlePolicy(a, circleJoin, c); err != nil {
+				return err
+			}
+			return apperr.Invalid("invite_required", "This circle is private: joining it needs an invite code from its facilitator.")
+		}
+		hash = inviteHash(inviteCode)
+	}
+	err = s.st.JoinCircle(ctx, c.ID, a.ID, hash, s.now())
+	if errors.Is(err, store.ErrInvite) {
+		return errInvite
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// Leave takes a out of a circle.
+func (s *Service) Leave(ctx context.Context, a Actor, slug string) error {
+	c, err := s.circle(ctx, a, slug, circleLeave)
+	if err != nil {
+		return err
+	}
+	if err := s.st.LeaveCircle(ctx, c.ID, a.ID); err != nil {
+		return storeErr(err)
+	}
+	return nil
+}
+
+// NewInvite is the body of POST /circles/{slug}/invites.
+type NewInvite struct {
+	MaxUses        int `json:"max_uses"`
+	ExpiresInHours int `json:"expires_in_hours"`
+}
+
+// Invite is a fresh invite code, shown once.
+type Invite struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+	MaxUses   int       `json:"max_uses"`
+}
+
+// Invite limits.
+const (
+	maxInviteUses  = 1000
+	maxInviteHours = 24 * 30
+)
+
+var inviteEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// CreateInvite makes an invite code for a private circle (its facilitators).
+func (s *Service) CreateInvite(ctx context.Context, a Actor, slug string, in NewInvite) (*Invite, error) {
+	c, err := s.circle(ctx, a, slug, circleInvite)
+	if err != nil {
+		return nil, err
+	}
+	if c.Visibility != store.VisibilityPrivate {
+		return nil, apperr.Invalid("circle_is_open", "This circle is open: anyone can join it without an invite.")
+	}
+	if in.MaxUses < 1 || in.MaxUses > maxInviteUses {
+		return nil, apperr.Invalid("invalid_max_uses", "max_uses must be between 1 and 1000.")
+	}
+	if in.ExpiresInHours < 1 || in.ExpiresInHours > maxInviteHours {
+		return nil, apperr.Invalid("invalid_expires_in_hours", "expires_in_hours must be between 1 and 720 (30 days).")
+	}
+	b := make([]byte, 10) // 80 bits: guessing one is hopeless
+	_, _ = rand.Read(b)
+	raw := inviteEncoding.EncodeToString(b)
+	code := raw[:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:]
+	now := s.now()
+	inv := store.Invite{CodeHash: inviteHash(code), CircleID: c.ID, CreatedBy: a.ID, MaxUses: in.MaxUses,
+		ExpiresAt: now.Add(time.Duration(in.ExpiresInHours) * time.Hour), CreatedAt: now}
+	if err := s.st.CreateInvite(ctx, &inv); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return &Invite{Code: code, ExpiresAt: inv.ExpiresAt.UTC(), MaxUses: inv.MaxUses}, nil
+}
+
+// inviteHash is how an invite code is stored: codes carry 80 random bits,
+// so a plain SHA-256 is enough and lets the store look the code up.
+// Spaces, hyphens and case are forgiven, as people copy codes by hand.
+func inviteHash(code string) string {
+	norm := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, strings.ToLower(code))
+	sum := sha256.Sum256([]byte("hearth invite v1:" + norm))
+	return hex.EncodeToString(sum[:])
+}
+
+// SetFacilitator appoints (on) or removes a circle's facilitator (admins).
+func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle string, on bool) error {
+	if err := circlePolicy(a, circleManage, nil); err != nil {
+		return err
+	}
+	c, err := s.st.GetCircleView(ctx, slug, a.ID)
+	if err != nil {
+		return storeErr(err)
+	}
+	h := strings.ToLower(handle)
+	m, err := s.st.GetMember(ctx, store.FindMember{Handle: &h})
+	if errors.Is(err, store.ErrNotFound) || err == nil && m.Status == store.StatusDeleted {
+		return apperr.New(http.StatusNotFound, "member_not_found", "No member has that handle.")
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if err := s.st.SetFacilitator(ctx, c.ID, m.ID, on, s.now()); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package forum
+
+import (
+	"encoding/base64"
+	"strings"
+
+	"hearth/internal/apperr"
+)
+
+// Cursors are opaque to clients: a kind letter and the keyset position,
+// base64url encoded. They hold ids and times, never text.
+func encodeCursor(kind string, parts ...string) *string {
+	s := base64.RawURLEncoding.EncodeToString([]byte(kind + "|" + strings.Join(parts, "|")))
+	return &s
+}
+
+var errCursor = apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
+
+// decodeCursor returns the kind and parts of a cursor, checking that the
+// kind is one of kinds and every part is made of id characters.
+func decodeCursor(c string, kinds ...string) (string, []string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) > 512 {
+		return "", nil, errCursor
+	}
+	parts := strings.Split(string(b), "|")
+	for _, p := range parts[1:] {
+		if p == "" || strings.IndexFunc(p, func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r == '-') }) >= 0 {
+			return "", nil, errCursor
+		}
+	}
+	for _, k := range kinds {
+		if parts[0] == k && len(parts) > 1 {
+			return k, parts[1:], nil
+		}
+	}
+	return "", nil, errCursor
+}

@@ -1,0 +1,221 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// Reply is a reply as a reader sees it; a placeholder has no author or body.
+type Reply struct {
+	ID            string     `json:"id"`
+	StoryID       string     `json:"story_id"`
+	ParentID      *string    `json:"parent_id"`
+	Depth         int        `json:"depth"`
+	Author        *Author    `json:"author"`
+	Body          *string    `json:"body,omitempty"`
+	Status        string     `json:"status"`
+	SupportCount  int        `json:"support_count"`
+	SupportedByMe bool       `json:"supported_by_me"`
+	CreatedAt     time.Time  `json:"created_at"`
+	EditedAt      *time.Time `json:"edited_at"`
+}
+
+// MaxDepth is the deepest a reply sits: a reply to a reply at MaxDepth
+// becomes its sibling, so threads stay readable on a phone. Replies to the
+// story itself are at depth 0.
+const MaxDepth = 8
+
+// NewReply is the body of POST /stories/{id}/replies.
+type NewReply struct {
+	Body     string  `json:"body"`
+	ParentID *string `json:"parent_id"`
+}
+
+// ReplyPatch is the body of PATCH /replies/{id}.
+type ReplyPatch struct {
+	Body string `json:"body"`
+}
+
+func replyLoc(id string) seal.Location {
+	return seal.Location{Table: "replies", Column: "body", RowID: id}
+}
+
+var errParent = apperr.Invalid("invalid_parent", "parent_id must be a reply to this same story.")
+
+// CreateReply replies to a story, or under another reply of it.
+func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in NewReply) (*Reply, error) {
+	v, err := s.story(ctx, a, storyID, storyReply)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkText("body", in.Body, 1, maxReplyBody); err != nil {
+		return nil, err
+	}
+	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, Status: store.Published, CreatedAt: s.now()}
+	r.Path = r.ID
+	if in.ParentID != nil {
+		parent, err := s.st.GetReply(ctx, *in.ParentID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && parent.StoryID != v.ID {
+			return nil, errParent
+		}
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		if parent.Depth >= MaxDepth {
+			// Hang it beside the parent, under the parent's own parent.
+			r.ParentID, r.Depth = parent.ParentID, parent.Depth
+			r.Path = parent.Path[:len(parent.Path)-len(parent.ID)] + r.ID
+		} else {
+			r.ParentID, r.Depth = &parent.ID, parent.Depth+1
+			r.Path = parent.Path + r.ID
+		}
+	}
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), replyLoc(r.ID)); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if err := s.st.CreateReply(ctx, &r); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return s.getReply(ctx, a, r.ID)
+}
+
+func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, error) {
+	rv, err := s.st.GetReplyView(ctx, id, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return s.openReply(ctx, a, rv)
+}
+
+// openReply opens a reply's body for a, or leaves it out for a placeholder.
+func (s *Service) openReply(ctx context.Context, a Actor, rv *store.ReplyView) (*Reply, error) {
+	out := &Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
+		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt)}
+	if !canReadText(a, rv.AuthorID, rv.Status) {
+		return out, nil
+	}
+	plain, err := s.sealer.Open(ctx, rv.Body, replyLoc(rv.ID))
+	if errors.Is(err, seal.ErrUnknownKey) {
+		out.Status = store.Removed
+		return out, nil
+	}
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	body := string(plain)
+	out.Author, out.Body = &Author{Handle: rv.AuthorHandle}, &body
+	return out, nil
+}
+
+// ListReplies lists a story's replies in thread order: each reply after its
+// parent, siblings oldest first.
+func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limit int, cursor string) (*Page[Reply], error) {
+	v, err := s.story(ctx, a, storyID, storyRead)
+	if err != nil {
+		return nil, err
+	}
+	f := store.FindReplies{StoryID: v.ID, ReaderID: a.ID, SeePending: a.moderates(), Limit: limit + 1}
+	if cursor != "" {
+		_, parts, err := decodeCursor(cursor, "r")
+		if err != nil {
+			return nil, err
+		}
+		f.AfterPath = parts[0]
+	}
+	rows, err := s.st.ListReplyViews(ctx, f)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	blobs := make([][]byte, len(rows))
+	for i := range rows {
+		blobs[i] = rows[i].Body
+	}
+	ctx, err = s.sealer.Warm(ctx, blobs...)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	page := &Page[Reply]{Items: []Reply{}}
+	for i := range rows {
+		if i == limit {
+			page.NextCursor = encodeCursor("r", rows[i-1].Path)
+			break
+		}
+		r, err := s.openReply(ctx, a, &rows[i])
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, *r)
+	}
+	return page, nil
+}
+
+// reply loads a reply with its story and applies the policy for act.
+func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction) (*store.Reply, error) {
+	r, err := s.st.GetReply(ctx, id)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	v, err := s.st.GetStoryView(ctx, r.StoryID, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := replyPolicy(a, act, v, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// UpdateReply edits a reply (its author).
+func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPatch) (*Reply, error) {
+	if _, err := s.reply(ctx, a, id, replyEdit); err != nil {
+		return nil, err
+	}
+	if err := checkText("body", p.Body, 1, maxReplyBody); err != nil {
+		return nil, err
+	}
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	blob, err := s.sealer.Seal(ctx, keyID, []byte(p.Body), replyLoc(id))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if err := s.st.UpdateReply(ctx, id, map[string]any{"body": blob, "edited_at": s.now()}); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return s.getReply(ctx, a, id)
+}
+
+// DeleteReply removes a reply (its author, or a moderator). Its place in
+// the thread stays, so the replies under it keep their context.
+func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
+	r, err := s.reply(ctx, a, id, replyDelete)
+	if err != nil {
+		return err
+	}
+	if err := s.st.RemoveReply(ctx, r); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// SupportReply gives (on) or withdraws support of a reply.
+func (s *Service) SupportReply(ctx context.Context, a Actor, id string, on bool) error {
+	if _, err := s.reply(ctx, a, id, replySupport); err != nil {
+		return err
+	}
+	if err := s.st.SetSupport(ctx, store.TargetReply, id, a.ID, on, s.now()); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package forum
+
+import "hearth/internal/store"
+
+// replyAction is what an actor asks to do with a reply.
+type replyAction int
+
+const (
+	replySupport replyAction = iota
+	replyEdit
+	replyDelete
+)
+
+// replyPolicy decides what a may do with reply r on story s. The story's
+// rules for reading come first: a reply is as visible as its story.
+func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) error {
+	if err := storyPolicy(a, storyRead, s); err != nil {
+		return err
+	}
+	author := r.AuthorID == a.ID
+	if r.Status == store.Pending && !author && !a.moderates() {
+		return errNotFound
+	}
+	switch act {
+	case replySupport:
+		if !s.ReaderIsMember {
+			return errNotMember
+		}
+		if r.Status != store.Published {
+			return errNotPublished
+		}
+	case replyEdit:
+		if !author {
+			return errNotAuthor
+		}
+		if r.Status == store.Removed {
+			return errRemoved
+		}
+	case replyDelete:
+		if !author && !a.moderates() {
+			return errNotAuthor
+		}
+	}
+	return nil
+}

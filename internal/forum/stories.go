@@ -1,0 +1,341 @@
+package forum
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// Author names who wrote something, by handle only.
+type Author struct {
+	Handle string `json:"handle"`
+}
+
+// Story is a story as a reader sees it. A placeholder (removed writing, or
+// hidden writing of someone else) has no author, title, body or warning.
+type Story struct {
+	ID             string     `json:"id"`
+	Circle         string     `json:"circle"`
+	Author         *Author    `json:"author"`
+	Title          *string    `json:"title,omitempty"`
+	Body           *string    `json:"body,omitempty"`
+	ContentWarning *string    `json:"content_warning,omitempty"`
+	Kind           string     `json:"kind"`
+	Status         string     `json:"status"`
+	Pinned         bool       `json:"pinned"`
+	SupportCount   int        `json:"support_count"`
+	SupportedByMe  bool       `json:"supported_by_me"`
+	ReplyCount     int        `json:"reply_count"`
+	CreatedAt      time.Time  `json:"created_at"`
+	EditedAt       *time.Time `json:"edited_at"`
+}
+
+// Story kinds.
+const (
+	KindStory    = "story"
+	KindGuidance = "guidance"
+)
+
+// NewStory is the body of POST /circles/{slug}/stories.
+type NewStory struct {
+	Title          string `json:"title"`
+	Body           string `json:"body"`
+	ContentWarning string `json:"content_warning"`
+	Kind           string `json:"kind"`
+}
+
+// StoryPatch is the body of PATCH /stories/{id}; absent fields stay, an
+// empty content_warning takes the warning away.
+type StoryPatch struct {
+	Title          *string `json:"title"`
+	Body           *string `json:"body"`
+	ContentWarning *string `json:"content_warning"`
+}
+
+func storyLoc(id, column string) seal.Location {
+	return seal.Location{Table: "stories", Column: column, RowID: id}
+}
+
+// sealStory seals the three texts of story id with the author's key.
+func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string) (map[string]any, error) {
+	cols := map[string]any{}
+	for col, text := range map[string]string{"title": title, "body": body, "content_warning": warning} {
+		blob, err := s.sealer.Seal(ctx, keyID, []byte(text), storyLoc(id, col))
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		cols[col] = blob
+	}
+	return cols, nil
+}
+
+// CreateStory shares a story, or guidance from a facilitator, in a circle.
+func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewStory) (*Story, error) {
+	c, err := s.circle(ctx, a, slug, circleWrite)
+	if err != nil {
+		return nil, err
+	}
+	switch in.Kind {
+	case "":
+		in.Kind = KindStory
+	case KindStory:
+	case KindGuidance:
+		if !c.IsFacilitator {
+			return nil, errNotFacilitator
+		}
+	default:
+		return nil, apperr.Invalid("invalid_kind", "kind is story or guidance.")
+	}
+	t, err := title(in.Title)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkText("body", in.Body, 1, maxStoryBody); err != nil {
+		return nil, err
+	}
+	if err := checkText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
+		return nil, err
+	}
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, Status: store.Published, CreatedAt: s.now()}
+	cols, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning)
+	if err != nil {
+		return nil, err
+	}
+	st.Title, st.Body, st.ContentWarning = cols["title"].([]byte), cols["body"].([]byte), cols["content_warning"].([]byte)
+	if err := s.st.CreateStory(ctx, &st); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return s.GetStory(ctx, a, st.ID)
+}
+
+// story loads a story as a sees it and applies the policy for act.
+func (s *Service) story(ctx context.Context, a Actor, id string, act storyAction) (*store.StoryView, error) {
+	v, err := s.st.GetStoryView(ctx, id, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := storyPolicy(a, act, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// GetStory returns one story.
+func (s *Service) GetStory(ctx context.Context, a Actor, id string) (*Story, error) {
+	v, err := s.story(ctx, a, id, storyRead)
+	if err != nil {
+		return nil, err
+	}
+	return s.openStory(ctx, a, v)
+}
+
+// openStory opens a story's texts for a, or leaves them out where a may see
+// only a placeholder. A blob whose author was erased reads as removed; any
+// other failure to open is a 500, never someone else's text.
+func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*Story, error) {
+	out := &Story{ID: v.ID, Circle: v.CircleSlug, Kind: v.Kind, Status: v.Status, Pinned: v.PinnedAt != nil,
+		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, ReplyCount: v.ReplyCount,
+		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt)}
+	if !canReadText(a, v.AuthorID, v.Status) {
+		return out, nil
+	}
+	texts := make([]*string, 3)
+	for i, f := range []struct {
+		col  string
+		blob []byte
+	}{{"title", v.Title}, {"body", v.Body}, {"content_warning", v.ContentWarning}} {
+		plain, err := s.sealer.Open(ctx, f.blob, storyLoc(v.ID, f.col))
+		if errors.Is(err, seal.ErrUnknownKey) {
+			out.Status = store.Removed
+			return out, nil
+		}
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		t := string(plain)
+		texts[i] = &t
+	}
+	out.Author = &Author{Handle: v.AuthorHandle}
+	out.Title, out.Body, out.ContentWarning = texts[0], texts[1], texts[2]
+	return out, nil
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// ListStories lists a circle's stories: pinned first (newest pin first),
+// then newest first. The cursor says which of the two runs the page
+// continues and where.
+func (s *Service) ListStories(ctx context.Context, a Actor, slug string, limit int, cursor string) (*Page[Story], error) {
+	c, err := s.circle(ctx, a, slug, circleRead)
+	if err != nil {
+		return nil, err
+	}
+	f := store.FindStories{CircleID: c.ID, ReaderID: a.ID, SeePending: a.moderates(), Pinned: true, Limit: limit + 1}
+	if cursor != "" {
+		kind, parts, err := decodeCursor(cursor, "p", "s")
+		if err != nil {
+			return nil, err
+		}
+		if kind == "p" {
+			if len(parts) != 2 {
+				return nil, errCursor
+			}
+			ns, err := strconv.ParseInt(parts[0], 10, 64)
+			if err != nil {
+				return nil, errCursor
+			}
+			t := time.Unix(0, ns).UTC()
+			f.BeforePinned, f.Before = &t, parts[1]
+		} else {
+			f.Pinned, f.Before = false, parts[0]
+		}
+	}
+	var rows []store.StoryView
+	if f.Pinned {
+		if rows, err = s.st.ListStoryViews(ctx, f); err != nil {
+			return nil, apperr.Internal(err)
+		}
+		f.Pinned, f.Before = false, ""
+	}
+	if len(rows) <= limit {
+		f.Limit = limit + 1 - len(rows)
+		more, err := s.st.ListStoryViews(ctx, f)
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		rows = append(rows, more...)
+	}
+	return s.storyPage(ctx, a, rows, limit)
+}
+
+// storyPage opens up to limit stories, warming the key cache in one batch
+// first, and makes the cursor from the last one shown.
+func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView, limit int) (*Page[Story], error) {
+	blobs := make([][]byte, 0, len(rows))
+	for i := range rows {
+		blobs = append(blobs, rows[i].Body)
+	}
+	ctx, err := s.sealer.Warm(ctx, blobs...)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	page := &Page[Story]{Items: []Story{}}
+	for i := range rows {
+		if i == limit {
+			last := rows[i-1]
+			if last.PinnedAt != nil {
+				page.NextCursor = encodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
+			} else {
+				page.NextCursor = encodeCursor("s", last.ID)
+			}
+			break
+		}
+		st, err := s.openStory(ctx, a, &rows[i])
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, *st)
+	}
+	return page, nil
+}
+
+// UpdateStory edits a story (its author).
+func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPatch) (*Story, error) {
+	v, err := s.story(ctx, a, id, storyEdit)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.openStory(ctx, a, v)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Title == nil {
+		return nil, errRemoved
+	}
+	t, body, warning := *cur.Title, *cur.Body, *cur.ContentWarning
+	if p.Title != nil {
+		if t, err = title(*p.Title); err != nil {
+			return nil, err
+		}
+	}
+	if p.Body != nil {
+		if err := checkText("body", *p.Body, 1, maxStoryBody); err != nil {
+			return nil, err
+		}
+		body = *p.Body
+	}
+	if p.ContentWarning != nil {
+		if err := checkText("content_warning", *p.ContentWarning, 0, maxContentWarning); err != nil {
+			return nil, err
+		}
+		warning = *p.ContentWarning
+	}
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := s.sealStory(ctx, keyID, id, t, body, warning)
+	if err != nil {
+		return nil, err
+	}
+	cols["edited_at"] = s.now()
+	if err := s.st.UpdateStory(ctx, id, cols); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return s.GetStory(ctx, a, id)
+}
+
+// DeleteStory removes a story (its author, or a moderator): its text is
+// destroyed and it reads as removed.
+func (s *Service) DeleteStory(ctx context.Context, a Actor, id string) error {
+	if _, err := s.story(ctx, a, id, storyDelete); err != nil {
+		return err
+	}
+	if err := s.st.RemoveStory(ctx, id); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// Pin pins (on) or unpins a story in its circle (the circle's facilitators).
+func (s *Service) Pin(ctx context.Context, a Actor, id string, on bool) error {
+	v, err := s.story(ctx, a, id, storyPin)
+	if err != nil {
+		return err
+	}
+	err = s.st.PinStory(ctx, id, v.CircleID, on, s.now())
+	if errors.Is(err, store.ErrPinLimit) {
+		return apperr.New(409, "pin_limit", "A circle can pin at most 5 stories; unpin one first.")
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// SupportStory gives (on) or withdraws support of a story; doing it twice
+// is the same as once.
+func (s *Service) SupportStory(ctx context.Context, a Actor, id string, on bool) error {
+	if _, err := s.story(ctx, a, id, storySupport); err != nil {
+		return err
+	}
+	if err := s.st.SetSupport(ctx, store.TargetStory, id, a.ID, on, s.now()); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}

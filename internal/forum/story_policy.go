@@ -1,0 +1,69 @@
+package forum
+
+import "hearth/internal/store"
+
+// storyAction is what an actor asks to do with a story.
+type storyAction int
+
+const (
+	storyRead    storyAction = iota
+	storyReply               // reply to it
+	storySupport             // give or withdraw support
+	storyEdit
+	storyDelete
+	storyPin
+)
+
+// storyPolicy decides what a may do with story s. Whoever may not read the
+// story's circle, or a pending story of someone else, gets 404, as if it
+// did not exist.
+func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
+	author := s.AuthorID == a.ID
+	if s.CircleVisibility == store.VisibilityPrivate && !s.ReaderIsMember && !a.moderates() {
+		return errNotFound
+	}
+	if s.Status == store.Pending && !author && !a.moderates() {
+		return errNotFound
+	}
+	switch act {
+	case storyReply, storySupport:
+		if !s.ReaderIsMember {
+			return errNotMember
+		}
+		if s.Status != store.Published {
+			return errNotPublished
+		}
+	case storyEdit:
+		if !author {
+			return errNotAuthor
+		}
+		if s.Status == store.Removed {
+			return errRemoved
+		}
+	case storyDelete:
+		if !author && !a.moderates() {
+			return errNotAuthor
+		}
+	case storyPin:
+		if !s.ReaderIsFacilitator {
+			return errNotFacilitator
+		}
+		if s.Status == store.Removed {
+			return errRemoved
+		}
+	}
+	return nil
+}
+
+// canReadText reports whether a sees the words of writing by authorID with
+// status: hidden and removed writing shows others a placeholder.
+func canReadText(a Actor, authorID, status string) bool {
+	switch status {
+	case store.Published:
+		return true
+	case store.Removed:
+		return false
+	default: // pending, hidden
+		return authorID == a.ID || a.moderates()
+	}
+}

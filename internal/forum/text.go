@@ -1,0 +1,46 @@
+package forum
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"hearth/internal/apperr"
+)
+
+// Text limits, in characters, as the API contract gives them.
+const (
+	maxTitle          = 200
+	maxStoryBody      = 20_000
+	maxReplyBody      = 10_000
+	maxContentWarning = 100
+	maxCircleName     = 100
+	maxCircleDesc     = 1_000
+)
+
+// checkText refuses text outside [min, max] characters or holding control
+// characters other than newline and tab. field names the JSON field.
+func checkText(field, s string, min, max int) error {
+	n := utf8.RuneCountInString(s)
+	if n < min || n > max {
+		if min == 0 {
+			return apperr.Invalid("invalid_"+field, fmt.Sprintf("The %s can be at most %d characters.", human(field), max))
+		}
+		return apperr.Invalid("invalid_"+field, fmt.Sprintf("The %s must be %d to %d characters.", human(field), min, max))
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return apperr.Invalid("invalid_"+field, fmt.Sprintf("The %s holds a control character; only letters, spaces, newlines and tabs are allowed.", human(field)))
+		}
+	}
+	return nil
+}
+
+func human(field string) string { return strings.ReplaceAll(field, "_", " ") }
+
+// title trims a title and checks it.
+func title(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	return t, checkText("title", t, 1, maxTitle)
+}

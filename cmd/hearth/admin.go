@@ -15,6 +15,7 @@ import (
 	"hearth/internal/apperr"
 	"hearth/internal/auth"
 	"hearth/internal/config"
+	"hearth/internal/seal"
 )
 
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -51,7 +52,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer st.Close()
-		svc, err := newAuth(ctx, st, kr)
+		svc, err := newAuth(ctx, st, kr, seal.NewSealer(kr, st, dataKeyCache))
 		if err != nil {
 			return err
 		}

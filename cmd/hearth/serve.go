@@ -17,6 +17,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/demo"
+	"hearth/internal/forum"
 	"hearth/internal/httpapi"
 	"hearth/internal/seal"
 	"hearth/internal/store"
@@ -68,7 +69,7 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 // busy forum's active writers, at about 200 bytes each.
 const dataKeyCache = 10000
 
-func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Service, error) {
+func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring, sealer *seal.Sealer) (*auth.Service, error) {
 	key, err := auth.LoadSigningKey(ctx, st, kr)
 	if err != nil {
 		return nil, fail(exitKey, "%v", err)
@@ -81,7 +82,6 @@ func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring) (*auth.Serv
 	// flood of sign-ins cannot starve the requests of members already in.
 	n := runtime.NumCPU()
 	slots := max(1, n-1)
-	sealer := seal.NewSealer(kr, st, dataKeyCache)
 	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
 }
 
@@ -108,12 +108,14 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(st, log)
-	svc, err := newAuth(ctx, st, kr)
+	sealer := seal.NewSealer(kr, st, dataKeyCache)
+	svc, err := newAuth(ctx, st, kr, sealer)
 	if err != nil {
 		return err
 	}
+	fm := forum.New(st, sealer)
 	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, svc)
+		seeded, err := demo.Seed(ctx, st, svc, fm)
 		if err != nil {
 			return fail(exitStore, "demo content: %v", err)
 		}
@@ -123,7 +125,7 @@ func serve(args []string, stderr io.Writer) error {
 			log.Info("the store already holds members; demo content left out")
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Log: log})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

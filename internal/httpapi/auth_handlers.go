@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hearth/internal/auth"
+	"hearth/internal/forum"
 	"hearth/internal/store"
 )
 
@@ -130,10 +131,14 @@ func (a *API) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	circles, err := a.forum.MemberCircles(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	return respond(c, http.StatusOK, struct {
 		memberJSON
-		Circles []any `json:"circles"`
-	}{toMember(m), []any{}})
+		Circles []forum.Circle `json:"circles"`
+	}{toMember(m), circles})
 }
 
 func (a *API) grant(c echo.Context, status int, g *auth.Grant, codes []string) error {
@@ -148,11 +153,16 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	w, err := a.forum.Export(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
-	}{auth.Now(), toMember(m)})
+		*forum.Export
+	}{auth.Now(), toMember(m), w})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

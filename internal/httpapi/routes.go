@@ -45,6 +45,34 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/me/password", access: member, handler: a.changePassword},
 		{method: http.MethodGet, path: "/me/export", access: member, handler: a.export},
 		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount},
+
+		// Circles.
+		{method: http.MethodGet, path: "/circles", access: member, handler: a.listCircles},
+		{method: http.MethodPost, path: "/circles", access: admin, handler: a.createCircle},
+		{method: http.MethodGet, path: "/circles/:slug", access: member, handler: a.getCircle},
+		{method: http.MethodPatch, path: "/circles/:slug", access: admin, handler: a.updateCircle},
+		{method: http.MethodPost, path: "/circles/:slug/join", access: member, handler: a.joinCircle},
+		{method: http.MethodPost, path: "/circles/:slug/leave", access: member, handler: a.leaveCircle},
+		{method: http.MethodPost, path: "/circles/:slug/invites", access: member, handler: a.createInvite},
+		{method: http.MethodPut, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.appointFacilitator},
+		{method: http.MethodDelete, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.removeFacilitator},
+		{method: http.MethodGet, path: "/circles/:slug/stories", access: member, handler: a.listStories},
+
+		// Stories, replies, support.
+		{method: http.MethodPost, path: "/circles/:slug/stories", access: member, handler: a.createStory, writes: true},
+		{method: http.MethodGet, path: "/stories/:id", access: member, handler: a.getStory},
+		{method: http.MethodPatch, path: "/stories/:id", access: member, handler: a.updateStory},
+		{method: http.MethodDelete, path: "/stories/:id", access: member, handler: a.deleteStory},
+		{method: http.MethodPut, path: "/stories/:id/pin", access: member, handler: a.pinStory},
+		{method: http.MethodDelete, path: "/stories/:id/pin", access: member, handler: a.unpinStory},
+		{method: http.MethodGet, path: "/stories/:id/replies", access: member, handler: a.listReplies},
+		{method: http.MethodPost, path: "/stories/:id/replies", access: member, handler: a.createReply, writes: true},
+		{method: http.MethodPatch, path: "/replies/:id", access: member, handler: a.updateReply},
+		{method: http.MethodDelete, path: "/replies/:id", access: member, handler: a.deleteReply},
+		{method: http.MethodPut, path: "/stories/:id/support", access: member, handler: a.supportStory},
+		{method: http.MethodDelete, path: "/stories/:id/support", access: member, handler: a.unsupportStory},
+		{method: http.MethodPut, path: "/replies/:id/support", access: member, handler: a.supportReply},
+		{method: http.MethodDelete, path: "/replies/:id/support", access: member, handler: a.unsupportReply},
 	}
 }
 

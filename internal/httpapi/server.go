@@ -15,6 +15,7 @@ import (
 	"hearth/frontend"
 	"hearth/internal/auth"
 	"hearth/internal/config"
+	"hearth/internal/forum"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Config config.Config
 	Store  *store.Store
 	Auth   *auth.Service
+	Forum  *forum.Service
 	Log    *slog.Logger
 }
 
@@ -38,6 +40,7 @@ type API struct {
 	cfg        config.Config
 	store      *store.Store
 	auth       *auth.Service
+	forum      *forum.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -49,6 +52,7 @@ func New(d Deps) *echo.Echo {
 		cfg:        d.Config,
 		store:      d.Store,
 		auth:       d.Auth,
+		forum:      d.Forum,
 		log:        d.Log,
 		authLimit:  throttle.New(d.Config.AuthRate),
 		writeLimit: throttle.New(d.Config.MemberWriteRate),

@@ -16,6 +16,7 @@ import (
 
 	"hearth/internal/auth"
 	"hearth/internal/config"
+	"hearth/internal/forum"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -36,14 +37,27 @@ type testServer struct {
 	storePath string
 }
 
-type serverOption func(*config.Config, *auth.Params, *int)
+// setup is what serverOptions may change before a test server starts.
+type setup struct {
+	cfg    config.Config
+	params auth.Params
+	slots  int
+	// dataKeys is the sealer's cache size.
+	dataKeys int
+}
+
+type serverOption func(*setup)
 
 func withConfig(f func(*config.Config)) serverOption {
-	return func(c *config.Config, _ *auth.Params, _ *int) { f(c) }
+	return func(s *setup) { f(&s.cfg) }
 }
 
 func withParams(p auth.Params, slots int) serverOption {
-	return func(_ *config.Config, pp *auth.Params, s *int) { *pp, *s = p, slots }
+	return func(s *setup) { s.params, s.slots = p, slots }
+}
+
+func withDataKeyCache(n int) serverOption {
+	return func(s *setup) { s.dataKeys = n }
 }
 
 // newTestServer starts the API on a fresh SQLite store.
@@ -53,11 +67,11 @@ func newTestServer(t *testing.T, opts ...serverOption) *testServer {
 
 func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testServer {
 	t.Helper()
-	cfg := config.Config{DataDir: t.TempDir(), MemberWriteRate: 0, AuthRate: 0}
-	params, slots := fastParams, 4
+	su := setup{cfg: config.Config{DataDir: t.TempDir(), MemberWriteRate: 0, AuthRate: 0}, params: fastParams, slots: 4, dataKeys: 100}
 	for _, o := range opts {
-		o(&cfg, &params, &slots)
+		o(&su)
 	}
+	cfg := su.cfg
 	storeOpts := storetest.Options(t, dialect)
 	st, err := store.Open(context.Background(), storeOpts)
 	if err != nil {
@@ -76,12 +90,13 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := auth.NewService(st, seal.NewSealer(kr, st, 100), auth.NewHasher(params, slots, slots), tokens)
+	sealer := seal.NewSealer(kr, st, su.dataKeys)
+	svc, err := auth.NewService(st, sealer, auth.NewHasher(su.params, su.slots, su.slots), tokens)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	e := New(Deps{Config: cfg, Store: st, Auth: svc, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: forum.New(st, sealer), Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}

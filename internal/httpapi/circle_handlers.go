@@ -1,0 +1,132 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"hearth/internal/apperr"
+	"hearth/internal/forum"
+)
+
+// actor is the signed-in member as the forum knows them.
+func actor(c echo.Context) forum.Actor {
+	p := principal(c)
+	return forum.Actor{ID: p.MemberID, Role: p.Role}
+}
+
+// listParams reads ?limit= (default 20, 1 to 100) and ?cursor=.
+func listParams(c echo.Context) (int, string, error) {
+	limit := 20
+	if s := c.QueryParam("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			return 0, "", apperr.Invalid("invalid_limit", "limit must be a whole number from 1 to 100.")
+		}
+		limit = n
+	}
+	return limit, c.QueryParam("cursor"), nil
+}
+
+// GET /circles - the circles the member can see
+func (a *API) listCircles(c echo.Context) error {
+	limit, cursor, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := a.forum.ListCircles(c.Request().Context(), actor(c), limit, cursor)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, page)
+}
+
+// POST /circles - an admin creates a circle
+func (a *API) createCircle(c echo.Context) error {
+	var in forum.NewCircle
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	out, err := a.forum.CreateCircle(c.Request().Context(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusCreated, out)
+}
+
+// GET /circles/{slug} - one circle
+func (a *API) getCircle(c echo.Context) error {
+	out, err := a.forum.GetCircle(c.Request().Context(), actor(c), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, out)
+}
+
+// PATCH /circles/{slug} - an admin changes a circle
+func (a *API) updateCircle(c echo.Context) error {
+	var in forum.CirclePatch
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	out, err := a.forum.UpdateCircle(c.Request().Context(), actor(c), c.Param("slug"), in)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, out)
+}
+
+// POST /circles/{slug}/join - join, with an invite code for a private circle
+func (a *API) joinCircle(c echo.Context) error {
+	var in struct {
+		InviteCode string `json:"invite_code"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := bind(c, &in); err != nil {
+			return err
+		}
+	}
+	if err := a.forum.Join(c.Request().Context(), actor(c), c.Param("slug"), in.InviteCode); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// POST /circles/{slug}/leave - leave a circle
+func (a *API) leaveCircle(c echo.Context) error {
+	if err := a.forum.Leave(c.Request().Context(), actor(c), c.Param("slug")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// POST /circles/{slug}/invites - a facilitator makes an invite code
+func (a *API) createInvite(c echo.Context) error {
+	var in forum.NewInvite
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	out, err := a.forum.CreateInvite(c.Request().Context(), actor(c), c.Param("slug"), in)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusCreated, out)
+}
+
+// PUT /circles/{slug}/facilitators/{handle} - an admin appoints a facilitator
+func (a *API) appointFacilitator(c echo.Context) error {
+	return a.setFacilitator(c, true)
+}
+
+// DELETE /circles/{slug}/facilitators/{handle} - an admin removes one
+func (a *API) removeFacilitator(c echo.Context) error {
+	return a.setFacilitator(c, false)
+}
+
+func (a *API) setFacilitator(c echo.Context, on bool) error {
+	if err := a.forum.SetFacilitator(c.Request().Context(), actor(c), c.Param("slug"), c.Param("handle"), on); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

@@ -89,6 +89,9 @@ func (s *Store) RewrapKeys(ctx context.Context, dataKeyAAD func(id string) []byt
 // file so the destroyed bytes (zeroed by secure_delete) are gone from both.
 func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := eraseWriting(tx, memberID); err != nil {
+			return err
+		}
 		for _, q := range []struct {
 			model any
 			where string

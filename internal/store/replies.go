@@ -140,3 +140,26 @@ func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, e
 	}
 	return &w, nil
 }
+
+// eraseWriting, inside an account's erasure, removes everything the member
+// wrote (the text is destroyed, the places in threads stay as "removed")
+// and takes them out of their circles.
+func eraseWriting(tx *gorm.DB, memberID string) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE stories SET reply_count = reply_count - (SELECT COUNT(*) FROM replies r
+			WHERE r.story_id = stories.id AND r.author_id = ? AND r.status <> ?)
+			WHERE id IN (SELECT story_id FROM replies WHERE author_id = ? AND status <> ?)`, []any{memberID, Removed, memberID, Removed}},
+		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
+		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
+	} {
+		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+			return fmt.Errorf("store: erase writing: %w", err)
+		}
+	}
+	return nil
+}

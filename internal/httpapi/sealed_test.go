@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"hearth/internal/config"
+	"hearth/internal/store"
+)
+
+// rawDB opens the test server's SQLite file beside the server, the way
+// someone with a stolen copy would, to read and tamper with blobs.
+func rawDB(t *testing.T, s *testServer) *gorm.DB {
+	t.Helper()
+	db, err := gorm.Open(sqlite.Open("file:"+s.storePath+"?_busy_timeout=10000"), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	t.Cleanup(func() { sqlDB.Close() })
+	return db
+}
+
+func blob(t *testing.T, db *gorm.DB, table, column, id string) []byte {
+	t.Helper()
+	var b []byte
+	if err := db.Raw("SELECT "+column+" FROM "+table+" WHERE id = ?", id).Row().Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestCanaryNeverStoredInClear writes a unique phrase into every text a
+// member can write, then reads every byte of the database, its WAL and a
+// backup: the phrase is in none of them, yet the export gives it back.
+func TestCanaryNeverStoredInClear(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite)
+	canary := "canary-" + uniqueHandle("lighthouse") + "-remembers-the-harbour"
+	r := f.do(req{method: "POST", path: "/circles/open/stories", token: f.author.Access,
+		body: map[string]string{"title": "Title " + canary, "body": "Body " + canary, "content_warning": "CW " + canary}})
+	expect(t, r, http.StatusCreated, "")
+	s := decode[storyJSON](t, r)
+	f.reply(f.author, s.ID, "", "Reply "+canary)
+	f.reply(f.author, s.ID, "", "Reply "+canary) // the same text, sealed again
+
+	dir := filepath.Dir(f.storePath)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := f.store.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := append(rawStore(t, dir), b...)
+	if !bytes.Contains(raw, []byte(f.author.Handle)) {
+		t.Fatal("the author's handle is not in the raw bytes: the scan could not find anything")
+	}
+	if bytes.Contains(raw, []byte(canary)) {
+		t.Fatal("member text is stored in clear")
+	}
+
+	// Each seal has its own nonce: the same text makes different blobs.
+	db := rawDB(t, f.testServer)
+	page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
+	b1, b2 := blob(t, db, "replies", "body", page.Items[0].ID), blob(t, db, "replies", "body", page.Items[1].ID)
+	if len(b1) == 0 || bytes.Equal(b1, b2) {
+		t.Fatal("the same text sealed twice gives the same blob")
+	}
+
+	e := f.do(req{method: "GET", path: "/me/export", token: f.author.Access})
+	expect(t, e, http.StatusOK, "")
+	for _, want := range []string{"Title " + canary, "Body " + canary, "CW " + canary, "Reply " + canary, `"slug":"open"`} {
+		if !strings.Contains(string(e.Body), want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+}
+
+// TestMovedOrChangedBlobsFailClosed copies a sealed body to another row and
+// flips a bit of another: each read answers a bare 500, logs no text, and
+// never shows one member's words in another's place.
+func TestMovedOrChangedBlobsFailClosed(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite)
+	a := f.story(f.author, "open", "Mine")
+	b := f.story(f.member, "open", "Theirs")
+	rp := f.reply(f.member, b.ID, "", "A reply that will be damaged")
+	c := f.story(f.author, "open", "Also mine")
+	db := rawDB(t, f.testServer)
+
+	check := func(path, secret string) {
+		t.Helper()
+		r := f.do(req{method: "GET", path: path, token: f.member.Access})
+		expect(t, r, http.StatusInternalServerError, "internal")
+		if strings.Contains(string(r.Body), secret) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("tampered read answered %s", r.Body)
+		}
+		if strings.Contains(f.logs.String(), secret) {
+			t.Error("the log holds member text")
+		}
+	}
+
+	// Another author's blob moved into this row.
+	if err := db.Exec("UPDATE stories SET body = ? WHERE id = ?", blob(t, db, "stories", "body", a.ID), b.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("/stories/"+b.ID, "The body of Mine")
+	// The same author's blob moved from another row, and from another column.
+	if err := db.Exec("UPDATE stories SET body = ? WHERE id = ?", blob(t, db, "stories", "body", a.ID), c.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("/stories/"+c.ID, "The body of Mine")
+	if err := db.Exec("UPDATE stories SET body = ? WHERE id = ?", blob(t, db, "stories", "title", c.ID), c.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("/stories/"+c.ID, "Also mine")
+	// One bit flipped in a reply: the list fails rather than skip or garble.
+	body := blob(t, db, "replies", "body", rp.ID)
+	body[len(body)-5] ^= 0x01
+	if err := db.Exec("UPDATE replies SET body = ? WHERE id = ?", body, rp.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	check("/stories/"+b.ID+"/replies", "will be damaged")
+	// Untouched writing still reads.
+	expect(t, f.do(req{method: "GET", path: "/stories/" + a.ID, token: f.member.Access}), http.StatusOK, "")
+}
+
+// TestErasedMembersWritingIsGone deletes an account and finds none of the
+// blobs it wrote on disk; its stories and replies read as removed.
+func TestErasedMembersWritingIsGone(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite)
+	s := f.story(f.author, "open", "Soon gone")
+	rp := f.reply(f.author, s.ID, "", "Also soon gone")
+	keep := f.reply(f.member, s.ID, rp.ID, "An answer that stays")
+	db := rawDB(t, f.testServer)
+	var blobs [][]byte
+	for _, col := range []string{"title", "body", "content_warning"} {
+		blobs = append(blobs, blob(t, db, "stories", col, s.ID))
+	}
+	blobs = append(blobs, blob(t, db, "replies", "body", rp.ID))
+	dir := filepath.Dir(f.storePath)
+	raw := rawStore(t, dir)
+	for _, b := range blobs {
+		if len(b) < 40 || !bytes.Contains(raw, b) {
+			t.Fatal("a blob is not on disk before erasure: the scan below could not fail")
+		}
+	}
+
+	expect(t, f.do(req{method: "DELETE", path: "/me", token: f.author.Access, body: map[string]string{"password": testPassword}}), http.StatusNoContent, "")
+
+	raw = rawStore(t, dir)
+	for i, b := range blobs {
+		if bytes.Contains(raw, b) {
+			t.Errorf("blob %d of the erased member remains on disk", i)
+		}
+	}
+	st := f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}).JSON(t)
+	if st["status"] != "removed" || st["body"] != nil || st["author"] != nil || st["reply_count"] != float64(1) {
+		t.Errorf("erased story reads %v", st)
+	}
+	page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
+	if len(page.Items) != 2 || page.Items[0].Status != "removed" || page.Items[0].Body != nil ||
+		page.Items[1].ID != keep.ID || *page.Items[1].Body != "An answer that stays" {
+		t.Errorf("thread after erasure %+v", page.Items)
+	}
+	c := f.do(req{method: "GET", path: "/circles/open", token: f.member.Access}).JSON(t)
+	if c["member_count"] != float64(2) { // the member and the facilitator remain
+		t.Errorf("member_count after erasure %v", c["member_count"])
+	}
+}
+
+// TestMemberWriteRate caps stories and replies per member a minute.
+func TestMemberWriteRate(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite, withConfig(func(c *config.Config) { c.MemberWriteRate = 3 }))
+	s := f.story(f.author, "open", "one")
+	f.reply(f.author, s.ID, "", "two")
+	f.reply(f.author, s.ID, "", "three")
+	r := f.do(req{method: "POST", path: "/stories/" + s.ID + "/replies", token: f.author.Access, body: map[string]string{"body": "four"}})
+	expect(t, r, http.StatusTooManyRequests, "rate_limited")
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	// The cap is per member, and reading is not writing.
+	f.reply(f.member, s.ID, "", "someone else")
+	expect(t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusOK, "")
+}

@@ -1,0 +1,92 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"hearth/internal/auth"
+	"hearth/internal/forum"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+	"hearth/internal/store/storetest"
+)
+
+func TestSeed(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, store.SQLite)
+	kr, err := seal.OpenKeyring(t.TempDir(), "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.NewTokens(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer := seal.NewSealer(kr, st, 100)
+	accounts, err := auth.NewService(st, sealer, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 2, 2), tokens)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm := forum.New(st, sealer)
+	if seeded, err := Seed(ctx, st, accounts, fm); err != nil || !seeded {
+		t.Fatalf("Seed = %v, %v", seeded, err)
+	}
+
+	actor := func(handle string) forum.Actor {
+		m, err := st.GetMember(ctx, store.FindMember{Handle: &handle})
+		if err != nil {
+			t.Fatalf("demo account %s: %v", handle, err)
+		}
+		return forum.Actor{ID: m.ID, Role: m.Role}
+	}
+	for _, a := range Accounts {
+		if got := actor(a.Handle); got.Role != a.Role {
+			t.Errorf("%s has role %s, want %s", a.Handle, got.Role, a.Role)
+		}
+	}
+	maple := actor("maple")
+	mine, err := fm.MemberCircles(ctx, maple)
+	if err != nil || len(mine) != 3 {
+		t.Fatalf("maple is in %d circles (%v), want 3", len(mine), err)
+	}
+	if c, err := fm.GetCircle(ctx, actor("willow"), "cardiac-recovery"); err != nil || !c.IsFacilitator {
+		t.Errorf("willow facilitates cardiac-recovery: %+v %v", c, err)
+	}
+
+	all, err := fm.ListCircles(ctx, actor("juniper"), 100, "")
+	if err != nil || len(all.Items) != 5 {
+		t.Fatalf("%d circles, want 5 (%v)", len(all.Items), err)
+	}
+	warnings := 0
+	for _, c := range all.Items {
+		page, err := fm.ListStories(ctx, actor("juniper"), c.Slug, 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) < 4 || !page.Items[0].Pinned || page.Items[0].Kind != forum.KindGuidance {
+			t.Errorf("%s: %d stories, first %+v; want pinned guidance first", c.Slug, len(page.Items), page.Items[0])
+		}
+		replies := 0
+		for _, s := range page.Items {
+			if *s.ContentWarning != "" {
+				warnings++
+			}
+			replies += s.ReplyCount
+			if strings.TrimSpace(*s.Body) == "" {
+				t.Errorf("%s: empty story %q", c.Slug, *s.Title)
+			}
+		}
+		if replies == 0 {
+			t.Errorf("%s has no replies", c.Slug)
+		}
+	}
+	if warnings < 2 {
+		t.Errorf("%d content warnings, want at least 2", warnings)
+	}
+
+	// A store with members is never touched again.
+	if seeded, err := Seed(ctx, st, accounts, fm); err != nil || seeded {
+		t.Fatalf("second Seed = %v, %v", seeded, err)
+	}
+}

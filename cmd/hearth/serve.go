@@ -19,6 +19,7 @@ import (
 	"hearth/internal/demo"
 	"hearth/internal/forum"
 	"hearth/internal/httpapi"
+	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -85,6 +86,24 @@ func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring, sealer *sea
 	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
 }
 
+// newIntake loads the crisis phrases and resources, built in or from the
+// files given.
+func newIntake(cfg *config.Config, st *store.Store, sealer *seal.Sealer) (*moderation.Intake, error) {
+	phrases, resources := moderation.DefaultPhrases(), moderation.DefaultResources()
+	var err error
+	if cfg.CrisisPhrases != "" {
+		if phrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {
+			return nil, fail(exitUsage, "%v", err)
+		}
+	}
+	if cfg.CrisisResources != "" {
+		if resources, err = moderation.LoadResources(cfg.CrisisResources); err != nil {
+			return nil, fail(exitUsage, "%v", err)
+		}
+	}
+	return moderation.NewIntake(st, sealer, moderation.NewDetector(phrases), resources), nil
+}
+
 func serve(args []string, stderr io.Writer) error {
 	var cfg config.Config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -113,7 +132,11 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fm := forum.New(st, sealer)
+	intake, err := newIntake(&cfg, st, sealer)
+	if err != nil {
+		return err
+	}
+	fm := forum.New(st, sealer, intake)
 	if cfg.Demo {
 		seeded, err := demo.Seed(ctx, st, svc, fm)
 		if err != nil {
@@ -125,7 +148,7 @@ func serve(args []string, stderr io.Writer) error {
 			log.Info("the store already holds members; demo content left out")
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Log: log})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

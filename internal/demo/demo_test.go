@@ -7,6 +7,7 @@ import (
 
 	"hearth/internal/auth"
 	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -28,7 +29,9 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := forum.New(st, sealer)
+	// The real intake, so demo writing that read as a crisis would show up
+	// as flags in the queue below.
+	fm := forum.New(st, sealer, moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources()))
 	if seeded, err := Seed(ctx, st, accounts, fm); err != nil || !seeded {
 		t.Fatalf("Seed = %v, %v", seeded, err)
 	}
@@ -83,6 +86,11 @@ func TestSeed(t *testing.T) {
 	}
 	if warnings < 2 {
 		t.Errorf("%d content warnings, want at least 2", warnings)
+	}
+
+	queue, err := moderation.New(st, sealer, fm).Queue(ctx, actor("heron"), 100, "")
+	if err != nil || len(queue.Items) != 0 {
+		t.Errorf("demo content is in the moderation queue: %+v %v", queue, err)
 	}
 
 	// A store with members is never touched again.

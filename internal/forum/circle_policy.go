@@ -28,6 +28,9 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {
 		return errNotFound
 	}
+	if act != circleRead && a.Suspended {
+		return errSuspended
+	}
 	switch act {
 	case circleLeave, circleWrite:
 		if !c.IsMember {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
+	"hearth/internal/seal"
 	"hearth/internal/store"
 )
 
@@ -55,10 +56,10 @@ type CirclePatch struct {
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func checkCircle(name, description, visibility string) error {
-	if err := checkText("name", strings.TrimSpace(name), 1, maxCircleName); err != nil {
+	if err := CheckText("name", strings.TrimSpace(name), 1, maxCircleName); err != nil {
 		return err
 	}
-	if err := checkText("description", description, 0, maxCircleDesc); err != nil {
+	if err := CheckText("description", description, 0, maxCircleDesc); err != nil {
 		return err
 	}
 	if visibility != store.VisibilityOpen && visibility != store.VisibilityPrivate {
@@ -141,7 +142,7 @@ func (s *Service) circle(ctx context.Context, a Actor, slug string, act circleAc
 func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor string) (*Page[Circle], error) {
 	f := store.FindCircles{MemberID: a.ID, AllPrivate: a.moderates(), Limit: limit + 1}
 	if cursor != "" {
-		_, parts, err := decodeCursor(cursor, "c")
+		_, parts, err := DecodeCursor(cursor, "c")
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +155,7 @@ func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor st
 	page := &Page[Circle]{Items: []Circle{}}
 	for i := range rows {
 		if i == limit {
-			page.NextCursor = encodeCursor("c", rows[i-1].Slug)
+			page.NextCursor = EncodeCursor("c", rows[i-1].Slug)
 			break
 		}
 		page.Items = append(page.Items, toCircle(&rows[i]))
@@ -312,8 +313,26 @@ func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle stri
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	if err := s.st.SetFacilitator(ctx, c.ID, m.ID, on, s.now()); err != nil {
+	// The log names the circle in the entry's sealed reason, written with
+	// the admin's key like any reason.
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return err
+	}
+	entry := &store.LogEntry{ID: store.NewID(), ActorID: &a.ID, Action: "appoint_facilitator", TargetType: "member", TargetID: m.ID, CreatedAt: s.now()}
+	if !on {
+		entry.Action = "remove_facilitator"
+	}
+	if entry.Reason, err = s.sealer.Seal(ctx, keyID, []byte("circle "+c.Slug), LogLocation(entry.ID)); err != nil {
+		return apperr.Internal(err)
+	}
+	if err := s.st.SetFacilitator(ctx, c.ID, m.ID, on, entry, s.now()); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil
+}
+
+// LogLocation is where a moderation log entry's reason is sealed.
+func LogLocation(id string) seal.Location {
+	return seal.Location{Table: "moderation_log", Column: "reason", RowID: id}
 }

@@ -7,18 +7,19 @@ import (
 	"hearth/internal/apperr"
 )
 
-// Cursors are opaque to clients: a kind letter and the keyset position,
-// base64url encoded. They hold ids and times, never text.
-func encodeCursor(kind string, parts ...string) *string {
+// EncodeCursor makes a cursor, opaque to clients: a kind letter and the
+// keyset position, base64url encoded. Cursors hold ids, times and numbers,
+// never text.
+func EncodeCursor(kind string, parts ...string) *string {
 	s := base64.RawURLEncoding.EncodeToString([]byte(kind + "|" + strings.Join(parts, "|")))
 	return &s
 }
 
 var errCursor = apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
 
-// decodeCursor returns the kind and parts of a cursor, checking that the
+// DecodeCursor returns the kind and parts of a cursor, checking that the
 // kind is one of kinds and every part is made of id characters.
-func decodeCursor(c string, kinds ...string) (string, []string, error) {
+func DecodeCursor(c string, kinds ...string) (string, []string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) > 512 {
 		return "", nil, errCursor

@@ -22,22 +22,61 @@ type Sealer interface {
 	Warm(ctx context.Context, blobs ...[]byte) (context.Context, error)
 }
 
+// Intake is told of new writing before it is stored, so moderation can
+// hold it for review, flag a crisis and tell the people concerned.
+type Intake interface {
+	Receive(ctx context.Context, w Writing) (*Received, error)
+}
+
+// Writing is new writing on its way into the store.
+type Writing struct {
+	Target   store.Target
+	ID       string
+	Circle   *store.CircleView // as its author sees it
+	AuthorID string
+	// StoryID and StoryAuthorID name the story a reply answers.
+	StoryID, StoryAuthorID string
+	// AuthorModerates: moderators and admins are never held for review.
+	AuthorModerates bool
+	Texts           []string
+}
+
+// Received is what moderation made of new writing.
+type Received struct {
+	Status string // store.Published or store.Pending
+	Also   []any  // rows to store with the writing, in its transaction
+	// Crisis, when set, is shown to the author at once (crisis resources).
+	Crisis any
+}
+
 // Service is the forum.
 type Service struct {
 	st     *store.Store
 	sealer Sealer
+	intake Intake
 	now    func() time.Time
 }
 
-// New returns the forum over a store and a sealer.
-func New(st *store.Store, sealer Sealer) *Service {
-	return &Service{st: st, sealer: sealer, now: auth.Now}
+// New returns the forum over a store and a sealer; intake may be nil, and
+// then all writing is published as it comes.
+func New(st *store.Store, sealer Sealer, intake Intake) *Service {
+	return &Service{st: st, sealer: sealer, intake: intake, now: auth.Now}
+}
+
+// receive asks the intake what becomes of new writing.
+func (s *Service) receive(ctx context.Context, w Writing) (*Received, error) {
+	if s.intake == nil {
+		return &Received{Status: store.Published}, nil
+	}
+	return s.intake.Receive(ctx, w)
 }
 
 // Actor is who asks: a signed-in member with their global role.
 type Actor struct {
 	ID   string
 	Role string
+	// Suspended members may read but not write.
+	Suspended bool
 }
 
 // moderates reports whether the actor may read every circle and remove any
@@ -45,6 +84,10 @@ type Actor struct {
 func (a Actor) moderates() bool {
 	return a.Role == auth.RoleModerator || a.Role == auth.RoleAdmin
 }
+
+// Moderates reports whether a may read every circle and act on any
+// writing; moderation shares the rule.
+func (a Actor) Moderates() bool { return a.moderates() }
 
 func (a Actor) isAdmin() bool { return a.Role == auth.RoleAdmin }
 
@@ -62,6 +105,7 @@ var (
 	errNotFacilitator = apperr.New(http.StatusForbidden, "not_facilitator", "Only this circle's facilitators can do that.")
 	errNotAdmin       = apperr.New(http.StatusForbidden, "forbidden", "Only an admin can do that.")
 	errRemoved        = apperr.New(http.StatusConflict, "removed", "This writing has been removed.")
+	errSuspended      = apperr.New(http.StatusForbidden, "suspended", "Your account is suspended for now: you can read, but not write. The moderation team has sent you a notice.")
 	errNotPublished   = apperr.New(http.StatusConflict, "not_published", "This writing is not published, so it cannot take replies or support yet.")
 )
 
@@ -83,4 +127,44 @@ func (s *Service) dataKeyID(ctx context.Context, a Actor) (string, error) {
 		return "", apperr.Internal(errors.New("forum: member has no data key"))
 	}
 	return *m.DataKeyID, nil
+}
+
+// TargetInfo is what moderation needs to know of a story or reply.
+type TargetInfo struct {
+	Type                              store.Target
+	ID, StoryID, CircleID, CircleSlug string
+	AuthorID, Status                  string
+	// HasText is false once its author deleted it or was erased.
+	HasText bool
+}
+
+// Target finds a story or reply that a may read, or answers 404.
+func (s *Service) Target(ctx context.Context, a Actor, t store.Target, id string) (*TargetInfo, error) {
+	switch t {
+	case store.TargetStory:
+		v, err := s.story(ctx, a, id, storyRead)
+		if err != nil {
+			return nil, err
+		}
+		return &TargetInfo{Type: t, ID: v.ID, StoryID: v.ID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
+			AuthorID: v.AuthorID, Status: v.Status, HasText: v.Body != nil}, nil
+	case store.TargetReply:
+		r, err := s.st.GetReply(ctx, id)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		v, err := s.st.GetStoryView(ctx, r.StoryID, a.ID)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		if err := storyPolicy(a, storyRead, v); err != nil {
+			return nil, err
+		}
+		if r.Status == store.Pending && r.AuthorID != a.ID && !a.moderates() {
+			return nil, errNotFound
+		}
+		return &TargetInfo{Type: t, ID: r.ID, StoryID: r.StoryID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
+			AuthorID: r.AuthorID, Status: r.Status, HasText: r.Body != nil}, nil
+	}
+	return nil, errNotFound
 }

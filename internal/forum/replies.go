@@ -23,6 +23,8 @@ type Reply struct {
 	SupportedByMe bool       `json:"supported_by_me"`
 	CreatedAt     time.Time  `json:"created_at"`
 	EditedAt      *time.Time `json:"edited_at"`
+	// CrisisResources: as on a story.
+	CrisisResources any `json:"crisis_resources,omitempty"`
 }
 
 // MaxDepth is the deepest a reply sits: a reply to a reply at MaxDepth
@@ -41,7 +43,8 @@ type ReplyPatch struct {
 	Body string `json:"body"`
 }
 
-func replyLoc(id string) seal.Location {
+// ReplyLocation is where a reply's body is sealed.
+func ReplyLocation(id string) seal.Location {
 	return seal.Location{Table: "replies", Column: "body", RowID: id}
 }
 
@@ -53,10 +56,10 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("body", in.Body, 1, maxReplyBody); err != nil {
+	if err := CheckText("body", in.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
-	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, Status: store.Published, CreatedAt: s.now()}
+	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
 	r.Path = r.ID
 	if in.ParentID != nil {
 		parent, err := s.st.GetReply(ctx, *in.ParentID)
@@ -79,13 +82,28 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 	if err != nil {
 		return nil, err
 	}
-	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), replyLoc(r.ID)); err != nil {
+	c, err := s.st.GetCircleView(ctx, v.CircleSlug, a.ID)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	got, err := s.receive(ctx, Writing{Target: store.TargetReply, ID: r.ID, Circle: c, AuthorID: a.ID,
+		StoryID: v.ID, StoryAuthorID: v.AuthorID, AuthorModerates: a.moderates(), Texts: []string{in.Body}})
+	if err != nil {
+		return nil, err
+	}
+	r.Status = got.Status
+	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if err := s.st.CreateReply(ctx, &r); err != nil {
+	if err := s.st.CreateReply(ctx, &r, got.Also...); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	return s.getReply(ctx, a, r.ID)
+	out, err := s.getReply(ctx, a, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.CrisisResources = got.Crisis
+	return out, nil
 }
 
 func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, error) {
@@ -100,10 +118,10 @@ func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, err
 func (s *Service) openReply(ctx context.Context, a Actor, rv *store.ReplyView) (*Reply, error) {
 	out := &Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
 		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt)}
-	if !canReadText(a, rv.AuthorID, rv.Status) {
+	if !canReadText(a, rv.AuthorID, rv.Status) || rv.Body == nil {
 		return out, nil
 	}
-	plain, err := s.sealer.Open(ctx, rv.Body, replyLoc(rv.ID))
+	plain, err := s.sealer.Open(ctx, rv.Body, ReplyLocation(rv.ID))
 	if errors.Is(err, seal.ErrUnknownKey) {
 		out.Status = store.Removed
 		return out, nil
@@ -125,7 +143,7 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 	}
 	f := store.FindReplies{StoryID: v.ID, ReaderID: a.ID, SeePending: a.moderates(), Limit: limit + 1}
 	if cursor != "" {
-		_, parts, err := decodeCursor(cursor, "r")
+		_, parts, err := DecodeCursor(cursor, "r")
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +164,7 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 	page := &Page[Reply]{Items: []Reply{}}
 	for i := range rows {
 		if i == limit {
-			page.NextCursor = encodeCursor("r", rows[i-1].Path)
+			page.NextCursor = EncodeCursor("r", rows[i-1].Path)
 			break
 		}
 		r, err := s.openReply(ctx, a, &rows[i])
@@ -179,14 +197,14 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 	if _, err := s.reply(ctx, a, id, replyEdit); err != nil {
 		return nil, err
 	}
-	if err := checkText("body", p.Body, 1, maxReplyBody); err != nil {
+	if err := CheckText("body", p.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
 	keyID, err := s.dataKeyID(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	blob, err := s.sealer.Seal(ctx, keyID, []byte(p.Body), replyLoc(id))
+	blob, err := s.sealer.Seal(ctx, keyID, []byte(p.Body), ReplyLocation(id))
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}

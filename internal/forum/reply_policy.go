@@ -21,6 +21,9 @@ func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) e
 	if r.Status == store.Pending && !author && !a.moderates() {
 		return errNotFound
 	}
+	if a.Suspended {
+		return errSuspended
+	}
 	switch act {
 	case replySupport:
 		if !s.ReaderIsMember {

@@ -33,6 +33,9 @@ type Story struct {
 	ReplyCount     int        `json:"reply_count"`
 	CreatedAt      time.Time  `json:"created_at"`
 	EditedAt       *time.Time `json:"edited_at"`
+	// CrisisResources answers writing that reads as a crisis, once, in the
+	// response that created it.
+	CrisisResources any `json:"crisis_resources,omitempty"`
 }
 
 // Story kinds.
@@ -57,7 +60,8 @@ type StoryPatch struct {
 	ContentWarning *string `json:"content_warning"`
 }
 
-func storyLoc(id, column string) seal.Location {
+// StoryLocation is where a story's column is sealed.
+func StoryLocation(id, column string) seal.Location {
 	return seal.Location{Table: "stories", Column: column, RowID: id}
 }
 
@@ -65,7 +69,7 @@ func storyLoc(id, column string) seal.Location {
 func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string) (map[string]any, error) {
 	cols := map[string]any{}
 	for col, text := range map[string]string{"title": title, "body": body, "content_warning": warning} {
-		blob, err := s.sealer.Seal(ctx, keyID, []byte(text), storyLoc(id, col))
+		blob, err := s.sealer.Seal(ctx, keyID, []byte(text), StoryLocation(id, col))
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
@@ -95,26 +99,37 @@ func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewS
 	if err != nil {
 		return nil, err
 	}
-	if err := checkText("body", in.Body, 1, maxStoryBody); err != nil {
+	if err := CheckText("body", in.Body, 1, maxStoryBody); err != nil {
 		return nil, err
 	}
-	if err := checkText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
+	if err := CheckText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
 		return nil, err
 	}
 	keyID, err := s.dataKeyID(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, Status: store.Published, CreatedAt: s.now()}
+	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, CreatedAt: s.now()}
+	got, err := s.receive(ctx, Writing{Target: store.TargetStory, ID: st.ID, Circle: c, AuthorID: a.ID, AuthorModerates: a.moderates(),
+		Texts: []string{t, in.Body, in.ContentWarning}})
+	if err != nil {
+		return nil, err
+	}
+	st.Status = got.Status
 	cols, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning)
 	if err != nil {
 		return nil, err
 	}
 	st.Title, st.Body, st.ContentWarning = cols["title"].([]byte), cols["body"].([]byte), cols["content_warning"].([]byte)
-	if err := s.st.CreateStory(ctx, &st); err != nil {
+	if err := s.st.CreateStory(ctx, &st, got.Also...); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	return s.GetStory(ctx, a, st.ID)
+	out, err := s.GetStory(ctx, a, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	out.CrisisResources = got.Crisis
+	return out, nil
 }
 
 // story loads a story as a sees it and applies the policy for act.
@@ -145,7 +160,7 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 	out := &Story{ID: v.ID, Circle: v.CircleSlug, Kind: v.Kind, Status: v.Status, Pinned: v.PinnedAt != nil,
 		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, ReplyCount: v.ReplyCount,
 		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt)}
-	if !canReadText(a, v.AuthorID, v.Status) {
+	if !canReadText(a, v.AuthorID, v.Status) || v.Body == nil {
 		return out, nil
 	}
 	texts := make([]*string, 3)
@@ -153,7 +168,7 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 		col  string
 		blob []byte
 	}{{"title", v.Title}, {"body", v.Body}, {"content_warning", v.ContentWarning}} {
-		plain, err := s.sealer.Open(ctx, f.blob, storyLoc(v.ID, f.col))
+		plain, err := s.sealer.Open(ctx, f.blob, StoryLocation(v.ID, f.col))
 		if errors.Is(err, seal.ErrUnknownKey) {
 			out.Status = store.Removed
 			return out, nil
@@ -187,7 +202,7 @@ func (s *Service) ListStories(ctx context.Context, a Actor, slug string, limit i
 	}
 	f := store.FindStories{CircleID: c.ID, ReaderID: a.ID, SeePending: a.moderates(), Pinned: true, Limit: limit + 1}
 	if cursor != "" {
-		kind, parts, err := decodeCursor(cursor, "p", "s")
+		kind, parts, err := DecodeCursor(cursor, "p", "s")
 		if err != nil {
 			return nil, err
 		}
@@ -239,9 +254,9 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 		if i == limit {
 			last := rows[i-1]
 			if last.PinnedAt != nil {
-				page.NextCursor = encodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
+				page.NextCursor = EncodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
 			} else {
-				page.NextCursor = encodeCursor("s", last.ID)
+				page.NextCursor = EncodeCursor("s", last.ID)
 			}
 			break
 		}
@@ -274,13 +289,13 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 		}
 	}
 	if p.Body != nil {
-		if err := checkText("body", *p.Body, 1, maxStoryBody); err != nil {
+		if err := CheckText("body", *p.Body, 1, maxStoryBody); err != nil {
 			return nil, err
 		}
 		body = *p.Body
 	}
 	if p.ContentWarning != nil {
-		if err := checkText("content_warning", *p.ContentWarning, 0, maxContentWarning); err != nil {
+		if err := CheckText("content_warning", *p.ContentWarning, 0, maxContentWarning); err != nil {
 			return nil, err
 		}
 		warning = *p.ContentWarning

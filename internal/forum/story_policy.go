@@ -25,6 +25,9 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 	if s.Status == store.Pending && !author && !a.moderates() {
 		return errNotFound
 	}
+	if act != storyRead && a.Suspended {
+		return errSuspended
+	}
 	switch act {
 	case storyReply, storySupport:
 		if !s.ReaderIsMember {
@@ -56,13 +59,15 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 }
 
 // canReadText reports whether a sees the words of writing by authorID with
-// status: hidden and removed writing shows others a placeholder.
+// status: pending and hidden writing shows everyone but its author and the
+// moderators a placeholder; removed writing shows it to all but moderators,
+// who may restore it.
 func canReadText(a Actor, authorID, status string) bool {
 	switch status {
 	case store.Published:
 		return true
 	case store.Removed:
-		return false
+		return a.moderates()
 	default: // pending, hidden
 		return authorID == a.ID || a.moderates()
 	}

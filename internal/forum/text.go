@@ -19,9 +19,9 @@ const (
 	maxCircleDesc     = 1_000
 )
 
-// checkText refuses text outside [min, max] characters or holding control
+// CheckText refuses text outside [min, max] characters or holding control
 // characters other than newline and tab. field names the JSON field.
-func checkText(field, s string, min, max int) error {
+func CheckText(field, s string, min, max int) error {
 	n := utf8.RuneCountInString(s)
 	if n < min || n > max {
 		if min == 0 {
@@ -42,5 +42,5 @@ func human(field string) string { return strings.ReplaceAll(field, "_", " ") }
 // title trims a title and checks it.
 func title(s string) (string, error) {
 	t := strings.TrimSpace(s)
-	return t, checkText("title", t, 1, maxTitle)
+	return t, CheckText("title", t, 1, maxTitle)
 }

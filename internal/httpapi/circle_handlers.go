@@ -3,17 +3,21 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"hearth/internal/apperr"
 	"hearth/internal/forum"
+	"hearth/internal/store"
 )
 
-// actor is the signed-in member as the forum knows them.
+// actor is the signed-in member as the forum knows them. A suspension
+// counts until its time is up.
 func actor(c echo.Context) forum.Actor {
 	p := principal(c)
-	return forum.Actor{ID: p.MemberID, Role: p.Role}
+	suspended := p.Status == store.StatusSuspended && (p.SuspendedUntil == nil || p.SuspendedUntil.After(time.Now()))
+	return forum.Actor{ID: p.MemberID, Role: p.Role, Suspended: suspended}
 }
 
 // listParams reads ?limit= (default 20, 1 to 100) and ?cursor=.

@@ -112,6 +112,9 @@ var matrix = []matrixRow{
 	{"GET /me/export", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/me/export"}
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"GET /me/notices", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/notices"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 	{"DELETE /me", func(f *forumFixture, me *account) req {
 		return req{method: "DELETE", path: "/me", body: map[string]string{"password": me.Password}}
 	}, [roleCount]int{s401, s204, s204, s204, s204, s204, s204, s204}},
@@ -231,6 +234,29 @@ var matrix = []matrixRow{
 		s := f.story(f.member, "open", "A story")
 		return req{method: "DELETE", path: "/replies/" + f.reply(f.author, s.ID, "", "With you.").ID + "/support"}
 	}, [roleCount]int{s401, s403, s204, s204, s204, s403, s403, s403}},
+
+	// Flags and moderation.
+	{"POST /flags", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": f.story(f.author, "open", "A story").ID, "reason": "spam"}}
+	}, [roleCount]int{s401, s201, s201, s201, s201, s201, s201, s201}},
+	{"POST /flags (private)", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": f.story(f.author, "hidden", "A story").ID, "reason": "spam"}}
+	}, [roleCount]int{s401, s404, s201, s201, s201, s404, s201, s201}},
+	{"GET /moderation/queue", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/moderation/queue"}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/items/:target_type/:target_id/actions", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "open", "A story").ID + "/actions", body: map[string]string{"action": "hide", "reason": "Checking it."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/members/:handle/actions", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/moderation/members/" + f.register(uniqueHandle("target")).Handle + "/actions", body: map[string]string{"action": "warn", "reason": "Please be kind."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"GET /moderation/log", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/moderation/log"}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"PUT /admin/members/:handle/role", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/admin/members/" + f.register(uniqueHandle("target")).Handle + "/role", body: map[string]string{"role": "moderator"}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s403, s204}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

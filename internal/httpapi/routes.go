@@ -45,6 +45,7 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/me/password", access: member, handler: a.changePassword},
 		{method: http.MethodGet, path: "/me/export", access: member, handler: a.export},
 		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount},
+		{method: http.MethodGet, path: "/me/notices", access: member, handler: a.notices},
 
 		// Circles.
 		{method: http.MethodGet, path: "/circles", access: member, handler: a.listCircles},
@@ -73,6 +74,14 @@ func (a *API) routes() []route {
 		{method: http.MethodDelete, path: "/stories/:id/support", access: member, handler: a.unsupportStory},
 		{method: http.MethodPut, path: "/replies/:id/support", access: member, handler: a.supportReply},
 		{method: http.MethodDelete, path: "/replies/:id/support", access: member, handler: a.unsupportReply},
+
+		// Flags and moderation.
+		{method: http.MethodPost, path: "/flags", access: member, handler: a.fileFlag, writes: true},
+		{method: http.MethodGet, path: "/moderation/queue", access: moderator, handler: a.queue},
+		{method: http.MethodPost, path: "/moderation/items/:target_type/:target_id/actions", access: moderator, handler: a.actOnItem},
+		{method: http.MethodPost, path: "/moderation/members/:handle/actions", access: moderator, handler: a.actOnMember},
+		{method: http.MethodGet, path: "/moderation/log", access: moderator, handler: a.moderationLog},
+		{method: http.MethodPut, path: "/admin/members/:handle/role", access: admin, handler: a.setRole},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -28,11 +29,12 @@ const maxBody = "64K"
 
 // Deps are the services the API calls.
 type Deps struct {
-	Config config.Config
-	Store  *store.Store
-	Auth   *auth.Service
-	Forum  *forum.Service
-	Log    *slog.Logger
+	Config     config.Config
+	Store      *store.Store
+	Auth       *auth.Service
+	Forum      *forum.Service
+	Moderation *moderation.Service
+	Log        *slog.Logger
 }
 
 // API holds what handlers need.
@@ -41,6 +43,7 @@ type API struct {
 	store      *store.Store
 	auth       *auth.Service
 	forum      *forum.Service
+	moderation *moderation.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -53,6 +56,7 @@ func New(d Deps) *echo.Echo {
 		store:      d.Store,
 		auth:       d.Auth,
 		forum:      d.Forum,
+		moderation: d.Moderation,
 		log:        d.Log,
 		authLimit:  throttle.New(d.Config.AuthRate),
 		writeLimit: throttle.New(d.Config.MemberWriteRate),

@@ -17,6 +17,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -96,7 +97,9 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: forum.New(st, sealer), Log: slog.New(slog.NewTextHandler(logs, nil))})
+	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
+	fm := forum.New(st, sealer, intake)
+	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}

@@ -175,17 +175,19 @@ func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string) erro
 }
 
 // SetFacilitator appoints memberID facilitator of circleID (joining them to
-// it if need be) or, with on false, ends that appointment.
-func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, on bool, now time.Time) error {
+// it if need be) or, with on false, ends that appointment, and logs it.
+func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, on bool, log *LogEntry, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&CircleMember{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).Update("facilitator", on)
 		if res.Error != nil {
 			return fmt.Errorf("store: set facilitator: %w", res.Error)
 		}
 		if res.RowsAffected == 0 && on {
-			return addMember(tx, circleID, memberID, true, now)
+			if err := addMember(tx, circleID, memberID, true, now); err != nil {
+				return err
+			}
 		}
-		return nil
+		return tx.Create(log).Error
 	})
 }
 

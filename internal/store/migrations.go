@@ -11,6 +11,7 @@ var migrations = []migration{
 	{1, "accounts and sessions", migrate0001},
 	{2, "member data keys", migrate0002},
 	{3, "circles, stories, replies and support", migrate0003},
+	{4, "flags, moderation queue, log and notices", migrate0004},
 }
 
 // Frozen types of migration 1.
@@ -189,4 +190,64 @@ func (replySupport0003) TableName() string { return "reply_supports" }
 func migrate0003(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&circle0003{}, &circleMember0003{}, &invite0003{}, &story0003{}, &reply0003{},
 		&storySupport0003{}, &replySupport0003{})
+}
+
+// Frozen types of migration 4: moderation. Flag notes, log reasons and
+// notice messages are sealed; a system flag or action has no member.
+type (
+	flag0004 struct {
+		ID         string  `gorm:"primaryKey"`
+		TargetType string  `gorm:"not null;index:idx_flags_target,priority:1"`
+		TargetID   string  `gorm:"not null;index:idx_flags_target,priority:2"`
+		ReporterID *string `gorm:"index"`
+		Reason     string  `gorm:"not null"`
+		Note       []byte
+		Status     string    `gorm:"not null"`
+		CreatedAt  time.Time `gorm:"not null"`
+		ClosedAt   *time.Time
+		Reporter   *member0001 `gorm:"foreignKey:ReporterID"`
+	}
+	moderationItem0004 struct {
+		TargetType     string    `gorm:"primaryKey"`
+		TargetID       string    `gorm:"primaryKey"`
+		CircleID       string    `gorm:"not null"`
+		AuthorID       string    `gorm:"not null"`
+		Status         string    `gorm:"not null;index:idx_queue,priority:1"`
+		Priority       int       `gorm:"not null;index:idx_queue,priority:2"`
+		FirstFlaggedAt time.Time `gorm:"not null;index:idx_queue,priority:3"`
+		UpdatedAt      time.Time `gorm:"not null"`
+	}
+	logEntry0004 struct {
+		ID         string  `gorm:"primaryKey"`
+		ActorID    *string `gorm:"index"`
+		Action     string  `gorm:"not null"`
+		TargetType string  `gorm:"not null"`
+		TargetID   string  `gorm:"not null"`
+		Reason     []byte
+		CreatedAt  time.Time `gorm:"not null"`
+	}
+	notice0004 struct {
+		ID         string `gorm:"primaryKey;index:idx_notices_member,priority:2"`
+		MemberID   string `gorm:"not null;index:idx_notices_member,priority:1"`
+		Kind       string `gorm:"not null"`
+		Message    []byte `gorm:"not null"`
+		TargetType string
+		TargetID   string
+		CreatedAt  time.Time  `gorm:"not null"`
+		Member     member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+	}
+)
+
+func (flag0004) TableName() string           { return "flags" }
+func (moderationItem0004) TableName() string { return "moderation_items" }
+func (logEntry0004) TableName() string       { return "moderation_log" }
+func (notice0004) TableName() string         { return "notices" }
+
+func migrate0004(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&flag0004{}, &moderationItem0004{}, &logEntry0004{}, &notice0004{}); err != nil {
+		return err
+	}
+	// One open flag per member per target; SQLite and PostgreSQL both
+	// have partial indexes.
+	return tx.Exec("CREATE UNIQUE INDEX idx_flags_open_once ON flags (reporter_id, target_type, target_id) WHERE status = 'open'").Error
 }

@@ -38,13 +38,17 @@ const replyViewSelect = `SELECT r.*, m.handle AS author_handle, rs.member_id IS 
 	JOIN members m ON m.id = r.author_id
 	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
 
-// CreateReply inserts a reply and counts it on its story.
-func (s *Store) CreateReply(ctx context.Context, r *Reply) error {
+// CreateReply inserts a reply, counts it on its story, and stores the rows
+// in also with it, as CreateStory does.
+func (s *Store) CreateReply(ctx context.Context, r *Reply, also ...any) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
-		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error
+		if err := tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error; err != nil {
+			return err
+		}
+		return createAll(tx, also)
 	})
 }
 
@@ -156,6 +160,8 @@ func eraseWriting(tx *gorm.DB, memberID string) error {
 		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
 		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM notices WHERE member_id = ?`, []any{memberID}},
+		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)

@@ -64,12 +64,16 @@ const storyViewSelect = `SELECT s.*, c.slug AS circle_slug, c.visibility AS circ
 	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
 	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
 
-// CreateStory inserts a story.
-func (s *Store) CreateStory(ctx context.Context, st *Story) error {
-	if err := s.w.WithContext(ctx).Create(st).Error; err != nil {
-		return fmt.Errorf("store: create story: %w", err)
-	}
-	return nil
+// CreateStory inserts a story, and with it in the same transaction the rows
+// in also (a queue item, a system flag, notices), so no story is ever held
+// without its place in the queue.
+func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(st).Error; err != nil {
+			return fmt.Errorf("store: create story: %w", err)
+		}
+		return createAll(tx, also)
+	})
 }
 
 // GetStoryView returns story id as readerID sees it, or ErrNotFound.

@@ -1,0 +1,366 @@
+package httpapi
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"hearth/internal/store"
+)
+
+type noticeJSON struct {
+	ID, Kind, Message string
+	TargetType        string `json:"target_type"`
+	TargetID          string `json:"target_id"`
+}
+
+func (f *forumFixture) notices(a *account) []noticeJSON {
+	f.t.Helper()
+	r := f.do(req{method: "GET", path: "/me/notices", token: a.Access})
+	expect(f.t, r, http.StatusOK, "")
+	return decode[pageJSON[noticeJSON]](f.t, r).Items
+}
+
+func kinds(ns []noticeJSON) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+type queueJSON struct {
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	Circle     string
+	Author     struct{ Handle string }
+	Excerpt    string
+	Flags      []struct {
+		Reason, Note string
+		System       bool
+	}
+	Priority string
+	Status   string
+}
+
+func (f *forumFixture) queue() []queueJSON {
+	f.t.Helper()
+	r := f.do(req{method: "GET", path: "/moderation/queue", token: f.moderator.Access})
+	expect(f.t, r, http.StatusOK, "")
+	return decode[pageJSON[queueJSON]](f.t, r).Items
+}
+
+func (f *forumFixture) flag(a *account, targetType, id, reason, note string) *response {
+	f.t.Helper()
+	return f.do(req{method: "POST", path: "/flags", token: a.Access,
+		body: map[string]string{"target_type": targetType, "target_id": id, "reason": reason, "note": note}})
+}
+
+func (f *forumFixture) act(targetType, id, action, reason string) *response {
+	f.t.Helper()
+	return f.do(req{method: "POST", path: "/moderation/items/" + targetType + "/" + id + "/actions", token: f.moderator.Access,
+		body: map[string]string{"action": action, "reason": reason}})
+}
+
+// TestThreeFlagsHideOnceThenRestore: three members flag a story at once;
+// it is hidden exactly once, its author told once; a moderator reads the
+// item (no reporter named) and restores it; reporters hear the outcome.
+func TestThreeFlagsHideOnceThenRestore(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Flag me")
+		var reporters []*account
+		for range 4 {
+			a := f.register(uniqueHandle("reporter"))
+			expect(t, f.do(req{method: "POST", path: "/circles/open/join", token: a.Access}), http.StatusNoContent, "")
+			reporters = append(reporters, a)
+		}
+		var wg sync.WaitGroup
+		for i, a := range reporters[:3] {
+			wg.Go(func() {
+				if r := f.flag(a, "story", s.ID, "harassment", fmt.Sprintf("note %d from a reporter", i)); r.Status != http.StatusCreated {
+					t.Errorf("flag: %d %s", r.Status, r.Body)
+				}
+			})
+		}
+		wg.Wait()
+		expect(t, f.flag(reporters[0], "story", s.ID, "spam", ""), http.StatusConflict, "already_flagged")
+		expect(t, f.flag(reporters[3], "story", s.ID, "spam", ""), http.StatusCreated, "")
+
+		other := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}))
+		if other.Status != "hidden" || other.Body != nil || other.Author != nil {
+			t.Errorf("others see %+v", other)
+		}
+		own := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.author.Access}))
+		if own.Status != "hidden" || own.Body == nil {
+			t.Errorf("the author sees %+v", own)
+		}
+		if got := kinds(f.notices(f.author)); len(got) != 1 || got[0] != "hidden" {
+			t.Errorf("author notices %v, want one hidden", got)
+		}
+
+		q := f.do(req{method: "GET", path: "/moderation/queue", token: f.moderator.Access})
+		for _, a := range reporters {
+			if bytes.Contains(q.Body, []byte(a.Handle)) {
+				t.Error("the queue names a reporter")
+			}
+		}
+		items := decode[pageJSON[queueJSON]](t, q).Items
+		if len(items) != 1 || items[0].TargetID != s.ID || len(items[0].Flags) != 4 || items[0].Priority != "harassment" ||
+			items[0].Author.Handle != f.author.Handle || !strings.Contains(items[0].Excerpt, "The body of Flag me") ||
+			items[0].Flags[0].Note != "note 0 from a reporter" && items[0].Flags[0].Note != "note 1 from a reporter" && items[0].Flags[0].Note != "note 2 from a reporter" {
+			t.Fatalf("queue %+v", items)
+		}
+
+		expect(t, f.act("story", s.ID, "restore", ""), http.StatusBadRequest, "invalid_reason")
+		expect(t, f.act("story", s.ID, "shrug", "why not"), http.StatusBadRequest, "invalid_action")
+		r := f.act("story", s.ID, "restore", "This is someone describing their own experience.")
+		expect(t, r, http.StatusOK, "")
+		if r.JSON(t)["status"] != "published" {
+			t.Errorf("restore answered %s", r.Body)
+		}
+		if len(f.queue()) != 0 {
+			t.Error("the item is still open after an action")
+		}
+		restored := f.notices(f.author)
+		if got := kinds(restored); len(got) != 2 || got[0] != "restored" {
+			t.Errorf("author notices %v", got)
+		}
+		if m := restored[0].Message; !strings.Contains(m, "the moderation team") || strings.Contains(m, f.moderator.Handle) {
+			t.Errorf("notice %q is not signed by the team, or names the moderator", m)
+		}
+		for _, a := range reporters {
+			ns := f.notices(a)
+			if len(ns) != 1 || ns[0].Kind != "flag_outcome" || strings.Contains(ns[0].Message, "someone describing") {
+				t.Errorf("reporter notices %+v", ns)
+			}
+		}
+		// A new flag opens a new item.
+		expect(t, f.flag(reporters[0], "story", s.ID, "spam", ""), http.StatusCreated, "")
+		if len(f.queue()) != 1 {
+			t.Error("a flag after the decision opened no item")
+		}
+
+		log := decode[pageJSON[struct{ Actor, Action, Target, Reason string }]](t, f.do(req{method: "GET", path: "/moderation/log", token: f.admin.Access}))
+		if len(log.Items) == 0 || log.Items[0].Actor != f.moderator.Handle || log.Items[0].Action != "restore" ||
+			log.Items[0].Target != "story:"+s.ID || log.Items[0].Reason != "This is someone describing their own experience." {
+			t.Errorf("log %+v", log.Items)
+		}
+	})
+}
+
+// TestFlagRules: reasons, notes, targets one cannot read.
+func TestFlagRules(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "A story")
+		hidden := f.story(f.author, "hidden", "Private")
+		expect(t, f.flag(f.member, "story", s.ID, "rude", ""), http.StatusBadRequest, "invalid_reason")
+		expect(t, f.flag(f.member, "poem", s.ID, "spam", ""), http.StatusBadRequest, "invalid_target_type")
+		expect(t, f.flag(f.member, "story", s.ID, "spam", strings.Repeat("n", 1001)), http.StatusBadRequest, "invalid_note")
+		expect(t, f.flag(f.member, "story", "nothing-here", "spam", ""), http.StatusNotFound, "not_found")
+		expect(t, f.flag(f.outsider, "story", hidden.ID, "spam", ""), http.StatusNotFound, "not_found")
+		expect(t, f.do(req{method: "POST", path: "/flags", token: f.member.Access, body: map[string]string{"target_type": "story", "target_id": s.ID, "reason": "spam", "reporter": "x"}}), http.StatusBadRequest, "unknown_field")
+		if len(f.queue()) != 0 {
+			t.Error("refused flags reached the queue")
+		}
+	})
+}
+
+// TestCrisisCare: writing that reads as a crisis is published, answered
+// with resources, and put at the head of the queue by the system; a
+// member's crisis flag reaches moderators and nobody else.
+func TestCrisisCare(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		older := f.story(f.author, "open", "Older, ordinary")
+		expect(t, f.flag(f.member, "story", older.ID, "other", ""), http.StatusCreated, "")
+		priv := f.story(f.author, "open", "Names a neighbour")
+		expect(t, f.flag(f.member, "story", priv.ID, "privacy", ""), http.StatusCreated, "")
+
+		r := f.do(req{method: "POST", path: "/circles/open/stories", token: f.member.Access,
+			body: map[string]string{"title": "Tonight", "body": "Some nights I want to END MY LIFE, and I don't know who to tell."}})
+		expect(t, r, http.StatusCreated, "")
+		s := decode[struct {
+			storyJSON
+			Crisis *struct {
+				Message   string
+				Resources []struct{ Name, Contact string }
+			} `json:"crisis_resources"`
+		}](t, r)
+		if s.Status != "published" || s.Crisis == nil || s.Crisis.Message == "" {
+			t.Fatalf("crisis story answered %s", r.Body)
+		}
+		all := fmt.Sprint(s.Crisis.Resources)
+		for _, want := range []string{"findahelpline.com", "emergency", f.facilitator.Handle} {
+			if !strings.Contains(all, want) {
+				t.Errorf("crisis resources lack %q: %s", want, all)
+			}
+		}
+		// The next reply is ordinary: no resources.
+		rp := f.do(req{method: "POST", path: "/stories/" + older.ID + "/replies", token: f.member.Access, body: map[string]string{"body": "Thinking of you."}})
+		if bytes.Contains(rp.Body, []byte("crisis_resources")) {
+			t.Error("an ordinary reply got crisis resources")
+		}
+		// A member flags someone else's writing as a crisis.
+		worried := f.story(f.author, "open", "A hard week")
+		expect(t, f.flag(f.member, "story", worried.ID, "crisis", "I am worried about them"), http.StatusCreated, "")
+
+		q := f.queue()
+		var order []string
+		for _, it := range q {
+			order = append(order, it.Priority+":"+it.TargetID)
+		}
+		want := []string{"crisis:" + s.ID, "crisis:" + worried.ID, "privacy:" + priv.ID, "normal:" + older.ID}
+		if strings.Join(order, " ") != strings.Join(want, " ") {
+			t.Fatalf("queue order\n got %v\nwant %v", order, want)
+		}
+		if !q[0].Flags[0].System || q[0].Flags[0].Reason != "crisis" {
+			t.Errorf("crisis item flags %+v", q[0].Flags)
+		}
+		// Nothing reaches the authors because of a crisis flag.
+		if ns := f.notices(f.member); len(ns) != 0 {
+			t.Errorf("the crisis writer got notices %v", kinds(ns))
+		}
+		for _, n := range f.notices(f.author) {
+			if n.TargetID == worried.ID {
+				t.Errorf("the author was told of a crisis flag: %+v", n)
+			}
+		}
+	})
+}
+
+// TestPremoderation: a newcomer's first three pieces of writing in a
+// pre-moderated circle wait; the fourth is published; approval publishes.
+func TestPremoderation(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		expect(t, f.do(req{method: "PATCH", path: "/circles/open", token: f.admin.Access, body: map[string]bool{"premoderation": true}}), http.StatusOK, "")
+		host := f.story(f.facilitator, "open", "Facilitators are not held")
+		if host.Status != "published" {
+			t.Fatalf("facilitator's story is %s", host.Status)
+		}
+		newcomer := f.register(uniqueHandle("newcomer"))
+		expect(t, f.do(req{method: "POST", path: "/circles/open/join", token: newcomer.Access}), http.StatusNoContent, "")
+		first := f.story(newcomer, "open", "My first")
+		r1 := f.reply(newcomer, host.ID, "", "second")
+		r2 := f.reply(newcomer, host.ID, "", "third")
+		fourth := f.story(newcomer, "open", "My fourth")
+		if first.Status != "pending" || r1.Status != "pending" || r2.Status != "pending" || fourth.Status != "published" {
+			t.Fatalf("statuses %s %s %s %s", first.Status, r1.Status, r2.Status, fourth.Status)
+		}
+		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusNotFound, "")
+		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: newcomer.Access}), http.StatusOK, "")
+		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.moderator.Access}), http.StatusOK, "")
+		page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + host.ID + "/replies", token: f.member.Access}))
+		if len(page.Items) != 0 {
+			t.Errorf("others see pending replies: %+v", page.Items)
+		}
+		if got := kinds(f.notices(newcomer)); len(got) != 3 || got[0] != "held" {
+			t.Errorf("newcomer notices %v", got)
+		}
+		if len(f.queue()) != 3 {
+			t.Fatalf("queue holds %d items, want 3", len(f.queue()))
+		}
+		expect(t, f.act("story", first.ID, "approve", "Welcome to the circle."), http.StatusOK, "")
+		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusOK, "")
+		if got := kinds(f.notices(newcomer)); got[0] != "approved" {
+			t.Errorf("newcomer notices after approval %v", got)
+		}
+		// A story's author hears of published replies to it.
+		f.reply(f.facilitator, fourth.ID, "", "Welcome!")
+		if got := kinds(f.notices(newcomer)); got[0] != "reply" {
+			t.Errorf("no reply notice: %v", got)
+		}
+	})
+}
+
+// TestMemberActions: warn, suspend (sessions die; reading goes on, writing
+// answers 403 suspended), unsuspend, ban (sign-in answers 403 banned).
+func TestMemberActions(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		act := func(who *account, handle, action, reason string, until *time.Time) *response {
+			body := map[string]any{"action": action, "reason": reason}
+			if until != nil {
+				body["until"] = until.Format(time.RFC3339)
+			}
+			return f.do(req{method: "POST", path: "/moderation/members/" + handle + "/actions", token: who.Access, body: body})
+		}
+		s := f.story(f.author, "open", "Before")
+		expect(t, act(f.moderator, f.member.Handle, "warn", "Please keep replies kind.", nil), http.StatusOK, "")
+		if ns := f.notices(f.member); len(ns) != 1 || ns[0].Kind != "warned" || !strings.Contains(ns[0].Message, "Please keep replies kind.") {
+			t.Errorf("warn notice %+v", ns)
+		}
+
+		past := time.Now().Add(-time.Hour)
+		expect(t, act(f.moderator, f.member.Handle, "suspend", "A break.", &past), http.StatusBadRequest, "invalid_until")
+		expect(t, act(f.moderator, f.member.Handle, "suspend", "A break.", nil), http.StatusBadRequest, "invalid_until")
+		until := time.Now().Add(48 * time.Hour)
+		r := act(f.moderator, f.member.Handle, "suspend", "A break to cool down.", &until)
+		expect(t, r, http.StatusOK, "")
+		if r.JSON(t)["status"] != "suspended" {
+			t.Errorf("suspend answered %s", r.Body)
+		}
+		expect(t, f.do(req{method: "GET", path: "/me", token: f.member.Access}), http.StatusUnauthorized, "")
+		back := f.fresh(f.member)
+		expect(t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: back.Access}), http.StatusOK, "")
+		for _, w := range []req{
+			{method: "POST", path: "/circles/open/stories", body: map[string]string{"title": "t", "body": "b"}},
+			{method: "POST", path: "/stories/" + s.ID + "/replies", body: map[string]string{"body": "b"}},
+			{method: "PUT", path: "/stories/" + s.ID + "/support"},
+			{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": s.ID, "reason": "spam"}},
+		} {
+			w.token = back.Access
+			expect(t, f.do(w), http.StatusForbidden, "suspended")
+		}
+		expect(t, act(f.moderator, f.member.Handle, "unsuspend", "Welcome back.", nil), http.StatusOK, "")
+		expect(t, f.do(req{method: "PUT", path: "/stories/" + s.ID + "/support", token: back.Access}), http.StatusNoContent, "")
+
+		// Nobody acts on an admin or on themselves; moderators not on moderators.
+		expect(t, act(f.moderator, f.admin.Handle, "warn", "x", nil), http.StatusForbidden, "forbidden")
+		expect(t, act(f.moderator, f.moderator.Handle, "warn", "x", nil), http.StatusForbidden, "forbidden")
+		other := f.withRole(f.register(uniqueHandle("mod")), "moderator")
+		expect(t, act(f.moderator, other.Handle, "warn", "x", nil), http.StatusForbidden, "forbidden")
+		expect(t, act(f.admin, other.Handle, "warn", "A word between colleagues.", nil), http.StatusOK, "")
+		expect(t, act(f.moderator, "nobody-here", "warn", "x", nil), http.StatusNotFound, "member_not_found")
+
+		expect(t, act(f.admin, f.author.Handle, "ban", "Repeated harassment after warnings.", nil), http.StatusOK, "")
+		expect(t, f.do(req{method: "GET", path: "/me", token: f.author.Access}), http.StatusUnauthorized, "")
+		expect(t, f.login(f.author.Handle, f.author.Password), http.StatusForbidden, "banned")
+
+		// Role changes are the admins' and are logged.
+		expect(t, f.do(req{method: "PUT", path: "/admin/members/" + f.outsider.Handle + "/role", token: f.admin.Access, body: map[string]string{"role": "boss"}}), http.StatusBadRequest, "invalid_role")
+		expect(t, f.do(req{method: "PUT", path: "/admin/members/" + f.outsider.Handle + "/role", token: f.admin.Access, body: map[string]string{"role": "moderator"}}), http.StatusNoContent, "")
+		expect(t, f.do(req{method: "GET", path: "/moderation/queue", token: f.outsider.Access}), http.StatusOK, "")
+		log := decode[pageJSON[struct{ Actor, Action, Target string }]](t, f.do(req{method: "GET", path: "/moderation/log", token: f.moderator.Access}))
+		var lines []string
+		for _, l := range log.Items {
+			lines = append(lines, l.Actor+" "+l.Action+" "+l.Target)
+		}
+		want := []string{
+			f.admin.Handle + " set_role member:" + f.outsider.Handle,
+			f.admin.Handle + " ban member:" + f.author.Handle,
+			f.admin.Handle + " warn member:" + other.Handle,
+			f.moderator.Handle + " unsuspend member:" + f.member.Handle,
+			f.moderator.Handle + " suspend member:" + f.member.Handle,
+			f.moderator.Handle + " warn member:" + f.member.Handle,
+		}
+		if got := strings.Join(lines[:len(want)], "\n"); got != strings.Join(want, "\n") {
+			t.Errorf("log\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+		}
+	})
+}
+
+// TestFlagNoteSealed: a flag note is never stored in clear.
+func TestFlagNoteSealed(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite)
+	s := f.story(f.author, "open", "A story")
+	canary := "canary-" + uniqueHandle("note") + "-quiet-harbour"
+	expect(t, f.flag(f.member, "story", s.ID, "other", "Note "+canary), http.StatusCreated, "")
+	expect(t, f.act("story", s.ID, "dismiss", "Reason "+canary), http.StatusOK, "")
+	if bytes.Contains(rawStore(t, filepath.Dir(f.storePath)), []byte(canary)) {
+		t.Fatal("a flag note or moderation reason is stored in clear")
+	}
+}

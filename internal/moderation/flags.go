@@ -1,0 +1,90 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/forum"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// NewFlag is the body of POST /flags.
+type NewFlag struct {
+	TargetType string `json:"target_type"`
+	TargetID   string `json:"target_id"`
+	Reason     string `json:"reason"`
+	Note       string `json:"note"`
+}
+
+// FlagReceipt is what the reporter gets back.
+type FlagReceipt struct {
+	ID         string    `json:"id"`
+	TargetType string    `json:"target_type"`
+	TargetID   string    `json:"target_id"`
+	Reason     string    `json:"reason"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func flagLoc(id string) seal.Location {
+	return seal.Location{Table: "flags", Column: "note", RowID: id}
+}
+
+func target(t string) (store.Target, error) {
+	switch store.Target(t) {
+	case store.TargetStory, store.TargetReply:
+		return store.Target(t), nil
+	}
+	return "", apperr.Invalid("invalid_target_type", "target_type is story or reply.")
+}
+
+// File flags writing a can read. Flags from three members hide it until a
+// moderator acts (crisis flags aside: those reach moderators only).
+func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagReceipt, error) {
+	if err := policy(a, flagWriting, nil); err != nil {
+		return nil, err
+	}
+	t, err := target(in.TargetType)
+	if err != nil {
+		return nil, err
+	}
+	prio, ok := priorities[in.Reason]
+	if !ok {
+		return nil, apperr.Invalid("invalid_reason", "reason is harassment, spam, crisis, privacy, misinformation or other.")
+	}
+	if err := forum.CheckText("note", in.Note, 0, maxNote); err != nil {
+		return nil, err
+	}
+	info, err := s.forum.Target(ctx, a, t, in.TargetID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	f := &store.Flag{ID: store.NewID(), TargetType: string(t), TargetID: info.ID, ReporterID: &a.ID, Reason: in.Reason, Status: store.FlagOpen, CreatedAt: now}
+	if in.Note != "" {
+		if f.Note, _, err = s.sealFor(ctx, a.ID, in.Note, flagLoc(f.ID)); err != nil {
+			return nil, err
+		}
+	}
+	item := &store.ModerationItem{TargetType: string(t), TargetID: info.ID, CircleID: info.CircleID, AuthorID: info.AuthorID,
+		Priority: prio, FirstFlaggedAt: now, UpdatedAt: now}
+	hidden, err := s.st.FileFlag(ctx, f, item, hideAfter)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, errFlaggedAlready
+	}
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if hidden {
+		n, err := notice(ctx, s.st, s.sealer, info.AuthorID, NoticeHidden, authorMessage(NoticeHidden, t, ""), t, info.ID, now)
+		if err == nil && n != nil {
+			err = s.st.AddNotices(ctx, n)
+		}
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+	}
+	return &FlagReceipt{ID: f.ID, TargetType: f.TargetType, TargetID: f.TargetID, Reason: f.Reason, CreatedAt: now.UTC()}, nil
+}

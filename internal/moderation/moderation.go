@@ -1,0 +1,101 @@
+// Package moderation keeps Hearth safe and fair in the open: flags, the
+// pre-moderation of newcomers, the queue (crisis first), actions on
+// writing and on members, notices to the people concerned, the
+// append-only log, and crisis care. Who may act is decided in policy.go.
+package moderation
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/auth"
+	"hearth/internal/forum"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// Service is moderation: flags, the queue, actions, notices and the log.
+type Service struct {
+	st     *store.Store
+	sealer forum.Sealer
+	forum  *forum.Service
+	now    func() time.Time
+}
+
+// New returns moderation over the forum it moderates.
+func New(st *store.Store, sealer forum.Sealer, fm *forum.Service) *Service {
+	return &Service{st: st, sealer: sealer, forum: fm, now: auth.Now}
+}
+
+// Flag reasons, and the queue priority each gives (lower comes first).
+var priorities = map[string]int{
+	store.ReasonCrisis: 0,
+	"privacy":          1,
+	"harassment":       2,
+	"spam":             3,
+	"misinformation":   3,
+	"other":            3,
+}
+
+// priorityNames name priorities in the queue.
+var priorityNames = map[int]string{0: "crisis", 1: "privacy", 2: "harassment", 3: "normal"}
+
+const (
+	// hideAfter is how many members' flags hide writing until a moderator acts.
+	hideAfter = 3
+	// heldFirst is how many stories or replies of a newcomer to a
+	// pre-moderated circle wait for review.
+	heldFirst = 3
+	maxNote   = 1_000
+	maxReason = 1_000
+)
+
+var (
+	errNotFound       = apperr.New(http.StatusNotFound, "not_found", "We could not find that.")
+	errNoMember       = apperr.New(http.StatusNotFound, "member_not_found", "No member has that handle.")
+	errForbidden      = apperr.New(http.StatusForbidden, "forbidden", "This needs a role you do not have.")
+	errSuspended      = apperr.New(http.StatusForbidden, "suspended", "Your account is suspended for now: you can read, but not write. The moderation team has sent you a notice.")
+	errFlaggedAlready = apperr.New(http.StatusConflict, "already_flagged", "You have already flagged this, and the moderation team has it. Thank you.")
+)
+
+// sealFor seals text with the data key of memberID at loc; ok is false when
+// the member has no key any more (erased), and nothing can be sealed for them.
+func (s *Service) sealFor(ctx context.Context, memberID string, text string, loc seal.Location) ([]byte, bool, error) {
+	return sealFor(ctx, s.st, s.sealer, memberID, text, loc)
+}
+
+func sealFor(ctx context.Context, st *store.Store, sealer forum.Sealer, memberID, text string, loc seal.Location) ([]byte, bool, error) {
+	m, err := st.GetMember(ctx, store.FindMember{ID: &memberID})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	if m.DataKeyID == nil {
+		return nil, false, nil
+	}
+	b, err := sealer.Seal(ctx, *m.DataKeyID, []byte(text), loc)
+	if err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	return b, true, nil
+}
+
+// open opens a sealed value; an erased key or no value gives "".
+func (s *Service) open(ctx context.Context, blob []byte, loc seal.Location) (string, error) {
+	if blob == nil {
+		return "", nil
+	}
+	p, err := s.sealer.Open(ctx, blob, loc)
+	if errors.Is(err, seal.ErrUnknownKey) {
+		return "", nil
+	}
+	if err != nil {
+		return "", apperr.Internal(err)
+	}
+	return string(p), nil
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Flag is one report on a story or reply. A system flag (crisis detection)
+// has no reporter. Note is sealed with the reporter's key.
+type Flag struct {
+	ID         string `gorm:"primaryKey"`
+	TargetType string
+	TargetID   string
+	ReporterID *string
+	Reason     string
+	Note       []byte
+	Status     string
+	CreatedAt  time.Time
+	ClosedAt   *time.Time
+}
+
+// Flag and queue item statuses.
+const (
+	FlagOpen   = "open"
+	FlagClosed = "closed"
+)
+
+// ModerationItem is one target in the moderation queue, with the highest
+// priority (lowest number) of its open flags.
+type ModerationItem struct {
+	TargetType     string `gorm:"primaryKey"`
+	TargetID       string `gorm:"primaryKey"`
+	CircleID       string
+	AuthorID       string
+	Status         string
+	Priority       int
+	FirstFlaggedAt time.Time
+	UpdatedAt      time.Time
+}
+
+// QueueItem is a queue item with what a moderator sees around it.
+type QueueItem struct {
+	ModerationItem
+	CircleSlug   string
+	AuthorHandle string
+}
+
+// LogEntry is one line of the moderation log; it is only ever appended.
+// Reason is sealed with the actor's key; a system entry has no actor.
+type LogEntry struct {
+	ID         string `gorm:"primaryKey"`
+	ActorID    *string
+	Action     string
+	TargetType string
+	TargetID   string
+	Reason     []byte
+	CreatedAt  time.Time
+}
+
+// TableName is the log's table.
+func (LogEntry) TableName() string { return "moderation_log" }
+
+// LogView is a log entry with the handles of its actor and, for actions on
+// members, its target.
+type LogView struct {
+	LogEntry
+	ActorHandle  *string
+	TargetHandle *string
+}
+
+// Notice is a message to one member, sealed with their key.
+type Notice struct {
+	ID         string `gorm:"primaryKey"`
+	MemberID   string
+	Kind       string
+	Message    []byte
+	TargetType string
+	TargetID   string
+	CreatedAt  time.Time
+}
+
+func createAll(tx *gorm.DB, rows []any) error {
+	for _, r := range rows {
+		if item, ok := r.(*ModerationItem); ok {
+			if err := upsertItem(tx, item); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := tx.Create(r).Error; err != nil {
+			return fmt.Errorf("store: create %T: %w", r, err)
+		}
+	}
+	return nil
+}
+
+// upsertItem opens a queue item, or raises the priority of an open one; a
+// closed item reopens as new.
+func upsertItem(tx *gorm.DB, it *ModerationItem) error {
+	err := tx.Exec(`INSERT INTO moderation_items (target_type, target_id, circle_id, author_id, status, priority, first_flagged_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (target_type, target_id) DO UPDATE SET
+			priority = CASE WHEN moderation_items.status = 'closed' OR excluded.priority < moderation_items.priority
+				THEN excluded.priority ELSE moderation_items.priority END,
+			first_flagged_at = CASE WHEN moderation_items.status = 'closed'
+				THEN excluded.first_flagged_at ELSE moderation_items.first_flagged_at END,
+			status = 'open', updated_at = excluded.updated_at`,
+		it.TargetType, it.TargetID, it.CircleID, it.AuthorID, FlagOpen, it.Priority, it.FirstFlaggedAt, it.UpdatedAt).Error
+	if err != nil {
+		return fmt.Errorf("store: queue item: %w", err)
+	}
+	return nil
+}
+
+// targetTables are fixed table names, never input.
+var targetTables = map[Target]string{TargetStory: "stories", TargetReply: "replies"}
+
+// ReasonCrisis is the flag reason that reaches moderators only: it never
+// hides writing, so nothing reaches its author because of it.
+const ReasonCrisis = "crisis"
+
+// FileFlag stores a flag and its queue item. When the target then has open
+// flags (crisis flags aside) from hideAfter different members and is
+// published, it becomes hidden; hidden reports whether this flag did that, so it happens exactly
+// once however many flags arrive together. A second open flag by the same
+// member on the same target gives ErrConflict.
+func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hideAfter int) (hidden bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(f).Error; err != nil {
+			if isUnique(err) {
+				return ErrConflict
+			}
+			return fmt.Errorf("store: file flag: %w", err)
+		}
+		// The upsert locks the item's row (PostgreSQL), so flags on one
+		// target are counted one transaction at a time.
+		if err := upsertItem(tx, item); err != nil {
+			return err
+		}
+		var reporters int64
+		if err := tx.Raw(`SELECT COUNT(DISTINCT reporter_id) FROM flags
+			WHERE target_type = ? AND target_id = ? AND status = ? AND reporter_id IS NOT NULL AND reason <> ?`,
+			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Row().Scan(&reporters); err != nil {
+			return fmt.Errorf("store: count reporters: %w", err)
+		}
+		if reporters < int64(hideAfter) {
+			return nil
+		}
+		res := tx.Exec("UPDATE "+targetTables[Target(f.TargetType)]+" SET status = ? WHERE id = ? AND status = ?", Hidden, f.TargetID, Published)
+		if res.Error != nil {
+			return fmt.Errorf("store: hide flagged writing: %w", res.Error)
+		}
+		hidden = res.RowsAffected == 1
+		return nil
+	})
+	if errors.Is(err, ErrConflict) {
+		return false, ErrConflict
+	}
+	return hidden, err
+}
+
+// OpenFlags returns the open flags on the given targets, oldest first.
+func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, error) {
+	var out []Flag
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	err := s.r.WithContext(ctx).Where("status = ? AND target_id IN ?", FlagOpen, targetIDs).Order("created_at, id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: open flags: %w", err)
+	}
+	return out, nil
+}
+
+// FindQueue pages through the open queue: priority, then oldest.
+type FindQueue struct {
+	After *QueueItem // the last item of the previous page
+	Limit int
+}
+
+// ListQueue lists open queue items with their circle and author, in one query.
+func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error) {
+	q := `SELECT i.*, c.slug AS circle_slug, m.handle AS author_handle FROM moderation_items i
+		JOIN circles c ON c.id = i.circle_id JOIN members m ON m.id = i.author_id WHERE i.status = ?`
+	args := []any{FlagOpen}
+	if f.After != nil {
+		a := f.After
+		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND
+			(i.target_type > ? OR (i.target_type = ? AND i.target_id > ?))))))`
+		args = append(args, a.Priority, a.Priority, a.FirstFlaggedAt, a.FirstFlaggedAt, a.TargetType, a.TargetType, a.TargetID)
+	}
+	q += " ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT ?"
+	args = append(args, f.Limit)
+	var out []QueueItem
+	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list queue: %w", err)
+	}
+	return out, nil
+}
+
+// StoriesByID and RepliesByID load writing for a queue page in one query each.
+func (s *Store) StoriesByID(ctx context.Context, ids []string) ([]Story, error) {
+	var out []Story
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: stories by id: %w", err)
+	}
+	return out, nil
+}
+
+// RepliesByID loads replies by id.
+func (s *Store) RepliesByID(ctx context.Context, ids []string) ([]Reply, error) {
+	var out []Reply
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: replies by id: %w", err)
+	}
+	return out, nil
+}
+
+// Decision is what a moderator's action on writing changes, all at once:
+// the target's status (if NewStatus is set), its open flags and queue item
+// closed, a log entry, and notices.
+type Decision struct {
+	Target    Target
+	TargetID  string
+	NewStatus string
+	Log       *LogEntry
+	Notices   []*Notice
+}
+
+// Decide applies a decision in one transaction.
+func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if d.NewStatus != "" {
+			if err := tx.Exec("UPDATE "+targetTables[d.Target]+" SET status = ? WHERE id = ?", d.NewStatus, d.TargetID).Error; err != nil {
+				return fmt.Errorf("store: set status: %w", err)
+			}
+		}
+		if err := tx.Model(&Flag{}).Where("target_type = ? AND target_id = ? AND status = ?", d.Target, d.TargetID, FlagOpen).
+			Updates(map[string]any{"status": FlagClosed, "closed_at": now}).Error; err != nil {
+			return fmt.Errorf("store: close flags: %w", err)
+		}
+		if err := tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ?", d.Target, d.TargetID).
+			Updates(map[string]any{"status": FlagClosed, "updated_at": now}).Error; err != nil {
+			return fmt.Errorf("store: close item: %w", err)
+		}
+		rows := []any{d.Log}
+		for _, n := range d.Notices {
+			rows = append(rows, n)
+		}
+		return createAll(tx, rows)
+	})
+}
+
+// MemberAction changes a member's standing (cols on members), ending every
+// session when endSessions, and logs it with its notices, in one
+// transaction.
+func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[string]any, endSessions bool, log *LogEntry, notices []*Notice, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if len(cols) > 0 {
+			if err := tx.Model(&Member{}).Where("id = ?", memberID).Updates(cols).Error; err != nil {
+				return fmt.Errorf("store: member action: %w", err)
+			}
+		}
+		if endSessions {
+			if err := revokeSessions(tx, memberID, "", now); err != nil {
+				return err
+			}
+		}
+		rows := []any{log}
+		for _, n := range notices {
+			rows = append(rows, n)
+		}
+		return createAll(tx, rows)
+	})
+}
+
+// CountWriting counts the stories and replies a member has written in a
+// circle, for pre-moderation of newcomers.
+func (s *Store) CountWriting(ctx context.Context, authorID, circleID string) (int64, error) {
+	var n int64
+	err := s.w.WithContext(ctx).Raw(`SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
+		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ?)`,
+		authorID, circleID, authorID, circleID).Row().Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count writing: %w", err)
+	}
+	return n, nil
+}
+
+// ListNotices lists a member's notices, newest first, before the id given.
+func (s *Store) ListNotices(ctx context.Context, memberID, before string, limit int) ([]Notice, error) {
+	q := s.r.WithContext(ctx).Where("member_id = ?", memberID)
+	if before != "" {
+		q = q.Where("id < ?", before)
+	}
+	var out []Notice
+	if err := q.Order("id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list notices: %w", err)
+	}
+	return out, nil
+}
+
+// ListLog lists the moderation log, newest first, before the id given.
+func (s *Store) ListLog(ctx context.Context, before string, limit int) ([]LogView, error) {
+	q := `SELECT l.*, m.handle AS actor_handle, t.handle AS target_handle FROM moderation_log l
+		LEFT JOIN members m ON m.id = l.actor_id
+		LEFT JOIN members t ON l.target_type = 'member' AND t.id = l.target_id`
+	var args []any
+	if before != "" {
+		q += " WHERE l.id < ?"
+		args = append(args, before)
+	}
+	q += " ORDER BY l.id DESC LIMIT ?"
+	args = append(args, limit)
+	var out []LogView
+	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list log: %w", err)
+	}
+	return out, nil
+}
+
+// AppendLog adds a log entry on its own.
+func (s *Store) AppendLog(ctx context.Context, e *LogEntry) error {
+	if err := s.w.WithContext(ctx).Create(e).Error; err != nil {
+		return fmt.Errorf("store: append log: %w", err)
+	}
+	return nil
+}
+
+// AddNotices stores notices.
+func (s *Store) AddNotices(ctx context.Context, notices ...*Notice) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	if err := s.w.WithContext(ctx).Create(notices).Error; err != nil {
+		return fmt.Errorf("store: add notices: %w", err)
+	}
+	return nil
+}
+
+// CircleFacilitators lists the handles of a circle's facilitators.
+func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]string, error) {
+	var out []string
+	err := s.r.WithContext(ctx).Raw(`SELECT m.handle FROM circle_members cm JOIN members m ON m.id = cm.member_id
+		WHERE cm.circle_id = ? AND cm.facilitator ORDER BY m.handle`, circleID).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: circle facilitators: %w", err)
+	}
+	return out, nil
+}

@@ -99,8 +99,17 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string, now,
 		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || !sess.LastSeenAt.After(idleSince) {
 			return ErrNotFound
 		}
-		if err := tx.Model(&RefreshToken{}).Where("hash = ?", oldHash).Update("spent_at", now).Error; err != nil {
-			return err
+		// Spend only a token that is still unspent. On PostgreSQL two
+		// requests with one token can both have read it unspent above; the
+		// row lock makes the second wait here and then find it spent, and
+		// that one is a replay like any other.
+		res := tx.Exec("UPDATE refresh_tokens SET spent_at = ? WHERE hash = ? AND spent_at IS NULL", now, oldHash)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			replayed = true
+			return revokeSession(tx, sess.ID, now)
 		}
 		if err := tx.Create(&RefreshToken{Hash: newHash, SessionID: sess.ID, CreatedAt: now}).Error; err != nil {
 			return err

@@ -265,3 +265,48 @@ func TestSecretFirstWriterWins(t *testing.T) {
 		}
 	})
 }
+
+// One refresh token presented by many requests at once is spent exactly
+// once: the losers are replays, never a second new pair.
+func TestRefreshSpentOnceUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		m := newMember(t, st, "hazel")
+		// Several rounds, each a fresh session, so that a window of a few
+		// microseconds between reading and spending the token is hit.
+		for round := 0; round < 10; round++ {
+			n := now()
+			sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+			first := fmt.Sprintf("first-%d", round)
+			if err := st.CreateSession(ctx, sess, first); err != nil {
+				t.Fatal(err)
+			}
+			const racers = 24
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, racers)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, errs[i] = st.RotateRefresh(ctx, first, fmt.Sprintf("next-%d-%d", round, i), now(), n.Add(-time.Hour))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case errors.Is(err, store.ErrTokenSpent), errors.Is(err, store.ErrNotFound):
+				default:
+					t.Fatalf("rotate: %v", err)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("round %d: %d of %d concurrent refreshes with one token succeeded, want exactly 1", round, won, racers)
+			}
+		}
+	})
+}

@@ -217,6 +217,9 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Grant, error) {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenSpent) {
 		return nil, ErrRefreshInvalid
 	}
+	if errors.Is(err, store.ErrMemberBanned) {
+		return nil, ErrBanned
+	}
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -358,7 +361,15 @@ func (s *Service) startSession(ctx context.Context, m *store.Member) (*Grant, er
 	now := s.now()
 	sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(AbsoluteTTL)}
 	refresh := newRefreshToken()
+	// The store checks the member's status again in the same transaction: a
+	// ban or an erasure that lands after the password check leaves no session.
 	if err := s.st.CreateSession(ctx, sess, hashToken(refresh)); err != nil {
+		switch {
+		case errors.Is(err, store.ErrMemberBanned):
+			return nil, ErrBanned
+		case errors.Is(err, store.ErrNotFound):
+			return nil, ErrInvalidCredentials
+		}
 		return nil, apperr.Internal(err)
 	}
 	access, err := s.tokens.Issue(m.ID, sess.ID, now)

@@ -310,3 +310,42 @@ func TestRefreshSpentOnceUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// A banned or deleted member's sessions die at once, whatever else forgot to
+// revoke them: no request authenticates, no refresh succeeds and no new
+// session starts. A suspended member may still sign in and read.
+func TestClosedAccountsHaveNoLiveSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, c := range []struct {
+			status string
+			want   error
+		}{
+			{store.StatusBanned, store.ErrMemberBanned},
+			{store.StatusDeleted, store.ErrNotFound},
+			{store.StatusSuspended, nil},
+		} {
+			t.Run(c.status, func(t *testing.T) {
+				m := newMember(t, st, "zombie-"+c.status)
+				n := now()
+				sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+				if err := st.CreateSession(ctx, sess, "r0-"+c.status); err != nil {
+					t.Fatal(err)
+				}
+				if err := st.UpdateMember(ctx, m.ID, map[string]any{"status": c.status}); err != nil {
+					t.Fatal(err)
+				}
+				_, err := st.LiveSession(ctx, sess.ID, now(), n.Add(-time.Hour))
+				if c.want == nil && err != nil || c.want != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatalf("LiveSession: %v", err)
+				}
+				if _, err := st.RotateRefresh(ctx, "r0-"+c.status, "r1-"+c.status, now(), n.Add(-time.Hour)); !errors.Is(err, c.want) {
+					t.Fatalf("RotateRefresh: %v, want %v", err, c.want)
+				}
+				again := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+				if err := st.CreateSession(ctx, again, "s0-"+c.status); !errors.Is(err, c.want) {
+					t.Fatalf("CreateSession: %v, want %v", err, c.want)
+				}
+			})
+		}
+	})
+}

@@ -349,3 +349,44 @@ func TestClosedAccountsHaveNoLiveSessions(t *testing.T) {
 		}
 	})
 }
+
+// Several processes starting at once against one fresh database all come
+// up: the first migrates, the others wait for it and find the work done.
+func TestConcurrentOpensOfAFreshStore(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			opts := storetest.Options(t, d)
+			const n = 6
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, n)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					st, err := store.Open(ctx, opts)
+					if err == nil {
+						st.Close()
+					}
+					errs[i] = err
+				}()
+			}
+			close(start)
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("open #%d: %v", i, err)
+				}
+			}
+			st, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if v, _ := st.AppliedMigrations(ctx); len(v) != len(store.Migrations()) {
+				t.Fatalf("applied %v, want %d migrations once each", v, len(store.Migrations()))
+			}
+		})
+	}
+}

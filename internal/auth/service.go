@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -59,6 +60,7 @@ type DataKeys interface {
 
 // Service runs accounts and sessions.
 type Service struct {
+	log      *slog.Logger
 	st       *store.Store
 	keys     DataKeys
 	hasher   *Hasher
@@ -75,7 +77,7 @@ func NewService(st *store.Store, keys DataKeys, hasher *Hasher, tokens *Tokens) 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
+	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
 }
 
 // Now is the service clock: UTC, to the microsecond both stores keep.
@@ -328,11 +330,28 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 	if err != nil {
 		return err
 	}
-	if err := s.st.EraseMember(ctx, m.ID, s.now()); err != nil {
+	if m.ID != p.MemberID {
+		return apperr.ErrUnauthenticated
+	}
+	err = s.st.EraseMember(ctx, m.ID, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		// Erased meanwhile, by another request of theirs.
+		return apperr.ErrUnauthenticated
+	}
+	if err != nil {
 		return apperr.Internal(err)
 	}
+	// The wrapped key is gone for good; its unwrapped copy goes now too,
+	// whatever happens below.
 	if m.DataKeyID != nil {
 		s.keys.Forget(*m.DataKeyID)
+	}
+	// The account is erased: from here on nothing may turn this into an
+	// error, and a client that hangs up must not stop the erased pages from
+	// leaving the WAL. If they cannot leave it yet, the next checkpoint
+	// takes them.
+	if err := s.st.ScrubWAL(context.WithoutCancel(ctx)); err != nil {
+		s.log.WarnContext(ctx, "erasure committed; its pages stay in the WAL until the next checkpoint", "err", err)
 	}
 	return nil
 }

@@ -85,8 +85,10 @@ func (s *Store) RewrapKeys(ctx context.Context, dataKeyAAD func(id string) []byt
 }
 
 // EraseMember destroys a member's data key, recovery codes and sessions and
-// leaves a tombstone without handle or password, then folds the WAL into the
-// file so the destroyed bytes (zeroed by secure_delete) are gone from both.
+// leaves a tombstone without handle or password, in one transaction. A member
+// already erased (or never there) gives ErrNotFound. The destroyed bytes are
+// zeroed in their pages by secure_delete, but on SQLite the WAL still holds
+// them until ScrubWAL runs: callers run it once the erasure is committed.
 func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		for _, q := range []struct {
@@ -110,30 +112,62 @@ func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time)
 		}
 		return nil
 	})
+	if errors.Is(err, ErrNotFound) {
+		return ErrNotFound
+	}
 	if err != nil {
 		return fmt.Errorf("store: erase member: %w", err)
 	}
-	return s.checkpointAll(ctx)
+	return nil
 }
 
-// checkpointAll retries a truncating checkpoint until no reader holds an old
-// snapshot, so erased pages leave the WAL.
-func (s *Store) checkpointAll(ctx context.Context) error {
+// How ScrubWAL waits. Each attempt may hold SQLite's write lock for at most
+// scrubBusy while it waits for readers; between attempts writers go on.
+const (
+	scrubBusy   = 50 * time.Millisecond
+	scrubPause  = 50 * time.Millisecond
+	scrubBudget = 2 * time.Second
+)
+
+// ScrubWAL folds the WAL into the database file and truncates it, so pages
+// an erasure overwrote are gone from both. It runs on a connection of its
+// own with a short busy timeout, never on the shared writer connection: a
+// truncating checkpoint holds the write lock while it waits for readers,
+// and with the writer's long timeout every write in the process would stall
+// behind it. It retries while readers hold older snapshots, for at most
+// scrubBudget (or until ctx ends), then gives up; the next checkpoint (at
+// the latest the one at a clean stop) finishes the job. PostgreSQL has no
+// such file: it returns nil there.
+func (s *Store) ScrubWAL(ctx context.Context) error {
 	if s.dialect != SQLite {
 		return nil
 	}
-	for i := 0; i < 50; i++ {
-		var busy, logFrames, done int
-		row := s.w.WithContext(ctx).Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row()
-		if err := row.Scan(&busy, &logFrames, &done); err != nil {
-			return fmt.Errorf("store: checkpoint: %w", err)
-		}
-		if busy == 0 {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, scrubBudget)
+	defer cancel()
+	db, err := sql.Open("sqlite3", fmt.Sprintf("file:%s?_busy_timeout=%d", s.path, scrubBusy.Milliseconds()))
+	if err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
 	}
-	return errors.New("store: checkpoint kept finding readers")
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var last error
+	for {
+		var busy, logFrames, done int
+		err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+		switch {
+		case err == nil && busy == 0:
+			return nil
+		case err == nil:
+			last = errors.New("readers kept older snapshots")
+		default:
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("store: checkpoint gave up: %w", last)
+		case <-time.After(scrubPause):
+		}
+	}
 }
 
 // Backup writes a consistent copy of the SQLite store to path while the

@@ -25,6 +25,7 @@ type Store struct {
 	w       *gorm.DB
 	r       *gorm.DB
 	dialect string
+	path    string // the SQLite file
 }
 
 // Dialects.
@@ -121,7 +122,7 @@ func openSQLite(path string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, dialect: SQLite}
+	s := &Store{w: w, r: r, dialect: SQLite, path: path}
 	if err := s.checkSQLite(); err != nil {
 		s.Close()
 		return nil, err

@@ -46,7 +46,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		st, err := openStore(ctx, &cfg)
+		st, err := openStore(ctx, &cfg, true)
 		if err != nil {
 			return err
 		}
@@ -61,7 +61,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "created %s (%s)\nrecovery codes, each works once; give them to the member:\n  %s\n", m.Handle, m.Role, strings.Join(codes, "\n  "))
 	case "set-role":
-		st, err := openStore(ctx, &cfg)
+		st, err := openStore(ctx, &cfg, false)
 		if err != nil {
 			return err
 		}

@@ -51,11 +51,14 @@ func keys(args []string, stdout, stderr io.Writer) error {
 // retired-keys/ before master.key is replaced.
 func rotate(cfg *config.Config, stdout io.Writer) error {
 	ctx := context.Background()
+	if cfg.MasterKey != "" {
+		return fail(exitKey, "the master key comes from HEARTH_MASTER_KEY, so hearth cannot rotate it (rotating it is the operator's job)")
+	}
 	kr, err := openKeyring(cfg, false)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
@@ -110,7 +113,7 @@ func backup(args []string, stdout, stderr io.Writer) error {
 		return fail(exitUsage, "backup needs --out FILE")
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, &cfg)
+	st, err := openStore(ctx, &cfg, false)
 	if err != nil {
 		return err
 	}

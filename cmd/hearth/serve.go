@@ -56,8 +56,18 @@ func openKeyring(cfg *config.Config, create bool) (*seal.Keyring, error) {
 	return kr, nil
 }
 
-func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), Postgres: cfg.Database})
+// openStore opens the store; only serve and create-member (which makes the
+// first admin) may create it. Every other command refuses a missing store,
+// so one pointed at the wrong --data-dir or --database leaves nothing behind.
+func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), Postgres: cfg.Database, NoCreate: !create})
+	if errors.Is(err, store.ErrNoStore) {
+		where := cfg.SQLitePath()
+		if cfg.Database != "" {
+			where = store.RedactDSN(cfg.Database)
+		}
+		return nil, fail(exitStore, "no Hearth store at %s (check --data-dir or --database); `hearth serve` or `hearth admin create-member` makes one", where)
+	}
 	if err != nil {
 		return nil, fail(exitStore, "%v", err)
 	}
@@ -103,7 +113,7 @@ func serve(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, &cfg)
+	st, err := openStore(ctx, &cfg, true)
 	if err != nil {
 		return err
 	}

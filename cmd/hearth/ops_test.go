@@ -6,11 +6,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
+
+// withUmask runs the rest of the test, and the processes it starts, under
+// umask, as an operator's shell would have it.
+func withUmask(t *testing.T, umask int) {
+	old := syscall.Umask(umask)
+	t.Cleanup(func() { syscall.Umask(old) })
+}
 
 // Operator commands pointed at a place with no store refuse, and leave no
 // empty store behind.
@@ -62,4 +70,32 @@ func TestOperatorCommandsNeedAStore(t *testing.T) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// The store, its WAL and shared-memory files and backups are private to
+// the owner, even in a directory that existed before and under umask 022.
+func TestFilesArePrivate(t *testing.T) {
+	withUmask(t, 0o022)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stop := startServe(t, nil, "--data-dir", dir)
+	for _, name := range []string{"hearth.db", "hearth.db-wal", "hearth.db-shm", "master.key"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %04o, want no access for group or others", name, perm)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, errs := hearth(t, nil, "", "backup", "--data-dir", dir, "--out", out); code != 0 {
+		t.Fatalf("backup: %d %s", code, errs)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file: %v %v, want mode 0600", fi.Mode().Perm(), err)
+	}
+	stop()
 }

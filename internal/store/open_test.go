@@ -4,7 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -45,5 +48,58 @@ func TestNoCreate(t *testing.T) {
 				t.Fatalf("members = %d", n)
 			}
 		})
+	}
+}
+
+// The backup file is 0600 from its first byte, not made with the umask's
+// mode and narrowed afterwards.
+func TestBackupFileIsPrivateFromTheStart(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	st := storetest.Open(t, store.SQLite)
+	// A few MB, so the copy takes long enough to be watched.
+	big := make([]byte, 64<<10)
+	for i := 0; i < 80; i++ {
+		big[0] = byte(i)
+		if _, err := st.PutSecretIfAbsent(ctx, "filler-"+string(rune('A'+i)), big, now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	var seenOpen atomic.Bool
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if fi, err := os.Stat(out); err == nil && fi.Mode().Perm()&0o077 != 0 {
+				seenOpen.Store(true)
+			}
+			time.Sleep(10 * time.Microsecond)
+		}
+	}()
+	err := st.Backup(ctx, out)
+	close(stop)
+	<-watched
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 || seenOpen.Load() {
+		t.Fatalf("backup mode %v (seen open to others while written: %v), want 0600 throughout", fi.Mode().Perm(), seenOpen.Load())
+	}
+	if err := st.Backup(ctx, out); err == nil {
+		t.Fatal("backup over an existing file succeeded")
+	}
+	if fi2, _ := os.Stat(out); fi2.Size() != fi.Size() {
+		t.Fatal("a refused backup changed the existing file")
 	}
 }

@@ -42,11 +42,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		// Creating the first admin may also create the store and its key.
-		kr, err := openKeyring(&cfg, true)
-		if err != nil {
-			return err
-		}
-		st, err := openStore(ctx, &cfg, true)
+		kr, st, err := openStoreAndKeys(ctx, &cfg)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
@@ -98,4 +99,83 @@ func TestFilesArePrivate(t *testing.T) {
 		t.Fatalf("backup file: %v %v, want mode 0600", fi.Mode().Perm(), err)
 	}
 	stop()
+}
+
+// A retired key that still wraps something in the store (a rotation that
+// did not finish) is not destroyed; after the rotation is run again it is.
+func TestRetireRefusesAKeyStillInUse(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := startServe(t, nil, "--data-dir", dir)
+	if c, b := post(t, "http://"+addr+"/api/v1/auth/register", "", `{"handle":"kept-safe","password":"lighthouse keeper at night"}`); c != 201 {
+		t.Fatalf("register: %d %s", c, b)
+	}
+	stop()
+	// As a rotation that died before re-wrapping would leave it: the old
+	// key retired, a new one in master.key, everything still under the old.
+	oldText, err := os.ReadFile(filepath.Join(dir, "master.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldKey, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(oldText)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldID := seal.KeyID(oldKey)
+	if err := os.MkdirAll(filepath.Join(dir, "retired-keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	retired := filepath.Join(dir, "retired-keys", oldID+".key")
+	if err := os.WriteFile(retired, oldText, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	newText := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{42}, 32)) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "master.key"), []byte(newText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := hearth(t, nil, "", "keys", "retire", "--data-dir", dir, oldID)
+	if code != exitKey || !strings.Contains(errs, "still wrapped under it") || !strings.Contains(errs, "keys rotate") {
+		t.Fatalf("retire of a key in use: exit %d, %s", code, errs)
+	}
+	if !fileExists(retired) {
+		t.Fatal("a key still in use was destroyed")
+	}
+	if code, out, errs := hearth(t, nil, "", "keys", "rotate", "--data-dir", dir); code != 0 {
+		t.Fatalf("rotate: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := hearth(t, nil, "", "keys", "retire", "--data-dir", dir, oldID); code != 0 {
+		t.Fatalf("retire after the re-wrap: %d %s", code, errs)
+	}
+	if under := wrappedUnder(t, dir); under[oldID] != 0 {
+		t.Fatalf("wrapped per key: %v", under)
+	}
+	addr, _ = startServe(t, nil, "--data-dir", dir)
+	if c, b := post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"kept-safe","password":"lighthouse keeper at night"}`); c != 200 {
+		t.Fatalf("login after rotate and retire: %d %s", c, b)
+	}
+}
+
+// A second server on a PostgreSQL store that already has its secrets, but
+// started with an empty data directory, makes no new master key: it says
+// which key the store needs.
+func TestServeOnPostgresWithoutTheKey(t *testing.T) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s must be set in CI", storetest.EnvPostgres)
+		}
+		t.Skip("no PostgreSQL")
+	}
+	dsn := storetest.PostgresSchema(t)
+	first := t.TempDir()
+	_, stop := startServe(t, nil, "--data-dir", first, "--database", dsn)
+	stop()
+	second := t.TempDir()
+	code, _, errs := hearth(t, nil, "", "serve", "--data-dir", second, "--database", dsn, "--addr", freeAddr(t))
+	if code != exitKey || !strings.Contains(errs, "already holds keys wrapped under master key") {
+		t.Fatalf("serve without the key: exit %d, %s", code, errs)
+	}
+	if fileExists(filepath.Join(second, "master.key")) {
+		t.Fatal("a new master key was written for a store that needs another")
+	}
+	key, _ := os.ReadFile(filepath.Join(first, "master.key"))
+	startServe(t, []string{"HEARTH_MASTER_KEY=" + strings.TrimSpace(string(key))}, "--data-dir", second, "--database", dsn)
 }

@@ -36,6 +36,38 @@ func (s *Store) WrappedDataKey(ctx context.Context, id string) ([]byte, error) {
 	return k.Wrapped, nil
 }
 
+// WrappedKeyIDs counts the data keys and server secrets wrapped under each
+// master key, by key id. A blob whose key id cannot be read is an error, so
+// callers deciding whether a key may go never decide on partial knowledge.
+func (s *Store) WrappedKeyIDs(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for _, q := range []struct{ table, column string }{{"data_keys", "wrapped"}, {"secrets", "value"}} {
+		rows, err := s.r.WithContext(ctx).Table(q.table).Select(q.column).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("store: read %s: %w", q.table, err)
+		}
+		for rows.Next() {
+			var blob []byte
+			if err := rows.Scan(&blob); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: read %s: %w", q.table, err)
+			}
+			id, err := seal.BlobKeyID(blob)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: a value in %s names no master key: %w", q.table, err)
+			}
+			out[id]++
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: read %s: %w", q.table, err)
+		}
+	}
+	return out, nil
+}
+
 // Rewrap is how rotation re-wraps one blob; it returns nil to leave it.
 type Rewrap func(blob, aad []byte) ([]byte, error)
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
@@ -389,4 +390,41 @@ func TestConcurrentOpensOfAFreshStore(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestWrappedKeyIDs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		kr, err := seal.OpenKeyring(t.TempDir(), "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealer := seal.NewSealer(kr, st, 10)
+		for _, h := range []string{"one", "two"} {
+			id, wrapped, err := sealer.NewDataKey()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &store.Member{ID: store.NewID(), Handle: h, Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
+			if err := st.CreateMember(ctx, m, nil, &store.DataKey{ID: id, Wrapped: wrapped, CreatedAt: now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blob, _ := kr.Wrap([]byte("secret"), []byte("aad"))
+		if _, err := st.PutSecretIfAbsent(ctx, "s", blob, now()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.WrappedKeyIDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[kr.CurrentID()] != 3 {
+			t.Fatalf("wrapped per key = %v, want 3 under %s", got, kr.CurrentID())
+		}
+		if _, err := st.PutSecretIfAbsent(ctx, "junk", []byte{9, 9}, now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.WrappedKeyIDs(ctx); err == nil {
+			t.Fatal("a blob naming no key was counted as nothing")
+		}
+	})
 }

@@ -175,12 +175,23 @@ func (s *Service) Login(ctx context.Context, handle, password string) (*Grant, e
 }
 
 // checkPassword finds the member of handle and verifies password, throttling
-// failures per handle.
+// failures per handle. The attempt takes its slot before the hash and gets it
+// back only if it succeeds: counting after the hash would let any number of
+// concurrent guesses through a check that none of them had been counted in.
 func (s *Service) checkPassword(ctx context.Context, handle, password string) (*store.Member, error) {
 	key := strings.ToLower(handle)
-	if blocked, wait := s.failures.Blocked(key); blocked {
+	if ok, wait := s.failures.Allow(key); !ok {
 		return nil, apperr.TooMany(wait)
 	}
+	m, err := s.verifyPassword(ctx, handle, password)
+	if !errors.Is(err, ErrInvalidCredentials) {
+		// Success, or a failure that was no guess (busy, store trouble).
+		s.failures.Refund(key)
+	}
+	return m, err
+}
+
+func (s *Service) verifyPassword(ctx context.Context, handle, password string) (*store.Member, error) {
 	// A password too long to be real is refused before it costs a hash.
 	if len(password) > PasswordMax*4 {
 		return nil, ErrInvalidCredentials
@@ -201,7 +212,6 @@ func (s *Service) checkPassword(ctx context.Context, handle, password string) (*
 		return nil, hashErr(err)
 	}
 	if !ok || m == nil {
-		s.failures.Charge(key)
 		return nil, ErrInvalidCredentials
 	}
 	return m, nil
@@ -248,12 +258,22 @@ func (s *Service) Logout(ctx context.Context, p *store.Principal) error {
 }
 
 // Recover signs a member in with a recovery code and a new password, spends
-// the code and ends every other session.
+// the code and ends every other session. Wrong codes count against the
+// handle's failures like wrong passwords, slot taken up front.
 func (s *Service) Recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
 	key := strings.ToLower(handle)
-	if blocked, wait := s.failures.Blocked(key); blocked {
+	if ok, wait := s.failures.Allow(key); !ok {
 		return nil, apperr.TooMany(wait)
 	}
+	g, err := s.recover(ctx, handle, code, newPassword)
+	if !errors.Is(err, ErrInvalidRecovery) {
+		s.failures.Refund(key)
+	}
+	return g, err
+}
+
+func (s *Service) recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
+	key := strings.ToLower(handle)
 	if err := CheckPassword(newPassword, key); err != nil {
 		return nil, err
 	}
@@ -284,7 +304,6 @@ func (s *Service) Recover(ctx context.Context, handle, code, newPassword string)
 		return nil, hashErr(err)
 	}
 	if i < 0 || m == nil || len(slots) == 0 {
-		s.failures.Charge(key)
 		return nil, ErrInvalidRecovery
 	}
 	if m.Status == store.StatusBanned {

@@ -43,11 +43,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		// Creating the first admin may also create the store and its key.
-		kr, err := openKeyring(&cfg, true)
-		if err != nil {
-			return err
-		}
-		st, err := openStore(ctx, &cfg)
+		kr, st, err := openStoreAndKeys(ctx, &cfg)
 		if err != nil {
 			return err
 		}
@@ -62,7 +58,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "created %s (%s)\nrecovery codes, each works once; give them to the member:\n  %s\n", m.Handle, m.Role, strings.Join(codes, "\n  "))
 	case "set-role":
-		st, err := openStore(ctx, &cfg)
+		st, err := openStore(ctx, &cfg, false)
 		if err != nil {
 			return err
 		}

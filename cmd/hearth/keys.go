@@ -30,15 +30,7 @@ func keys(args []string, stdout, stderr io.Writer) error {
 		if fs.NArg() != 1 {
 			return fail(exitUsage, "keys retire takes the id of one retired key (see %s/retired-keys/)", cfg.DataDir)
 		}
-		kr, err := openKeyring(&cfg, false)
-		if err != nil {
-			return err
-		}
-		if err := kr.Retire(fs.Arg(0)); err != nil {
-			return fail(exitKey, "%v", err)
-		}
-		fmt.Fprintf(stdout, "retired key %s destroyed: backups made under it can no longer be read\n", fs.Arg(0))
-		return nil
+		return retire(&cfg, fs.Arg(0), stdout)
 	default:
 		return fail(exitUsage, "unknown keys subcommand %q", args[0])
 	}
@@ -51,11 +43,14 @@ func keys(args []string, stdout, stderr io.Writer) error {
 // retired-keys/ before master.key is replaced.
 func rotate(cfg *config.Config, stdout io.Writer) error {
 	ctx := context.Background()
-	kr, err := openKeyring(cfg, false)
+	if cfg.MasterKey != "" {
+		return fail(exitKey, "the master key comes from HEARTH_MASTER_KEY, so hearth cannot rotate it (rotating it is the operator's job)")
+	}
+	kr, err := openKeyring(cfg)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, false)
 	if err != nil {
 		return err
 	}
@@ -95,6 +90,35 @@ func rotate(cfg *config.Config, stdout io.Writer) error {
 	return nil
 }
 
+// retire destroys a retired master key, but never one that still wraps a
+// data key or a secret in the store: that would erase whoever's key it is
+// (or stop the server signing anyone in), not old backups. A rotation that
+// did not finish leaves such keys; running it again re-wraps them.
+func retire(cfg *config.Config, id string, stdout io.Writer) error {
+	ctx := context.Background()
+	kr, err := openKeyring(cfg)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inUse, err := st.WrappedKeyIDs(ctx)
+	if err != nil {
+		return fail(exitStore, "%v", err)
+	}
+	if n := inUse[id]; n > 0 {
+		return fail(exitKey, "refusing to retire %s: %d data keys or secrets in the store are still wrapped under it; run `hearth keys rotate` to re-wrap them, then retire it", id, n)
+	}
+	if err := kr.Retire(id); err != nil {
+		return fail(exitKey, "%v", err)
+	}
+	fmt.Fprintf(stdout, "retired key %s destroyed: backups made under it can no longer be read\n", id)
+	return nil
+}
+
 // backup runs `hearth backup --out FILE`.
 func backup(args []string, stdout, stderr io.Writer) error {
 	var cfg config.Config
@@ -110,7 +134,7 @@ func backup(args []string, stdout, stderr io.Writer) error {
 		return fail(exitUsage, "backup needs --out FILE")
 	}
 	ctx := context.Background()
-	st, err := openStore(ctx, &cfg)
+	st, err := openStore(ctx, &cfg, false)
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,9 @@ Run "hearth COMMAND -h" for a command's flags. Every flag also reads HEARTH_<FLA
 `
 
 func main() {
+	// Before anything is created: the store, its WAL and backups hold
+	// everything members wrote.
+	restrictUmask()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
-	"os"
 	"os/signal"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 
 	"hearth/internal/auth"
@@ -35,31 +37,82 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// openKeyring loads the master key; only serve may create it, and only for a
-// store that does not exist yet, so a lost key file is never silently
-// replaced by a new one that cannot open what is stored.
-func openKeyring(cfg *config.Config, create bool) (*seal.Keyring, error) {
-	if create && cfg.Database == "" {
-		if _, err := os.Stat(cfg.SQLitePath()); err == nil {
-			create = false
-		}
-	}
-	kr, err := seal.OpenKeyring(cfg.DataDir, cfg.MasterKey, create)
-	switch {
-	case errors.Is(err, seal.ErrNoMasterKey):
-		return nil, fail(exitKey, "no master key: set HEARTH_MASTER_KEY or restore %s/master.key (the store exists, so a new key would not open it)", cfg.DataDir)
-	case errors.Is(err, seal.ErrBadMasterKey):
-		return nil, fail(exitKey, "the master key must be base64 of 32 bytes (256 bits): %v", err)
-	case errors.Is(err, seal.ErrKeyFileMode):
-		return nil, fail(exitKey, "%s/master.key is readable by other users; run: chmod 600 %s/master.key", cfg.DataDir, cfg.DataDir)
-	case err != nil:
-		return nil, fail(exitKey, "master key: %v", err)
+// openKeyring loads the master keys of an existing store; it never makes
+// one (see openStoreAndKeys).
+func openKeyring(cfg *config.Config) (*seal.Keyring, error) {
+	kr, err := seal.OpenKeyring(cfg.DataDir, cfg.MasterKey, false)
+	if err != nil {
+		return nil, keyringError(cfg, err)
 	}
 	return kr, nil
 }
 
-func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), Postgres: cfg.Database})
+func keyringError(cfg *config.Config, err error) error {
+	switch {
+	case errors.Is(err, seal.ErrNoMasterKey):
+		return fail(exitKey, "no master key: set HEARTH_MASTER_KEY or restore %s/master.key (the store exists, so a new key would not open it)", cfg.DataDir)
+	case errors.Is(err, seal.ErrBadMasterKey):
+		return fail(exitKey, "the master key must be base64 of 32 bytes (256 bits): %v", err)
+	case errors.Is(err, seal.ErrKeyFileMode):
+		return fail(exitKey, "%s/master.key is readable by other users; run: chmod 600 %s/master.key", cfg.DataDir, cfg.DataDir)
+	}
+	return fail(exitKey, "master key: %v", err)
+}
+
+// openStoreAndKeys opens the store, creating it if need be, and its master
+// keys. master.key is made only when it is missing and the store holds
+// nothing wrapped under any master key: a store that does (a SQLite file
+// whose key file was lost, or a PostgreSQL database another server set up
+// with its own key) would only be orphaned by a new key. A key that is there
+// but unusable is reported before any store is made.
+func openStoreAndKeys(ctx context.Context, cfg *config.Config) (*seal.Keyring, *store.Store, error) {
+	kr, err := seal.OpenKeyring(cfg.DataDir, cfg.MasterKey, false)
+	missing := errors.Is(err, seal.ErrNoMasterKey) && cfg.MasterKey == ""
+	if err != nil && !missing {
+		return nil, nil, keyringError(cfg, err)
+	}
+	st, err := openStore(ctx, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if missing {
+		if kr, err = newMasterKey(ctx, cfg, st); err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+	}
+	return kr, st, nil
+}
+
+func newMasterKey(ctx context.Context, cfg *config.Config, st *store.Store) (*seal.Keyring, error) {
+	inUse, err := st.WrappedKeyIDs(ctx)
+	if err != nil {
+		return nil, fail(exitStore, "%v", err)
+	}
+	if len(inUse) > 0 {
+		ids := slices.Sorted(maps.Keys(inUse))
+		return nil, fail(exitKey, "no master key: set HEARTH_MASTER_KEY or restore %s/master.key; the store already holds keys wrapped under master key %s, which a new key could not open, so none is made",
+			cfg.DataDir, strings.Join(ids, ", "))
+	}
+	kr, err := seal.OpenKeyring(cfg.DataDir, "", true)
+	if err != nil {
+		return nil, keyringError(cfg, err)
+	}
+	return kr, nil
+}
+
+// openStore opens the store; only serve and create-member (which makes the
+// first admin) may create it. Every other command refuses a missing store,
+// so one pointed at the wrong --data-dir or --database leaves nothing behind.
+func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Options{SQLitePath: cfg.SQLitePath(), Postgres: cfg.Database, NoCreate: !create})
+	if errors.Is(err, store.ErrNoStore) {
+		where := cfg.SQLitePath()
+		if cfg.Database != "" {
+			where = store.RedactDSN(cfg.Database)
+		}
+		return nil, fail(exitStore, "no Hearth store at %s (check --data-dir or --database); `hearth serve` or `hearth admin create-member` makes one", where)
+	}
 	if err != nil {
 		return nil, fail(exitStore, "%v", err)
 	}
@@ -118,11 +171,7 @@ func serve(args []string, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	kr, err := openKeyring(&cfg, true)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, &cfg)
+	kr, st, err := openStoreAndKeys(ctx, &cfg)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -59,6 +60,7 @@ type DataKeys interface {
 
 // Service runs accounts and sessions.
 type Service struct {
+	log      *slog.Logger
 	st       *store.Store
 	keys     DataKeys
 	hasher   *Hasher
@@ -75,7 +77,7 @@ func NewService(st *store.Store, keys DataKeys, hasher *Hasher, tokens *Tokens) 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
+	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
 }
 
 // Now is the service clock: UTC, to the microsecond both stores keep.
@@ -173,12 +175,23 @@ func (s *Service) Login(ctx context.Context, handle, password string) (*Grant, e
 }
 
 // checkPassword finds the member of handle and verifies password, throttling
-// failures per handle.
+// failures per handle. The attempt takes its slot before the hash and gets it
+// back only if it succeeds: counting after the hash would let any number of
+// concurrent guesses through a check that none of them had been counted in.
 func (s *Service) checkPassword(ctx context.Context, handle, password string) (*store.Member, error) {
 	key := strings.ToLower(handle)
-	if blocked, wait := s.failures.Blocked(key); blocked {
+	if ok, wait := s.failures.Allow(key); !ok {
 		return nil, apperr.TooMany(wait)
 	}
+	m, err := s.verifyPassword(ctx, handle, password)
+	if !errors.Is(err, ErrInvalidCredentials) {
+		// Success, or a failure that was no guess (busy, store trouble).
+		s.failures.Refund(key)
+	}
+	return m, err
+}
+
+func (s *Service) verifyPassword(ctx context.Context, handle, password string) (*store.Member, error) {
 	// A password too long to be real is refused before it costs a hash.
 	if len(password) > PasswordMax*4 {
 		return nil, ErrInvalidCredentials
@@ -199,7 +212,6 @@ func (s *Service) checkPassword(ctx context.Context, handle, password string) (*
 		return nil, hashErr(err)
 	}
 	if !ok || m == nil {
-		s.failures.Charge(key)
 		return nil, ErrInvalidCredentials
 	}
 	return m, nil
@@ -216,6 +228,9 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Grant, error) {
 	sess, err := s.st.RotateRefresh(ctx, hashToken(refresh), hashToken(next), now, now.Add(-IdleTTL))
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrTokenSpent) {
 		return nil, ErrRefreshInvalid
+	}
+	if errors.Is(err, store.ErrMemberBanned) {
+		return nil, ErrBanned
 	}
 	if err != nil {
 		return nil, apperr.Internal(err)
@@ -243,12 +258,22 @@ func (s *Service) Logout(ctx context.Context, p *store.Principal) error {
 }
 
 // Recover signs a member in with a recovery code and a new password, spends
-// the code and ends every other session.
+// the code and ends every other session. Wrong codes count against the
+// handle's failures like wrong passwords, slot taken up front.
 func (s *Service) Recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
 	key := strings.ToLower(handle)
-	if blocked, wait := s.failures.Blocked(key); blocked {
+	if ok, wait := s.failures.Allow(key); !ok {
 		return nil, apperr.TooMany(wait)
 	}
+	g, err := s.recover(ctx, handle, code, newPassword)
+	if !errors.Is(err, ErrInvalidRecovery) {
+		s.failures.Refund(key)
+	}
+	return g, err
+}
+
+func (s *Service) recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
+	key := strings.ToLower(handle)
 	if err := CheckPassword(newPassword, key); err != nil {
 		return nil, err
 	}
@@ -279,7 +304,6 @@ func (s *Service) Recover(ctx context.Context, handle, code, newPassword string)
 		return nil, hashErr(err)
 	}
 	if i < 0 || m == nil || len(slots) == 0 {
-		s.failures.Charge(key)
 		return nil, ErrInvalidRecovery
 	}
 	if m.Status == store.StatusBanned {
@@ -325,11 +349,28 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 	if err != nil {
 		return err
 	}
-	if err := s.st.EraseMember(ctx, m.ID, s.now()); err != nil {
+	if m.ID != p.MemberID {
+		return apperr.ErrUnauthenticated
+	}
+	err = s.st.EraseMember(ctx, m.ID, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		// Erased meanwhile, by another request of theirs.
+		return apperr.ErrUnauthenticated
+	}
+	if err != nil {
 		return apperr.Internal(err)
 	}
+	// The wrapped key is gone for good; its unwrapped copy goes now too,
+	// whatever happens below.
 	if m.DataKeyID != nil {
 		s.keys.Forget(*m.DataKeyID)
+	}
+	// The account is erased: from here on nothing may turn this into an
+	// error, and a client that hangs up must not stop the erased pages from
+	// leaving the WAL. If they cannot leave it yet, the next checkpoint
+	// takes them.
+	if err := s.st.ScrubWAL(context.WithoutCancel(ctx)); err != nil {
+		s.log.WarnContext(ctx, "erasure committed; its pages stay in the WAL until the next checkpoint", "err", err)
 	}
 	return nil
 }
@@ -358,7 +399,15 @@ func (s *Service) startSession(ctx context.Context, m *store.Member) (*Grant, er
 	now := s.now()
 	sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(AbsoluteTTL)}
 	refresh := newRefreshToken()
+	// The store checks the member's status again in the same transaction: a
+	// ban or an erasure that lands after the password check leaves no session.
 	if err := s.st.CreateSession(ctx, sess, hashToken(refresh)); err != nil {
+		switch {
+		case errors.Is(err, store.ErrMemberBanned):
+			return nil, ErrBanned
+		case errors.Is(err, store.ErrNotFound):
+			return nil, ErrInvalidCredentials
+		}
 		return nil, apperr.Internal(err)
 	}
 	access, err := s.tokens.Issue(m.ID, sess.ID, now)

@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"hearth/internal/apperr"
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/store"
@@ -26,7 +28,7 @@ func toMember(m *store.Member) memberJSON {
 type grantJSON struct {
 	Member        memberJSON `json:"member"`
 	AccessToken   string     `json:"access_token"`
-	RefreshToken  string     `json:"refresh_token"`
+	RefreshToken  string     `json:"refresh_token,omitempty"` // left out when it came in a cookie
 	ExpiresIn     int        `json:"expires_in"`
 	RecoveryCodes []string   `json:"recovery_codes,omitempty"`
 }
@@ -64,23 +66,40 @@ func (a *API) login(c echo.Context) error {
 
 // POST /auth/refresh - trade a refresh token (body or cookie) for a new pair
 func (a *API) refresh(c echo.Context) error {
+	// JSON is required even with no body: it is what keeps a cross-site
+	// form from riding on the cookie.
+	body, err := readJSON(c)
+	if err != nil {
+		return err
+	}
 	var in struct {
 		RefreshToken string `json:"refresh_token"`
 	}
-	if c.Request().ContentLength != 0 {
-		if err := bind(c, &in); err != nil {
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := decodeJSON(body, &in); err != nil {
 			return err
 		}
 	}
-	if in.RefreshToken == "" {
-		in.RefreshToken = refreshCookie(c)
+	fromCookie := in.RefreshToken == ""
+	if fromCookie {
+		in.RefreshToken = a.refreshCookie(c)
 	}
 	g, err := a.auth.Refresh(c.Request().Context(), in.RefreshToken)
 	if err != nil {
-		clearRefreshCookie(c)
+		// Only a refusal ends the cookie; a busy or failing server must not
+		// sign the web app out.
+		if e, ok := apperr.As(err); ok && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) {
+			a.clearRefreshCookie(c)
+		}
 		return err
 	}
-	return a.grant(c, http.StatusOK, g, nil)
+	a.setRefreshCookie(c, g.RefreshToken)
+	out := toGrant(g, nil)
+	if fromCookie {
+		// A token that travels in a cookie stays out of scripts' reach.
+		out.RefreshToken = ""
+	}
+	return respond(c, http.StatusOK, out)
 }
 
 // POST /auth/recover - sign in with a recovery code and choose a new password
@@ -105,7 +124,7 @@ func (a *API) logout(c echo.Context) error {
 	if err := a.auth.Logout(c.Request().Context(), principal(c)); err != nil {
 		return err
 	}
-	clearRefreshCookie(c)
+	a.clearRefreshCookie(c)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -142,8 +161,12 @@ func (a *API) me(c echo.Context) error {
 }
 
 func (a *API) grant(c echo.Context, status int, g *auth.Grant, codes []string) error {
-	setRefreshCookie(c, g.RefreshToken)
-	return respond(c, status, grantJSON{Member: toMember(g.Member), AccessToken: g.AccessToken, RefreshToken: g.RefreshToken, ExpiresIn: g.ExpiresIn, RecoveryCodes: codes})
+	a.setRefreshCookie(c, g.RefreshToken)
+	return respond(c, status, toGrant(g, codes))
+}
+
+func toGrant(g *auth.Grant, codes []string) grantJSON {
+	return grantJSON{Member: toMember(g.Member), AccessToken: g.AccessToken, RefreshToken: g.RefreshToken, ExpiresIn: g.ExpiresIn, RecoveryCodes: codes}
 }
 
 // GET /me/export - everything the member wrote, in clear, to take with them
@@ -176,6 +199,6 @@ func (a *API) deleteAccount(c echo.Context) error {
 	if err := a.auth.Erase(c.Request().Context(), principal(c), in.Password); err != nil {
 		return err
 	}
-	clearRefreshCookie(c)
+	a.clearRefreshCookie(c)
 	return c.NoContent(http.StatusNoContent)
 }

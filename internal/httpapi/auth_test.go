@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -141,17 +142,25 @@ func TestLoginAndEnumeration(t *testing.T) {
 func TestEnumerationTiming(t *testing.T) {
 	s := newTestServer(t, withParams(auth.DefaultParams, 2))
 	s.register("lantern")
-	measure := func(handle string) time.Duration {
-		var d []time.Duration
-		for i := 0; i < 7; i++ {
+	// Samples alternate between the two, so that load from elsewhere on the
+	// machine weighs on both alike.
+	var knownD, unknownD []time.Duration
+	for i := 0; i < 9; i++ {
+		for _, h := range []string{"lantern", "no-such-member"} {
 			start := time.Now()
-			expect(t, s.login(handle, "not the right passphrase"), http.StatusUnauthorized, "invalid_credentials")
-			d = append(d, time.Since(start))
+			expect(t, s.login(h, "not the right passphrase"), http.StatusUnauthorized, "invalid_credentials")
+			if h == "lantern" {
+				knownD = append(knownD, time.Since(start))
+			} else {
+				unknownD = append(unknownD, time.Since(start))
+			}
 		}
+	}
+	median := func(d []time.Duration) time.Duration {
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 		return d[len(d)/2]
 	}
-	known, unknown := measure("lantern"), measure("no-such-member")
+	known, unknown := median(knownD), median(unknownD)
 	ratio := float64(unknown) / float64(known)
 	t.Logf("median wrong password %v, unknown handle %v", known, unknown)
 	if ratio < 0.5 || ratio > 2 {
@@ -183,28 +192,155 @@ func TestRefreshRotatesAndReplayKillsSession(t *testing.T) {
 	expect(t, s.do(req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": ""}}), http.StatusUnauthorized, "invalid_refresh_token")
 }
 
+// setCookies returns the cookies a response sets, by name.
+func setCookies(r *response) map[string]*http.Cookie {
+	out := map[string]*http.Cookie{}
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		out[c.Name] = c
+	}
+	return out
+}
+
 func TestRefreshByCookie(t *testing.T) {
 	s := newTestServer(t)
 	r := s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": "cookie-jar", "password": testPassword}})
 	expect(t, r, http.StatusCreated, "")
-	var ck *http.Cookie
-	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		if c.Name == "hearth_refresh" {
-			ck = c
-		}
-	}
-	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/api/v1/auth" {
+	ck := setCookies(r)["hearth_refresh"]
+	if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/api/v1/auth" || ck.Secure {
 		t.Fatalf("refresh cookie = %+v, want HttpOnly, SameSite=Strict, Path=/api/v1/auth", ck)
 	}
-	// The web app refreshes with the cookie and no body.
+	jsonCT := map[string]string{"Content-Type": "application/json"}
+	withCookie := func(value string) map[string]string {
+		return map[string]string{"Content-Type": "application/json", "Cookie": "hearth_refresh=" + value}
+	}
+
+	// Without a JSON content type the cookie is not even looked at: a
+	// cross-site form cannot ride on it. Nothing is spent, nothing cleared.
 	r = s.do(req{method: "POST", path: "/auth/refresh", header: map[string]string{"Cookie": "hearth_refresh=" + ck.Value}})
+	expect(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: map[string]string{"Cookie": "hearth_refresh=" + ck.Value, "Content-Type": "text/plain"}})
+	expect(t, r, http.StatusUnsupportedMediaType, "unsupported_media_type")
+	if len(setCookies(r)) != 0 {
+		t.Fatal("a refused content type touched the cookie")
+	}
+
+	// The web app refreshes with the cookie and no body; the new token goes
+	// back in the cookie only, never where a script could read it.
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: withCookie(ck.Value)})
 	expect(t, r, http.StatusOK, "")
-	// Over TLS (as a proxy reports it) the cookie is a Secure __Host- one.
-	r = s.do(req{method: "POST", path: "/auth/login", body: map[string]string{"handle": "cookie-jar", "password": testPassword}, header: map[string]string{"X-Forwarded-Proto": "https"}})
+	g := r.JSON(t)
+	if _, ok := g["refresh_token"]; ok {
+		t.Fatalf("refresh by cookie put the refresh token in the body: %s", r.Body)
+	}
+	if g["access_token"] == "" {
+		t.Fatal("no access token")
+	}
+	next := setCookies(r)["hearth_refresh"]
+	if next == nil || next.Value == "" || next.Value == ck.Value || next.MaxAge <= 0 {
+		t.Fatalf("cookie after refresh = %+v", next)
+	}
+	// An empty JSON object is a body without a token: the cookie again.
+	r = s.do(req{method: "POST", path: "/auth/refresh", body: "{}", header: withCookie(next.Value)})
 	expect(t, r, http.StatusOK, "")
-	set := r.Header.Get("Set-Cookie")
-	if !strings.HasPrefix(set, "__Host-hearth_refresh=") || !strings.Contains(set, "Secure") || !strings.Contains(set, "Path=/;") {
-		t.Fatalf("TLS cookie = %q", set)
+	if _, ok := r.JSON(t)["refresh_token"]; ok {
+		t.Fatal("refresh by cookie put the refresh token in the body")
+	}
+	next = setCookies(r)["hearth_refresh"]
+
+	// A client that sends the token in the body gets the next one there.
+	r = s.do(req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": next.Value}})
+	expect(t, r, http.StatusOK, "")
+	if tok, _ := r.JSON(t)["refresh_token"].(string); tok == "" {
+		t.Fatalf("refresh by body did not return the next token: %s", r.Body)
+	}
+
+	// A refused token clears the cookie.
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: withCookie("not-a-token")})
+	expect(t, r, http.StatusUnauthorized, "invalid_refresh_token")
+	if c := setCookies(r)["hearth_refresh"]; c == nil || c.MaxAge >= 0 {
+		t.Fatalf("a refused refresh left the cookie: %+v", c)
+	}
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: jsonCT})
+	expect(t, r, http.StatusUnauthorized, "invalid_refresh_token")
+}
+
+// X-Forwarded-Proto counts only from a trusted proxy; over TLS only the
+// __Host- cookie is read, never a plain one someone may have planted.
+func TestRefreshCookieOverTLS(t *testing.T) {
+	plain := newTestServer(t)
+	r := plain.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": "spoofer", "password": testPassword}, header: map[string]string{"X-Forwarded-Proto": "https"}})
+	expect(t, r, http.StatusCreated, "")
+	if c := setCookies(r); c["hearth_refresh"] == nil || c["__Host-hearth_refresh"] != nil {
+		t.Fatalf("an untrusted peer's X-Forwarded-Proto chose the cookie: %v", r.Header.Values("Set-Cookie"))
+	}
+
+	s := newTestServer(t, withConfig(func(c *config.Config) {
+		c.TrustedProxies, _ = config.ParseCIDRs("127.0.0.1/32")
+	}))
+	https := func(cookie string) map[string]string {
+		h := map[string]string{"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
+		if cookie != "" {
+			h["Cookie"] = cookie
+		}
+		return h
+	}
+	r = s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": "behind-proxy", "password": testPassword}, header: https("")})
+	expect(t, r, http.StatusCreated, "")
+	host := setCookies(r)["__Host-hearth_refresh"]
+	if host == nil || !host.Secure || host.Path != "/" || !host.HttpOnly || host.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("TLS cookie = %v", r.Header.Values("Set-Cookie"))
+	}
+	// A plain cookie over TLS is ignored, even one holding a good token.
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: https("hearth_refresh=" + host.Value)})
+	expect(t, r, http.StatusUnauthorized, "invalid_refresh_token")
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: https("__Host-hearth_refresh=" + host.Value)})
+	expect(t, r, http.StatusOK, "")
+	if setCookies(r)["__Host-hearth_refresh"] == nil {
+		t.Fatal("refresh over TLS did not renew the __Host- cookie")
+	}
+
+	// A connection that is itself TLS needs no proxy to say so.
+	hr := httptest.NewRequest("POST", Prefix+"/auth/login", strings.NewReader(`{"handle":"behind-proxy","password":"`+testPassword+`"}`))
+	hr.Header.Set("Content-Type", "application/json")
+	hr.TLS = &tls.ConnectionState{}
+	w := httptest.NewRecorder()
+	plain.echo.ServeHTTP(w, hr)
+	if w.Code != http.StatusUnauthorized { // that member lives on the other server
+		t.Fatalf("login: %d", w.Code)
+	}
+	hr = httptest.NewRequest("POST", Prefix+"/auth/login", strings.NewReader(`{"handle":"spoofer","password":"`+testPassword+`"}`))
+	hr.Header.Set("Content-Type", "application/json")
+	hr.TLS = &tls.ConnectionState{}
+	w = httptest.NewRecorder()
+	plain.echo.ServeHTTP(w, hr)
+	if set := w.Header().Get("Set-Cookie"); w.Code != http.StatusOK || !strings.HasPrefix(set, "__Host-hearth_refresh=") || !strings.Contains(set, "Secure") {
+		t.Fatalf("login over TLS: %d, cookie %q", w.Code, set)
+	}
+}
+
+// A refresh that fails on our side (500) or is throttled (429) leaves the
+// cookie alone: only a refusal (401, 403) signs the web app out.
+func TestRefreshCookieKeptOnServerTrouble(t *testing.T) {
+	s := newTestServer(t, withConfig(func(c *config.Config) { c.AuthRate = 1 }))
+	r := s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": "steady-lamp", "password": testPassword}})
+	expect(t, r, http.StatusCreated, "")
+	value := setCookies(r)["hearth_refresh"].Value
+	hdr := map[string]string{"Content-Type": "application/json", "Cookie": "hearth_refresh=" + value}
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: hdr})
+	expect(t, r, http.StatusTooManyRequests, "rate_limited")
+	if len(setCookies(r)) != 0 {
+		t.Fatalf("429 touched the cookie: %v", r.Header.Values("Set-Cookie"))
+	}
+
+	s = newTestServer(t)
+	r = s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": "steady-lamp", "password": testPassword}})
+	expect(t, r, http.StatusCreated, "")
+	hdr["Cookie"] = "hearth_refresh=" + setCookies(r)["hearth_refresh"].Value
+	s.store.Close()
+	r = s.do(req{method: "POST", path: "/auth/refresh", header: hdr})
+	expect(t, r, http.StatusInternalServerError, "internal")
+	if len(setCookies(r)) != 0 {
+		t.Fatalf("500 cleared the cookie: %v", r.Header.Values("Set-Cookie"))
 	}
 }
 

@@ -20,20 +20,31 @@ import (
 // UTF-8 only, no unknown fields (so `role` or `status` cannot be slipped into
 // a request), one value and nothing after it.
 func bind(c echo.Context, v any) error {
+	body, err := readJSON(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, v)
+}
+
+// readJSON refuses any content type but JSON, an empty body included (a
+// cross-site form cannot send one without a CORS preflight, which this API
+// never grants), and reads the body.
+func readJSON(c echo.Context) ([]byte, error) {
 	req := c.Request()
 	mt, _, err := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
-		return apperr.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
+		return nil, apperr.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "Send JSON with Content-Type: application/json.")
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		var he *echo.HTTPError
 		if errors.As(err, &he) {
-			return he
+			return nil, he
 		}
-		return apperr.Wrap(err, http.StatusBadRequest, "bad_request", "The request body could not be read.")
+		return nil, apperr.Wrap(err, http.StatusBadRequest, "bad_request", "The request body could not be read.")
 	}
-	return decodeJSON(body, v)
+	return body, nil
 }
 
 // decodeJSON is bind's decoder, apart from HTTP so it can be fuzzed.

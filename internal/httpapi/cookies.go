@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -18,27 +21,69 @@ const (
 	cookiePlain = "hearth_refresh"
 )
 
-func refreshCookieFor(c echo.Context, value string, maxAge int) *http.Cookie {
+// overTLS reports whether the client reached us over TLS: the connection
+// itself says so, or X-Forwarded-Proto does and the peer is one of the
+// trusted proxies. Anyone else's X-Forwarded-Proto is ignored, as Echo's
+// c.Scheme() would not.
+func (a *API) overTLS(c echo.Context) bool {
+	r := c.Request()
+	if r.TLS != nil {
+		return true
+	}
+	proto := r.Header.Values(echo.HeaderXForwardedProto)
+	if len(proto) == 0 || !a.fromTrustedProxy(r) {
+		return false
+	}
+	// The last value is the one our proxy set or appended.
+	parts := strings.Split(proto[len(proto)-1], ",")
+	return strings.EqualFold(strings.TrimSpace(parts[len(parts)-1]), "https")
+}
+
+// fromTrustedProxy reports whether the TCP peer is a trusted proxy.
+func (a *API) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range a.cfg.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *API) refreshCookieFor(c echo.Context, value string, maxAge int) *http.Cookie {
 	ck := &http.Cookie{Name: cookiePlain, Value: value, Path: Prefix + "/auth", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: maxAge}
-	if c.Scheme() == "https" {
+	if a.overTLS(c) {
 		ck.Name, ck.Path, ck.Secure = cookieTLS, "/", true
 	}
 	return ck
 }
 
-func setRefreshCookie(c echo.Context, token string) {
-	c.SetCookie(refreshCookieFor(c, token, int((auth.AbsoluteTTL / time.Second))))
+func (a *API) setRefreshCookie(c echo.Context, token string) {
+	c.SetCookie(a.refreshCookieFor(c, token, int((auth.AbsoluteTTL / time.Second))))
 }
 
-func clearRefreshCookie(c echo.Context) {
-	c.SetCookie(refreshCookieFor(c, "", -1))
+func (a *API) clearRefreshCookie(c echo.Context) {
+	c.SetCookie(a.refreshCookieFor(c, "", -1))
 }
 
-func refreshCookie(c echo.Context) string {
-	for _, name := range []string{cookieTLS, cookiePlain} {
-		if ck, err := c.Cookie(name); err == nil && ck.Value != "" {
-			return ck.Value
-		}
+// refreshCookie reads the refresh token from the cookie of this transport
+// only: over TLS a plain cookie may have been planted by anyone on the
+// network path or a sibling domain, which a __Host- cookie cannot be.
+func (a *API) refreshCookie(c echo.Context) string {
+	name := cookiePlain
+	if a.overTLS(c) {
+		name = cookieTLS
+	}
+	if ck, err := c.Cookie(name); err == nil {
+		return ck.Value
 	}
 	return ""
 }

@@ -86,15 +86,33 @@ func New(d Deps) *echo.Echo {
 	if err != nil {
 		panic(err)
 	}
+	e.Use(staticReadOnly)
 	e.Use(middleware.StaticWithConfig(middleware.StaticConfig{
 		Filesystem: http.FS(static),
 		HTML5:      true,
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return strings.HasPrefix(p, Prefix+"/") || p == Prefix || p == "/healthz" || p == "/readyz" || p == "/metrics"
-		},
+		Skipper:    func(c echo.Context) bool { return serverPath(c.Request().URL.Path) },
 	}))
 	return e
+}
+
+// serverPath reports whether p belongs to the server rather than the web
+// app: anything under /api/ that no route matched is a 404 problem, never
+// the web app's index.html served with 200 to a client expecting JSON.
+func serverPath(p string) bool {
+	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
+}
+
+// staticReadOnly answers 405 to any method but GET and HEAD on the web
+// app's paths: a POST to / must not look like it succeeded.
+func staticReadOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !serverPath(r.URL.Path) {
+			c.Response().Header().Set(echo.HeaderAllow, "GET, HEAD")
+			return echo.ErrMethodNotAllowed
+		}
+		return next(c)
+	}
 }
 
 // NewHTTPServer wraps the handler in a server with every timeout set, so slow

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"time"
 
@@ -26,18 +27,40 @@ type schemaMigration struct {
 
 func (schemaMigration) TableName() string { return "schema_migrations" }
 
+// Advisory lock keys on PostgreSQL. migrateLockKey is held for the session
+// of a whole migrate; migrationLockKey is what each migration's transaction
+// takes, as older builds (which knew only that one) also do. They differ, so
+// the session lock never waits for a transaction of the same process.
+const (
+	migrateLockKey   = 727271
+	migrationLockKey = 727272
+)
+
 // migrate applies every migration not yet recorded, each in its own
 // transaction together with its record, so a crash leaves it all or nothing.
+// Processes that start together take turns: on PostgreSQL a session-level
+// advisory lock is held throughout, and on SQLite the table of records is
+// created in a write transaction, which another process waits for.
 func (s *Store) migrate(ctx context.Context) error {
+	if s.dialect == Postgres {
+		unlock, err := s.advisoryLock(ctx, migrateLockKey)
+		if err != nil {
+			return fmt.Errorf("store: wait for another process's migrations: %w", err)
+		}
+		defer unlock()
+	}
 	db := s.w.WithContext(ctx)
-	if err := db.Migrator().AutoMigrate(&schemaMigration{}); err != nil {
+	err := db.Transaction(func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&schemaMigration{})
+	})
+	if err != nil {
 		return fmt.Errorf("store: schema_migrations: %w", err)
 	}
 	for _, m := range migrations {
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.dialect == Postgres {
 				// Several processes may start at once against one database.
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(727272)").Error; err != nil {
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey).Error; err != nil {
 					return err
 				}
 			}
@@ -58,6 +81,32 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// advisoryLock takes a PostgreSQL session-level advisory lock on a
+// connection of its own and returns what releases it. A connection whose
+// unlock failed is closed rather than put back in the pool still holding the
+// lock; closing it ends the session, which releases the lock.
+func (s *Store) advisoryLock(ctx context.Context, key int64) (func(), error) {
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
 }
 
 // AppliedMigrations lists the versions recorded in the database.

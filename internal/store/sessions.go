@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Session is one signed-in device: it lives until logout, revocation, seven
@@ -29,9 +31,45 @@ type RefreshToken struct {
 	SpentAt   *time.Time
 }
 
-// CreateSession stores a new session with its first refresh token.
+// liveStatuses are the member statuses whose sessions live: a suspended
+// member may still sign in and read; a banned or deleted one may not.
+var liveStatuses = []string{StatusActive, StatusSuspended}
+
+// ErrMemberBanned is returned when a session is asked for a banned member.
+var ErrMemberBanned = errors.New("store: member is banned")
+
+// checkMemberLive reads a member's status in tx: ErrNotFound for a missing
+// or deleted member, ErrMemberBanned for a banned one. On PostgreSQL the row
+// is share-locked until tx ends, so a ban committed meanwhile waits for this
+// transaction and then sees (and revokes) what it wrote.
+func checkMemberLive(tx *gorm.DB, dialect, memberID string) error {
+	q := tx.Model(&Member{}).Select("status").Where("id = ?", memberID)
+	if dialect == Postgres {
+		q = q.Clauses(clause.Locking{Strength: "SHARE"})
+	}
+	var m Member
+	if err := q.Take(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("store: member status: %w", err)
+	}
+	switch {
+	case m.Status == StatusBanned:
+		return ErrMemberBanned
+	case !slices.Contains(liveStatuses, m.Status):
+		return ErrNotFound
+	}
+	return nil
+}
+
+// CreateSession stores a new session with its first refresh token. A banned
+// member gives ErrMemberBanned, a deleted or missing one ErrNotFound.
 func (s *Store) CreateSession(ctx context.Context, sess *Session, refreshHash string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := checkMemberLive(tx, s.dialect, sess.MemberID); err != nil {
+			return err
+		}
 		if err := tx.Create(sess).Error; err != nil {
 			return fmt.Errorf("store: create session: %w", err)
 		}
@@ -52,12 +90,14 @@ type Principal struct {
 }
 
 // LiveSession returns the principal of a session that is neither revoked nor
-// expired (absolute or idle) at now, or ErrNotFound.
+// expired (absolute or idle) at now and whose member is neither banned nor
+// deleted, or ErrNotFound.
 func (s *Store) LiveSession(ctx context.Context, sessionID string, now, idleSince time.Time) (*Principal, error) {
 	var p Principal
 	res := s.r.WithContext(ctx).Raw(`SELECT s.id AS session_id, m.id AS member_id, m.handle, m.role, m.status, m.suspended_until
 		FROM sessions s JOIN members m ON m.id = s.member_id
-		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ?`, sessionID, now, idleSince).Scan(&p)
+		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
+		sessionID, now, idleSince, liveStatuses).Scan(&p)
 	if res.Error != nil {
 		return nil, fmt.Errorf("store: live session: %w", res.Error)
 	}
@@ -77,7 +117,8 @@ var (
 // RotateRefresh spends the refresh token with hash oldHash and records
 // newHash in its place, in one transaction. An unknown token gives
 // ErrNotFound; a spent one revokes its session and gives ErrTokenSpent; a
-// revoked or expired session gives ErrNotFound. It returns the session.
+// revoked or expired session, or a deleted member, gives ErrNotFound; a
+// banned member gives ErrMemberBanned. It returns the session.
 func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string, now, idleSince time.Time) (*Session, error) {
 	var sess Session
 	var replayed bool
@@ -99,8 +140,20 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string, now,
 		if sess.RevokedAt != nil || !sess.ExpiresAt.After(now) || !sess.LastSeenAt.After(idleSince) {
 			return ErrNotFound
 		}
-		if err := tx.Model(&RefreshToken{}).Where("hash = ?", oldHash).Update("spent_at", now).Error; err != nil {
+		if err := checkMemberLive(tx, s.dialect, sess.MemberID); err != nil {
 			return err
+		}
+		// Spend only a token that is still unspent. On PostgreSQL two
+		// requests with one token can both have read it unspent above; the
+		// row lock makes the second wait here and then find it spent, and
+		// that one is a replay like any other.
+		res := tx.Exec("UPDATE refresh_tokens SET spent_at = ? WHERE hash = ? AND spent_at IS NULL", now, oldHash)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			replayed = true
+			return revokeSession(tx, sess.ID, now)
 		}
 		if err := tx.Create(&RefreshToken{Hash: newHash, SessionID: sess.ID, CreatedAt: now}).Error; err != nil {
 			return err
@@ -111,8 +164,8 @@ func (s *Store) RotateRefresh(ctx context.Context, oldHash, newHash string, now,
 	if replayed && err == nil {
 		return nil, ErrTokenSpent
 	}
-	if errors.Is(err, ErrNotFound) {
-		return nil, ErrNotFound
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrMemberBanned) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: rotate refresh token: %w", err)

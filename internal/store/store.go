@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,6 +26,7 @@ type Store struct {
 	w       *gorm.DB
 	r       *gorm.DB
 	dialect string
+	path    string // the SQLite file
 }
 
 // Dialects.
@@ -39,10 +41,17 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when a unique rule would be broken.
 var ErrConflict = errors.New("store: conflict")
 
+// ErrNoStore is returned with Options.NoCreate when there is no store yet.
+var ErrNoStore = errors.New("store: no store there")
+
 // Options says which database to open.
 type Options struct {
 	SQLitePath string // used when Postgres is empty
 	Postgres   string // a postgres:// DSN
+	// NoCreate refuses a store that does not exist yet (ErrNoStore) instead
+	// of creating it: operator commands must never leave an empty store
+	// behind where they were pointed at the wrong place.
+	NoCreate bool
 }
 
 // Open connects, checks the durability settings and runs the migrations.
@@ -52,10 +61,14 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Postgres != "" {
 		s, err = openPostgres(o.Postgres)
 	} else {
-		s, err = openSQLite(o.SQLitePath)
+		s, err = openSQLite(o.SQLitePath, o.NoCreate)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.NoCreate && s.dialect == Postgres && !s.w.WithContext(ctx).Migrator().HasTable(&schemaMigration{}) {
+		s.Close()
+		return nil, fmt.Errorf("%w: the database %s holds no Hearth tables", ErrNoStore, RedactDSN(o.Postgres))
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -75,10 +88,13 @@ func gormConfig() *gorm.Config {
 	}
 }
 
-func sqliteDSN(path string, write bool) string {
+func sqliteDSN(path string, write, noCreate bool) string {
 	// _busy_timeout comes first so that even the switch to WAL waits for a
 	// busy file instead of failing.
 	params := []string{"_busy_timeout=10000", "_journal_mode=WAL", "_foreign_keys=on", "_synchronous=FULL", "_secure_delete=on"}
+	if noCreate {
+		params = append(params, "mode=rw") // SQLite's own: open, never create
+	}
 	if write {
 		params = append(params, "_txlock=immediate")
 	} else {
@@ -87,14 +103,18 @@ func sqliteDSN(path string, write bool) string {
 	return "file:" + path + "?" + strings.Join(params, "&")
 }
 
-func openSQLite(path string) (*Store, error) {
+func openSQLite(path string, noCreate bool) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: no SQLite path")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if noCreate {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s does not exist", ErrNoStore, path)
+		}
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
-	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), gormConfig())
+	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, true, noCreate)), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("store: open SQLite: %w", err)
 	}
@@ -107,7 +127,7 @@ func openSQLite(path string) (*Store, error) {
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
 
-	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, false)), gormConfig())
+	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, false, noCreate)), gormConfig())
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open SQLite readers: %w", err)
@@ -121,7 +141,7 @@ func openSQLite(path string) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, dialect: SQLite}
+	s := &Store{w: w, r: r, dialect: SQLite, path: path}
 	if err := s.checkSQLite(); err != nil {
 		s.Close()
 		return nil, err

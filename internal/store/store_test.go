@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
@@ -262,6 +263,168 @@ func TestSecretFirstWriterWins(t *testing.T) {
 		}
 		if _, err := st.GetSecret(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("missing secret: %v", err)
+		}
+	})
+}
+
+// One refresh token presented by many requests at once is spent exactly
+// once: the losers are replays, never a second new pair.
+func TestRefreshSpentOnceUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		m := newMember(t, st, "hazel")
+		// Several rounds, each a fresh session, so that a window of a few
+		// microseconds between reading and spending the token is hit.
+		for round := 0; round < 10; round++ {
+			n := now()
+			sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+			first := fmt.Sprintf("first-%d", round)
+			if err := st.CreateSession(ctx, sess, first); err != nil {
+				t.Fatal(err)
+			}
+			const racers = 24
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, racers)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, errs[i] = st.RotateRefresh(ctx, first, fmt.Sprintf("next-%d-%d", round, i), now(), n.Add(-time.Hour))
+				}()
+			}
+			close(start)
+			wg.Wait()
+			won := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					won++
+				case errors.Is(err, store.ErrTokenSpent), errors.Is(err, store.ErrNotFound):
+				default:
+					t.Fatalf("rotate: %v", err)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("round %d: %d of %d concurrent refreshes with one token succeeded, want exactly 1", round, won, racers)
+			}
+		}
+	})
+}
+
+// A banned or deleted member's sessions die at once, whatever else forgot to
+// revoke them: no request authenticates, no refresh succeeds and no new
+// session starts. A suspended member may still sign in and read.
+func TestClosedAccountsHaveNoLiveSessions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, c := range []struct {
+			status string
+			want   error
+		}{
+			{store.StatusBanned, store.ErrMemberBanned},
+			{store.StatusDeleted, store.ErrNotFound},
+			{store.StatusSuspended, nil},
+		} {
+			t.Run(c.status, func(t *testing.T) {
+				m := newMember(t, st, "zombie-"+c.status)
+				n := now()
+				sess := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+				if err := st.CreateSession(ctx, sess, "r0-"+c.status); err != nil {
+					t.Fatal(err)
+				}
+				if err := st.UpdateMember(ctx, m.ID, map[string]any{"status": c.status}); err != nil {
+					t.Fatal(err)
+				}
+				_, err := st.LiveSession(ctx, sess.ID, now(), n.Add(-time.Hour))
+				if c.want == nil && err != nil || c.want != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatalf("LiveSession: %v", err)
+				}
+				if _, err := st.RotateRefresh(ctx, "r0-"+c.status, "r1-"+c.status, now(), n.Add(-time.Hour)); !errors.Is(err, c.want) {
+					t.Fatalf("RotateRefresh: %v, want %v", err, c.want)
+				}
+				again := &store.Session{ID: store.NewID(), MemberID: m.ID, CreatedAt: n, LastSeenAt: n, ExpiresAt: n.Add(time.Hour)}
+				if err := st.CreateSession(ctx, again, "s0-"+c.status); !errors.Is(err, c.want) {
+					t.Fatalf("CreateSession: %v, want %v", err, c.want)
+				}
+			})
+		}
+	})
+}
+
+// Several processes starting at once against one fresh database all come
+// up: the first migrates, the others wait for it and find the work done.
+func TestConcurrentOpensOfAFreshStore(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			opts := storetest.Options(t, d)
+			const n = 6
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, n)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					st, err := store.Open(ctx, opts)
+					if err == nil {
+						st.Close()
+					}
+					errs[i] = err
+				}()
+			}
+			close(start)
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("open #%d: %v", i, err)
+				}
+			}
+			st, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if v, _ := st.AppliedMigrations(ctx); len(v) != len(store.Migrations()) {
+				t.Fatalf("applied %v, want %d migrations once each", v, len(store.Migrations()))
+			}
+		})
+	}
+}
+
+func TestWrappedKeyIDs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		kr, err := seal.OpenKeyring(t.TempDir(), "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealer := seal.NewSealer(kr, st, 10)
+		for _, h := range []string{"one", "two"} {
+			id, wrapped, err := sealer.NewDataKey()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &store.Member{ID: store.NewID(), Handle: h, Role: "member", PasswordHash: "h", Status: store.StatusActive, CreatedAt: now()}
+			if err := st.CreateMember(ctx, m, nil, &store.DataKey{ID: id, Wrapped: wrapped, CreatedAt: now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		blob, _ := kr.Wrap([]byte("secret"), []byte("aad"))
+		if _, err := st.PutSecretIfAbsent(ctx, "s", blob, now()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.WrappedKeyIDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[kr.CurrentID()] != 3 {
+			t.Fatalf("wrapped per key = %v, want 3 under %s", got, kr.CurrentID())
+		}
+		if _, err := st.PutSecretIfAbsent(ctx, "junk", []byte{9, 9}, now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.WrappedKeyIDs(ctx); err == nil {
+			t.Fatal("a blob naming no key was counted as nothing")
 		}
 	})
 }

@@ -7,8 +7,6 @@ import (
 	"math"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Limiter hands each key a token bucket of perMinute tokens refilled over a
@@ -16,23 +14,34 @@ import (
 type Limiter struct {
 	perMinute int
 	mu        sync.Mutex
-	buckets   map[string]*rate.Limiter
+	buckets   map[string]*bucket
 	swept     time.Time
+	now       func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time // when tokens was last brought up to date
 }
 
 // New returns a limiter of perMinute actions a key.
 func New(perMinute int) *Limiter {
-	return &Limiter{perMinute: perMinute, buckets: map[string]*rate.Limiter{}}
+	return &Limiter{perMinute: perMinute, buckets: map[string]*bucket{}, now: time.Now}
 }
 
-func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// Full buckets carry no information; dropping them keeps memory bounded
-	// by the keys active in the last minute.
+func (l *Limiter) off() bool { return l == nil || l.perMinute == 0 }
+
+// perSecond is the refill rate.
+func (l *Limiter) perSecond() float64 { return float64(l.perMinute) / 60 }
+
+// bucketLocked returns key's bucket brought up to now, making a full one for
+// a new key. Full buckets carry no information; dropping them once a minute
+// keeps memory bounded by the keys active in the last minute.
+func (l *Limiter) bucketLocked(key string, now time.Time) *bucket {
+	burst := float64(l.perMinute)
 	if now.Sub(l.swept) > time.Minute {
 		for k, b := range l.buckets {
-			if b.TokensAt(now) >= float64(l.perMinute) {
+			if b.tokens+now.Sub(b.at).Seconds()*l.perSecond() >= burst {
 				delete(l.buckets, k)
 			}
 		}
@@ -40,8 +49,13 @@ func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
 	}
 	b, ok := l.buckets[key]
 	if !ok {
-		b = rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)
+		b = &bucket{tokens: burst, at: now}
 		l.buckets[key] = b
+		return b
+	}
+	if now.After(b.at) {
+		b.tokens = math.Min(burst, b.tokens+now.Sub(b.at).Seconds()*l.perSecond())
+		b.at = now
 	}
 	return b
 }
@@ -49,37 +63,28 @@ func (l *Limiter) bucket(key string, now time.Time) *rate.Limiter {
 // Allow takes one token for key. When none is left it returns false and the
 // whole seconds to wait before trying again.
 func (l *Limiter) Allow(key string) (bool, int) {
-	if l == nil || l.perMinute == 0 {
+	if l.off() {
 		return true, 0
 	}
-	now := time.Now()
-	r := l.bucket(key, now).ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, int(math.Ceil(d.Seconds()))
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucketLocked(key, l.now())
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
 	}
-	return true, 0
+	return false, max(1, int(math.Ceil((1-b.tokens)/l.perSecond())))
 }
 
-// Blocked reports, without taking a token, whether key has none left, and
-// how long to wait. Used with Charge to count only failures.
-func (l *Limiter) Blocked(key string) (bool, int) {
-	if l == nil || l.perMinute == 0 {
-		return false, 0
-	}
-	now := time.Now()
-	b := l.bucket(key, now)
-	if t := b.TokensAt(now); t < 1 {
-		return true, int(math.Ceil((1 - t) * 60 / float64(l.perMinute)))
-	}
-	return false, 0
-}
-
-// Charge takes a token for key whether or not one is left.
-func (l *Limiter) Charge(key string) {
-	if l == nil || l.perMinute == 0 {
+// Refund gives back a token that Allow took, for an attempt that turned out
+// not to count: take first, refund on success, and concurrent attempts can
+// never pass a check made before any of them was counted.
+func (l *Limiter) Refund(key string) {
+	if l.off() {
 		return
 	}
-	now := time.Now()
-	l.bucket(key, now).ReserveN(now, 1)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucketLocked(key, l.now())
+	b.tokens = math.Min(float64(l.perMinute), b.tokens+1)
 }

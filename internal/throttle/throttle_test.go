@@ -1,6 +1,9 @@
 package throttle
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestAllowPerKey(t *testing.T) {
 	l := New(3)
@@ -27,20 +30,53 @@ func TestZeroMeansNoCap(t *testing.T) {
 	}
 }
 
-func TestChargeCountsOnlyFailures(t *testing.T) {
+func TestRefundGivesBackOneToken(t *testing.T) {
 	l := New(2)
-	if blocked, _ := l.Blocked("h"); blocked {
-		t.Fatal("blocked before any failure")
+	for i := 0; i < 5; i++ {
+		if ok, _ := l.Allow("h"); !ok {
+			t.Fatalf("attempt %d refused although each was refunded", i+1)
+		}
+		l.Refund("h")
 	}
-	l.Charge("h")
-	l.Charge("h")
-	if blocked, wait := l.Blocked("h"); !blocked || wait < 1 {
-		t.Fatalf("after two failures: blocked=%v wait=%d", blocked, wait)
+	l.Allow("h")
+	l.Allow("h")
+	if ok, wait := l.Allow("h"); ok || wait < 1 {
+		t.Fatalf("after two kept tokens: ok=%v wait=%d", ok, wait)
 	}
-	// Blocked takes nothing: asking again does not lengthen the wait.
-	_, w1 := l.Blocked("h")
-	_, w2 := l.Blocked("h")
-	if w2 > w1 {
-		t.Fatalf("Blocked consumed tokens: wait %d then %d", w1, w2)
+	// A refund never lifts a bucket past its size.
+	l.Refund("h")
+	l.Refund("h")
+	l.Refund("h")
+	for i := 0; i < 2; i++ {
+		if ok, _ := l.Allow("h"); !ok {
+			t.Fatal("refunded token missing")
+		}
+	}
+	if ok, _ := l.Allow("h"); ok {
+		t.Fatal("refunds lifted the bucket past its size")
+	}
+}
+
+func TestRefillOverTime(t *testing.T) {
+	l := New(6) // one token every 10 s
+	clock := time.Unix(1_000_000, 0)
+	l.now = func() time.Time { return clock }
+	for i := 0; i < 6; i++ {
+		l.Allow("k")
+	}
+	if ok, wait := l.Allow("k"); ok || wait != 10 {
+		t.Fatalf("empty bucket: ok=%v wait=%d, want a 10 s wait", ok, wait)
+	}
+	clock = clock.Add(10 * time.Second)
+	if ok, _ := l.Allow("k"); !ok {
+		t.Fatal("no token after 10 s")
+	}
+	clock = clock.Add(2 * time.Minute)
+	l.Allow("other") // sweeps full buckets
+	l.mu.Lock()
+	n := len(l.buckets)
+	l.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d buckets kept after a quiet minute, want only the new one", n)
 	}
 }

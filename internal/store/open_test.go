@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"hearth/internal/store"
+	"hearth/internal/store/storetest"
+)
+
+// With NoCreate a store that does not exist is refused and nothing is left
+// behind; one that exists opens as usual.
+func TestNoCreate(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			opts := storetest.Options(t, d)
+			if d == store.SQLite {
+				opts.SQLitePath = filepath.Join(t.TempDir(), "not-yet", "hearth.db")
+			}
+			opts.NoCreate = true
+			if _, err := store.Open(ctx, opts); !errors.Is(err, store.ErrNoStore) {
+				t.Fatalf("open of a missing store with NoCreate: %v, want ErrNoStore", err)
+			}
+			if d == store.SQLite {
+				if _, err := os.Stat(filepath.Dir(opts.SQLitePath)); !os.IsNotExist(err) {
+					t.Fatalf("NoCreate left a directory or file behind: %v", err)
+				}
+			}
+			opts.NoCreate = false
+			st, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			newMember(t, st, "first")
+			st.Close()
+			opts.NoCreate = true
+			st, err = store.Open(ctx, opts)
+			if err != nil {
+				t.Fatalf("open of an existing store with NoCreate: %v", err)
+			}
+			defer st.Close()
+			if n, _ := st.CountMembers(ctx); n != 1 {
+				t.Fatalf("members = %d", n)
+			}
+		})
+	}
+}
+
+// The backup file is 0600 from its first byte, not made with the umask's
+// mode and narrowed afterwards.
+func TestBackupFileIsPrivateFromTheStart(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	st := storetest.Open(t, store.SQLite)
+	// A few MB, so the copy takes long enough to be watched.
+	big := make([]byte, 64<<10)
+	for i := 0; i < 80; i++ {
+		big[0] = byte(i)
+		if _, err := st.PutSecretIfAbsent(ctx, "filler-"+string(rune('A'+i)), big, now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	var seenOpen atomic.Bool
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if fi, err := os.Stat(out); err == nil && fi.Mode().Perm()&0o077 != 0 {
+				seenOpen.Store(true)
+			}
+			time.Sleep(10 * time.Microsecond)
+		}
+	}()
+	err := st.Backup(ctx, out)
+	close(stop)
+	<-watched
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 || seenOpen.Load() {
+		t.Fatalf("backup mode %v (seen open to others while written: %v), want 0600 throughout", fi.Mode().Perm(), seenOpen.Load())
+	}
+	if err := st.Backup(ctx, out); err == nil {
+		t.Fatal("backup over an existing file succeeded")
+	}
+	if fi2, _ := os.Stat(out); fi2.Size() != fi.Size() {
+		t.Fatal("a refused backup changed the existing file")
+	}
+}

@@ -41,16 +41,19 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 		return false, nil
 	}
 	s := seeder{forum: fm, actors: map[string]forum.Actor{}}
-	all := slices.Clone(people)
-	for _, a := range Accounts {
-		all = append(all, person{a.Handle, a.Role})
+	var all []auth.Account
+	for _, p := range people {
+		all = append(all, auth.Account{Handle: p.Handle, Role: p.Role})
 	}
-	for _, p := range all {
-		m, _, err := accounts.CreateMember(ctx, p.Handle, Password, p.Role)
-		if err != nil {
-			return false, fmt.Errorf("demo account %s: %w", p.Handle, err)
-		}
-		s.actors[p.Handle] = forum.Actor{ID: m.ID, Role: m.Role}
+	for _, a := range Accounts {
+		all = append(all, auth.Account{Handle: a.Handle, Role: a.Role})
+	}
+	made, err := accounts.CreateDemoMembers(ctx, Password, all)
+	if err != nil {
+		return false, fmt.Errorf("demo accounts: %w", err)
+	}
+	for h, m := range made {
+		s.actors[h] = forum.Actor{ID: m.ID, Role: m.Role}
 	}
 	for _, c := range circles {
 		if err := s.circle(ctx, c); err != nil {

@@ -198,15 +198,16 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) er
 	if err != nil {
 		return storeErr(err)
 	}
+	// Outsiders may not see a private circle, yet join it with a code.
+	if err := circlePolicy(a, circleJoin, c); err != nil && !(errors.Is(err, errNotFound) && inviteCode != "") {
+		return err
+	}
 	if c.IsMember {
 		return nil
 	}
 	hash := ""
 	if c.Visibility == store.VisibilityPrivate {
 		if inviteCode == "" {
-			if err := circlePolicy(a, circleJoin, c); err != nil {
-				return err
-			}
 			return apperr.Invalid("invite_required", "This circle is private: joining it needs an invite code from its facilitator.")
 		}
 		hash = inviteHash(inviteCode)

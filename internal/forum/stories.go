@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -335,7 +336,7 @@ func (s *Service) Pin(ctx context.Context, a Actor, id string, on bool) error {
 	}
 	err = s.st.PinStory(ctx, id, v.CircleID, on, s.now())
 	if errors.Is(err, store.ErrPinLimit) {
-		return apperr.New(409, "pin_limit", "A circle can pin at most 5 stories; unpin one first.")
+		return apperr.New(http.StatusConflict, "pin_limit", "A circle can pin at most 5 stories; unpin one first.")
 	}
 	if err != nil {
 		return apperr.Internal(err)

@@ -146,9 +146,30 @@ func TestThreeFlagsHideOnceThenRestore(t *testing.T) {
 		}
 
 		log := decode[pageJSON[struct{ Actor, Action, Target, Reason string }]](t, f.do(req{method: "GET", path: "/moderation/log", token: f.admin.Access}))
-		if len(log.Items) == 0 || log.Items[0].Actor != f.moderator.Handle || log.Items[0].Action != "restore" ||
-			log.Items[0].Target != "story:"+s.ID || log.Items[0].Reason != "This is someone describing their own experience." {
+		if len(log.Items) < 2 || log.Items[0].Actor != f.moderator.Handle || log.Items[0].Action != "restore" ||
+			log.Items[0].Target != "story:"+s.ID || log.Items[0].Reason != "This is someone describing their own experience." ||
+			log.Items[1].Actor != "system" || log.Items[1].Action != "hide_by_flags" || log.Items[1].Target != "story:"+s.ID {
 			t.Errorf("log %+v", log.Items)
+		}
+
+		// A reply a moderator removes leaves its story's count, and comes
+		// back to it when restored; a removed story loses its pin.
+		rp := f.reply(f.member, s.ID, "", "A reply")
+		count := func() int {
+			return decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access})).ReplyCount
+		}
+		expect(t, f.act("reply", rp.ID, "remove", "Off topic."), http.StatusOK, "")
+		if n := count(); n != 0 {
+			t.Errorf("reply_count after removal %d", n)
+		}
+		expect(t, f.act("reply", rp.ID, "restore", "On reflection it belongs."), http.StatusOK, "")
+		if n := count(); n != 1 {
+			t.Errorf("reply_count after restore %d", n)
+		}
+		expect(t, f.do(req{method: "PUT", path: "/stories/" + s.ID + "/pin", token: f.facilitator.Access}), http.StatusNoContent, "")
+		expect(t, f.act("story", s.ID, "remove", "Breaks the circle's rules."), http.StatusOK, "")
+		if got := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.moderator.Access})); got.Pinned || got.Body == nil {
+			t.Errorf("removed story as moderators see it: %+v", got)
 		}
 	})
 }
@@ -263,6 +284,13 @@ func TestPremoderation(t *testing.T) {
 		if len(f.queue()) != 3 {
 			t.Fatalf("queue holds %d items, want 3", len(f.queue()))
 		}
+		expect(t, f.act("story", first.ID, "dismiss", "Nothing to see."), http.StatusConflict, "still_pending")
+		// A newcomer's writing that reads as a crisis is never held back.
+		other := f.register(uniqueHandle("newcomer"))
+		expect(t, f.do(req{method: "POST", path: "/circles/open/join", token: other.Access}), http.StatusNoContent, "")
+		if r := f.reply(other, host.ID, "", "Tonight I want to end my life."); r.Status != "published" {
+			t.Errorf("crisis reply from a newcomer is %s", r.Status)
+		}
 		expect(t, f.act("story", first.ID, "approve", "Welcome to the circle."), http.StatusOK, "")
 		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusOK, "")
 		if got := kinds(f.notices(newcomer)); got[0] != "approved" {
@@ -314,7 +342,9 @@ func TestMemberActions(t *testing.T) {
 			w.token = back.Access
 			expect(t, f.do(w), http.StatusForbidden, "suspended")
 		}
+		expect(t, f.do(req{method: "POST", path: "/circles/other/join", token: back.Access}), http.StatusForbidden, "suspended")
 		expect(t, act(f.moderator, f.member.Handle, "unsuspend", "Welcome back.", nil), http.StatusOK, "")
+		expect(t, act(f.moderator, f.member.Handle, "unsuspend", "Again?", nil), http.StatusConflict, "not_suspended")
 		expect(t, f.do(req{method: "PUT", path: "/stories/" + s.ID + "/support", token: back.Access}), http.StatusNoContent, "")
 
 		// Nobody acts on an admin or on themselves; moderators not on moderators.
@@ -328,6 +358,7 @@ func TestMemberActions(t *testing.T) {
 		expect(t, act(f.admin, f.author.Handle, "ban", "Repeated harassment after warnings.", nil), http.StatusOK, "")
 		expect(t, f.do(req{method: "GET", path: "/me", token: f.author.Access}), http.StatusUnauthorized, "")
 		expect(t, f.login(f.author.Handle, f.author.Password), http.StatusForbidden, "banned")
+		expect(t, act(f.admin, f.author.Handle, "unsuspend", "Undo?", nil), http.StatusConflict, "banned")
 
 		// Role changes are the admins' and are logged.
 		expect(t, f.do(req{method: "PUT", path: "/admin/members/" + f.outsider.Handle + "/role", token: f.admin.Access, body: map[string]string{"role": "boss"}}), http.StatusBadRequest, "invalid_role")

@@ -66,6 +66,9 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 	newStatus, authorKind := "", ""
 	switch d.Action {
 	case "dismiss":
+		if info.Status == store.Pending {
+			return nil, apperr.New(http.StatusConflict, "still_pending", "This writing waits for review: approve it or remove it.")
+		}
 		if info.Status == store.Hidden {
 			newStatus, authorKind = store.Published, NoticeRestored
 		}
@@ -92,7 +95,7 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 	}
 	reason := strings.TrimSpace(d.Reason)
 	now := s.now()
-	dec := store.Decision{Target: t, TargetID: info.ID, NewStatus: newStatus}
+	dec := store.Decision{Target: t, TargetID: info.ID, StoryID: info.StoryID, OldStatus: info.Status, NewStatus: newStatus}
 	if dec.Log, err = s.logEntry(ctx, a, d.Action, string(t), info.ID, reason); err != nil {
 		return nil, err
 	}
@@ -177,6 +180,10 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 	if d.Action != "suspend" && d.Until != nil {
 		return nil, apperr.Invalid("invalid_until", "until is only for suspend.")
 	}
+	if m.Status == store.StatusBanned && d.Action != "warn" {
+		// A ban is final: neither suspension nor unsuspension undoes it.
+		return nil, apperr.New(http.StatusConflict, "banned", "This member is banned.")
+	}
 	switch d.Action {
 	case "warn":
 		kind, message = NoticeWarned, "The moderation team is writing to you about how you take part in Hearth: "+reason+signature
@@ -190,6 +197,9 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 		kind = NoticeSuspended
 		message = "Your account is suspended until " + until.Format("2 January 2006, 15:04 MST") + ". You can sign in and read, but not write. The reason: " + reason + signature
 	case "unsuspend":
+		if m.Status != store.StatusSuspended {
+			return nil, apperr.New(http.StatusConflict, "not_suspended", "This member is not suspended.")
+		}
 		cols["status"], cols["suspended_until"] = store.StatusActive, nil
 	case "ban":
 		cols["status"], cols["suspended_until"] = store.StatusBanned, nil

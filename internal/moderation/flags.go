@@ -78,6 +78,12 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 		return nil, apperr.Internal(err)
 	}
 	if hidden {
+		// Hiding by flags is a moderation action too: on the record, by
+		// the system, and told to the author.
+		err := s.st.AppendLog(ctx, &store.LogEntry{ID: store.NewID(), Action: "hide_by_flags", TargetType: string(t), TargetID: info.ID, CreatedAt: now})
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
 		n, err := notice(ctx, s.st, s.sealer, info.AuthorID, NoticeHidden, authorMessage(NoticeHidden, t, ""), t, info.ID, now)
 		if err == nil && n != nil {
 			err = s.st.AddNotices(ctx, n)

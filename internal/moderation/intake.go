@@ -30,7 +30,9 @@ func NewIntake(st *store.Store, sealer forum.Sealer, crisis *Detector, resources
 func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received, error) {
 	now := auth.Now()
 	out := &forum.Received{Status: store.Published}
-	if w.Circle.Premoderation && !w.Circle.IsFacilitator && !w.AuthorModerates {
+	crisis := in.crisis.Match(w.Texts...)
+	// Writing that reads as a crisis is never held back from the circle.
+	if w.Circle.Premoderation && !w.Circle.IsFacilitator && !w.AuthorModerates && !crisis {
 		n, err := in.st.CountWriting(ctx, w.AuthorID, w.Circle.ID)
 		if err != nil {
 			return nil, apperr.Internal(err)
@@ -48,7 +50,7 @@ func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received
 			}
 		}
 	}
-	if in.crisis.Match(w.Texts...) {
+	if crisis {
 		out.Also = append(out.Also,
 			&store.Flag{ID: store.NewID(), TargetType: string(w.Target), TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now},
 			&store.ModerationItem{TargetType: string(w.Target), TargetID: w.ID, CircleID: w.Circle.ID, AuthorID: w.AuthorID,

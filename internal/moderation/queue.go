@@ -141,7 +141,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 			fs = []FlagSummary{}
 		}
 		page.Items = append(page.Items, QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, Circle: r.CircleSlug,
-			Author: forum.Author{Handle: r.AuthorHandle}, Excerpt: texts[r.TargetID], Flags: fs,
+			Author: forum.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: texts[r.TargetID], Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: status[r.TargetID]})
 	}
 	return page, nil

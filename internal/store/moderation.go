@@ -232,17 +232,30 @@ func (s *Store) RepliesByID(ctx context.Context, ids []string) ([]Reply, error) 
 type Decision struct {
 	Target    Target
 	TargetID  string
+	StoryID   string // the story a reply belongs to
+	OldStatus string
 	NewStatus string
 	Log       *LogEntry
 	Notices   []*Notice
 }
 
-// Decide applies a decision in one transaction.
+// Decide applies a decision in one transaction. A removed story loses its
+// pin; a reply removed or restored leaves or rejoins its story's count.
 func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if d.NewStatus != "" {
 			if err := tx.Exec("UPDATE "+targetTables[d.Target]+" SET status = ? WHERE id = ?", d.NewStatus, d.TargetID).Error; err != nil {
 				return fmt.Errorf("store: set status: %w", err)
+			}
+			if d.Target == TargetStory && d.NewStatus == Removed {
+				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
+					return fmt.Errorf("store: unpin: %w", err)
+				}
+			}
+			if delta := countDelta(d.OldStatus, d.NewStatus); d.Target == TargetReply && delta != 0 {
+				if err := tx.Exec("UPDATE stories SET reply_count = reply_count + ? WHERE id = ?", delta, d.StoryID).Error; err != nil {
+					return fmt.Errorf("store: reply count: %w", err)
+				}
 			}
 		}
 		if err := tx.Model(&Flag{}).Where("target_type = ? AND target_id = ? AND status = ?", d.Target, d.TargetID, FlagOpen).
@@ -357,4 +370,16 @@ func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]stri
 		return nil, fmt.Errorf("store: circle facilitators: %w", err)
 	}
 	return out, nil
+}
+
+// countDelta is how a status change moves a story's reply_count, which
+// counts every reply that is not removed.
+func countDelta(from, to string) int {
+	switch {
+	case from != Removed && to == Removed:
+		return -1
+	case from == Removed && to != Removed:
+		return 1
+	}
+	return 0
 }

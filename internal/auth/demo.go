@@ -1,0 +1,48 @@
+package auth
+
+import (
+	"context"
+	"errors"
+
+	"hearth/internal/apperr"
+	"hearth/internal/store"
+)
+
+// Account names a member to create: handle and role.
+type Account struct{ Handle, Role string }
+
+// CreateDemoMembers makes accounts that share one published password, for
+// demo content only: the password is hashed once and the hash shared (a
+// shared salt costs nothing for a password the README publishes), and no
+// recovery codes are made. Seeding stays quick even under the race
+// detector.
+func (s *Service) CreateDemoMembers(ctx context.Context, password string, accounts []Account) (map[string]*store.Member, error) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, hashErr(err)
+	}
+	out := make(map[string]*store.Member, len(accounts))
+	for _, a := range accounts {
+		if !ValidRole(a.Role) {
+			return nil, apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
+		}
+		h, err := CanonicalHandle(a.Handle)
+		if err != nil {
+			return nil, err
+		}
+		keyID, wrapped, err := s.keys.NewDataKey()
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		now := s.now()
+		m := &store.Member{ID: store.NewID(), Handle: h, Role: a.Role, PasswordHash: hash, Status: store.StatusActive, CreatedAt: now}
+		if err := s.st.CreateMember(ctx, m, nil, &store.DataKey{ID: keyID, Wrapped: wrapped, CreatedAt: now}); err != nil {
+			if errors.Is(err, store.ErrConflict) {
+				return nil, ErrHandleTaken
+			}
+			return nil, apperr.Internal(err)
+		}
+		out[h] = m
+	}
+	return out, nil
+}

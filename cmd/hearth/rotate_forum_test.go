@@ -1,0 +1,121 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func getJSON(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	hr, _ := http.NewRequest("GET", url, nil)
+	hr.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return resp.StatusCode, m
+}
+
+// TestRotateWhileWriting rotates the master key while members write
+// replies: every reply answered 201 reads back, before and after a
+// restart under the new key, and so does what was written before.
+func TestRotateWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := startServe(t, nil, "--data-dir", dir, "--demo", "--auth-rate", "0", "--member-write-rate", "0")
+	base := "http://" + addr + "/api/v1"
+	_, body := post(t, base+"/auth/login", "", `{"handle":"maple","password":"hearth demo passphrase"}`)
+	token := field(t, body, "access_token")
+	code, page := getJSON(t, base+"/circles/cardiac-recovery/stories?limit=100", token)
+	if code != 200 {
+		t.Fatalf("stories: %d", code)
+	}
+	var storyIDs []string
+	for _, it := range page["items"].([]any) {
+		storyIDs = append(storyIDs, it.(map[string]any)["id"].(string))
+	}
+	story := storyIDs[len(storyIDs)-1]
+
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		written  = map[string]string{}
+		stopping atomic.Bool
+	)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; !stopping.Load(); i++ {
+				text := fmt.Sprintf("writer %d, reply %d, written while the key turns", w, i)
+				c, b := post(t, base+"/stories/"+story+"/replies", token, `{"body":"`+text+`"}`)
+				if c != 201 {
+					t.Errorf("reply during rotation: %d %s", c, b)
+					return
+				}
+				mu.Lock()
+				written[field(t, b, "id")] = text
+				mu.Unlock()
+			}
+		})
+	}
+	for range 2 {
+		if code, out, errs := hearth(t, nil, "", "keys", "rotate", "--data-dir", dir); code != 0 {
+			t.Fatalf("rotate: %d %s %s", code, out, errs)
+		}
+	}
+	stopping.Store(true)
+	wg.Wait()
+	if len(written) == 0 {
+		t.Fatal("no reply was written during rotation")
+	}
+
+	readAll := func(addr, token string) {
+		t.Helper()
+		got := map[string]string{}
+		cursor := ""
+		for {
+			url := "http://" + addr + "/api/v1/stories/" + story + "/replies?limit=100"
+			if cursor != "" {
+				url += "&cursor=" + cursor
+			}
+			code, page := getJSON(t, url, token)
+			if code != 200 {
+				t.Fatalf("replies: %d %v", code, page)
+			}
+			for _, it := range page["items"].([]any) {
+				r := it.(map[string]any)
+				if b, ok := r["body"].(string); ok {
+					got[r["id"].(string)] = b
+				}
+			}
+			next, _ := page["next_cursor"].(string)
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		for id, text := range written {
+			if got[id] != text {
+				t.Errorf("reply %s reads %q, want %q", id, got[id], text)
+			}
+		}
+		for _, id := range storyIDs {
+			if code, s := getJSON(t, "http://"+addr+"/api/v1/stories/"+id, token); code != 200 || s["body"] == nil {
+				t.Errorf("story %s after rotation: %d", id, code)
+			}
+		}
+	}
+	readAll(addr, token)
+	stop()
+
+	addr, _ = startServe(t, nil, "--data-dir", dir, "--auth-rate", "0")
+	_, body = post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"maple","password":"hearth demo passphrase"}`)
+	readAll(addr, field(t, body, "access_token"))
+}

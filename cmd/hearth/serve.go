@@ -197,7 +197,8 @@ func serve(args []string, stderr io.Writer) error {
 			log.Info("the store already holds members; demo content left out")
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), Log: log})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm),
+		SealStats: sealer.Stats, Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

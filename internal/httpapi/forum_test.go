@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"hearth/internal/store/storetest"
 )
@@ -412,7 +413,7 @@ func TestListsDoNotGrowQueries(t *testing.T) {
 		var n int64 // statements run while measuring
 		var mu sync.Mutex
 		measuring := false
-		f.store.OnQuery(func() {
+		f.store.OnQuery(func(string, time.Duration) {
 			mu.Lock()
 			if measuring {
 				n++

@@ -78,6 +78,7 @@ func (a *API) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if route == "" || route == "/*" {
 			route = "(other)"
 		}
+		a.metrics.observe(c, route, start)
 		a.log.InfoContext(c.Request().Context(), "request", "request_id", id, "method", c.Request().Method, "route", route,
 			"status", c.Response().Status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		return nil

@@ -17,6 +17,7 @@ import (
 	"hearth/internal/config"
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
+	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -34,7 +35,9 @@ type Deps struct {
 	Auth       *auth.Service
 	Forum      *forum.Service
 	Moderation *moderation.Service
-	Log        *slog.Logger
+	// SealStats, when set, feeds the seal counters of /metrics.
+	SealStats func() seal.Stats
+	Log       *slog.Logger
 }
 
 // API holds what handlers need.
@@ -47,6 +50,7 @@ type API struct {
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
+	metrics    *metrics
 }
 
 // New builds the Echo router with every route, middleware and the frontend.
@@ -60,6 +64,7 @@ func New(d Deps) *echo.Echo {
 		log:        d.Log,
 		authLimit:  throttle.New(d.Config.AuthRate),
 		writeLimit: throttle.New(d.Config.MemberWriteRate),
+		metrics:    newMetrics(d.Store, d.SealStats),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -77,6 +82,7 @@ func New(d Deps) *echo.Echo {
 
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
+	e.GET("/metrics", a.metrics.handler())
 	api := e.Group(Prefix)
 	for _, r := range a.routes() {
 		api.Add(r.method, r.path, r.handler, a.guard(r)...)

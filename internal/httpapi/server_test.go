@@ -99,7 +99,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	logs := &syncBuffer{}
 	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
 	fm := forum.New(st, sealer, intake)
-	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), Log: slog.New(slog.NewTextHandler(logs, nil))})
+	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), SealStats: sealer.Stats, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}

@@ -383,3 +383,20 @@ func countDelta(from, to string) int {
 	}
 	return 0
 }
+
+// QueueSizes counts the open queue items at each priority.
+func (s *Store) QueueSizes(ctx context.Context) (map[int]int64, error) {
+	var rows []struct {
+		Priority int
+		N        int64
+	}
+	err := s.r.WithContext(ctx).Raw(`SELECT priority, COUNT(*) AS n FROM moderation_items WHERE status = ? GROUP BY priority`, FlagOpen).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: queue sizes: %w", err)
+	}
+	out := make(map[int]int64, len(rows))
+	for _, r := range rows {
+		out[r.Priority] = r.N
+	}
+	return out, nil
+}

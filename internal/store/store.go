@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -248,19 +249,33 @@ func isUnique(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
-// OnQuery calls fn after every statement the store runs, for metrics and
-// for tests that count the queries of one request.
-func (s *Store) OnQuery(fn func()) {
+// OnQuery calls fn after every statement the store runs, with the kind of
+// statement (query, row, raw, create, update, delete) and how long it took,
+// for metrics and for tests that count the queries of one request.
+func (s *Store) OnQuery(fn func(op string, d time.Duration)) {
+	const startKey = "hearth:query_start"
+	before := func(db *gorm.DB) { db.InstanceSet(startKey, time.Now()) }
+	after := func(op string) func(*gorm.DB) {
+		return func(db *gorm.DB) {
+			if t, ok := db.InstanceGet(startKey); ok {
+				fn(op, time.Since(t.(time.Time)))
+			}
+		}
+	}
 	for _, db := range []*gorm.DB{s.w, s.r} {
 		cb := db.Callback()
-		name := "hearth:on_query"
-		after := func(*gorm.DB) { fn() }
-		_ = cb.Query().After("gorm:query").Register(name, after)
-		_ = cb.Row().After("gorm:row").Register(name, after)
-		_ = cb.Raw().After("gorm:raw").Register(name, after)
-		_ = cb.Create().After("gorm:create").Register(name, after)
-		_ = cb.Update().After("gorm:update").Register(name, after)
-		_ = cb.Delete().After("gorm:delete").Register(name, after)
+		_ = cb.Query().Before("gorm:query").Register("hearth:before_query", before)
+		_ = cb.Query().After("gorm:query").Register("hearth:after_query", after("query"))
+		_ = cb.Row().Before("gorm:row").Register("hearth:before_row", before)
+		_ = cb.Row().After("gorm:row").Register("hearth:after_row", after("row"))
+		_ = cb.Raw().Before("gorm:raw").Register("hearth:before_raw", before)
+		_ = cb.Raw().After("gorm:raw").Register("hearth:after_raw", after("raw"))
+		_ = cb.Create().Before("gorm:create").Register("hearth:before_create", before)
+		_ = cb.Create().After("gorm:create").Register("hearth:after_create", after("create"))
+		_ = cb.Update().Before("gorm:update").Register("hearth:before_update", before)
+		_ = cb.Update().After("gorm:update").Register("hearth:after_update", after("update"))
+		_ = cb.Delete().Before("gorm:delete").Register("hearth:before_delete", before)
+		_ = cb.Delete().After("gorm:delete").Register("hearth:after_delete", after("delete"))
 		if s.w == s.r {
 			break
 		}

@@ -1,0 +1,192 @@
+// app.js: the shell. A router on the history API that loads one module per
+// page, the site navigation, and focus moved to each new page's heading.
+
+import { ApiError, currentMember, isModerator, onSessionChange, restoreSession } from './api.js';
+import { h, setTitle } from './ui.js';
+
+// who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
+// for the moderation team; none is for everyone.
+const routes = [
+  { path: '/', load: () => import('./pages/home.js') },
+  { path: '/join', who: 'guest', load: () => import('./pages/join.js') },
+  { path: '/signin', who: 'guest', load: () => import('./pages/signin.js') },
+  { path: '/recover', who: 'guest', load: () => import('./pages/recover.js') },
+  { path: '/c/:slug', who: 'member', load: () => import('./pages/circle.js') },
+  { path: '/c/:slug/new', who: 'member', load: () => import('./pages/newstory.js') },
+  { path: '/s/:id', who: 'member', load: () => import('./pages/story.js') },
+  { path: '/me', who: 'member', load: () => import('./pages/me.js') },
+  { path: '/notices', who: 'member', load: () => import('./pages/notices.js') },
+  { path: '/moderation', who: 'moderator', load: () => import('./pages/moderation.js') },
+  { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
+  { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
+];
+
+function match(pathname) {
+  const parts = pathname.replace(/\/+$/, '').split('/').slice(1);
+  for (const r of routes) {
+    const want = r.path === '/' ? [] : r.path.split('/').slice(1);
+    if (want.length !== parts.length) continue;
+    const params = {};
+    let ok = true;
+    for (let i = 0; i < want.length; i++) {
+      if (want[i].startsWith(':')) {
+        try {
+          params[want[i].slice(1)] = decodeURIComponent(parts[i]);
+        } catch {
+          ok = false;
+        }
+      } else if (want[i] !== parts[i]) {
+        ok = false;
+      }
+      if (!ok) break;
+    }
+    if (ok) return { route: r, params };
+  }
+  return null;
+}
+
+// A message or alert handed from one page to the next (after sharing a
+// story, signing out, deleting an account).
+let flash = null;
+
+/** Leaves something for the next page to show. */
+export function setFlash(value) {
+  flash = value;
+}
+
+function takeFlash() {
+  const f = flash;
+  flash = null;
+  return f;
+}
+
+/** Keeps only same-site paths, so ?next= can never lead elsewhere. */
+export function safePath(p) {
+  return typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\') ? p : '/';
+}
+
+let seqNo = 0;
+
+/** Goes to path inside the app. */
+export function navigate(path, { replace = false, flash: f } = {}) {
+  if (f !== undefined) setFlash(f);
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  render(false);
+}
+
+function navLink(href, text) {
+  const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
+  return h('a', { href, 'aria-current': here ? 'page' : null }, text);
+}
+
+function renderNav() {
+  const nav = document.getElementById('site-nav');
+  const m = currentMember();
+  if (!m) {
+    nav.replaceChildren();
+    nav.hidden = true;
+    return;
+  }
+  nav.hidden = false;
+  nav.replaceChildren(h('ul', null,
+    h('li', null, navLink('/', 'Circles')),
+    h('li', null, navLink('/notices', 'Notices')),
+    isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
+    h('li', null, navLink('/me', 'My account'))));
+}
+
+function problemPage(view, err) {
+  const notFound = err instanceof ApiError && err.status === 404;
+  const title = notFound ? 'We could not find that' : 'This page did not open';
+  setTitle(title);
+  view.replaceChildren(
+    h('h1', { tabindex: '-1' }, title),
+    h('p', null, err instanceof ApiError ? err.message : 'Something went wrong while opening this page. Please try again in a moment.'),
+    h('p', null, h('a', { href: '/' }, 'Go to the circles')));
+}
+
+async function render(first) {
+  const seq = ++seqNo;
+  const main = document.getElementById('main');
+  renderNav();
+  const found = match(location.pathname);
+  const query = new URLSearchParams(location.search);
+  const view = h('div', { class: 'page' });
+  const ctx = { params: found ? found.params : {}, query, view, navigate, takeFlash, setFlash };
+  try {
+    if (!found) {
+      setTitle('Page not found');
+      view.append(
+        h('h1', { tabindex: '-1' }, 'We could not find that page'),
+        h('p', null, 'The address may be mistyped, or the page may have moved.'),
+        h('p', null, h('a', { href: '/' }, 'Go to the start')));
+    } else if (found.route.who && found.route.who !== 'guest' && !currentMember()) {
+      const next = location.pathname + location.search;
+      history.replaceState(null, '', `/signin?next=${encodeURIComponent(next)}`);
+      return render(first);
+    } else if (found.route.who === 'guest' && currentMember()) {
+      history.replaceState(null, '', '/');
+      return render(first);
+    } else if (found.route.who === 'moderator' && !isModerator()) {
+      setTitle('Only for the moderation team');
+      view.append(
+        h('h1', { tabindex: '-1' }, 'Only for the moderation team'),
+        h('p', null, 'This page is for Hearth’s moderators.'),
+        h('p', null, h('a', { href: '/' }, 'Go to the circles')));
+    } else {
+      const slow = window.setTimeout(() => {
+        if (seq === seqNo) main.setAttribute('aria-busy', 'true');
+      }, 200);
+      try {
+        const mod = await found.route.load();
+        await mod.default(ctx);
+      } finally {
+        window.clearTimeout(slow);
+      }
+    }
+  } catch (err) {
+    if (seq !== seqNo) return undefined;
+    if (!(err instanceof ApiError)) console.error(err);
+    problemPage(view, err);
+  }
+  if (seq !== seqNo) return undefined;
+  main.removeAttribute('aria-busy');
+  main.replaceChildren(view);
+  renderNav();
+  if (!first) {
+    window.scrollTo(0, 0);
+    const h1 = main.querySelector('h1');
+    if (h1) {
+      if (!h1.hasAttribute('tabindex')) h1.setAttribute('tabindex', '-1');
+      h1.focus();
+    } else {
+      main.focus();
+    }
+  }
+  return undefined;
+}
+
+// Same-site links stay inside the app.
+document.addEventListener('click', (ev) => {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const a = ev.target instanceof Element ? ev.target.closest('a[href]') : null;
+  if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
+  if (a.pathname.startsWith('/api/')) return;
+  if (a.pathname === location.pathname && a.search === location.search && a.hash) return;
+  ev.preventDefault();
+  navigate(a.pathname + a.search + a.hash);
+});
+
+window.addEventListener('popstate', () => render(false));
+
+onSessionChange(() => renderNav());
+
+// The session ended in another tab, or refreshing failed: pages that need
+// a member send people to sign in when they next move.
+async function start() {
+  await restoreSession();
+  await render(true);
+}
+
+start();

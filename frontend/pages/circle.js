@@ -1,0 +1,209 @@
+// /c/{slug} : a circle: its pinned guidance first, then its stories.
+import { api, currentMember, seg } from '../api.js';
+import {
+  badge, busy, clearErrors, copyText, field, formError, h, modal, selectText, setTitle, showError, when,
+} from '../ui.js';
+import { joinCircle, placeholder, withWarning } from './common.js';
+
+const excerptChars = 320;
+
+function excerpt(body) {
+  const text = body.trim();
+  if (text.length <= excerptChars) return text;
+  const cut = text.slice(0, excerptChars);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > 200 ? space : excerptChars)}…`;
+}
+
+function storyCard(s) {
+  const readable = s.title != null;
+  const link = `/s/${seg(s.id)}`;
+  const me = currentMember();
+  const mine = me && s.author && s.author.handle === me.handle;
+  const badges = [
+    s.pinned ? badge('Pinned', 'pinned') : null,
+    s.kind === 'guidance' ? badge('Guidance', 'guidance') : null,
+    s.status === 'pending' ? badge('Waiting for review', 'quiet') : null,
+    s.status === 'hidden' && readable ? badge('Hidden from others', 'quiet') : null,
+  ].filter(Boolean);
+  if (!readable) {
+    return h('li', { class: 'card story-card placeholder' },
+      h('p', null, placeholder(s.status, 'story'), ' ', h('a', { href: link }, 'Open its replies')));
+  }
+  const excerptEl = h('p', { class: 'excerpt' }, excerpt(s.body || ''));
+  return h('li', { class: `card story-card${s.pinned ? ' is-pinned' : ''}` },
+    h('article', null,
+      badges.length ? h('p', { class: 'badges' }, badges) : null,
+      h('h3', null, h('a', { href: link }, s.title)),
+      h('p', { class: 'meta' },
+        s.kind === 'guidance' ? 'From the facilitator ' : 'By ',
+        h('span', { class: 'handle' }, s.author ? s.author.handle : 'a former member'),
+        mine ? ' (you)' : '', ' · ', when(s.created_at)),
+      withWarning(s.content_warning, excerptEl),
+      h('p', { class: 'counts' },
+        `${s.support_count} ${s.support_count === 1 ? 'person' : 'people'} gave support · ${s.reply_count} ${s.reply_count === 1 ? 'reply' : 'replies'}`)));
+}
+
+function inviteTools(circle) {
+  const uses = field({ label: 'How many people may use it', name: 'uses', type: 'number', min: 1, max: 1000, value: '1', inputmode: 'numeric' });
+  const hours = field({ label: 'Valid for (hours)', name: 'hours', type: 'number', min: 1, max: 720, value: '72', inputmode: 'numeric', hint: 'Up to 720 hours (30 days).' });
+  const err = formError();
+  const result = h('div', { class: 'invite-result', 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit', class: 'button' }, 'Make invite code');
+  const form = h('form', { class: 'stack', novalidate: true },
+    h('div', { class: 'row' }, uses.wrap, hours.wrap),
+    h('div', { class: 'form-actions' }, button), err, result);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    await busy(button, async () => {
+      try {
+        const inv = await api('POST', `/circles/${seg(circle.slug)}/invites`, {
+          max_uses: Number(uses.input.value), expires_in_hours: Number(hours.input.value),
+        });
+        const link = `${location.origin}/c/${seg(circle.slug)}?invite=${seg(inv.code)}`;
+        const codeEl = h('code', { class: 'invite-code' }, inv.code);
+        const linkEl = h('code', { class: 'invite-link' }, link);
+        const copied = h('p', { class: 'status', role: 'status' });
+        const copy = (text, el) => async () => {
+          if (await copyText(text)) copied.textContent = 'Copied.';
+          else {
+            selectText(el);
+            copied.textContent = 'Selected: press Ctrl+C (or ⌘+C) to copy.';
+          }
+        };
+        result.replaceChildren(
+          h('p', null, 'Invite code: ', codeEl),
+          h('p', null, 'Or share this link: ', linkEl),
+          h('p', { class: 'hint' }, `Works ${inv.max_uses} ${inv.max_uses === 1 ? 'time' : 'times'}, until `, when(inv.expires_at), '. It is shown only now.'),
+          h('div', { class: 'form-actions' },
+            h('button', { type: 'button', class: 'button small', onclick: copy(inv.code, codeEl) }, 'Copy code'),
+            h('button', { type: 'button', class: 'button small', onclick: copy(link, linkEl) }, 'Copy link')),
+          copied);
+      } catch (e) {
+        showError(e, { invalid_max_uses: uses.input, invalid_expires_in_hours: hours.input }, err);
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'invites-title' },
+    h('h3', { id: 'invites-title' }, 'Invite someone'),
+    h('p', null, 'This circle is private. Make a code for each person you invite, and send it to them privately.'),
+    form);
+}
+
+function leaveButton(circle, rerender) {
+  const err = formError();
+  const button = h('button', { type: 'button', class: 'button quiet' }, 'Leave circle');
+  const confirm = h('button', { type: 'button', class: 'button primary' }, 'Yes, leave');
+  const stay = h('button', { type: 'button', class: 'button' }, 'Stay');
+  const dlg = modal(`Leave ${circle.name}?`,
+    h('p', null, circle.visibility === 'private'
+      ? 'This circle is private: to come back later you will need a new invite code from its facilitator.'
+      : 'You can come back at any time. What you wrote here stays.'),
+    h('div', { class: 'form-actions' }, confirm, stay), err);
+  stay.addEventListener('click', () => dlg.close());
+  confirm.addEventListener('click', () => busy(confirm, async () => {
+    try {
+      await api('POST', `/circles/${seg(circle.slug)}/leave`);
+      dlg.close();
+      await rerender();
+    } catch (e) {
+      showError(e, null, err);
+    }
+  }));
+  button.addEventListener('click', () => dlg.open(button));
+  return h('div', null, button, dlg.dialog);
+}
+
+function privateGate(view, slug, query, done) {
+  setTitle('A private circle');
+  const code = field({ label: 'Invite code', name: 'invite', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', value: query.get('invite') || '' });
+  const err = formError();
+  const button = h('button', { type: 'submit', class: 'button primary' }, 'Join circle');
+  const form = h('form', { class: 'stack', novalidate: true }, code.wrap, h('div', { class: 'form-actions' }, button), err);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    await busy(button, async () => {
+      try {
+        await api('POST', `/circles/${seg(slug)}/join`, { invite_code: code.input.value.trim() });
+        await done();
+      } catch (e) {
+        showError(e, { invite_invalid: code.input, invite_required: code.input, invalid_json: code.input }, err);
+      }
+    });
+  });
+  view.replaceChildren(
+    h('h1', { tabindex: '-1' }, 'A private circle'),
+    h('p', null, 'This circle is private, or there is no circle at this address. If its facilitator gave you an invite code, enter it here.'),
+    form,
+    h('p', null, h('a', { href: '/' }, 'Back to the circles')));
+}
+
+export default async function render(ctx) {
+  const { view, params, query } = ctx;
+  const slug = params.slug;
+  const rerender = async () => {
+    const fresh = h('div', { class: 'page' });
+    await render({ ...ctx, view: fresh });
+    view.replaceChildren(...fresh.childNodes);
+    const h1 = view.querySelector('h1');
+    if (h1) h1.focus();
+  };
+  let circle;
+  let page;
+  try {
+    [circle, page] = await Promise.all([
+      api('GET', `/circles/${seg(slug)}`),
+      api('GET', `/circles/${seg(slug)}/stories?limit=20`),
+    ]);
+  } catch (e) {
+    if (e.status === 404) {
+      privateGate(view, slug, query, rerender);
+      return;
+    }
+    throw e;
+  }
+  setTitle(circle.name);
+  const list = h('ol', { class: 'cards stories' }, page.items.map(storyCard));
+  let cursor = page.next_cursor;
+  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more stories');
+  const moreErr = formError();
+  more.addEventListener('click', () => busy(more, async () => {
+    try {
+      const next = await api('GET', `/circles/${seg(slug)}/stories?limit=20&cursor=${seg(cursor)}`);
+      const first = next.items.length ? storyCard(next.items[0]) : null;
+      list.append(...(first ? [first] : []), ...next.items.slice(1).map(storyCard));
+      cursor = next.next_cursor;
+      more.hidden = !cursor;
+      if (first) first.querySelector('a').focus();
+    } catch (e) {
+      showError(e, null, moreErr);
+    }
+  }));
+
+  view.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Circles')),
+    h('h1', { tabindex: '-1' }, circle.name),
+    circle.description ? h('p', { class: 'lede' }, circle.description) : null,
+    h('p', { class: 'meta' },
+      circle.visibility === 'private' ? badge('Private') : badge('Open', 'quiet'),
+      ` ${circle.member_count} ${circle.member_count === 1 ? 'member' : 'members'}`,
+      circle.is_member ? ' · You are a member' : ''),
+    circle.is_member
+      ? h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/c/${seg(slug)}/new` }, 'Share a story'))
+      : h('div', { class: 'card join-card' },
+        h('p', null, 'Anyone can read this circle. Join it to share a story, reply and give support.'),
+        joinCircle(circle, rerender)),
+    circle.is_facilitator
+      ? h('section', { class: 'facilitator-tools', 'aria-labelledby': 'tools-title' },
+        h('h2', { id: 'tools-title' }, 'Facilitator tools'),
+        h('p', { class: 'actions' }, h('a', { class: 'button', href: `/c/${seg(slug)}/new?kind=guidance` }, 'Post guidance')),
+        circle.visibility === 'private' ? inviteTools(circle) : null)
+      : null,
+    h('section', { 'aria-labelledby': 'stories-title' },
+      h('h2', { id: 'stories-title' }, 'Stories'),
+      page.items.length ? list : h('p', null, 'No stories here yet. When you are ready, yours could be the first.'),
+      more, moreErr),
+    circle.is_member ? h('section', { class: 'leave', 'aria-label': 'Leave this circle' }, leaveButton(circle, rerender)) : null);
+}

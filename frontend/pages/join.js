@@ -1,0 +1,76 @@
+// /join : choose a handle and a passphrase; then the recovery codes, once.
+import { join } from '../api.js';
+import { announce, busy, clearErrors, copyText, field, formError, h, selectText, setTitle, showError } from '../ui.js';
+
+export function showPasswordToggle(...inputs) {
+  const box = h('input', { type: 'checkbox', id: `show-${inputs[0].id}` });
+  box.addEventListener('change', () => {
+    for (const i of inputs) i.type = box.checked ? 'text' : 'password';
+  });
+  return h('div', { class: 'check' }, box, h('label', { for: box.id }, 'Show password'));
+}
+
+export const passphraseHint = 'Choose a passphrase: four or more ordinary words in a row, like “kettle orchard lamp winter”. At least 15 characters, and not one you use anywhere else.';
+
+function codesView(view, grant, navigate) {
+  setTitle('Save your recovery codes');
+  const list = h('ol', { class: 'codes', id: 'recovery-codes' }, grant.recovery_codes.map((c) => h('li', null, h('code', null, c))));
+  const status = h('p', { class: 'status', role: 'status' });
+  const copy = h('button', { type: 'button', class: 'button' }, 'Copy codes');
+  copy.addEventListener('click', async () => {
+    if (await copyText(grant.recovery_codes.join('\n'))) {
+      status.textContent = 'Copied. Paste them somewhere safe and private, such as a password manager.';
+    } else {
+      selectText(list);
+      status.textContent = 'The codes are selected: press Ctrl+C (or ⌘+C) to copy them.';
+    }
+  });
+  const done = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
+  done.addEventListener('click', () => navigate('/', {
+    flash: { message: `Welcome to Hearth, ${grant.member.handle}. There is no hurry: read a few stories, and join a circle when one feels right.` },
+  }));
+  view.replaceChildren(
+    h('h1', { tabindex: '-1' }, 'Save your recovery codes'),
+    h('p', { class: 'lede' }, `You are in, ${grant.member.handle}. One more step, and it matters.`),
+    h('p', null, 'If you ever forget your password, one of these codes is the only way back in: Hearth has no email to send a reset to. Each code works once.'),
+    h('p', null, h('strong', null, 'We show them only now.'), ' Copy them into a password manager, or write them down and keep them somewhere private.'),
+    list,
+    h('div', { class: 'form-actions' }, copy, done),
+    status);
+  view.querySelector('h1').focus();
+  announce('Your account is made. Save your recovery codes now; they are shown only once.');
+}
+
+export default async function render({ view, navigate }) {
+  setTitle('Join');
+  const handle = field({
+    label: 'Handle', name: 'handle', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, maxlength: 30,
+    hint: 'The name others see. 3 to 30 of a–z, 0–9, _ and -. Not your real name, and not one you use elsewhere.',
+  });
+  const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256, hint: passphraseHint });
+  const err = formError();
+  const button = h('button', { type: 'submit', class: 'button primary' }, 'Join');
+  const form = h('form', { class: 'stack', novalidate: true },
+    handle.wrap, password.wrap, showPasswordToggle(password.input),
+    h('div', { class: 'form-actions' }, button), err);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    await busy(button, async () => {
+      try {
+        const grant = await join(handle.input.value.trim(), password.input.value);
+        codesView(view, grant, navigate);
+      } catch (e) {
+        showError(e, {
+          invalid_handle: handle.input, handle_reserved: handle.input, handle_taken: handle.input,
+          password_too_short: password.input, password_too_long: password.input, password_too_common: password.input,
+        }, err);
+      }
+    });
+  });
+  view.append(
+    h('h1', { tabindex: '-1' }, 'Join Hearth'),
+    h('p', { class: 'lede' }, 'No email, no real name, nothing to trace you by. Just a handle and a passphrase.'),
+    form,
+    h('p', null, 'Already have an account? ', h('a', { href: '/signin' }, 'Sign in'), '.'));
+}

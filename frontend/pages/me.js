@@ -1,0 +1,156 @@
+// /me : the member's account: circles, password, data, sign out, erasure.
+import {
+  api, deleteAccount, seg, signOut,
+} from '../api.js';
+import {
+  busy, clearErrors, drafts, exactly, field, formError, h, modal, setTitle, showError,
+} from '../ui.js';
+import { passphraseHint, showPasswordToggle } from './join.js';
+
+const roles = { member: 'Member', moderator: 'Moderator', admin: 'Admin' };
+
+function passwordSection() {
+  const current = field({ label: 'Current password', name: 'current-password', type: 'password', autocomplete: 'current-password', required: true });
+  const next = field({ label: 'New password', name: 'new-password', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256, hint: passphraseHint });
+  const err = formError();
+  const done = h('p', { class: 'status', role: 'status' });
+  const button = h('button', { type: 'submit', class: 'button' }, 'Change password');
+  const form = h('form', { class: 'stack', novalidate: true },
+    current.wrap, next.wrap, showPasswordToggle(current.input, next.input),
+    h('div', { class: 'form-actions' }, button), err, done);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    done.textContent = '';
+    await busy(button, async () => {
+      try {
+        await api('POST', '/me/password', { current_password: current.input.value, new_password: next.input.value });
+        current.input.value = '';
+        next.input.value = '';
+        done.textContent = 'Your password is changed. Any other devices were signed out.';
+      } catch (e) {
+        showError(e, {
+          invalid_credentials: current.input, wrong_password: current.input, invalid_password: current.input,
+          password_too_short: next.input, password_too_long: next.input, password_too_common: next.input,
+        }, err);
+      }
+    });
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'password-title' },
+    h('h2', { id: 'password-title' }, 'Change password'),
+    h('p', null, 'Lost your password? Sign out, and use one of your recovery codes to choose a new one.'),
+    form);
+}
+
+function dataSection() {
+  const err = formError();
+  const done = h('p', { class: 'status', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button' }, 'Download my data');
+  button.addEventListener('click', () => busy(button, async () => {
+    err.textContent = '';
+    done.textContent = '';
+    try {
+      const res = await api('GET', '/me/export', undefined, { raw: true });
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: 'hearth-export.json', hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      window.setTimeout(() => URL.revokeObjectURL(url), 60000);
+      done.textContent = 'Your data is saved as hearth-export.json. It holds what you wrote in plain text, so keep it somewhere private.';
+    } catch (e) {
+      showError(e, null, err);
+    }
+  }));
+  return h('section', { class: 'card', 'aria-labelledby': 'data-title' },
+    h('h2', { id: 'data-title' }, 'Your data'),
+    h('p', null, 'Everything you wrote here, as one file you can keep.'),
+    h('div', { class: 'form-actions' }, button), err, done);
+}
+
+function deleteSection(navigate) {
+  const password = field({ label: 'Password', name: 'delete-password', type: 'password', autocomplete: 'current-password', required: true, hint: 'To be sure it is you.' });
+  const err = formError();
+  const confirm = h('button', { type: 'submit', class: 'button danger' }, 'Delete everything for good');
+  const keep = h('button', { type: 'button', class: 'button' }, 'Keep my account');
+  const form = h('form', { class: 'stack', novalidate: true }, password.wrap, h('div', { class: 'form-actions' }, confirm, keep), err);
+  const dlg = modal('Delete your account?',
+    h('p', null, 'Take your time with this. Deleting your account cannot be undone, by you or by us.'),
+    h('ul', null,
+      h('li', null, 'The key that seals everything you wrote is destroyed, so your stories, replies and notes can never be read again, by anyone.'),
+      h('li', null, 'In your circles, your stories and replies will show as removed.'),
+      h('li', null, 'Your handle, your password and your recovery codes stop working straight away.')),
+    h('p', null, 'If you would like a copy first, close this and use “Download my data”.'),
+    form);
+  keep.addEventListener('click', () => dlg.close());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    await busy(confirm, async () => {
+      try {
+        await deleteAccount(password.input.value);
+        drafts.clearAll();
+        dlg.close();
+        navigate('/', { replace: true, flash: { message: 'Your account is deleted, and what you wrote can no longer be read. Thank you for being part of Hearth. Take good care of yourself.' } });
+      } catch (e) {
+        showError(e, { invalid_credentials: password.input, wrong_password: password.input, invalid_password: password.input }, err);
+      }
+    });
+  });
+  const open = h('button', { type: 'button', class: 'button danger-outline' }, 'Delete my account');
+  open.addEventListener('click', () => {
+    password.input.value = '';
+    clearErrors(form);
+    dlg.open(open);
+    password.input.focus();
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'delete-title' },
+    h('h2', { id: 'delete-title' }, 'Delete my account'),
+    h('p', null, 'Erases your account and makes everything you wrote unreadable, for good.'),
+    h('div', { class: 'form-actions' }, open),
+    dlg.dialog);
+}
+
+export default async function render({ view, navigate }) {
+  const me = await api('GET', '/me');
+  setTitle('My account');
+  const err = formError();
+  const out = h('button', { type: 'button', class: 'button' }, 'Sign out');
+  out.addEventListener('click', () => busy(out, async () => {
+    try {
+      await signOut();
+    } catch (e) {
+      // The session ends here either way; say so if the server did not hear.
+      if (e.code === 'network') {
+        showError(e, null, err);
+        return;
+      }
+    }
+    drafts.clearAll();
+    navigate('/', { replace: true, flash: { message: 'You are signed out. Take care.' } });
+  }));
+  const circles = me.circles || [];
+  view.append(
+    h('h1', { tabindex: '-1' }, 'My account'),
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Handle'), h('dd', null, me.handle),
+      h('dt', null, 'Role'), h('dd', null, roles[me.role] || me.role),
+      h('dt', null, 'Joined'), h('dd', null, exactly(me.created_at))),
+    h('section', { class: 'card', 'aria-labelledby': 'circles-title' },
+      h('h2', { id: 'circles-title' }, 'Your circles'),
+      circles.length
+        ? h('ul', { class: 'plain-list' }, circles.map((c) => h('li', null, h('a', { href: `/c/${seg(c.slug)}` }, c.name),
+          c.is_facilitator ? ' (you facilitate)' : '')))
+        : h('p', null, 'None yet. ', h('a', { href: '/' }, 'Find a circle'), '.')),
+    h('section', { class: 'card', 'aria-labelledby': 'notices-title' },
+      h('h2', { id: 'notices-title' }, 'Notices'),
+      h('p', null, 'Replies to you and word from the moderation team. ', h('a', { href: '/notices' }, 'Read your notices'), '.')),
+    passwordSection(),
+    dataSection(),
+    h('section', { class: 'card', 'aria-labelledby': 'signout-title' },
+      h('h2', { id: 'signout-title' }, 'Sign out'),
+      h('p', null, 'Ends this session on this device.'),
+      h('div', { class: 'form-actions' }, out), err),
+    deleteSection(navigate));
+}

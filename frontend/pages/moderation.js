@@ -1,0 +1,128 @@
+// /moderation : the queue, crisis first. Each excerpt stays blurred until
+// "Reveal" is pressed, so moderators choose when to read hard words.
+import { api, seg } from '../api.js';
+import {
+  badge, busy, clearErrors, exactly, field, formError, h, setTitle, showError, uid, when,
+} from '../ui.js';
+import modNav from './modnav.js';
+
+const actions = [
+  ['dismiss', 'Dismiss', 'The flags were not needed; the writing stays as it is.'],
+  ['approve', 'Approve', 'Publish writing that waits for review, or that flags hid.'],
+  ['hide', 'Hide', 'Hide it from the circle; its author still sees it.'],
+  ['remove', 'Remove', 'Remove it; only the moderation team can still read it.'],
+  ['restore', 'Restore', 'Make hidden or removed writing visible to the circle again.'],
+];
+
+const done = {
+  dismiss: 'Dismissed: the flags are closed.',
+  approve: 'Approved: the circle can see it.',
+  hide: 'Hidden from the circle.',
+  remove: 'Removed.',
+  restore: 'Restored: the circle can see it again.',
+};
+
+const priorities = {
+  crisis: ['Crisis', 'crisis'],
+  privacy: ['Privacy', 'priority'],
+  harassment: ['Harassment', 'priority'],
+  normal: ['Flagged', 'quiet'],
+};
+
+const statusWords = {
+  published: 'Published', pending: 'Waiting for review', hidden: 'Hidden', removed: 'Removed',
+};
+
+function flagSummary(flags) {
+  if (!flags.length) return h('p', { class: 'meta' }, 'No flags: new writing waiting for review.');
+  return h('ul', { class: 'flags' }, flags.map((f) => h('li', null,
+    h('strong', null, f.system ? `${f.reason} (noticed by Hearth)` : f.reason), ' · ', when(f.created_at),
+    f.note ? h('span', { class: 'flag-note' }, ` · “${f.note}”`) : null)));
+}
+
+function item(it) {
+  const headId = uid('item');
+  const excerptId = uid('excerpt');
+  const [prioWord, prioClass] = priorities[it.priority] || [it.priority, 'quiet'];
+  const what = it.target_type === 'reply' ? 'Reply' : 'Story';
+  const author = it.author && it.author.handle ? it.author.handle : 'a former member';
+
+  const excerpt = h('div', { class: 'excerpt blurred', id: excerptId, 'aria-hidden': 'true' }, it.excerpt || '(no words left)');
+  const reveal = h('button', { type: 'button', class: 'button small', 'aria-controls': excerptId, 'aria-expanded': 'false', 'aria-describedby': headId }, 'Reveal');
+  reveal.addEventListener('click', () => {
+    const hidden = excerpt.classList.toggle('blurred');
+    excerpt.setAttribute('aria-hidden', String(hidden));
+    reveal.setAttribute('aria-expanded', String(!hidden));
+    reveal.textContent = hidden ? 'Reveal' : 'Blur again';
+  });
+
+  const reason = field({
+    label: 'Reason', name: 'reason', multiline: true, rows: 2, maxlength: 1000,
+    hint: 'Goes in the log. The author reads it when their writing is hidden or removed.',
+  });
+  reason.input.setAttribute('aria-describedby', `${reason.input.hintId} ${headId}`);
+  const err = formError();
+  const result = h('p', { class: 'status', role: 'status', tabindex: '-1' });
+  const buttons = actions.map(([action, label, help]) => {
+    const b = h('button', { type: 'button', class: `button small action-${action}`, title: help, 'aria-describedby': headId }, label);
+    b.addEventListener('click', () => busy(b, async () => {
+      clearErrors(form);
+      try {
+        const out = await api('POST', `/moderation/items/${seg(it.target_type)}/${seg(it.target_id)}/actions`, {
+          action, reason: reason.input.value,
+        });
+        status.textContent = statusWords[out.status] || out.status;
+        form.hidden = true;
+        li.classList.add('done');
+        result.textContent = `${done[action]} Logged with your reason.`;
+        result.focus();
+      } catch (e) {
+        showError(e, { invalid_reason: reason.input, unknown_field: reason.input }, err);
+      }
+    }));
+    return b;
+  });
+  const form = h('div', { class: 'mod-actions stack' }, reason.wrap, h('div', { class: 'form-actions wrap' }, buttons), err);
+  const status = h('span', null, statusWords[it.status] || it.status);
+  const li = h('li', { class: `card queue-item prio-${it.priority}` },
+    h('article', { 'aria-labelledby': headId },
+      h('p', { class: 'badges' }, badge(prioWord, prioClass)),
+      h('h2', { id: headId }, `${what} by ${author} in ${it.circle}`),
+      h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at)),
+      flagSummary(it.flags),
+      h('div', { class: 'excerpt-box' }, excerpt, reveal),
+      h('p', { class: 'links' },
+        it.target_type === 'story' ? h('a', { href: `/s/${seg(it.target_id)}` }, 'Open the story') : null,
+        it.target_type === 'story' && it.author && it.author.handle ? ' · ' : null,
+        it.author && it.author.handle ? h('a', { href: `/moderation/members?handle=${seg(it.author.handle)}` }, `Act on ${it.author.handle}`) : null),
+      form, result));
+  return li;
+}
+
+export default async function render({ view }) {
+  setTitle('Moderation queue');
+  const page = await api('GET', '/moderation/queue?limit=50');
+  const list = h('ol', { class: 'cards queue' }, page.items.map(item));
+  let cursor = page.next_cursor;
+  const err = formError();
+  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more items');
+  more.addEventListener('click', () => busy(more, async () => {
+    try {
+      const next = await api('GET', `/moderation/queue?limit=50&cursor=${seg(cursor)}`);
+      list.append(...next.items.map(item));
+      cursor = next.next_cursor;
+      more.hidden = !cursor;
+    } catch (e) {
+      showError(e, null, err);
+    }
+  }));
+  view.append(
+    modNav(),
+    h('h1', { tabindex: '-1' }, 'Moderation queue'),
+    h('p', { class: 'lede' }, 'Crisis first, then the oldest. Each excerpt is blurred until you choose to read it: take breaks, and hand over when you need to.'),
+    h('details', { class: 'help' },
+      h('summary', null, 'What each action does'),
+      h('dl', null, actions.map(([, label, help]) => [h('dt', null, label), h('dd', null, help)]))),
+    page.items.length ? list : h('p', { class: 'card' }, 'The queue is empty. Thank you for keeping Hearth safe.'),
+    more, err);
+}

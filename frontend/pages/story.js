@@ -1,0 +1,323 @@
+// /s/{id} : a story, its reply tree, support, flags and replies at any depth.
+import { api, currentMember, isModerator, seg } from '../api.js';
+import {
+  announce, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal,
+  paragraphs, setTitle, showError, uid, when,
+} from '../ui.js';
+import {
+  joinCircle, placeholder, statusNote, withWarning,
+} from './common.js';
+
+const reasons = [
+  ['harassment', 'Harassment: unkind or hurtful to someone'],
+  ['spam', 'Spam: advertising or off-topic'],
+  ['crisis', 'Crisis: someone may be at risk'],
+  ['privacy', 'Privacy: shares identifying details'],
+  ['misinformation', 'Misinformation: harmful or false advice'],
+  ['other', 'Other: something else worries me'],
+];
+
+// flagDialog is one dialog for every Flag button on the page.
+function flagDialog() {
+  const reason = field({ label: 'Reason', name: 'reason', options: reasons });
+  const note = field({
+    label: 'Note', name: 'note', multiline: true, rows: 4, maxlength: 1000,
+    hint: 'Optional. Anything that helps the moderation team understand.',
+  });
+  const err = formError();
+  const send = h('button', { type: 'submit', class: 'button primary' }, 'Send flag');
+  const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
+  const form = h('form', { class: 'stack', novalidate: true },
+    h('p', null, 'Flags go to the moderation team, never to the author, and your handle is never shown to them.'),
+    reason.wrap, note.wrap, h('div', { class: 'form-actions' }, send, cancel), err);
+  const dlg = modal('Flag this', form);
+  let target = null;
+  cancel.addEventListener('click', () => dlg.close());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    await busy(send, async () => {
+      try {
+        await api('POST', '/flags', {
+          target_type: target.type, target_id: target.id, reason: reason.input.value, note: note.input.value,
+        });
+        dlg.close();
+        target.done('Thank you. The moderation team has your flag.');
+      } catch (e) {
+        if (e.code === 'already_flagged') {
+          dlg.close();
+          target.done(e.message);
+          return;
+        }
+        showError(e, { invalid_reason: reason.input, invalid_note: note.input }, err);
+      }
+    });
+  });
+  return {
+    dialog: dlg.dialog,
+    open(opener, t, label) {
+      target = t;
+      dlg.title.textContent = label;
+      clearErrors(form);
+      reason.input.selectedIndex = 0;
+      note.input.value = '';
+      dlg.open(opener);
+      reason.input.focus();
+    },
+  };
+}
+
+// supportButton toggles support of a story or reply; its name stays
+// "Support" and aria-pressed tells whether it is given.
+function supportButton(kind, item, describedBy, canAct) {
+  const count = h('span', { class: 'count' });
+  const show = () => {
+    count.textContent = item.support_count === 1 ? '1 person gave support' : `${item.support_count} people gave support`;
+  };
+  show();
+  const err = h('span', { class: 'inline-error', 'aria-live': 'assertive' });
+  const button = h('button', {
+    type: 'button', class: 'button small support', 'aria-pressed': String(!!item.supported_by_me), 'aria-describedby': describedBy,
+  }, h('span', { class: 'support-mark', 'aria-hidden': 'true' }), 'Support');
+  button.addEventListener('click', () => busy(button, async () => {
+    err.textContent = '';
+    const on = !item.supported_by_me;
+    try {
+      await api(on ? 'PUT' : 'DELETE', `/${kind}/${seg(item.id)}/support`);
+      item.supported_by_me = on;
+      item.support_count += on ? 1 : -1;
+      button.setAttribute('aria-pressed', String(on));
+      show();
+      announce(on ? 'Support given.' : 'Support taken back.');
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  }));
+  if (!canAct) return [count];
+  return [button, count, err];
+}
+
+export default async function render(ctx) {
+  const { view, params, takeFlash } = ctx;
+  const id = params.id;
+  const flash = takeFlash() || {};
+  const me = currentMember();
+  const [story, replies] = await Promise.all([
+    api('GET', `/stories/${seg(id)}`),
+    api('GET', `/stories/${seg(id)}/replies?limit=100`),
+  ]);
+  const circle = await api('GET', `/circles/${seg(story.circle)}`).catch(() => ({
+    slug: story.circle, name: story.circle, is_member: false, is_facilitator: false,
+  }));
+  const readable = story.title != null;
+  const mine = !!(me && story.author && story.author.handle === me.handle);
+  const published = story.status === 'published';
+  const canAct = circle.is_member && published;
+  setTitle(readable ? story.title : 'A story');
+
+  const flags = flagDialog();
+  const titleId = uid('story-title');
+
+  // The story itself.
+  const actionsStatus = h('p', { class: 'status', role: 'status' });
+  const storyActions = h('div', { class: 'item-actions' });
+  if (readable) {
+    storyActions.append(...supportButton('stories', story, titleId, canAct));
+    const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, 'Flag');
+    flag.addEventListener('click', () => flags.open(flag, {
+      type: 'story', id: story.id, done: (msg) => { actionsStatus.textContent = msg; },
+    }, 'Flag this story'));
+    if (!mine) storyActions.append(flag);
+    if (circle.is_facilitator && story.status !== 'removed') {
+      const pin = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, story.pinned ? 'Unpin' : 'Pin to top');
+      pin.addEventListener('click', () => busy(pin, async () => {
+        try {
+          await api(story.pinned ? 'DELETE' : 'PUT', `/stories/${seg(story.id)}/pin`);
+          story.pinned = !story.pinned;
+          pin.textContent = story.pinned ? 'Unpin' : 'Pin to top';
+          pinnedBadge.hidden = !story.pinned;
+          actionsStatus.textContent = story.pinned ? 'Pinned to the top of the circle.' : 'Unpinned. It now sits among the other stories.';
+        } catch (e) {
+          actionsStatus.textContent = e.message;
+        }
+      }));
+      storyActions.append(pin);
+    }
+  }
+  const pinnedBadge = badge('Pinned', 'pinned');
+  pinnedBadge.hidden = !story.pinned;
+  const article = h('article', { class: 'story', 'aria-labelledby': titleId },
+    h('p', { class: 'badges' }, pinnedBadge, story.kind === 'guidance' ? badge('Guidance', 'guidance') : null),
+    h('h1', { id: titleId, tabindex: '-1' }, readable ? story.title : placeholder(story.status, 'story')),
+    readable ? h('p', { class: 'meta' },
+      story.kind === 'guidance' ? 'From the facilitator ' : 'By ',
+      h('span', { class: 'handle' }, story.author ? story.author.handle : 'a former member'),
+      mine ? ' (you)' : '', ' · ', when(story.created_at),
+      story.edited_at ? ' · edited' : '') : null,
+    statusNote(story.status, 'story', mine),
+    readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || ''))) : null,
+    storyActions,
+    actionsStatus);
+
+  // The replies, as a tree.
+  const root = h('ol', { class: 'thread' });
+  const children = new Map();
+  const replyForm = h('form', { class: 'reply-form stack', novalidate: true });
+  const formHome = h('div', { class: 'reply-home' });
+  const crisisSlot = h('div', { class: 'crisis-slot' });
+  let parent = null; // {id, handle, slot}
+  const replyingTo = h('p', { class: 'replying-to', hidden: true });
+  const cancelReply = h('button', { type: 'button', class: 'button small quiet', hidden: true }, 'Cancel');
+
+  const moveFormHome = () => {
+    parent = null;
+    replyingTo.hidden = true;
+    cancelReply.hidden = true;
+    formHome.append(replyForm);
+  };
+
+  const replyEl = (r) => {
+    const metaId = uid('reply-meta');
+    const rReadable = r.body != null;
+    const rMine = !!(me && r.author && r.author.handle === me.handle);
+    const status = h('p', { class: 'status', role: 'status' });
+    const kids = h('ol', { class: 'thread' });
+    const slot = h('div', { class: 'reply-slot' });
+    const actions = h('div', { class: 'item-actions' });
+    if (rReadable) {
+      actions.append(...supportButton('replies', r, metaId, canAct && r.status === 'published'));
+      if (canAct && r.status === 'published') {
+        const reply = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Reply');
+        reply.addEventListener('click', () => {
+          parent = { id: r.id, handle: r.author ? r.author.handle : 'a former member' };
+          replyingTo.textContent = `Replying to ${parent.handle}`;
+          replyingTo.hidden = false;
+          cancelReply.hidden = false;
+          slot.append(replyForm);
+          replyForm.querySelector('textarea').focus();
+        });
+        actions.append(reply);
+      }
+      if (!rMine) {
+        const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Flag');
+        flag.addEventListener('click', () => flags.open(flag, {
+          type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
+        }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
+        actions.append(flag);
+      }
+    }
+    const li = h('li', { class: `reply depth-${Math.min(r.depth || 0, 8)}` },
+      h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body' },
+        h('p', { class: 'meta', id: metaId },
+          rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
+          rMine ? ' (you)' : '', ' · ', when(r.created_at), r.edited_at ? ' · edited' : ''),
+        rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
+        rReadable ? statusNote(r.status, 'reply', rMine) : null,
+        rReadable ? h('div', { class: 'body' }, paragraphs(r.body)) : null,
+        actions, status, slot),
+      kids);
+    children.set(r.id, kids);
+    return li;
+  };
+
+  const emptyNote = h('p', { class: 'quiet-text' }, canAct ? 'No replies yet. A few kind words can mean a lot.' : 'No replies yet.');
+  const place = (r) => {
+    emptyNote.remove();
+    const li = replyEl(r);
+    const list = (r.parent_id && children.get(r.parent_id)) || root;
+    list.append(li);
+    return li;
+  };
+  replies.items.forEach(place);
+
+  let replyCount = story.reply_count;
+  const repliesTitle = h('h2', { id: 'replies-title' });
+  const showCount = () => {
+    repliesTitle.textContent = replyCount === 0 ? 'Replies' : `Replies (${replyCount})`;
+  };
+  showCount();
+
+  let cursor = replies.next_cursor;
+  const moreErr = formError();
+  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more replies');
+  more.addEventListener('click', () => busy(more, async () => {
+    try {
+      const next = await api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}`);
+      next.items.forEach(place);
+      cursor = next.next_cursor;
+      more.hidden = !cursor;
+    } catch (e) {
+      showError(e, null, moreErr);
+    }
+  }));
+
+  // The one reply form: it moves under a reply when "Reply" is pressed.
+  if (canAct) {
+    const body = field({ label: 'Reply', name: 'reply', multiline: true, rows: 4, maxlength: 10000, required: true });
+    keepDraft(body.input, `reply:${id}`);
+    const err = formError();
+    const send = h('button', { type: 'submit', class: 'button primary' }, 'Send reply');
+    cancelReply.addEventListener('click', () => {
+      moveFormHome();
+      body.input.focus();
+    });
+    replyForm.append(replyingTo, body.wrap, h('div', { class: 'form-actions' }, send, cancelReply), err);
+    replyForm.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(replyForm);
+      await busy(send, async () => {
+        let r;
+        try {
+          r = await api('POST', `/stories/${seg(id)}/replies`, { body: body.input.value, parent_id: parent ? parent.id : null });
+        } catch (e) {
+          showError(e, { invalid_body: body.input, invalid_parent: body.input }, err);
+          return;
+        }
+        body.input.value = '';
+        drafts.set(`reply:${id}`, '');
+        replyCount += 1;
+        showCount();
+        moveFormHome();
+        const li = place(r);
+        crisisSlot.replaceChildren();
+        if (r.crisis_resources) {
+          crisisSlot.append(crisisAlert(r.crisis_resources));
+        }
+        const art = li.querySelector('article');
+        art.focus();
+        announce(r.status === 'pending'
+          ? 'Your reply is sent. A moderator reads it before others see it.'
+          : 'Your reply is posted.');
+      });
+    });
+    formHome.append(replyForm);
+  }
+
+  let joinArea = null;
+  if (!circle.is_member && published) {
+    joinArea = h('div', { class: 'card join-card' },
+      h('p', null, `Join ${circle.name} to reply and give support.`),
+      joinCircle(circle, async () => ctx.navigate(location.pathname, { replace: true })));
+  }
+
+  view.append(
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: '/' }, 'Circles'), ' / ', h('a', { href: `/c/${seg(circle.slug)}` }, circle.name)),
+    flash.crisis ? crisisAlert(flash.crisis) : null,
+    flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
+    flash.shared && !flash.crisis && story.status === 'published' ? h('p', { class: 'notice-banner', role: 'status' }, 'Thank you for sharing. Your story is in the circle now.') : null,
+    article,
+    h('section', { class: 'replies', 'aria-labelledby': 'replies-title' },
+      repliesTitle,
+      replies.items.length ? null : emptyNote,
+      root,
+      more, moreErr,
+      crisisSlot,
+      joinArea,
+      canAct ? h('h3', { class: 'visually-hidden' }, 'Write a reply') : null,
+      formHome),
+    flags.dialog);
+  if (isModerator() && !readable) {
+    view.append(h('p', { class: 'hint' }, 'Moderators can act on this from the ', h('a', { href: '/moderation' }, 'moderation queue'), '.'));
+  }
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hearth/internal/apperr"
+	"hearth/internal/store"
 )
 
 // problem is an RFC 9457 problem details body.
@@ -38,7 +39,12 @@ func (a *API) handleError(err error, c echo.Context) {
 	}
 	var p problem
 	var retryAfter int
-	if e, ok := apperr.As(err); ok {
+	if store.Unavailable(err) {
+		// The database went away: say so, and that it is worth a retry.
+		a.log.ErrorContext(c.Request().Context(), "store unavailable", "request_id", requestID(c), "route", c.Path(), "err", err)
+		p = problem{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Detail: "Hearth cannot reach its database just now. Please try again in a moment."}
+		retryAfter = 5
+	} else if e, ok := apperr.As(err); ok {
 		p = problem{Status: e.Status, Code: e.Code, Detail: e.Detail}
 		retryAfter = e.RetryAfter
 		if e.Status >= 500 {

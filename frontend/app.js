@@ -2,7 +2,7 @@
 // page, the site navigation, and focus moved to each new page's heading.
 
 import { ApiError, currentMember, isModerator, onSessionChange, restoreSession } from './api.js';
-import { h, setTitle } from './ui.js';
+import { h, put, setTitle } from './ui.js';
 
 // who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
 // for the moderation team; none is for everyone.
@@ -100,7 +100,7 @@ function problemPage(view, err) {
   const notFound = err instanceof ApiError && err.status === 404;
   const title = notFound ? 'We could not find that' : 'This page did not open';
   setTitle(title);
-  view.replaceChildren(
+  put(view,
     h('h1', { tabindex: '-1' }, title),
     h('p', null, err instanceof ApiError ? err.message : 'Something went wrong while opening this page. Please try again in a moment.'),
     h('p', null, h('a', { href: '/' }, 'Go to the circles')));

@@ -115,7 +115,7 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 	}
 	support.click()
 	b.waitJS("support to be given", `document.querySelector('.story .support')?.getAttribute('aria-pressed') === 'true'`)
-	if got := eval[string](b, `document.querySelector('.story .item-actions .count').textContent`); got != "1 person gave support" {
+	if got := eval[string](b, `document.querySelector('.story .counts .count').textContent`); got != "1 person gave support" {
 		t.Fatalf("support count reads %q", got)
 	}
 

@@ -20,6 +20,19 @@ function add(el, child) {
   }
 }
 
+/** Appends children (nodes, text, arrays; null and false are skipped). */
+export function append(el, ...children) {
+  add(el, children);
+  return el;
+}
+
+/** Replaces el's children with these. */
+export function put(el, ...children) {
+  el.replaceChildren();
+  add(el, children);
+  return el;
+}
+
 /**
  * h(tag, attrs, ...children) makes an element. attrs: class, on<event>
  * handlers, booleans (true sets the attribute, false leaves it off), and

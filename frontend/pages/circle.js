@@ -1,7 +1,7 @@
 // /c/{slug} : a circle: its pinned guidance first, then its stories.
 import { api, currentMember, seg } from '../api.js';
 import {
-  badge, busy, clearErrors, copyText, field, formError, h, modal, selectText, setTitle, showError, when,
+  append, badge, busy, clearErrors, copyText, field, formError, h, modal, put, selectText, setTitle, showError, when,
 } from '../ui.js';
 import { joinCircle, placeholder, withWarning } from './common.js';
 
@@ -13,6 +13,12 @@ function excerpt(body) {
   const cut = text.slice(0, excerptChars);
   const space = cut.lastIndexOf(' ');
   return `${cut.slice(0, space > 200 ? space : excerptChars)}…`;
+}
+
+function counts(s) {
+  const replies = s.reply_count === 0 ? 'No replies yet' : `${s.reply_count} ${s.reply_count === 1 ? 'reply' : 'replies'}`;
+  if (!s.support_count) return replies;
+  return `${s.support_count} ${s.support_count === 1 ? 'person' : 'people'} gave support · ${replies}`;
 }
 
 function storyCard(s) {
@@ -40,8 +46,7 @@ function storyCard(s) {
         h('span', { class: 'handle' }, s.author ? s.author.handle : 'a former member'),
         mine ? ' (you)' : '', ' · ', when(s.created_at)),
       withWarning(s.content_warning, excerptEl),
-      h('p', { class: 'counts' },
-        `${s.support_count} ${s.support_count === 1 ? 'person' : 'people'} gave support · ${s.reply_count} ${s.reply_count === 1 ? 'reply' : 'replies'}`)));
+      h('p', { class: 'counts' }, counts(s))));
 }
 
 function inviteTools(circle) {
@@ -72,7 +77,7 @@ function inviteTools(circle) {
             copied.textContent = 'Selected: press Ctrl+C (or ⌘+C) to copy.';
           }
         };
-        result.replaceChildren(
+        put(result,
           h('p', null, 'Invite code: ', codeEl),
           h('p', null, 'Or share this link: ', linkEl),
           h('p', { class: 'hint' }, `Works ${inv.max_uses} ${inv.max_uses === 1 ? 'time' : 'times'}, until `, when(inv.expires_at), '. It is shown only now.'),
@@ -133,7 +138,7 @@ function privateGate(view, slug, query, done) {
       }
     });
   });
-  view.replaceChildren(
+  put(view,
     h('h1', { tabindex: '-1' }, 'A private circle'),
     h('p', null, 'This circle is private, or there is no circle at this address. If its facilitator gave you an invite code, enter it here.'),
     form,
@@ -182,7 +187,7 @@ export default async function render(ctx) {
     }
   }));
 
-  view.append(
+  append(view, 
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Circles')),
     h('h1', { tabindex: '-1' }, circle.name),
     circle.description ? h('p', { class: 'lede' }, circle.description) : null,

@@ -1,10 +1,12 @@
 // / : a welcome for newcomers; the circles for members.
 import { all, api, ApiError, currentMember, seg } from '../api.js';
-import { badge, busy, clearErrors, field, formError, h, setTitle, showError } from '../ui.js';
+import {
+  append, badge, busy, clearErrors, field, formError, h, setTitle, showError,
+} from '../ui.js';
 
 function welcome(view, flash) {
   setTitle('');
-  view.append(
+  append(view, 
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('section', { class: 'hero' },
       h('h1', { tabindex: '-1' }, 'Hearth'),
@@ -68,7 +70,7 @@ export default async function render({ view, takeFlash, navigate }) {
   const mine = circles.filter((c) => c.is_member);
   const others = circles.filter((c) => !c.is_member);
   setTitle('Circles');
-  view.append(
+  append(view, 
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Circles'),
     h('p', { class: 'lede' }, `Welcome, ${me.handle}. Take your time: read, share, or simply sit with others for a while.`),

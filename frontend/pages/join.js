@@ -1,6 +1,8 @@
 // /join : choose a handle and a passphrase; then the recovery codes, once.
 import { join } from '../api.js';
-import { announce, busy, clearErrors, copyText, field, formError, h, selectText, setTitle, showError } from '../ui.js';
+import {
+  announce, append, busy, clearErrors, copyText, field, formError, h, put, selectText, setTitle, showError,
+} from '../ui.js';
 
 export function showPasswordToggle(...inputs) {
   const box = h('input', { type: 'checkbox', id: `show-${inputs[0].id}` });
@@ -29,7 +31,7 @@ function codesView(view, grant, navigate) {
   done.addEventListener('click', () => navigate('/', {
     flash: { message: `Welcome to Hearth, ${grant.member.handle}. There is no hurry: read a few stories, and join a circle when one feels right.` },
   }));
-  view.replaceChildren(
+  put(view,
     h('h1', { tabindex: '-1' }, 'Save your recovery codes'),
     h('p', { class: 'lede' }, `You are in, ${grant.member.handle}. One more step, and it matters.`),
     h('p', null, 'If you ever forget your password, one of these codes is the only way back in: Hearth has no email to send a reset to. Each code works once.'),
@@ -68,7 +70,7 @@ export default async function render({ view, navigate }) {
       }
     });
   });
-  view.append(
+  append(view, 
     h('h1', { tabindex: '-1' }, 'Join Hearth'),
     h('p', { class: 'lede' }, 'No email, no real name, nothing to trace you by. Just a handle and a passphrase.'),
     form,

@@ -3,7 +3,7 @@ import {
   api, deleteAccount, seg, signOut,
 } from '../api.js';
 import {
-  busy, clearErrors, drafts, exactly, field, formError, h, modal, setTitle, showError,
+  append, busy, clearErrors, drafts, exactly, field, formError, h, modal, setTitle, showError,
 } from '../ui.js';
 import { passphraseHint, showPasswordToggle } from './join.js';
 
@@ -106,8 +106,8 @@ function deleteSection(navigate) {
     password.input.focus();
   });
   return h('section', { class: 'card', 'aria-labelledby': 'delete-title' },
-    h('h2', { id: 'delete-title' }, 'Delete my account'),
-    h('p', null, 'Erases your account and makes everything you wrote unreadable, for good.'),
+    h('h2', { id: 'delete-title' }, 'Leaving Hearth'),
+    h('p', null, 'You can delete your account at any time. It erases the account and makes everything you wrote unreadable, for good.'),
     h('div', { class: 'form-actions' }, open),
     dlg.dialog);
 }
@@ -131,12 +131,13 @@ export default async function render({ view, navigate }) {
     navigate('/', { replace: true, flash: { message: 'You are signed out. Take care.' } });
   }));
   const circles = me.circles || [];
-  view.append(
+  append(view, 
     h('h1', { tabindex: '-1' }, 'My account'),
     h('dl', { class: 'facts' },
       h('dt', null, 'Handle'), h('dd', null, me.handle),
       h('dt', null, 'Role'), h('dd', null, roles[me.role] || me.role),
       h('dt', null, 'Joined'), h('dd', null, exactly(me.created_at))),
+    h('div', { class: 'form-actions' }, out), err,
     h('section', { class: 'card', 'aria-labelledby': 'circles-title' },
       h('h2', { id: 'circles-title' }, 'Your circles'),
       circles.length
@@ -148,9 +149,5 @@ export default async function render({ view, navigate }) {
       h('p', null, 'Replies to you and word from the moderation team. ', h('a', { href: '/notices' }, 'Read your notices'), '.')),
     passwordSection(),
     dataSection(),
-    h('section', { class: 'card', 'aria-labelledby': 'signout-title' },
-      h('h2', { id: 'signout-title' }, 'Sign out'),
-      h('p', null, 'Ends this session on this device.'),
-      h('div', { class: 'form-actions' }, out), err),
     deleteSection(navigate));
 }

@@ -2,7 +2,7 @@
 // "Reveal" is pressed, so moderators choose when to read hard words.
 import { api, seg } from '../api.js';
 import {
-  badge, busy, clearErrors, exactly, field, formError, h, setTitle, showError, uid, when,
+  append, badge, busy, clearErrors, exactly, field, formError, h, setTitle, showError, uid, when,
 } from '../ui.js';
 import modNav from './modnav.js';
 
@@ -33,10 +33,19 @@ const statusWords = {
   published: 'Published', pending: 'Waiting for review', hidden: 'Hidden', removed: 'Removed',
 };
 
+const reasonWords = {
+  harassment: 'Harassment',
+  spam: 'Spam',
+  crisis: 'Crisis',
+  privacy: 'Privacy',
+  misinformation: 'Misinformation',
+  other: 'Other',
+};
+
 function flagSummary(flags) {
   if (!flags.length) return h('p', { class: 'meta' }, 'No flags: new writing waiting for review.');
-  return h('ul', { class: 'flags' }, flags.map((f) => h('li', null,
-    h('strong', null, f.system ? `${f.reason} (noticed by Hearth)` : f.reason), ' · ', when(f.created_at),
+  return h('ul', { class: 'flags', 'aria-label': `${flags.length} ${flags.length === 1 ? 'flag' : 'flags'}` }, flags.map((f) => h('li', null,
+    h('strong', null, reasonWords[f.reason] || f.reason), f.system ? ' (noticed by Hearth)' : '', ' · ', when(f.created_at),
     f.note ? h('span', { class: 'flag-note' }, ` · “${f.note}”`) : null)));
 }
 
@@ -47,7 +56,7 @@ function item(it) {
   const what = it.target_type === 'reply' ? 'Reply' : 'Story';
   const author = it.author && it.author.handle ? it.author.handle : 'a former member';
 
-  const excerpt = h('div', { class: 'excerpt blurred', id: excerptId, 'aria-hidden': 'true' }, it.excerpt || '(no words left)');
+  const excerpt = h('div', { class: 'mod-excerpt blurred', id: excerptId, 'aria-hidden': 'true' }, it.excerpt || '(no words left)');
   const reveal = h('button', { type: 'button', class: 'button small', 'aria-controls': excerptId, 'aria-expanded': 'false', 'aria-describedby': headId }, 'Reveal');
   reveal.addEventListener('click', () => {
     const hidden = excerpt.classList.toggle('blurred');
@@ -116,7 +125,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  view.append(
+  append(view, 
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation queue'),
     h('p', { class: 'lede' }, 'Crisis first, then the oldest. Each excerpt is blurred until you choose to read it: take breaks, and hand over when you need to.'),

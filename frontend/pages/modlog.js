@@ -1,7 +1,7 @@
 // /moderation/log : every moderation action, newest first.
 import { api, seg } from '../api.js';
 import {
-  busy, exactly, formError, h, setTitle, showError,
+  append, busy, exactly, formError, h, setTitle, showError,
 } from '../ui.js';
 import modNav from './modnav.js';
 
@@ -37,7 +37,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  view.append(
+  append(view, 
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation log'),
     h('p', { class: 'lede' }, 'Every action, with its reason, newest first. Nothing here can be changed or deleted.'),

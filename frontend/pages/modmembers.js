@@ -1,7 +1,7 @@
 // /moderation/members : warn, suspend (until), unsuspend or ban a member.
 import { api, seg } from '../api.js';
 import {
-  busy, clearErrors, field, formError, h, setTitle, showError, when,
+  append, busy, clearErrors, field, formError, h, put, setTitle, showError, when,
 } from '../ui.js';
 import modNav from './modnav.js';
 
@@ -47,7 +47,7 @@ export default async function render({ view, query }) {
     await busy(button, async () => {
       try {
         const out = await api('POST', `/moderation/members/${seg(handle.input.value.trim())}/actions`, body);
-        result.replaceChildren(`Done. ${out.handle} is now ${outcomes[out.status] || out.status}`,
+        put(result, `Done. ${out.handle} is now ${outcomes[out.status] || out.status}`,
           out.suspended_until ? [' until ', when(out.suspended_until)] : null, '. Logged with your reason.');
         reason.input.value = '';
         result.focus();
@@ -58,7 +58,7 @@ export default async function render({ view, query }) {
       }
     });
   });
-  view.append(
+  append(view, 
     modNav(),
     h('h1', { tabindex: '-1' }, 'Member actions'),
     h('p', { class: 'lede' }, 'For patterns, not single slips. The member gets a notice signed “the moderation team”; your handle is never shown to them.'),

@@ -1,7 +1,7 @@
 // /c/{slug}/new : share a story (or, for facilitators, post guidance).
 import { api, seg } from '../api.js';
 import {
-  busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
+  append, busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
 } from '../ui.js';
 import { joinCircle } from './common.js';
 
@@ -16,7 +16,7 @@ export default async function render(ctx) {
     h('a', { href: '/' }, 'Circles'), ' / ', h('a', { href: `/c/${seg(slug)}` }, circle.name));
 
   if (!circle.is_member) {
-    view.append(crumbs,
+    append(view, crumbs,
       h('h1', { tabindex: '-1' }, heading),
       h('p', null, `To share in ${circle.name}, join it first.`),
       joinCircle(circle, async () => navigate(location.pathname + location.search, { replace: true })));
@@ -77,7 +77,7 @@ export default async function render(ctx) {
       navigate(`/s/${seg(story.id)}`, { flash: { crisis: story.crisis_resources, message: note, shared: true } });
     });
   });
-  view.append(crumbs,
+  append(view, crumbs,
     h('h1', { tabindex: '-1' }, heading),
     h('p', { class: 'lede' }, guidance
       ? `Guidance for everyone in ${circle.name}.`

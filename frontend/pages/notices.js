@@ -1,7 +1,7 @@
 // /notices : replies to the member and word from the moderation team.
 import { api, seg } from '../api.js';
 import {
-  badge, busy, formError, h, paragraphs, setTitle, showError, when,
+  append, badge, busy, formError, h, paragraphs, setTitle, showError, when,
 } from '../ui.js';
 
 const kinds = {
@@ -43,7 +43,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  view.append(
+  append(view, 
     h('h1', { tabindex: '-1' }, 'Notices'),
     h('p', { class: 'lede' }, 'Replies to what you wrote, and word from the moderation team. Newest first.'),
     page.items.length ? list : h('p', null, 'Nothing here yet. When someone replies to you, or the moderation team writes to you, you will find it here.'),

@@ -1,6 +1,8 @@
 // /recover : back in with a recovery code and a new password.
 import { recover } from '../api.js';
-import { busy, clearErrors, field, formError, h, setTitle, showError } from '../ui.js';
+import {
+  append, busy, clearErrors, field, formError, h, setTitle, showError,
+} from '../ui.js';
 import { passphraseHint, showPasswordToggle } from './join.js';
 
 export default async function render({ view, navigate }) {
@@ -31,7 +33,7 @@ export default async function render({ view, navigate }) {
       }
     });
   });
-  view.append(
+  append(view, 
     h('h1', { tabindex: '-1' }, 'Recover your account'),
     h('p', { class: 'lede' }, 'Forgotten passwords happen. A recovery code lets you choose a new one.'),
     form,

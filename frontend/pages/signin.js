@@ -1,7 +1,9 @@
 // /signin : handle and password.
 import { signIn } from '../api.js';
 import { safePath } from '../app.js';
-import { busy, clearErrors, field, formError, h, setTitle, showError } from '../ui.js';
+import {
+  append, busy, clearErrors, field, formError, h, setTitle, showError,
+} from '../ui.js';
 import { showPasswordToggle } from './join.js';
 
 export default async function render({ view, navigate, query, takeFlash }) {
@@ -27,7 +29,7 @@ export default async function render({ view, navigate, query, takeFlash }) {
     });
   });
   const next = query.get('next');
-  view.append(
+  append(view, 
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Sign in'),
     next ? h('p', { class: 'lede' }, 'Please sign in to carry on where you were.') : h('p', { class: 'lede' }, 'Welcome back.'),

@@ -1,8 +1,7 @@
 // /s/{id} : a story, its reply tree, support, flags and replies at any depth.
 import { api, currentMember, isModerator, seg } from '../api.js';
 import {
-  announce, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal,
-  paragraphs, setTitle, showError, uid, when,
+  announce, append, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal, paragraphs, setTitle, showError, uid, when,
 } from '../ui.js';
 import {
   joinCircle, placeholder, statusNote, withWarning,
@@ -67,18 +66,35 @@ function flagDialog() {
   };
 }
 
-// supportButton toggles support of a story or reply; its name stays
-// "Support" and aria-pressed tells whether it is given.
-function supportButton(kind, item, describedBy, canAct) {
+const svgNS = 'http://www.w3.org/2000/svg';
+
+// heart is the small mark on Support: outlined, filled once given.
+function heart() {
+  const svg = document.createElementNS(svgNS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', 'heart');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(svgNS, 'path');
+  path.setAttribute('d', 'M12 20.5s-7.5-4.6-9.3-9.1C1.4 8.1 3.4 4.5 7 4.5c2.1 0 3.6 1.2 5 3 1.4-1.8 2.9-3 5-3 3.6 0 5.6 3.6 4.3 6.9-1.8 4.5-9.3 9.1-9.3 9.1z');
+  svg.append(path);
+  return svg;
+}
+
+// support makes the "Support" toggle of a story or reply and the line that
+// counts it. The button's name stays "Support"; aria-pressed tells whether
+// it is given.
+function support(kind, item, describedBy) {
   const count = h('span', { class: 'count' });
   const show = () => {
-    count.textContent = item.support_count === 1 ? '1 person gave support' : `${item.support_count} people gave support`;
+    const n = item.support_count;
+    count.textContent = n === 0 ? '' : `${n} ${n === 1 ? 'person' : 'people'} gave support`;
   };
   show();
-  const err = h('span', { class: 'inline-error', 'aria-live': 'assertive' });
+  const err = h('p', { class: 'inline-error', 'aria-live': 'assertive' });
   const button = h('button', {
     type: 'button', class: 'button small support', 'aria-pressed': String(!!item.supported_by_me), 'aria-describedby': describedBy,
-  }, h('span', { class: 'support-mark', 'aria-hidden': 'true' }), 'Support');
+  }, heart(), 'Support');
   button.addEventListener('click', () => busy(button, async () => {
     err.textContent = '';
     const on = !item.supported_by_me;
@@ -93,8 +109,7 @@ function supportButton(kind, item, describedBy, canAct) {
       err.textContent = e.message;
     }
   }));
-  if (!canAct) return [count];
-  return [button, count, err];
+  return { button, count, err };
 }
 
 export default async function render(ctx) {
@@ -121,13 +136,14 @@ export default async function render(ctx) {
   // The story itself.
   const actionsStatus = h('p', { class: 'status', role: 'status' });
   const storyActions = h('div', { class: 'item-actions' });
+  const storySupport = support('stories', story, titleId);
   if (readable) {
-    storyActions.append(...supportButton('stories', story, titleId, canAct));
+    if (canAct) storyActions.append(storySupport.button);
     const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, 'Flag');
     flag.addEventListener('click', () => flags.open(flag, {
       type: 'story', id: story.id, done: (msg) => { actionsStatus.textContent = msg; },
     }, 'Flag this story'));
-    if (!mine) storyActions.append(flag);
+    storyActions.append(flag);
     if (circle.is_facilitator && story.status !== 'removed') {
       const pin = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, story.pinned ? 'Unpin' : 'Pin to top');
       pin.addEventListener('click', () => busy(pin, async () => {
@@ -156,7 +172,9 @@ export default async function render(ctx) {
       story.edited_at ? ' · edited' : '') : null,
     statusNote(story.status, 'story', mine),
     readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || ''))) : null,
+    readable ? h('p', { class: 'counts' }, storySupport.count) : null,
     storyActions,
+    storySupport.err,
     actionsStatus);
 
   // The replies, as a tree.
@@ -184,8 +202,9 @@ export default async function render(ctx) {
     const kids = h('ol', { class: 'thread' });
     const slot = h('div', { class: 'reply-slot' });
     const actions = h('div', { class: 'item-actions' });
+    const rSupport = support('replies', r, metaId);
     if (rReadable) {
-      actions.append(...supportButton('replies', r, metaId, canAct && r.status === 'published'));
+      if (canAct && r.status === 'published') actions.append(rSupport.button);
       if (canAct && r.status === 'published') {
         const reply = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Reply');
         reply.addEventListener('click', () => {
@@ -198,13 +217,11 @@ export default async function render(ctx) {
         });
         actions.append(reply);
       }
-      if (!rMine) {
-        const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Flag');
-        flag.addEventListener('click', () => flags.open(flag, {
-          type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
-        }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
-        actions.append(flag);
-      }
+      const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Flag');
+      flag.addEventListener('click', () => flags.open(flag, {
+        type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
+      }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
+      actions.append(flag);
     }
     const li = h('li', { class: `reply depth-${Math.min(r.depth || 0, 8)}` },
       h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body' },
@@ -214,7 +231,8 @@ export default async function render(ctx) {
         rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
         rReadable ? statusNote(r.status, 'reply', rMine) : null,
         rReadable ? h('div', { class: 'body' }, paragraphs(r.body)) : null,
-        actions, status, slot),
+        rReadable ? h('p', { class: 'counts' }, rSupport.count) : null,
+        actions, rSupport.err, status, slot),
       kids);
     children.set(r.id, kids);
     return li;
@@ -300,7 +318,7 @@ export default async function render(ctx) {
       joinCircle(circle, async () => ctx.navigate(location.pathname, { replace: true })));
   }
 
-  view.append(
+  append(view, 
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '/' }, 'Circles'), ' / ', h('a', { href: `/c/${seg(circle.slug)}` }, circle.name)),
     flash.crisis ? crisisAlert(flash.crisis) : null,
@@ -318,6 +336,6 @@ export default async function render(ctx) {
       formHome),
     flags.dialog);
   if (isModerator() && !readable) {
-    view.append(h('p', { class: 'hint' }, 'Moderators can act on this from the ', h('a', { href: '/moderation' }, 'moderation queue'), '.'));
+    append(view, h('p', { class: 'hint' }, 'Moderators can act on this from the ', h('a', { href: '/moderation' }, 'moderation queue'), '.'));
   }
 }

@@ -25,3 +25,14 @@ bench: build
 
 clean:
 	rm -rf bin
+
+# Every fuzz target for FUZZTIME each, one after another (the seed corpora
+# also run as plain tests in `make test`).
+fuzz: FUZZTIME ?= 30s
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME) ./internal/httpapi
+	go test -run '^$$' -fuzz '^FuzzTokensParse$$' -fuzztime $(FUZZTIME) ./internal/auth
+	go test -run '^$$' -fuzz '^FuzzDecodePHC$$' -fuzztime $(FUZZTIME) ./internal/auth
+	go test -run '^$$' -fuzz '^FuzzCanonicalHandle$$' -fuzztime $(FUZZTIME) ./internal/auth
+	go test -run '^$$' -fuzz '^FuzzCheckPassword$$' -fuzztime $(FUZZTIME) ./internal/auth
+	go test -run '^$$' -fuzz '^FuzzVerifyPassword$$' -fuzztime $(FUZZTIME) ./internal/auth

@@ -32,6 +32,8 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := cfg.Parse(fs, args[1:]); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	// The role is checked (by the service's own rule) before anything is
+	// opened, so a typo cannot leave a new store or key behind.
 	if handle == "" || !auth.ValidRole(role) {
 		return fail(exitUsage, "admin %s needs --handle and --role (member, moderator or admin)", args[0])
 	}
@@ -63,7 +65,15 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer st.Close()
-		if err := auth.SetRole(ctx, st, handle, role); err != nil {
+		kr, err := openKeyring(&cfg)
+		if err != nil {
+			return err
+		}
+		svc, err := newAuth(ctx, st, kr)
+		if err != nil {
+			return err
+		}
+		if err := svc.SetRole(ctx, handle, role); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", strings.ToLower(handle), role)

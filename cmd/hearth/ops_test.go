@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"hearth/internal/seal"
 	"hearth/internal/store"
@@ -178,4 +181,29 @@ func TestServeOnPostgresWithoutTheKey(t *testing.T) {
 	}
 	key, _ := os.ReadFile(filepath.Join(first, "master.key"))
 	startServe(t, []string{"HEARTH_MASTER_KEY=" + strings.TrimSpace(string(key))}, "--data-dir", second, "--database", dsn)
+}
+
+// serve --demo on an address others can reach refuses before making anything.
+func TestDemoRefusedOffLoopback(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "serve", "--demo", "--addr", "0.0.0.0:0", "--data-dir", dir)
+	cmd.Env = append(cleanEnv(), "HEARTH_TEST_MAIN=1")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatal("serve --demo ran on 0.0.0.0 until killed")
+	}
+	code, errs := 0, errb.String()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code != exitUsage || !strings.Contains(errs, "loopback") || !strings.Contains(errs, "README") {
+		t.Fatalf("serve --demo on 0.0.0.0: exit %d, %s", code, errs)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("a refused demo left %d files behind", len(entries))
+	}
 }

@@ -45,12 +45,8 @@ func Internal(cause error) *Error {
 	return &Error{Status: http.StatusInternalServerError, Code: "internal", Detail: "Something went wrong on our side. Please try again in a moment.", Cause: cause}
 }
 
-// Common errors shared by every domain.
-var (
-	ErrUnauthenticated = New(http.StatusUnauthorized, "unauthenticated", "Please sign in again.")
-	ErrForbidden       = New(http.StatusForbidden, "forbidden", "You are not allowed to do that.")
-	ErrNotFound        = New(http.StatusNotFound, "not_found", "We could not find that.")
-)
+// ErrUnauthenticated is the 401 for a missing, bad or dead session.
+var ErrUnauthenticated = New(http.StatusUnauthorized, "unauthenticated", "Please sign in again.")
 
 // Invalid is a 400 for a field that breaks a rule.
 func Invalid(code, detail string) *Error {

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -189,26 +190,61 @@ func encodePHC(p Params, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
+// Bounds on what a stored hash may ask for, so that one bad row (a restore
+// gone wrong, a hand edit) cannot make a sign-in allocate terabytes.
+const (
+	maxMemory  = 1 << 20 // KiB: 1 GiB, far above any cost we would choose
+	maxTime    = 64
+	minSaltLen = 8
+	maxSaltLen = 64
+	minKeyLen  = 16
+	maxKeyLen  = 64
+)
+
+// decodePHC reads a hash in exactly the form encodePHC writes, and nothing
+// else: no leading zeros or signs, no text around the numbers, no padding,
+// line breaks or stray bits in the base64.
 func decodePHC(s string) (Params, []byte, []byte, error) {
 	parts := strings.Split(s, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return Params{}, nil, nil, errBadHash
 	}
-	var v int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
+	costs := strings.Split(parts[3], ",")
+	if len(costs) != 3 {
 		return Params{}, nil, nil, errBadHash
 	}
-	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Time == 0 || p.Threads == 0 || p.Memory < 8*uint32(p.Threads) {
+	m, okM := phcNumber(costs[0], "m=", maxMemory)
+	t, okT := phcNumber(costs[1], "t=", maxTime)
+	th, okP := phcNumber(costs[2], "p=", 255)
+	p := Params{Memory: uint32(m), Time: uint32(t), Threads: uint8(th)}
+	if !okM || !okT || !okP || p.Time == 0 || p.Threads == 0 || p.Memory < 8*uint32(p.Threads) {
 		return Params{}, nil, nil, errBadHash
 	}
-	salt, err := b64.DecodeString(parts[4])
-	if err != nil || len(salt) < 8 {
-		return Params{}, nil, nil, errBadHash
-	}
-	key, err := b64.DecodeString(parts[5])
-	if err != nil || len(key) < 16 {
+	salt, okS := phcBytes(parts[4], minSaltLen, maxSaltLen)
+	key, okK := phcBytes(parts[5], minKeyLen, maxKeyLen)
+	if !okS || !okK {
 		return Params{}, nil, nil, errBadHash
 	}
 	return p, salt, key, nil
+}
+
+// phcNumber reads "<prefix><decimal>" with the decimal in canonical form and
+// at most limit.
+func phcNumber(s, prefix string, limit uint64) (uint64, bool) {
+	digits, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	return n, err == nil && n <= limit && strconv.FormatUint(n, 10) == digits
+}
+
+// phcBytes decodes unpadded standard base64 strictly (the decoder would
+// otherwise skip line breaks and ignore stray trailing bits).
+func phcBytes(s string, minLen, maxLen int) ([]byte, bool) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, false
+	}
+	b, err := b64.Strict().DecodeString(s)
+	return b, err == nil && len(b) >= minLen && len(b) <= maxLen
 }

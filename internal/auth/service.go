@@ -37,9 +37,17 @@ const (
 	RoleAdmin     = "admin"
 )
 
-// ValidRole reports whether r is a global role.
+// ValidRole reports whether r is a global role. It is the one place the
+// roles are listed; checkRole turns it into the error clients see.
 func ValidRole(r string) bool {
 	return r == RoleMember || r == RoleModerator || r == RoleAdmin
+}
+
+func checkRole(r string) error {
+	if !ValidRole(r) {
+		return ErrInvalidRole
+	}
+	return nil
 }
 
 // Errors a client may see.
@@ -49,6 +57,8 @@ var (
 	ErrHandleTaken        = apperr.New(http.StatusConflict, "handle_taken", "That handle is taken. Please choose another.")
 	ErrBanned             = apperr.New(http.StatusForbidden, "banned", "This account has been closed by the moderation team.")
 	ErrRefreshInvalid     = apperr.New(http.StatusUnauthorized, "invalid_refresh_token", "Your session has ended. Please sign in again.")
+	ErrInvalidRole        = apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
+	ErrMemberNotFound     = apperr.New(http.StatusNotFound, "member_not_found", "There is no member with that handle.")
 )
 
 // DataKeys makes each member's data key at sign-up and forgets it at
@@ -106,14 +116,22 @@ func (s *Service) Register(ctx context.Context, handle, password string) (*Grant
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, apperr.Internal(err)
 	}
-	return s.create(ctx, h, password, RoleMember)
+	m, codes, err := s.create(ctx, h, password, RoleMember)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := s.startSession(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, codes, nil
 }
 
-// CreateMember makes an account for the admin command line, which needs no
-// session but still prints nothing of the password.
+// CreateMember makes an account with any role, for the admin command line
+// and the demo: no one signs in, so no session is made.
 func (s *Service) CreateMember(ctx context.Context, handle, password, role string) (*store.Member, []string, error) {
-	if !ValidRole(role) {
-		return nil, nil, apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
+	if err := checkRole(role); err != nil {
+		return nil, nil, err
 	}
 	h, err := CanonicalHandle(handle)
 	if err != nil {
@@ -122,14 +140,12 @@ func (s *Service) CreateMember(ctx context.Context, handle, password, role strin
 	if err := CheckPassword(password, h); err != nil {
 		return nil, nil, err
 	}
-	g, codes, err := s.create(ctx, h, password, role)
-	if err != nil {
-		return nil, nil, err
-	}
-	return g.Member, codes, nil
+	return s.create(ctx, h, password, role)
 }
 
-func (s *Service) create(ctx context.Context, handle, password, role string) (*Grant, []string, error) {
+// create stores a member with hashed password, recovery codes and a fresh
+// data key, and returns the member and the codes in clear, once.
+func (s *Service) create(ctx context.Context, handle, password, role string) (*store.Member, []string, error) {
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, nil, hashErr(err)
@@ -154,11 +170,7 @@ func (s *Service) create(ctx context.Context, handle, password, role string) (*G
 		}
 		return nil, nil, apperr.Internal(err)
 	}
-	g, err := s.startSession(ctx, m)
-	if err != nil {
-		return nil, nil, err
-	}
-	return g, codes, nil
+	return m, codes, nil
 }
 
 // Login checks a handle and password. Unknown handles and wrong passwords
@@ -456,20 +468,23 @@ func newRecoveryCode() string {
 	return sb.String()
 }
 
-// SetRole changes a member's global role.
-func SetRole(ctx context.Context, st *store.Store, handle, role string) error {
-	if !ValidRole(role) {
-		return apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
+// SetRole changes a member's global role; it counts from their next request.
+func (s *Service) SetRole(ctx context.Context, handle, role string) error {
+	if err := checkRole(role); err != nil {
+		return err
 	}
-	h := strings.ToLower(handle)
-	m, err := st.GetMember(ctx, store.FindMember{Handle: &h})
+	h, err := CanonicalHandle(handle)
+	if err != nil {
+		return ErrMemberNotFound // no member can have such a handle
+	}
+	m, err := s.st.GetMember(ctx, store.FindMember{Handle: &h})
 	if errors.Is(err, store.ErrNotFound) {
-		return apperr.New(http.StatusNotFound, "member_not_found", "There is no member with that handle.")
+		return ErrMemberNotFound
 	}
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	if err := st.UpdateMember(ctx, m.ID, map[string]any{"role": role}); err != nil {
+	if err := s.st.UpdateMember(ctx, m.ID, map[string]any{"role": role}); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -89,7 +90,25 @@ func (c *Config) validate() error {
 	if c.ShutdownTimeout < 0 {
 		return errors.New("--shutdown-timeout must not be negative")
 	}
+	if c.Demo && !LoopbackAddr(c.Addr) {
+		return fmt.Errorf("--demo makes accounts whose password is published in the README, so it serves only on a loopback address (127.0.0.1, ::1 or localhost), not %q", c.Addr)
+	}
 	return nil
+}
+
+// LoopbackAddr reports whether a listen address (host:port) is reachable
+// from this machine only: 127.0.0.0/8, ::1 or localhost. An empty host
+// listens everywhere.
+func LoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // EnvName is the environment variable that stands for a flag.

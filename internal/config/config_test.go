@@ -3,6 +3,7 @@ package config
 import (
 	"flag"
 	"io"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,5 +62,25 @@ func TestBadValues(t *testing.T) {
 	t.Setenv("HEARTH_MEMBER_WRITE_RATE", "many")
 	if _, err := parse(t); err == nil {
 		t.Error("bad HEARTH_MEMBER_WRITE_RATE accepted")
+	}
+}
+
+// --demo publishes its accounts' password, so it serves on loopback only.
+func TestDemoOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080": true, "127.0.0.53:80": true, "[::1]:8080": true, "localhost:8080": true, "LOCALHOST:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:8080": false, "192.168.1.5:8080": false, "example.com:80": false,
+		"[::ffff:10.0.0.1]:80": false, "127.0.0.1": false,
+	} {
+		_, err := parse(t, "--demo", "--addr", addr)
+		if ok && err != nil {
+			t.Errorf("--demo --addr %s refused: %v", addr, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "loopback")) {
+			t.Errorf("--demo --addr %s: %v, want a refusal naming loopback", addr, err)
+		}
+		if _, err := parse(t, "--addr", addr); err != nil {
+			t.Errorf("--addr %s without --demo refused: %v", addr, err)
+		}
 	}
 }

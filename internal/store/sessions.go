@@ -178,11 +178,6 @@ func (s *Store) RevokeSession(ctx context.Context, sessionID string, now time.Ti
 	return revokeSession(s.w.WithContext(ctx), sessionID, now)
 }
 
-// RevokeSessions ends every session of a member.
-func (s *Store) RevokeSessions(ctx context.Context, memberID string, now time.Time) error {
-	return revokeSessions(s.w.WithContext(ctx), memberID, "", now)
-}
-
 func revokeSession(tx *gorm.DB, sessionID string, now time.Time) error {
 	err := tx.Model(&Session{}).Where("id = ? AND revoked_at IS NULL", sessionID).Update("revoked_at", now).Error
 	if err != nil {

@@ -117,19 +117,23 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// serve builds the binary and runs `hearth serve --demo` on a free port.
+// serve builds the binary (or takes HEARTH_TEST_BINARY, one built
+// already) and runs `hearth serve --demo` on a free port.
 func serve(dir string) (func(), error) {
-	bin := filepath.Join(dir, "hearth")
-	goTool := "go"
-	if p, err := exec.LookPath("go"); err == nil {
-		goTool = p
-	} else if root := os.Getenv("GOROOT"); root != "" {
-		goTool = filepath.Join(root, "bin", "go")
-	}
-	build := exec.Command(goTool, "build", "-o", bin, "../cmd/hearth")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return nil, fmt.Errorf("build hearth: %w", err)
+	bin := os.Getenv("HEARTH_TEST_BINARY")
+	if bin == "" {
+		bin = filepath.Join(dir, "hearth")
+		goTool := "go"
+		if p, err := exec.LookPath("go"); err == nil {
+			goTool = p
+		} else if root := os.Getenv("GOROOT"); root != "" {
+			goTool = filepath.Join(root, "bin", "go")
+		}
+		build := exec.Command(goTool, "build", "-o", bin, "../cmd/hearth")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return nil, fmt.Errorf("build hearth: %w", err)
+		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

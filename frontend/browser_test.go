@@ -1,8 +1,21 @@
 package frontend_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 const testPassword = "quiet harbour lantern morning"
@@ -154,5 +167,424 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 	}
 	if d := b.dialogs.Load(); d != 0 {
 		t.Fatalf("%d JavaScript dialogs opened", d)
+	}
+}
+
+// Three members flag a story and it is hidden from the circle; a moderator
+// finds it in the queue blurred, reveals it and restores it; the author and
+// the reporters hear what happened.
+func TestFlagsHideAndModeratorRestores(t *testing.T) {
+	author := newTab(t)
+	who := handle("birch")
+	author.join(who, testPassword)
+	author.open("/c/cardiac-recovery")
+	author.get("button", "Join circle").click()
+	author.get("link", "Share a story")
+	title := "Stairs again " + who
+	storyPath := author.shareStory("cardiac-recovery", title, "Two flights today, slowly, holding the rail.", "")
+
+	flag := func(b *tab, reason string) {
+		b.t.Helper()
+		b.open(storyPath)
+		b.get("heading", title)
+		b.all("button", "Flag")[0].click()
+		b.get("combobox", "Reason").choose(reason)
+		b.get("textbox", "Note").fill("Flagged in a browser test.")
+		b.get("button", "Send flag").click()
+		b.waitJS("the thank-you", `document.querySelector('.story .status')?.textContent.includes('Thank you')`)
+	}
+	maple := newTab(t)
+	maple.signIn("maple", demoPassword)
+	flag(maple, "harassment")
+	willow := newTab(t)
+	willow.signIn("willow", demoPassword)
+	flag(willow, "spam")
+	third := newTab(t)
+	third.join(handle("reed"), testPassword)
+	flag(third, "other")
+
+	// Hidden: others see a placeholder, the author a note.
+	maple.open(storyPath)
+	maple.get("heading", "This story is hidden while the moderation team looks at it.")
+	if strings.Contains(maple.mainText(), "Two flights today") {
+		t.Fatal("a hidden story's body still shows to other members")
+	}
+	author.open(storyPath)
+	if !strings.Contains(author.mainText(), "hidden from others") {
+		t.Fatalf("the author is not told the story is hidden:\n%s", author.mainText())
+	}
+
+	// The moderator: blurred until Reveal, then Restore with a reason.
+	heron := newTab(t)
+	heron.signIn("heron", demoPassword)
+	heron.open("/moderation")
+	heron.get("heading", "Moderation queue")
+	item := heron.get("heading", "Story by "+who+" in cardiac-recovery").closest("li")
+	excerpt := callOn[[]string](item, `function(){const e=this.querySelector('.mod-excerpt'); return [getComputedStyle(e).filter, e.getAttribute('aria-hidden') || '', e.innerText]}`)
+	if !strings.Contains(excerpt[0], "blur") || excerpt[1] != "true" {
+		t.Fatalf("the excerpt is not blurred and hidden from screen readers before Reveal: filter %q, aria-hidden %q", excerpt[0], excerpt[1])
+	}
+	if !strings.Contains(excerpt[2], "Two flights today") {
+		t.Fatalf("the excerpt holds %q", excerpt[2])
+	}
+	item.in("button", "Reveal").click()
+	heron.waitJS("the excerpt to clear", `[...document.querySelectorAll('.mod-excerpt[aria-hidden="false"]')].some(e => getComputedStyle(e).filter === 'none')`)
+	item.in("button", "Restore").click()
+	heron.waitJS("the reason to be asked for", `!!document.querySelector('.queue-item .field-error:not([hidden])')`)
+	item.in("textbox", "Reason").fill("Not harassment; an ordinary update.")
+	item.in("button", "Restore").click()
+	heron.waitJS("the outcome", `[...document.querySelectorAll('.queue-item .status')].some(s => s.textContent.startsWith('Restored'))`)
+
+	maple.open(storyPath)
+	maple.get("heading", title)
+	heron.open("/moderation/log")
+	heron.waitJS("the log entry", `document.querySelector('main').innerText.includes('Not harassment; an ordinary update.')`)
+
+	author.open("/notices")
+	author.waitJS("the author's notices", `document.querySelector('main').innerText.includes('can be seen by the circle again')`)
+	maple.open("/notices")
+	maple.waitJS("the reporter's notice", `document.querySelector('main').innerText.includes('Thank you for your flag')`)
+}
+
+// A member downloads their data as a file, then deletes their account
+// after a calm warning; what they wrote reads as removed.
+func TestDownloadMyDataAndDeleteAccount(t *testing.T) {
+	b := newTab(t)
+	who := handle("aster")
+	b.join(who, testPassword)
+	b.open("/c/grief-and-loss")
+	b.get("button", "Join circle").click()
+	b.get("link", "Share a story")
+	title := "For my grandmother " + who
+	storyPath := b.shareStory("grief-and-loss", title, "She taught me to bake bread.", "")
+
+	dir := t.TempDir()
+	ctxID := chromedp.FromContext(b.ctx).BrowserContextID
+	if _, err := chromedp.CallBrowser(b.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, BrowserContextID: ctxID, DownloadPath: dir, EventsEnabled: new(true),
+	}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	b.open("/me")
+	b.get("button", "Download my data").click()
+	file := filepath.Join(dir, "hearth-export.json")
+	var export struct {
+		Member  struct{ Handle string }
+		Stories []struct{ Title, Body string }
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, err := os.ReadFile(file)
+		if err == nil && json.Unmarshal(data, &export) == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no hearth-export.json was downloaded (%v, folder holds %v)", err, entries)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if export.Member.Handle != who || len(export.Stories) != 1 || export.Stories[0].Title != title {
+		t.Fatalf("the export is not this member's: %+v", export)
+	}
+
+	// The warning, a wrong password, then the real one.
+	b.get("button", "Delete my account").click()
+	dialog := b.get("dialog", "Delete your account?")
+	for _, want := range []string{"cannot be undone", "can never be read again", "show as removed"} {
+		if !strings.Contains(dialog.text(), want) {
+			t.Errorf("the warning does not say %q:\n%s", want, dialog.text())
+		}
+	}
+	b.axeCheck("/me delete dialog")
+	dialog.in("textbox", "Password").fill("not the right password at all")
+	dialog.in("button", "Delete everything for good").click()
+	b.waitJS("the wrong password to be named", `document.querySelector('dialog .field-error:not([hidden])')?.textContent.includes('do not match')`)
+	if !b.has("button", "Delete everything for good") {
+		t.Fatal("a wrong password closed the dialog")
+	}
+	dialog.in("textbox", "Password").fill(testPassword)
+	dialog.in("button", "Delete everything for good").click()
+	b.waitJS("the farewell", `location.pathname === '/' && document.querySelector('main').innerText.includes('Your account is deleted')`)
+	b.get("link", "Join")
+
+	// Gone for good: the handle no longer signs in, the story reads as removed.
+	b.open("/signin")
+	b.get("textbox", "Handle").fill(who)
+	b.get("textbox", "Password").fill(testPassword)
+	b.get("button", "Sign in").click()
+	b.waitJS("the sign-in error", `document.querySelector('.form-error')?.textContent.includes('do not match')`)
+	maple := newTab(t)
+	maple.signIn("maple", demoPassword)
+	maple.open(storyPath)
+	maple.get("heading", "This story was removed.")
+}
+
+// A facilitator posts pinned guidance and unpins it; another makes an
+// invite code, and a newcomer joins the private circle with it.
+func TestFacilitatorGuidancePinsAndInvites(t *testing.T) {
+	willow := newTab(t)
+	willow.signIn("willow", demoPassword)
+	willow.open("/c/cardiac-recovery")
+	willow.get("link", "Post guidance").click()
+	willow.waitJS("the guidance form", `location.search === '?kind=guidance'`)
+	title := "Before your first rehab class " + handle("g")
+	willow.get("textbox", "Title").fill(title)
+	willow.get("textbox", "Guidance").fill("Wear comfortable shoes, and bring your list of medicines.")
+	if willow.get("checkbox", "Pin it to the top of the circle").attr("id") == "" {
+		t.Fatal("no pin checkbox")
+	}
+	willow.get("button", "Post guidance").click()
+	willow.waitJS("the guidance page", `location.pathname.startsWith('/s/')`)
+	guidancePath := willow.path()
+	willow.get("button", "Unpin")
+	willow.open("/c/cardiac-recovery")
+	first := eval[string](willow, `document.querySelector('.stories > li h3').textContent`)
+	if first != title {
+		t.Fatalf("the newest pinned guidance is not first: %q", first)
+	}
+	if !strings.Contains(willow.get("link", title).closest("li").text(), "Pinned") {
+		t.Fatal("the guidance is not marked Pinned")
+	}
+	willow.open(guidancePath)
+	willow.get("button", "Unpin").click()
+	willow.get("button", "Pin to top")
+	willow.open("/c/cardiac-recovery")
+	if strings.Contains(willow.get("link", title).closest("li").text(), "Pinned") {
+		t.Fatal("unpinned guidance is still marked Pinned")
+	}
+
+	// Invites to a private circle.
+	sage := newTab(t)
+	sage.signIn("sage", demoPassword)
+	sage.open("/c/addiction-recovery")
+	sage.get("spinbutton", "How many people may use it").fill("2")
+	sage.get("button", "Make invite code").click()
+	sage.waitJS("the invite code", `!!document.querySelector('.invite-code')`)
+	code := eval[string](sage, `document.querySelector('.invite-code').textContent`)
+	link := eval[string](sage, `document.querySelector('.invite-link').textContent`)
+	if !strings.Contains(link, "/c/addiction-recovery?invite=") {
+		t.Fatalf("odd invite link %q", link)
+	}
+
+	// One newcomer follows the link; another types the code at home.
+	n1 := newTab(t)
+	n1.join(handle("moss"), testPassword)
+	n1.open(strings.TrimPrefix(link, baseURL))
+	n1.get("heading", "A private circle")
+	n1.get("button", "Join circle").click()
+	n1.waitJS("the private circle", `document.querySelector('main h1')?.textContent === 'Addiction recovery'`)
+	n1.get("link", "Share a story")
+
+	n2 := newTab(t)
+	n2.join(handle("sorrel"), testPassword)
+	n2.get("textbox", "Circle").fill("addiction-recovery")
+	n2.get("textbox", "Invite code").fill("wrong-code-0000")
+	n2.get("button", "Join with invite").click()
+	n2.waitJS("the invite error", `document.querySelector('.field-error:not([hidden])')?.textContent.includes('not valid')`)
+	n2.get("textbox", "Invite code").fill(code)
+	n2.get("button", "Join with invite").click()
+	n2.waitJS("the private circle", `document.querySelector('main h1')?.textContent === 'Addiction recovery'`)
+}
+
+// A moderator warns and suspends a member, who reads the notices and
+// cannot write until the suspension is lifted; every action is in the log.
+func TestModeratorMemberActions(t *testing.T) {
+	m := newTab(t)
+	who := handle("wren")
+	m.join(who, testPassword)
+
+	heron := newTab(t)
+	heron.signIn("heron", demoPassword)
+	act := func(action, reason string, until string) {
+		t.Helper()
+		heron.open("/moderation/members")
+		heron.get("heading", "Member actions")
+		heron.get("textbox", "Handle").fill(who)
+		heron.get("combobox", "Action").choose(action)
+		if until != "" {
+			callOn[chromedp.Void](heron.get("DateTime", "Suspended until"), `function(v){this.value=v; this.dispatchEvent(new Event('input',{bubbles:true}))}`, until)
+		}
+		heron.get("textbox", "Reason").fill(reason)
+		heron.get("button", "Apply action").click()
+		heron.waitJS("the outcome of "+action, `document.querySelector('main .status')?.textContent.startsWith('Done.')`)
+	}
+	act("warn", "Please keep replies kind.", "")
+	tomorrow := time.Now().Add(24 * time.Hour).Format("2006-01-02T15:04")
+	act("suspend", "A day away to cool off.", tomorrow)
+	if got := eval[string](heron, `document.querySelector('main .status').textContent`); !strings.Contains(got, "suspended") {
+		t.Fatalf("the outcome reads %q", got)
+	}
+
+	// The suspension ended the member's session; they sign in and read.
+	m.signIn(who, testPassword)
+	m.open("/notices")
+	m.waitJS("the notices", `document.querySelector('main').innerText.includes('Please keep replies kind.') && document.querySelector('main').innerText.includes('suspended until')`)
+	m.open("/c/grief-and-loss")
+	m.get("button", "Join circle").click()
+	m.waitJS("the suspension to be explained", `document.querySelector('.form-error')?.textContent.includes('suspended')`)
+
+	act("unsuspend", "Welcome back.", "")
+	m.open("/c/grief-and-loss")
+	m.get("button", "Join circle").click()
+	m.get("link", "Share a story")
+
+	heron.open("/moderation/log")
+	for _, want := range []string{"Please keep replies kind.", "A day away to cool off.", "Welcome back."} {
+		heron.waitJS("the log to hold "+want, `document.querySelector('main').innerText.includes(`+string(mustJSON(want))+`)`)
+	}
+}
+
+// An access token that has expired (a 401) is refreshed once, silently,
+// and the request sent again: the member never notices.
+func TestExpiredTokenRefreshesSilently(t *testing.T) {
+	b := newTab(t)
+	b.signIn("maple", demoPassword)
+
+	var refreshes atomic.Int32
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if ev, ok := ev.(*network.EventRequestWillBeSent); ok && strings.HasSuffix(ev.Request.URL, "/api/v1/auth/refresh") {
+			refreshes.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	paused := chromedp.Events(b.ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/circles/cardiac-recovery"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var expired atomic.Int32
+	go func() {
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			if expired.Add(1) == 1 {
+				_, _ = chromedp.Call(b.ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+					RequestID: ev.RequestID, ResponseCode: 401,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}},
+					Body:            []byte(`{"type":"urn:hearth:problem:unauthenticated","title":"Unauthorized","status":401,"detail":"Please sign in again.","code":"unauthenticated"}`),
+				})
+				continue
+			}
+			_, _ = chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+		}
+	}()
+	before := refreshes.Load()
+	b.get("link", "Cardiac recovery").click()
+	b.waitJS("the circle", `document.querySelector('main h1')?.textContent === 'Cardiac recovery'`)
+	if expired.Load() < 2 {
+		t.Fatalf("the request was not sent again after the 401 (%d sent)", expired.Load())
+	}
+	if refreshes.Load() != before+1 {
+		t.Fatalf("want exactly one refresh, saw %d", refreshes.Load()-before)
+	}
+	if _, err := chromedp.Call(b.ctx, fetch.Disable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The first load of a page is small and asks nothing of any other origin.
+func TestFirstLoadIsSmallAndLocal(t *testing.T) {
+	signedIn := newTab(t)
+	signedIn.signIn("maple", demoPassword)
+	storyPath := eval[string](signedIn, `''`)
+	signedIn.open("/c/cardiac-recovery")
+	storyPath = eval[string](signedIn, `document.querySelector('.stories > li h3 a').getAttribute('href')`)
+
+	measure := func(b *tab, path string) {
+		t.Helper()
+		var mu sync.Mutex
+		urls := map[network.RequestID]string{}
+		bytes := map[network.RequestID]float64{}
+		if err := chromedp.Listen(b.ctx, func(ev any) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch ev := ev.(type) {
+			case *network.EventRequestWillBeSent:
+				urls[ev.RequestID] = ev.Request.URL
+			case *network.EventLoadingFinished:
+				bytes[ev.RequestID] = ev.EncodedDataLength
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(b.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		b.open(path)
+		time.Sleep(300 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		var total float64
+		for id, u := range urls {
+			if !strings.HasPrefix(u, baseURL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+				t.Errorf("%s asked another origin for %s", path, u)
+			}
+			total += bytes[id]
+		}
+		t.Logf("first load of %s: %d requests, %.1f KB", path, len(urls), total/1024)
+		if total > 100*1024 {
+			t.Errorf("the first load of %s is %.1f KB, over 100 KB", path, total/1024)
+		}
+	}
+	measure(newTab(t), "/")
+	measure(newTab(t), "/join")
+	signedIn.open("/")
+	measure(signedIn, "/c/cardiac-recovery")
+	measure(signedIn, storyPath)
+	measure(signedIn, "/me")
+}
+
+// Everything works from the keyboard: reaching fields with Tab, sending a
+// form with Enter, a dialog that Escape closes and that gives focus back,
+// focus on the heading after moving to a new page, and a visible focus ring.
+func TestKeyboard(t *testing.T) {
+	b := newTab(t)
+	b.open("/signin")
+	b.press(kb.Tab)
+	if got := b.focused(); got != "a:Skip to content" {
+		t.Fatalf("the first Tab reaches %q, want the skip link", got)
+	}
+	if style := eval[string](b, `getComputedStyle(document.activeElement).outlineStyle`); style == "none" {
+		t.Fatal("the focused skip link shows no focus ring")
+	}
+	for i := 0; i < 10 && b.focused() != "input:Handle"; i++ {
+		b.press(kb.Tab)
+	}
+	if b.focused() != "input:Handle" {
+		t.Fatalf("Tab never reached the Handle field (at %q)", b.focused())
+	}
+	b.press("maple")
+	b.press(kb.Tab)
+	if b.focused() != "input:Password" {
+		t.Fatalf("Tab from Handle went to %q", b.focused())
+	}
+	b.press(demoPassword)
+	b.press(kb.Enter)
+	b.waitJS("the circles", `document.querySelector('main h1')?.textContent === 'Circles'`)
+
+	b.get("link", "Cardiac recovery").click()
+	b.waitJS("focus on the circle's heading", `document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Cardiac recovery'`)
+
+	link := eval[string](b, `document.querySelector('.stories > li:not(.is-pinned) h3 a').getAttribute('href')`)
+	b.open(link)
+	flag := b.all("button", "Flag")[0]
+	callOn[chromedp.Void](flag, `function(){this.focus()}`)
+	b.press(kb.Enter)
+	b.get("button", "Send flag")
+	if b.focused() != "select:Reason" {
+		t.Fatalf("the flag dialog opened with focus on %q", b.focused())
+	}
+	b.press(kb.Escape)
+	b.waitJS("the dialog to close", `!document.querySelector('dialog[open]')`)
+	if b.focused() != "button:Flag" {
+		t.Fatalf("after Escape focus is on %q, want the Flag button", b.focused())
 	}
 }

@@ -126,7 +126,7 @@ async function render(first) {
       history.replaceState(null, '', `/signin?next=${encodeURIComponent(next)}`);
       return render(first);
     } else if (found.route.who === 'guest' && currentMember()) {
-      history.replaceState(null, '', '/');
+      history.replaceState(null, '', safePath(query.get('next')));
       return render(first);
     } else if (found.route.who === 'moderator' && !isModerator()) {
       setTitle('Only for the moderation team');

@@ -48,6 +48,7 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 		t.Fatalf("want 10 recovery codes, got %d", len(codes))
 	}
 	b.axeCheck("/join recovery codes")
+	b.screenshot("anon-join-codes-1280")
 	b.get("button", "I have saved my codes").click()
 	b.waitJS("the circles", `document.querySelector('main h1')?.textContent === 'Circles'`)
 
@@ -587,4 +588,49 @@ func TestKeyboard(t *testing.T) {
 	if b.focused() != "button:Flag" {
 		t.Fatalf("after Escape focus is on %q, want the Flag button", b.focused())
 	}
+}
+
+// A member changes their password (a wrong current one is named as such and
+// signs nobody out), then forgets it and comes back with a recovery code,
+// which works once.
+func TestChangePasswordAndRecover(t *testing.T) {
+	b := newTab(t)
+	who := handle("hazel")
+	codes := b.join(who, testPassword)
+	if len(codes) != 10 {
+		t.Fatalf("want 10 codes, got %d", len(codes))
+	}
+	const second = "copper kettle evening rain"
+	const third = "seven gentle harbour lights"
+
+	b.open("/me")
+	b.get("textbox", "Current password").fill("this is not my password")
+	b.get("textbox", "New password").fill(second)
+	b.get("button", "Change password").click()
+	b.waitJS("the wrong password to be named", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('do not match'))`)
+	b.get("button", "Sign out")
+	b.get("textbox", "Current password").fill(testPassword)
+	b.get("textbox", "New password").fill(second)
+	b.get("button", "Change password").click()
+	b.waitJS("the change", `document.querySelector('main').innerText.includes('Your password is changed')`)
+
+	b.get("button", "Sign out").click()
+	b.get("link", "Sign in")
+	b.open("/recover")
+	b.get("textbox", "Handle").fill(who)
+	b.get("textbox", "Recovery code").fill(codes[0])
+	b.get("textbox", "New password").fill(third)
+	b.get("button", "Recover my account").click()
+	b.waitJS("the way back in", `document.querySelector('main').innerText.includes('You are back in')`)
+
+	b.open("/me")
+	b.get("button", "Sign out").click()
+	b.get("link", "Sign in")
+	b.open("/recover")
+	b.get("textbox", "Handle").fill(who)
+	b.get("textbox", "Recovery code").fill(codes[0])
+	b.get("textbox", "New password").fill(testPassword)
+	b.get("button", "Recover my account").click()
+	b.waitJS("a spent code to be refused", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`)
+	b.signIn(who, third)
 }

@@ -164,7 +164,8 @@ export default async function render(ctx) {
     ]);
   } catch (e) {
     if (e.status === 404) {
-      privateGate(view, slug, query, rerender);
+      // Joined: show the circle, and drop the code from the address bar.
+      privateGate(view, slug, query, async () => ctx.navigate(`/c/${seg(slug)}`, { replace: true }));
       return;
     }
     throw e;

@@ -8,17 +8,20 @@ import {
 } from './common.js';
 
 const reasons = [
-  ['harassment', 'Harassment: unkind or hurtful to someone'],
-  ['spam', 'Spam: advertising or off-topic'],
+  ['harassment', 'Harassment'],
+  ['spam', 'Spam'],
   ['crisis', 'Crisis: someone may be at risk'],
-  ['privacy', 'Privacy: shares identifying details'],
-  ['misinformation', 'Misinformation: harmful or false advice'],
-  ['other', 'Other: something else worries me'],
+  ['privacy', 'Privacy: it shares who someone is'],
+  ['misinformation', 'Misinformation'],
+  ['other', 'Other'],
 ];
 
 // flagDialog is one dialog for every Flag button on the page.
 function flagDialog() {
-  const reason = field({ label: 'Reason', name: 'reason', options: reasons });
+  const reason = field({
+    label: 'Reason', name: 'reason', options: reasons,
+    hint: 'Crisis flags are read first. If someone is in danger right now, please also call your local emergency number.',
+  });
   const note = field({
     label: 'Note', name: 'note', multiline: true, rows: 4, maxlength: 1000,
     hint: 'Optional. Anything that helps the moderation team understand.',

@@ -15,6 +15,8 @@ import (
 	"hearth/internal/apperr"
 	"hearth/internal/auth"
 	"hearth/internal/config"
+	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/seal"
 )
 
@@ -69,11 +71,11 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		svc, err := newAuth(ctx, st, kr)
-		if err != nil {
-			return err
-		}
-		if err := svc.SetRole(ctx, handle, role); err != nil {
+		// The same rule and log entry as PUT /admin/members/{handle}/role,
+		// with the operator (no member) as the actor.
+		sealer := seal.NewSealer(kr, st, dataKeyCache)
+		mod := moderation.New(st, sealer, forum.New(st, sealer, nil))
+		if err := mod.SetRole(ctx, nil, handle, role); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", strings.ToLower(handle), role)

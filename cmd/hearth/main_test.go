@@ -302,7 +302,7 @@ func TestAdminCommands(t *testing.T) {
 		t.Fatal("role change not seen by the running server")
 	}
 	code, _, errs = hearth(t, nil, "", "admin", "set-role", "--data-dir", dir, "--handle", "nobody", "--role", "admin")
-	if code != exitFailure || !strings.Contains(errs, "no member") {
+	if code != exitFailure || !strings.Contains(strings.ToLower(errs), "no member") {
 		t.Fatalf("set-role of unknown handle: %d %s", code, errs)
 	}
 }

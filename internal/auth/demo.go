@@ -23,8 +23,8 @@ func (s *Service) CreateDemoMembers(ctx context.Context, password string, accoun
 	}
 	out := make(map[string]*store.Member, len(accounts))
 	for _, a := range accounts {
-		if !ValidRole(a.Role) {
-			return nil, apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
+		if err := checkRole(a.Role); err != nil {
+			return nil, err
 		}
 		h, err := CanonicalHandle(a.Handle)
 		if err != nil {

@@ -29,7 +29,7 @@ func countRows(t *testing.T, s *testService, table string) int {
 	return n
 }
 
-func TestCreateMemberAndSetRole(t *testing.T) {
+func TestCreateMember(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -47,26 +47,6 @@ func TestCreateMemberAndSetRole(t *testing.T) {
 			}
 			if _, _, err := s.CreateMember(ctx, "other", svcPassword, "overlord"); !errors.Is(err, ErrInvalidRole) {
 				t.Fatalf("unknown role: %v", err)
-			}
-
-			if err := s.SetRole(ctx, "KEEPER", RoleModerator); err != nil {
-				t.Fatal(err)
-			}
-			h := "keeper"
-			if got, _ := s.st.GetMember(ctx, store.FindMember{Handle: &h}); got.Role != RoleModerator {
-				t.Fatalf("role after SetRole = %q", got.Role)
-			}
-			for _, c := range []struct {
-				handle, role string
-				want         error
-			}{
-				{"nobody-here", RoleAdmin, ErrMemberNotFound},
-				{"x", RoleAdmin, ErrMemberNotFound},
-				{"keeper", "root", ErrInvalidRole},
-			} {
-				if err := s.SetRole(ctx, c.handle, c.role); !errors.Is(err, c.want) {
-					t.Errorf("SetRole(%q, %q) = %v, want %v", c.handle, c.role, err, c.want)
-				}
 			}
 		})
 	}

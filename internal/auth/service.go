@@ -58,7 +58,6 @@ var (
 	ErrBanned             = apperr.New(http.StatusForbidden, "banned", "This account has been closed by the moderation team.")
 	ErrRefreshInvalid     = apperr.New(http.StatusUnauthorized, "invalid_refresh_token", "Your session has ended. Please sign in again.")
 	ErrInvalidRole        = apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
-	ErrMemberNotFound     = apperr.New(http.StatusNotFound, "member_not_found", "There is no member with that handle.")
 )
 
 // DataKeys makes each member's data key at sign-up and forgets it at
@@ -466,28 +465,6 @@ func newRecoveryCode() string {
 		sb.WriteByte(alphabet[int(c)%len(alphabet)])
 	}
 	return sb.String()
-}
-
-// SetRole changes a member's global role; it counts from their next request.
-func (s *Service) SetRole(ctx context.Context, handle, role string) error {
-	if err := checkRole(role); err != nil {
-		return err
-	}
-	h, err := CanonicalHandle(handle)
-	if err != nil {
-		return ErrMemberNotFound // no member can have such a handle
-	}
-	m, err := s.st.GetMember(ctx, store.FindMember{Handle: &h})
-	if errors.Is(err, store.ErrNotFound) {
-		return ErrMemberNotFound
-	}
-	if err != nil {
-		return apperr.Internal(err)
-	}
-	if err := s.st.UpdateMember(ctx, m.ID, map[string]any{"role": role}); err != nil {
-		return apperr.Internal(err)
-	}
-	return nil
 }
 
 // Member returns the signed-in member's account.

@@ -39,7 +39,9 @@ func (a *API) handleError(err error, c echo.Context) {
 	}
 	var p problem
 	var retryAfter int
-	if store.Unavailable(err) {
+	// A client's own broken connection is not the database's: only errors
+	// that would otherwise be a 500 can mean the store is out of reach.
+	if e, ok := apperr.As(err); (!ok || e.Status >= 500) && store.Unavailable(err) {
 		// The database went away: say so, and that it is worth a retry.
 		a.log.ErrorContext(c.Request().Context(), "store unavailable", "request_id", requestID(c), "route", c.Path(), "err", err)
 		p = problem{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Detail: "Hearth cannot reach its database just now. Please try again in a moment."}
@@ -47,7 +49,8 @@ func (a *API) handleError(err error, c echo.Context) {
 	} else if e, ok := apperr.As(err); ok {
 		p = problem{Status: e.Status, Code: e.Code, Detail: e.Detail}
 		retryAfter = e.RetryAfter
-		if e.Status >= 500 {
+		// Shedding load (busy) is the server working as meant, not a failure.
+		if e.Status >= 500 && e.Code != "busy" {
 			a.log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestID(c), "route", c.Path(), "code", e.Code, "err", e.Cause)
 		}
 	} else if he := (*echo.HTTPError)(nil); errors.As(err, &he) && he.Code < 500 {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -43,7 +42,13 @@ func newMetrics(st *store.Store, sealStats func() seal.Stats) *metrics {
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.queries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	st.OnQuery(func(op string, d time.Duration) { m.queries.WithLabelValues(op).Observe(d.Seconds()) })
+	if st != nil { // a router built only to list its routes has no store
+		st.OnQuery(func(op string, d time.Duration) { m.queries.WithLabelValues(op).Observe(d.Seconds()) })
+		m.reg.MustRegister(&storeCollector{st: st,
+			queue:    prometheus.NewDesc("hearth_moderation_queue_items", "Open moderation queue items by priority.", []string{"priority"}, nil),
+			sessions: prometheus.NewDesc("hearth_sessions_alive", "Sessions neither ended nor expired.", nil, nil),
+		})
+	}
 	if sealStats != nil {
 		for _, c := range []struct {
 			name, help string
@@ -59,10 +64,6 @@ func newMetrics(st *store.Store, sealStats func() seal.Stats) *metrics {
 				func() float64 { return float64(c.get(sealStats())) }))
 		}
 	}
-	m.reg.MustRegister(&storeCollector{st: st,
-		queue:    prometheus.NewDesc("hearth_moderation_queue_items", "Open moderation queue items by priority.", []string{"priority"}, nil),
-		sessions: prometheus.NewDesc("hearth_sessions_alive", "Sessions neither ended nor expired.", nil, nil),
-	})
 	return m
 }
 
@@ -101,5 +102,3 @@ func (m *metrics) handler() echo.HandlerFunc {
 		return nil
 	}
 }
-
-var _ http.Handler = promhttp.Handler()

@@ -81,7 +81,8 @@ func (a *API) setRole(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	if err := a.moderation.SetRole(c.Request().Context(), actor(c), c.Param("handle"), in.Role); err != nil {
+	me := actor(c)
+	if err := a.moderation.SetRole(c.Request().Context(), &me, c.Param("handle"), in.Role); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

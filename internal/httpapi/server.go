@@ -26,7 +26,7 @@ import (
 const Prefix = "/api/v1"
 
 // maxBody is the largest request body accepted.
-const maxBody = "64K"
+const maxBody = "64KiB"
 
 // Deps are the services the API calls.
 type Deps struct {

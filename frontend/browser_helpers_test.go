@@ -238,7 +238,14 @@ func newTab(t *testing.T) *tab {
 	}); err != nil {
 		t.Fatalf("listen: %v", err)
 	}
+	// Every page records what its Content-Security-Policy refused.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || e.sample || '')));`,
+	}); err != nil {
+		t.Fatalf("watch for CSP violations: %v", err)
+	}
 	t.Cleanup(func() {
+		b.checkCSP()
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		for _, e := range b.errors {
@@ -247,6 +254,21 @@ func newTab(t *testing.T) *tab {
 	})
 	b.viewport(1280, 900)
 	return b
+}
+
+// checkCSP fails the test when the page's Content-Security-Policy refused
+// anything: no inline script or style, nothing from elsewhere.
+func (b *tab) checkCSP() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if err != nil {
+		return
+	}
+	for _, s := range v {
+		b.t.Errorf("the Content-Security-Policy refused: %s", s)
+	}
 }
 
 func exceptionDescription(d *runtime.ExceptionDetails) string {
@@ -291,6 +313,7 @@ func (b *tab) viewport(w, h int64) {
 // open loads path as a fresh page and waits until the app has drawn it.
 func (b *tab) open(path string) {
 	b.t.Helper()
+	b.checkCSP()
 	b.do("open "+path, chromedp.Navigate(baseURL+path))
 	b.settle()
 }

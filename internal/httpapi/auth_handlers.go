@@ -10,6 +10,7 @@ import (
 	"hearth/internal/apperr"
 	"hearth/internal/auth"
 	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
 
@@ -180,12 +181,17 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	flags, err := a.moderation.FlagsFiled(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-	}{auth.Now(), toMember(m), w})
+		Flags []moderation.FiledFlag `json:"flags"`
+	}{auth.Now(), toMember(m), w, flags})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

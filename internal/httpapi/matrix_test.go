@@ -238,10 +238,10 @@ var matrix = []matrixRow{
 	// Flags and moderation.
 	{"POST /flags", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": f.story(f.author, "open", "A story").ID, "reason": "spam"}}
-	}, [roleCount]int{s401, s201, s201, s201, s201, s201, s201, s201}},
+	}, [roleCount]int{s401, s201, s201, s400, s201, s201, s201, s201}},
 	{"POST /flags (private)", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": f.story(f.author, "hidden", "A story").ID, "reason": "spam"}}
-	}, [roleCount]int{s401, s404, s201, s201, s201, s404, s201, s201}},
+	}, [roleCount]int{s401, s404, s201, s400, s201, s404, s201, s201}},
 	{"GET /moderation/queue", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/moderation/queue"}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},

@@ -184,6 +184,7 @@ func TestFlagRules(t *testing.T) {
 		expect(t, f.flag(f.member, "story", s.ID, "spam", strings.Repeat("n", 1001)), http.StatusBadRequest, "invalid_note")
 		expect(t, f.flag(f.member, "story", "nothing-here", "spam", ""), http.StatusNotFound, "not_found")
 		expect(t, f.flag(f.outsider, "story", hidden.ID, "spam", ""), http.StatusNotFound, "not_found")
+		expect(t, f.flag(f.author, "story", s.ID, "spam", ""), http.StatusBadRequest, "own_writing")
 		expect(t, f.do(req{method: "POST", path: "/flags", token: f.member.Access, body: map[string]string{"target_type": "story", "target_id": s.ID, "reason": "spam", "reporter": "x"}}), http.StatusBadRequest, "unknown_field")
 		if len(f.queue()) != 0 {
 			t.Error("refused flags reached the queue")
@@ -393,5 +394,9 @@ func TestFlagNoteSealed(t *testing.T) {
 	expect(t, f.act("story", s.ID, "dismiss", "Reason "+canary), http.StatusOK, "")
 	if bytes.Contains(rawStore(t, filepath.Dir(f.storePath)), []byte(canary)) {
 		t.Fatal("a flag note or moderation reason is stored in clear")
+	}
+	e := f.do(req{method: "GET", path: "/me/export", token: f.member.Access})
+	if !bytes.Contains(e.Body, []byte(`"note":"Note `+canary+`"`)) || !bytes.Contains(e.Body, []byte(`"status":"closed"`)) {
+		t.Errorf("the export lacks the flag and its note: %s", e.Body)
 	}
 }

@@ -61,6 +61,9 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 	if err != nil {
 		return nil, err
 	}
+	if info.AuthorID == a.ID {
+		return nil, apperr.Invalid("own_writing", "This is your own writing: you can edit or delete it instead of flagging it.")
+	}
 	now := s.now()
 	f := &store.Flag{ID: store.NewID(), TargetType: string(t), TargetID: info.ID, ReporterID: &a.ID, Reason: in.Reason, Status: store.FlagOpen, CreatedAt: now}
 	if in.Note != "" {
@@ -93,4 +96,30 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 		}
 	}
 	return &FlagReceipt{ID: f.ID, TargetType: f.TargetType, TargetID: f.TargetID, Reason: f.Reason, CreatedAt: now.UTC()}, nil
+}
+
+// FiledFlag is a flag in its reporter's export.
+type FiledFlag struct {
+	FlagReceipt
+	Note   string `json:"note"`
+	Status string `json:"status"`
+}
+
+// FlagsFiled lists the flags a filed, with their notes opened, for GET
+// /me/export.
+func (s *Service) FlagsFiled(ctx context.Context, a forum.Actor) ([]FiledFlag, error) {
+	rows, err := s.st.FlagsBy(ctx, a.ID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := []FiledFlag{}
+	for _, f := range rows {
+		note, err := s.open(ctx, f.Note, flagLoc(f.ID))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, FiledFlag{FlagReceipt: FlagReceipt{ID: f.ID, TargetType: f.TargetType, TargetID: f.TargetID, Reason: f.Reason, CreatedAt: f.CreatedAt.UTC()},
+			Note: note, Status: f.Status})
+	}
+	return out, nil
 }

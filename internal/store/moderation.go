@@ -400,3 +400,12 @@ func (s *Store) QueueSizes(ctx context.Context) (map[int]int64, error) {
 	}
 	return out, nil
 }
+
+// FlagsBy lists the flags a member filed, oldest first, for their export.
+func (s *Store) FlagsBy(ctx context.Context, reporterID string) ([]Flag, error) {
+	var out []Flag
+	if err := s.r.WithContext(ctx).Where("reporter_id = ?", reporterID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: flags by member: %w", err)
+	}
+	return out, nil
+}

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // SQLitePragmas reads back the settings the writer connection runs with.
 func (s *Store) SQLitePragmas(ctx context.Context) map[string]string {
@@ -12,4 +15,15 @@ func (s *Store) SQLitePragmas(ctx context.Context) map[string]string {
 		}
 	}
 	return out
+}
+
+// TamperWithLog tries to change and then delete a log line, as code that
+// should not would; it returns nil only if either succeeded.
+func (s *Store) TamperWithLog(ctx context.Context, id string) error {
+	upd := s.w.WithContext(ctx).Exec("UPDATE moderation_log SET action = 'nothing' WHERE id = ?", id)
+	del := s.w.WithContext(ctx).Exec("DELETE FROM moderation_log WHERE id = ?", id)
+	if upd.Error == nil && upd.RowsAffected > 0 || del.Error == nil && del.RowsAffected > 0 {
+		return nil
+	}
+	return errors.Join(upd.Error, del.Error)
 }

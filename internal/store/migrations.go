@@ -12,6 +12,7 @@ var migrations = []migration{
 	{2, "member data keys", migrate0002},
 	{3, "circles, stories, replies and support", migrate0003},
 	{4, "flags, moderation queue, log and notices", migrate0004},
+	{5, "the moderation log refuses change", migrate0005},
 }
 
 // Frozen types of migration 1.
@@ -250,4 +251,31 @@ func migrate0004(tx *gorm.DB) error {
 	// One open flag per member per target; SQLite and PostgreSQL both
 	// have partial indexes.
 	return tx.Exec("CREATE UNIQUE INDEX idx_flags_open_once ON flags (reporter_id, target_type, target_id) WHERE status = 'open'").Error
+}
+
+// migrate0005 makes the database itself refuse to change or delete a line
+// of the moderation log, whatever code asks.
+func migrate0005(tx *gorm.DB) error {
+	var stmts []string
+	if tx.Dialector.Name() == "postgres" {
+		stmts = []string{
+			`CREATE FUNCTION moderation_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN RAISE EXCEPTION 'the moderation log is append-only'; END $$`,
+			`CREATE TRIGGER moderation_log_append_only BEFORE UPDATE OR DELETE ON moderation_log
+				FOR EACH ROW EXECUTE FUNCTION moderation_log_append_only()`,
+		}
+	} else {
+		stmts = []string{
+			`CREATE TRIGGER moderation_log_no_update BEFORE UPDATE ON moderation_log
+				BEGIN SELECT RAISE(ABORT, 'the moderation log is append-only'); END`,
+			`CREATE TRIGGER moderation_log_no_delete BEFORE DELETE ON moderation_log
+				BEGIN SELECT RAISE(ABORT, 'the moderation log is append-only'); END`,
+		}
+	}
+	for _, q := range stmts {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

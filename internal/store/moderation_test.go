@@ -1,0 +1,84 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"hearth/internal/store"
+	"hearth/internal/store/storetest"
+)
+
+// TestModerationLogIsAppendOnly: the database refuses to change or delete
+// a log line, whoever asks.
+func TestModerationLogIsAppendOnly(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := &store.LogEntry{ID: store.NewID(), Action: "hide", TargetType: "story", TargetID: "x", CreatedAt: time.Now()}
+		if err := st.AppendLog(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.TamperWithLog(ctx, e.ID); err == nil {
+			t.Fatal("a log line was changed")
+		}
+		rows, err := st.ListLog(ctx, "", 10)
+		if err != nil || len(rows) != 1 || rows[0].Action != "hide" {
+			t.Fatalf("log after tampering: %+v %v", rows, err)
+		}
+	})
+}
+
+// TestInvites: an invite opens its own circle only, as many times as it
+// allows, until it expires; a member already in spends nothing.
+func TestInvites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		var ids []string
+		for _, slug := range []string{"quiet", "other"} {
+			c := &store.Circle{ID: store.NewID(), Slug: slug, Name: slug, Visibility: store.VisibilityPrivate, CreatedAt: now, UpdatedAt: now}
+			if err := st.CreateCircle(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		var members []string
+		for i := range 4 {
+			m := &store.Member{ID: store.NewID(), Handle: "m" + string(rune('a'+i)), Role: "member", Status: store.StatusActive, CreatedAt: now}
+			if err := st.CreateMember(ctx, m, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			members = append(members, m.ID)
+		}
+		if err := st.CreateInvite(ctx, &store.Invite{CodeHash: "two-uses", CircleID: ids[0], CreatedBy: members[0], MaxUses: 2, ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateInvite(ctx, &store.Invite{CodeHash: "expired", CircleID: ids[0], CreatedBy: members[0], MaxUses: 9, ExpiresAt: now.Add(-time.Second), CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		join := func(circle, member, code string) error { return st.JoinCircle(ctx, circle, member, code, now) }
+		if err := join(ids[1], members[0], "two-uses"); !errors.Is(err, store.ErrInvite) {
+			t.Errorf("an invite opened another circle: %v", err)
+		}
+		if err := join(ids[0], members[0], "expired"); !errors.Is(err, store.ErrInvite) {
+			t.Errorf("an expired invite worked: %v", err)
+		}
+		if err := join(ids[0], members[0], "two-uses"); err != nil {
+			t.Fatal(err)
+		}
+		if err := join(ids[0], members[0], "two-uses"); err != nil { // already in: no use spent
+			t.Fatal(err)
+		}
+		if err := join(ids[0], members[1], "two-uses"); err != nil {
+			t.Fatal(err)
+		}
+		if err := join(ids[0], members[2], "two-uses"); !errors.Is(err, store.ErrInvite) {
+			t.Errorf("a spent invite worked: %v", err)
+		}
+		c, err := st.GetCircleView(ctx, "quiet", members[3])
+		if err != nil || c.MemberCount != 2 || c.IsMember {
+			t.Errorf("circle after joins: %+v %v", c, err)
+		}
+	})
+}

@@ -654,12 +654,16 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 	if firstStory == "" {
 		t.Fatal("no story with replies in cardiac-recovery")
 	}
-	warned := member.shareStory("cardiac-recovery", "Scans week", "Waiting for the results is the hardest part.", "medical detail")
-	member.open(warned)
-	member.all("button", "Flag")[0].click()
-	member.get("combobox", "Reason").choose("other")
-	member.get("button", "Send flag").click()
-	member.waitJS("the flag to be sent", `document.querySelector('.story .status')?.textContent.includes('Thank you')`)
+	warned := member.shareStory("cardiac-recovery", "Scans week", "Waiting for the results is the hardest part. "+strings.Repeat("waiting", 30), "medical detail")
+	member.get("button", "Show story").click()
+	member.get("textbox", "Reply").fill("A long word, to see that it wraps: " + strings.Repeat("pneumonoultramicroscopic", 6))
+	member.get("button", "Send reply").click()
+	member.waitJS("the reply", `document.querySelectorAll('.thread .reply').length === 1`)
+	facilitator.open(warned)
+	facilitator.all("button", "Flag")[0].click()
+	facilitator.get("combobox", "Reason").choose("other")
+	facilitator.get("button", "Send flag").click()
+	facilitator.waitJS("the flag to be sent", `document.querySelector('.story .status')?.textContent.includes('Thank you')`)
 
 	type visit struct {
 		who  string
@@ -736,4 +740,47 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 	if !strings.HasPrefix(firstStory, "/s/") {
 		t.Fatalf("odd story path %q", firstStory)
 	}
+}
+
+// Members may edit or delete what they wrote (they cannot flag it: the API
+// refuses, so no Flag button shows on their own writing).
+func TestEditAndDeleteOwnWriting(t *testing.T) {
+	b := newTab(t)
+	who := handle("rowan")
+	b.join(who, testPassword)
+	b.open("/c/cancer-survivors")
+	b.get("button", "Join circle").click()
+	b.get("link", "Share a story")
+	path := b.shareStory("cancer-survivors", "Last day of chemo", "I rang the bell today.", "")
+	if b.has("button", "Flag") {
+		t.Fatal("a Flag button shows on the member's own story")
+	}
+	b.get("button", "Edit").click()
+	b.get("textbox", "Title").fill("Last day of chemo, at last")
+	b.get("textbox", "Content warning").fill("treatment detail")
+	b.get("button", "Save changes").click()
+	b.get("heading", "Last day of chemo, at last")
+	b.get("button", "Show story")
+
+	b.get("textbox", "Reply").fill("Thank you for the cake, nurses.")
+	b.get("button", "Send reply").click()
+	b.waitJS("the reply", `document.querySelectorAll(".thread .reply").length === 1`)
+	reply := b.all("button", "Delete")[1].closest("li")
+	if len(b.all("button", "Edit")) != 2 {
+		t.Fatal("want Edit on the story and on the reply")
+	}
+	reply.in("button", "Edit").click()
+	b.get("textbox", "Edit reply").fill("Thank you for the cake, dear nurses.")
+	b.get("button", "Save changes").click()
+	b.waitJS("the edited reply", `document.querySelector('.thread .reply .body')?.innerText.trim() === 'Thank you for the cake, dear nurses.'`)
+	reply.in("button", "Delete").click()
+	b.get("dialog", "Delete this reply?").in("button", "Delete reply").click()
+	b.waitJS("the removed reply", `document.querySelector('.thread .reply')?.innerText.includes('This reply was removed.')`)
+
+	b.open(path)
+	b.all("button", "Delete")[0].click()
+	b.get("dialog", "Delete this story?").in("button", "Delete story").click()
+	b.waitJS("the circle after deleting", `location.pathname === '/c/cancer-survivors' && document.querySelector('main').innerText.includes('Your story is deleted.')`)
+	b.open(path)
+	b.get("heading", "This story was removed.")
 }

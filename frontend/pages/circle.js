@@ -120,6 +120,18 @@ function leaveButton(circle, rerender) {
   return h('div', null, button, dlg.dialog);
 }
 
+function joinArea(circle, slug, rerender) {
+  if (circle.is_member) {
+    return h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/c/${seg(slug)}/new` }, 'Share a story'));
+  }
+  if (circle.visibility === 'private') {
+    return h('p', { class: 'note' }, 'This circle is private. You can read it because you are on the moderation team; taking part needs an invite code from its facilitator.');
+  }
+  return h('div', { class: 'card join-card' },
+    h('p', null, 'Anyone can read this circle. Join it to share a story, reply and give support.'),
+    joinCircle(circle, rerender));
+}
+
 function privateGate(view, slug, query, done) {
   setTitle('A private circle');
   const code = field({ label: 'Invite code', name: 'invite', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', value: query.get('invite') || '' });
@@ -188,19 +200,17 @@ export default async function render(ctx) {
     }
   }));
 
-  append(view, 
+  const flash = ctx.takeFlash();
+  append(view,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Circles')),
+    flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, circle.name),
     circle.description ? h('p', { class: 'lede' }, circle.description) : null,
     h('p', { class: 'meta' },
       circle.visibility === 'private' ? badge('Private') : badge('Open', 'quiet'),
       ` ${circle.member_count} ${circle.member_count === 1 ? 'member' : 'members'}`,
       circle.is_member ? ' · You are a member' : ''),
-    circle.is_member
-      ? h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/c/${seg(slug)}/new` }, 'Share a story'))
-      : h('div', { class: 'card join-card' },
-        h('p', null, 'Anyone can read this circle. Join it to share a story, reply and give support.'),
-        joinCircle(circle, rerender)),
+    joinArea(circle, slug, rerender),
     circle.is_facilitator
       ? h('section', { class: 'facilitator-tools', 'aria-labelledby': 'tools-title' },
         h('h2', { id: 'tools-title' }, 'Facilitator tools'),

@@ -6,7 +6,7 @@ import {
 
 function welcome(view, flash) {
   setTitle('');
-  append(view, 
+  append(view,
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('section', { class: 'hero' },
       h('h1', { tabindex: '-1' }, 'Hearth'),
@@ -70,7 +70,7 @@ export default async function render({ view, takeFlash, navigate }) {
   const mine = circles.filter((c) => c.is_member);
   const others = circles.filter((c) => !c.is_member);
   setTitle('Circles');
-  append(view, 
+  append(view,
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Circles'),
     h('p', { class: 'lede' }, `Welcome, ${me.handle}. Take your time: read, share, or simply sit with others for a while.`),

@@ -70,7 +70,7 @@ export default async function render({ view, navigate }) {
       }
     });
   });
-  append(view, 
+  append(view,
     h('h1', { tabindex: '-1' }, 'Join Hearth'),
     h('p', { class: 'lede' }, 'No email, no real name, nothing to trace you by. Just a handle and a passphrase.'),
     form,

@@ -131,7 +131,7 @@ export default async function render({ view, navigate }) {
     navigate('/', { replace: true, flash: { message: 'You are signed out. Take care.' } });
   }));
   const circles = me.circles || [];
-  append(view, 
+  append(view,
     h('h1', { tabindex: '-1' }, 'My account'),
     h('dl', { class: 'facts' },
       h('dt', null, 'Handle'), h('dd', null, me.handle),

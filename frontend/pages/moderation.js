@@ -125,7 +125,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  append(view, 
+  append(view,
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation queue'),
     h('p', { class: 'lede' }, 'Crisis first, then the oldest. Each excerpt is blurred until you choose to read it: take breaks, and hand over when you need to.'),

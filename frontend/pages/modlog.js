@@ -37,7 +37,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  append(view, 
+  append(view,
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation log'),
     h('p', { class: 'lede' }, 'Every action, with its reason, newest first. Nothing here can be changed or deleted.'),

@@ -58,7 +58,7 @@ export default async function render({ view, query }) {
       }
     });
   });
-  append(view, 
+  append(view,
     modNav(),
     h('h1', { tabindex: '-1' }, 'Member actions'),
     h('p', { class: 'lede' }, 'For patterns, not single slips. The member gets a notice signed “the moderation team”; your handle is never shown to them.'),

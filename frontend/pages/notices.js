@@ -43,7 +43,7 @@ export default async function render({ view }) {
       showError(e, null, err);
     }
   }));
-  append(view, 
+  append(view,
     h('h1', { tabindex: '-1' }, 'Notices'),
     h('p', { class: 'lede' }, 'Replies to what you wrote, and word from the moderation team. Newest first.'),
     page.items.length ? list : h('p', null, 'Nothing here yet. When someone replies to you, or the moderation team writes to you, you will find it here.'),

@@ -33,7 +33,7 @@ export default async function render({ view, navigate }) {
       }
     });
   });
-  append(view, 
+  append(view,
     h('h1', { tabindex: '-1' }, 'Recover your account'),
     h('p', { class: 'lede' }, 'Forgotten passwords happen. A recovery code lets you choose a new one.'),
     form,

@@ -29,7 +29,7 @@ export default async function render({ view, navigate, query, takeFlash }) {
     });
   });
   const next = query.get('next');
-  append(view, 
+  append(view,
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Sign in'),
     next ? h('p', { class: 'lede' }, 'Please sign in to carry on where you were.') : h('p', { class: 'lede' }, 'Welcome back.'),

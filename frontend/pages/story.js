@@ -6,6 +6,7 @@ import {
 import {
   joinCircle, placeholder, statusNote, withWarning,
 } from './common.js';
+import { deleteButton, editReplyForm, editStoryForm } from './own.js';
 
 const reasons = [
   ['harassment', 'Harassment'],
@@ -146,7 +147,24 @@ export default async function render(ctx) {
     flag.addEventListener('click', () => flags.open(flag, {
       type: 'story', id: story.id, done: (msg) => { actionsStatus.textContent = msg; },
     }, 'Flag this story'));
-    storyActions.append(flag);
+    if (!mine) storyActions.append(flag);
+    if (mine && story.status !== 'removed') {
+      const edit = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, 'Edit');
+      edit.addEventListener('click', () => {
+        const ed = editStoryForm(story,
+          async () => ctx.navigate(location.pathname, { replace: true, flash: { message: 'Your changes are saved.' } }),
+          () => {
+            editSlot.replaceChildren();
+            content.hidden = false;
+            edit.focus();
+          });
+        content.hidden = true;
+        editSlot.replaceChildren(ed.form);
+        ed.focus();
+      });
+      storyActions.append(edit, ...deleteButton('stories', story.id, titleId,
+        async () => ctx.navigate(`/c/${seg(story.circle)}`, { flash: { message: 'Your story is deleted.' } })));
+    }
     if (circle.is_facilitator && story.status !== 'removed') {
       const pin = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, story.pinned ? 'Unpin' : 'Pin to top');
       pin.addEventListener('click', () => busy(pin, async () => {
@@ -163,6 +181,13 @@ export default async function render(ctx) {
       storyActions.append(pin);
     }
   }
+  const content = h('div', { class: 'story-content' },
+    readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || ''))) : null,
+    readable ? h('p', { class: 'counts' }, storySupport.count) : null,
+    storyActions,
+    storySupport.err,
+    actionsStatus);
+  const editSlot = h('div', { class: 'edit-slot' });
   const pinnedBadge = badge('Pinned', 'pinned');
   pinnedBadge.hidden = !story.pinned;
   const article = h('article', { class: 'story', 'aria-labelledby': titleId },
@@ -174,11 +199,8 @@ export default async function render(ctx) {
       mine ? ' (you)' : '', ' · ', when(story.created_at),
       story.edited_at ? ' · edited' : '') : null,
     statusNote(story.status, 'story', mine),
-    readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || ''))) : null,
-    readable ? h('p', { class: 'counts' }, storySupport.count) : null,
-    storyActions,
-    storySupport.err,
-    actionsStatus);
+    content,
+    editSlot);
 
   // The replies, as a tree.
   const root = h('ol', { class: 'thread' });
@@ -187,12 +209,22 @@ export default async function render(ctx) {
   const formHome = h('div', { class: 'reply-home' });
   const crisisSlot = h('div', { class: 'crisis-slot' });
   let parent = null; // {id, handle, slot}
-  const replyingTo = h('p', { class: 'replying-to', hidden: true });
+  const replyingTo = h('p', { class: 'replying-to', id: uid('replying-to'), hidden: true });
+  // The field's description names whom it answers, while it answers a reply.
+  const describeField = (on) => {
+    const area = replyForm.querySelector('textarea');
+    if (!area) return;
+    const ids = (area.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== replyingTo.id);
+    if (on) ids.unshift(replyingTo.id);
+    if (ids.length) area.setAttribute('aria-describedby', ids.join(' '));
+    else area.removeAttribute('aria-describedby');
+  };
   const cancelReply = h('button', { type: 'button', class: 'button small quiet', hidden: true }, 'Cancel');
 
   const moveFormHome = () => {
     parent = null;
     replyingTo.hidden = true;
+    describeField(false);
     cancelReply.hidden = true;
     formHome.append(replyForm);
   };
@@ -206,6 +238,10 @@ export default async function render(ctx) {
     const slot = h('div', { class: 'reply-slot' });
     const actions = h('div', { class: 'item-actions' });
     const rSupport = support('replies', r, metaId);
+    const bodyEl = h('div', { class: 'body' }, rReadable ? paragraphs(r.body) : null);
+    const editSlot = h('div', { class: 'edit-slot' });
+    const counts = h('p', { class: 'counts' }, rSupport.count);
+    const edited = h('span', null, r.edited_at ? ' · edited' : '');
     if (rReadable) {
       if (canAct && r.status === 'published') actions.append(rSupport.button);
       if (canAct && r.status === 'published') {
@@ -214,27 +250,60 @@ export default async function render(ctx) {
           parent = { id: r.id, handle: r.author ? r.author.handle : 'a former member' };
           replyingTo.textContent = `Replying to ${parent.handle}`;
           replyingTo.hidden = false;
+          describeField(true);
           cancelReply.hidden = false;
           slot.append(replyForm);
           replyForm.querySelector('textarea').focus();
         });
         actions.append(reply);
       }
-      const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Flag');
-      flag.addEventListener('click', () => flags.open(flag, {
-        type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
-      }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
-      actions.append(flag);
+      if (!rMine) {
+        const flag = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Flag');
+        flag.addEventListener('click', () => flags.open(flag, {
+          type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
+        }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
+        actions.append(flag);
+      } else if (r.status !== 'removed') {
+        const edit = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Edit');
+        edit.addEventListener('click', () => {
+          const ed = editReplyForm(r, async (out) => {
+            r.body = out.body;
+            bodyEl.replaceChildren(...paragraphs(out.body));
+            edited.textContent = ' · edited';
+            editSlot.replaceChildren();
+            bodyEl.hidden = false;
+            actions.hidden = false;
+            status.textContent = 'Your changes are saved.';
+            edit.focus();
+          }, () => {
+            editSlot.replaceChildren();
+            bodyEl.hidden = false;
+            actions.hidden = false;
+            edit.focus();
+          });
+          bodyEl.hidden = true;
+          actions.hidden = true;
+          editSlot.replaceChildren(ed.form);
+          ed.focus();
+        });
+        actions.append(edit, ...deleteButton('replies', r.id, metaId, async () => {
+          bodyEl.replaceWith(h('p', { class: 'placeholder-text' }, placeholder('removed', 'reply')));
+          actions.remove();
+          counts.remove();
+          status.textContent = 'Your reply is deleted.';
+        }));
+      }
     }
     const li = h('li', { class: `reply depth-${Math.min(r.depth || 0, 8)}` },
       h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body' },
         h('p', { class: 'meta', id: metaId },
           rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
-          rMine ? ' (you)' : '', ' · ', when(r.created_at), r.edited_at ? ' · edited' : ''),
+          rMine ? ' (you)' : '', ' · ', when(r.created_at), edited),
         rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
         rReadable ? statusNote(r.status, 'reply', rMine) : null,
-        rReadable ? h('div', { class: 'body' }, paragraphs(r.body)) : null,
-        rReadable ? h('p', { class: 'counts' }, rSupport.count) : null,
+        rReadable ? bodyEl : null,
+        editSlot,
+        rReadable ? counts : null,
         actions, rSupport.err, status, slot),
       kids);
     children.set(r.id, kids);
@@ -315,13 +384,15 @@ export default async function render(ctx) {
   }
 
   let joinArea = null;
-  if (!circle.is_member && published) {
+  if (!circle.is_member && published && circle.visibility === 'private') {
+    joinArea = h('p', { class: 'note' }, 'You can read this private circle because you are on the moderation team; replying needs an invite code from its facilitator.');
+  } else if (!circle.is_member && published) {
     joinArea = h('div', { class: 'card join-card' },
       h('p', null, `Join ${circle.name} to reply and give support.`),
       joinCircle(circle, async () => ctx.navigate(location.pathname, { replace: true })));
   }
 
-  append(view, 
+  append(view,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' },
       h('a', { href: '/' }, 'Circles'), ' / ', h('a', { href: `/c/${seg(circle.slug)}` }, circle.name)),
     flash.crisis ? crisisAlert(flash.crisis) : null,

@@ -138,12 +138,17 @@ function refresh() {
   return refreshing;
 }
 
-/** Restores the session from the refresh cookie on load; true when signed in. */
+/**
+ * Restores the session from the refresh cookie on load. It answers null
+ * when signed in or plainly signed out, and the error when the check itself
+ * failed (offline, or too many tries), so the page can say so.
+ */
 export async function restoreSession() {
   try {
-    return await refresh();
-  } catch {
-    return false;
+    await refresh();
+    return null;
+  } catch (e) {
+    return e instanceof ApiError ? e : offline();
   }
 }
 

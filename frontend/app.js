@@ -182,10 +182,13 @@ window.addEventListener('popstate', () => render(false));
 
 onSessionChange(() => renderNav());
 
-// The session ended in another tab, or refreshing failed: pages that need
-// a member send people to sign in when they next move.
+// The first page waits for the session to be restored from the refresh
+// cookie; if that check fails (offline, too many tries), the page says so.
 async function start() {
-  await restoreSession();
+  const problem = await restoreSession();
+  if (problem) {
+    setFlash({ message: `We could not check whether you are signed in: ${problem.message} Your session is kept; please reload in a moment.` });
+  }
   await render(true);
 }
 

@@ -47,7 +47,10 @@ func TestMain(m *testing.M) {
 
 func findChromium() string {
 	if p := os.Getenv("HEARTH_CHROMIUM"); p != "" {
-		return p
+		if found, err := exec.LookPath(p); err == nil {
+			return found
+		}
+		return ""
 	}
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -281,7 +284,7 @@ func exceptionDescription(d *runtime.ExceptionDetails) string {
 // do runs steps with a timeout, failing the test on error.
 func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("%s: %v", what, err)
@@ -328,7 +331,7 @@ func (b *tab) settle() {
 // waitJS polls a JavaScript condition until it holds.
 func (b *tab) waitJS(what, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ok := eval[bool](b, "(()=>{try{return !!("+cond+")}catch(e){return false}})()")
 		if ok {
@@ -404,7 +407,7 @@ func (b *tab) all(role, name string) []axNode {
 
 func (b *tab) allIn(root cdp.BackendNodeID, role, name string) []axNode {
 	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		nodes, err := b.query(root, role, name)
 		if err != nil {

@@ -487,6 +487,34 @@ func TestExpiredTokenRefreshesSilently(t *testing.T) {
 	if _, err := chromedp.Call(b.ctx, fetch.Disable, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}
+
+	// When the check on load itself fails (here: too many tries), the page
+	// says so plainly, and the session survives for the next load.
+	c := newTab(t)
+	c.signIn("maple", demoPassword)
+	busy := chromedp.Events(c.ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(c.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/auth/refresh"}}}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for ev, err := range busy {
+			if err != nil {
+				return
+			}
+			_, _ = chromedp.Call(c.ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+				RequestID: ev.RequestID, ResponseCode: 429,
+				ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/problem+json"}, {Name: "Retry-After", Value: "30"}},
+				Body:            []byte(`{"type":"urn:hearth:problem:too_many_requests","title":"Too Many Requests","status":429,"detail":"Too many tries; please wait a little.","code":"too_many_requests"}`),
+			})
+		}
+	}()
+	c.open("/")
+	c.waitJS("the plain words", `document.querySelector('main').innerText.includes('We could not check whether you are signed in')`)
+	if _, err := chromedp.Call(c.ctx, fetch.Disable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	c.open("/")
+	c.get("heading", "Circles")
 }
 
 // The first load of a page is small and asks nothing of any other origin.

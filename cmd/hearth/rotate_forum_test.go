@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,17 +10,10 @@ import (
 
 func getJSON(t *testing.T, url, token string) (int, map[string]any) {
 	t.Helper()
-	hr, _ := http.NewRequest("GET", url, nil)
-	hr.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	code, body := getStatus(t, url, token)
 	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return resp.StatusCode, m
+	_ = json.Unmarshal([]byte(body), &m)
+	return code, m
 }
 
 // TestRotateWhileWriting rotates the master key while members write

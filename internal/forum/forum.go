@@ -149,19 +149,9 @@ func (s *Service) Target(ctx context.Context, a Actor, t store.Target, id string
 		return &TargetInfo{Type: t, ID: v.ID, StoryID: v.ID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
 			AuthorID: v.AuthorID, Status: v.Status, HasText: v.Body != nil}, nil
 	case store.TargetReply:
-		r, err := s.st.GetReply(ctx, id)
+		r, v, err := s.reply(ctx, a, id, replyRead)
 		if err != nil {
-			return nil, storeErr(err)
-		}
-		v, err := s.st.GetStoryView(ctx, r.StoryID, a.ID)
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		if err := storyPolicy(a, storyRead, v); err != nil {
 			return nil, err
-		}
-		if r.Status == store.Pending && r.AuthorID != a.ID && !a.moderates() {
-			return nil, errNotFound
 		}
 		return &TargetInfo{Type: t, ID: r.ID, StoryID: r.StoryID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
 			AuthorID: r.AuthorID, Status: r.Status, HasText: r.Body != nil}, nil

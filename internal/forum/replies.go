@@ -177,24 +177,24 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 }
 
 // reply loads a reply with its story and applies the policy for act.
-func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction) (*store.Reply, error) {
+func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction) (*store.Reply, *store.StoryView, error) {
 	r, err := s.st.GetReply(ctx, id)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, nil, storeErr(err)
 	}
 	v, err := s.st.GetStoryView(ctx, r.StoryID, a.ID)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, nil, storeErr(err)
 	}
 	if err := replyPolicy(a, act, v, r); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r, nil
+	return r, v, nil
 }
 
 // UpdateReply edits a reply (its author).
 func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPatch) (*Reply, error) {
-	if _, err := s.reply(ctx, a, id, replyEdit); err != nil {
+	if _, _, err := s.reply(ctx, a, id, replyEdit); err != nil {
 		return nil, err
 	}
 	if err := CheckText("body", p.Body, 1, maxReplyBody); err != nil {
@@ -217,7 +217,7 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 // DeleteReply removes a reply (its author, or a moderator). Its place in
 // the thread stays, so the replies under it keep their context.
 func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
-	r, err := s.reply(ctx, a, id, replyDelete)
+	r, _, err := s.reply(ctx, a, id, replyDelete)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
 
 // SupportReply gives (on) or withdraws support of a reply.
 func (s *Service) SupportReply(ctx context.Context, a Actor, id string, on bool) error {
-	if _, err := s.reply(ctx, a, id, replySupport); err != nil {
+	if _, _, err := s.reply(ctx, a, id, replySupport); err != nil {
 		return err
 	}
 	if err := s.st.SetSupport(ctx, store.TargetReply, id, a.ID, on, s.now()); err != nil {

@@ -6,7 +6,8 @@ import "hearth/internal/store"
 type replyAction int
 
 const (
-	replySupport replyAction = iota
+	replyRead replyAction = iota
+	replySupport
 	replyEdit
 	replyDelete
 )
@@ -21,7 +22,7 @@ func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) e
 	if r.Status == store.Pending && !author && !a.moderates() {
 		return errNotFound
 	}
-	if a.Suspended {
+	if act != replyRead && a.Suspended {
 		return errSuspended
 	}
 	switch act {

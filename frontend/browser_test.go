@@ -167,6 +167,12 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 			t.Errorf("the crisis alert after a story does not name %q:\n%s", name, alert.text())
 		}
 	}
+	b.axeCheck("/s/{id} with the crisis alert")
+	b.screenshot("member-crisis-alert-1280")
+	b.viewport(360, 800)
+	b.noSidewaysScroll("the crisis alert at 360 px")
+	b.screenshot("member-crisis-alert-360")
+	b.viewport(1280, 900)
 	if d := b.dialogs.Load(); d != 0 {
 		t.Fatalf("%d JavaScript dialogs opened", d)
 	}
@@ -675,6 +681,8 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 	facilitator.signIn("willow", demoPassword)
 	moderator := newTab(t)
 	moderator.signIn("heron", demoPassword)
+	privateFacilitator := newTab(t)
+	privateFacilitator.signIn("sage", demoPassword)
 
 	// A story with replies, one with a warning, and a queue item.
 	member.open("/c/cardiac-recovery")
@@ -733,6 +741,10 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 		{"facilitator", facilitator, "/c/cardiac-recovery", "circle", nil},
 		{"facilitator", facilitator, "/c/cardiac-recovery/new?kind=guidance", "new-guidance", nil},
 		{"facilitator", facilitator, firstStory, "story", nil},
+		{"facilitator", privateFacilitator, "/c/addiction-recovery", "private-circle-invite", func(b *tab) {
+			b.get("button", "Make invite code").click()
+			b.get("button", "Copy link")
+		}},
 		{"moderator", moderator, "/", "home", nil},
 		{"moderator", moderator, "/moderation", "queue", nil},
 		{"moderator", moderator, "/moderation", "queue-revealed", revealFirst},
@@ -757,7 +769,10 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 		}
 	}
 	// Dark mode too, for one page of each kind.
-	for _, v := range []visit{visits[0], visits[9], visits[21]} {
+	for _, v := range visits {
+		if v.open != nil || (v.who+"-"+v.name != "anon-home" && v.who+"-"+v.name != "member-story" && v.who+"-"+v.name != "moderator-queue" && v.who+"-"+v.name != "member-circle") {
+			continue
+		}
 		v.b.do("dark mode", darkMode(true))
 		v.b.viewport(1280, 800)
 		v.b.open(v.path)

@@ -192,11 +192,6 @@ export async function busy(button, work) {
   }
 }
 
-/** A polite status line that people and screen readers both notice. */
-export function statusLine(cls = 'status') {
-  return h('p', { class: cls, role: 'status' });
-}
-
 /** Writes text to the clipboard; answers false when the browser will not. */
 export async function copyText(text) {
   try {

@@ -1,7 +1,7 @@
 // /c/{slug} : a circle: its pinned guidance first, then its stories.
 import { api, currentMember, seg } from '../api.js';
 import {
-  append, badge, busy, clearErrors, copyText, field, formError, h, modal, put, selectText, setTitle, showError, when,
+  append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, put, selectText, setTitle, showError, when,
 } from '../ui.js';
 import { joinCircle, placeholder, withWarning } from './common.js';
 
@@ -80,7 +80,7 @@ function inviteTools(circle) {
         put(result,
           h('p', null, 'Invite code: ', codeEl),
           h('p', null, 'Or share this link: ', linkEl),
-          h('p', { class: 'hint' }, `Works ${inv.max_uses} ${inv.max_uses === 1 ? 'time' : 'times'}, until `, when(inv.expires_at), '. It is shown only now.'),
+          h('p', { class: 'hint' }, `Works for ${inv.max_uses} ${inv.max_uses === 1 ? 'person' : 'people'}, until `, exactly(inv.expires_at), '. It is shown only now.'),
           h('div', { class: 'form-actions' },
             h('button', { type: 'button', class: 'button small', onclick: copy(inv.code, codeEl) }, 'Copy code'),
             h('button', { type: 'button', class: 'button small', onclick: copy(link, linkEl) }, 'Copy link')),

@@ -4,12 +4,14 @@ import {
   announce, append, busy, clearErrors, copyText, field, formError, h, put, selectText, setTitle, showError,
 } from '../ui.js';
 
+// showPasswordToggle shows or hides what is typed in password fields. Its
+// label avoids the word "password", so "Password" names one field only.
 export function showPasswordToggle(...inputs) {
   const box = h('input', { type: 'checkbox', id: `show-${inputs[0].id}` });
   box.addEventListener('change', () => {
     for (const i of inputs) i.type = box.checked ? 'text' : 'password';
   });
-  return h('div', { class: 'check' }, box, h('label', { for: box.id }, 'Show password'));
+  return h('div', { class: 'check' }, box, h('label', { for: box.id }, 'Show what I type'));
 }
 
 export const passphraseHint = 'Choose a passphrase: four or more ordinary words in a row, like “kettle orchard lamp winter”. At least 15 characters, and not one you use anywhere else.';

@@ -37,6 +37,7 @@ func kinds(ns []noticeJSON) []string {
 type queueJSON struct {
 	TargetType string `json:"target_type"`
 	TargetID   string `json:"target_id"`
+	StoryID    string `json:"story_id"`
 	Circle     string
 	Author     struct{ Handle string }
 	Excerpt    string
@@ -110,7 +111,7 @@ func TestThreeFlagsHideOnceThenRestore(t *testing.T) {
 			}
 		}
 		items := decode[pageJSON[queueJSON]](t, q).Items
-		if len(items) != 1 || items[0].TargetID != s.ID || len(items[0].Flags) != 4 || items[0].Priority != "harassment" ||
+		if len(items) != 1 || items[0].TargetID != s.ID || items[0].StoryID != s.ID || len(items[0].Flags) != 4 || items[0].Priority != "harassment" ||
 			items[0].Author.Handle != f.author.Handle || !strings.Contains(items[0].Excerpt, "The body of Flag me") ||
 			items[0].Flags[0].Note != "note 0 from a reporter" && items[0].Flags[0].Note != "note 1 from a reporter" && items[0].Flags[0].Note != "note 2 from a reporter" {
 			t.Fatalf("queue %+v", items)

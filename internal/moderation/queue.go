@@ -16,6 +16,7 @@ import (
 type QueueItem struct {
 	TargetType     string        `json:"target_type"`
 	TargetID       string        `json:"target_id"`
+	StoryID        string        `json:"story_id"` // the story itself, or the one a reply answers
 	Circle         string        `json:"circle"`
 	Author         forum.Author  `json:"author"`
 	Excerpt        string        `json:"excerpt"`
@@ -109,6 +110,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 	}
 	texts := map[string]string{}
 	status := map[string]string{}
+	storyOf := map[string]string{}
 	for _, st := range stories {
 		title, err := s.open(ctx, st.Title, forum.StoryLocation(st.ID, "title"))
 		if err != nil {
@@ -118,14 +120,14 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		if err != nil {
 			return nil, err
 		}
-		texts[st.ID], status[st.ID] = excerpt(title+"\n\n"+body), st.Status
+		texts[st.ID], status[st.ID], storyOf[st.ID] = excerpt(title+"\n\n"+body), st.Status, st.ID
 	}
 	for _, r := range replies {
 		body, err := s.open(ctx, r.Body, forum.ReplyLocation(r.ID))
 		if err != nil {
 			return nil, err
 		}
-		texts[r.ID], status[r.ID] = excerpt(body), r.Status
+		texts[r.ID], status[r.ID], storyOf[r.ID] = excerpt(body), r.Status, r.StoryID
 	}
 	byTarget := map[string][]FlagSummary{}
 	for _, fl := range flags {
@@ -140,7 +142,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		if fs == nil {
 			fs = []FlagSummary{}
 		}
-		page.Items = append(page.Items, QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, Circle: r.CircleSlug,
+		page.Items = append(page.Items, QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: storyOf[r.TargetID], Circle: r.CircleSlug,
 			Author: forum.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: texts[r.TargetID], Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: status[r.TargetID]})
 	}

@@ -43,6 +43,7 @@ func (t *tally) add(o tally) {
 // result is one row of the table.
 type result struct {
 	name string
+	note string // the scenario's note, printed after the table
 	tally
 	wall  time.Duration // the measured window
 	rssKB int64         // the server's peak resident memory in the row; -1: unknown

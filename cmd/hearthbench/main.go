@@ -32,6 +32,7 @@ type options struct {
 	warmup   time.Duration
 	keep     bool
 	only     *regexp.Regexp
+	admin    string // with --addr: an admin's handle, password in HEARTH_PASSWORD
 }
 
 // Exit codes: a broken harness and an interrupted run must be told apart
@@ -62,11 +63,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each scenario, so connections and caches are warm")
 	fs.BoolVar(&o.keep, "keep", false, "keep the server's temp dir (store and server.log) after the run")
 	fs.StringVar(&only, "run", "", "run only the scenarios whose name matches this regexp")
+	fs.StringVar(&o.admin, "admin-handle", "", "with --addr: an admin of that server (password in HEARTH_PASSWORD) to create the forum scenarios' circle; without it they are skipped")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if o.admin != "" && o.addr == "" {
+		return nil, errors.New("--admin-handle goes with --addr; the server hearthbench starts gets an admin of its own")
 	}
 	if o.duration <= 0 || o.warmup < 0 {
 		return nil, errors.New("--duration must be positive and --warmup not negative")
@@ -117,6 +122,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	e := newEnv(base, o.warmup+o.duration)
+	if srv != nil {
+		e.createAdmin = srv.createAdmin
+	} else if o.admin != "" {
+		e.adminHandle, e.adminPassword = o.admin, os.Getenv("HEARTH_PASSWORD")
+	}
 	var rows []result
 	for _, sc := range scenarios() {
 		if o.only != nil && !o.only.MatchString(sc.name) {
@@ -126,6 +136,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "hearthbench: interrupted")
 			return exitInterrupted
+		}
+		if skip := (skipError{}); errors.As(err, &skip) {
+			fmt.Fprintf(stderr, "hearthbench: skipping %s: %v\n", sc.name, skip)
+			continue
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "hearthbench: %s: %v\n", sc.name, err)
@@ -137,6 +151,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s/%s, %s; server: %s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), serverName)
 	printTable(stdout, rows)
 	printComparisons(stdout, rows)
+	printNotes(stdout, rows)
 	return exitOK
 }
 
@@ -160,6 +175,7 @@ func runScenario(ctx context.Context, e *env, sc scenario, o *options, srv *serv
 		srv.rss.reset()
 	}
 	res := measure(ctx, e, sc, o.warmup, dur)
+	res.note = sc.note
 	res.rssKB = -1
 	if srv != nil {
 		res.rssKB = srv.rss.peakKB()

@@ -21,6 +21,14 @@ type env struct {
 	runID   string        // keeps handles unique when --addr reuses a store
 	rowLen  time.Duration // warm-up + duration of a row, to know if a token lasts
 	members []member
+
+	// An admin creates the forum scenarios' circle: createAdmin makes one in
+	// the store of the server we started; with --addr, adminHandle and
+	// adminPassword name an existing one. Neither: those rows are skipped.
+	createAdmin   func(ctx context.Context, handle, password string) error
+	adminHandle   string
+	adminPassword string
+	forum         *forum // seeded by needForum
 }
 
 func newEnv(base string, rowLen time.Duration) *env {
@@ -114,43 +122,77 @@ func (e *env) refreshTokens(ctx context.Context, n int) error {
 	})
 }
 
-// grant posts body to path and returns the access token of the answer. A 503
+// grant posts body to path and returns the access token of the answer.
+func (e *env) grant(ctx context.Context, path string, body []byte, want int) (string, error) {
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := e.call(ctx, http.MethodPost, path, "", json.RawMessage(body), &out, want); err != nil {
+		return "", err
+	}
+	if out.AccessToken == "" {
+		return "", fmt.Errorf("POST %s: no access_token in the answer", path)
+	}
+	return out.AccessToken, nil
+}
+
+// call is one setup request: in (nil: no body) as JSON, as token's member
+// ("": anonymous), decoding a want answer into out (nil: ignored). A 503
 // (hasher busy) or 429 (rate limit, on an external server) is waited out as
 // Retry-After asks; anything else unexpected breaks the setup.
-func (e *env) grant(ctx context.Context, path string, body []byte, want int) (string, error) {
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.base+path, bytes.NewReader(body))
-		if err != nil {
-			return "", err
+func (e *env) call(ctx context.Context, method, path, token string, in, out any, want int) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = jsonBody(in); err != nil {
+			return err
 		}
-		req.Header.Set("Content-Type", "application/json")
+	}
+	for {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, e.base+path, rd)
+		if err != nil {
+			return err
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
 		resp, err := e.client.Do(req)
 		if err != nil {
-			return "", err
+			return err
 		}
 		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		resp.Body.Close()
 		if err != nil {
-			return "", err
+			return err
 		}
 		switch resp.StatusCode {
 		case want:
-			var out struct {
-				AccessToken string `json:"access_token"`
+			if out == nil {
+				return nil
 			}
-			if err := json.Unmarshal(b, &out); err != nil || out.AccessToken == "" {
-				return "", fmt.Errorf("POST %s: no access_token in %.200q", path, b)
+			if err := json.Unmarshal(b, out); err != nil {
+				return fmt.Errorf("%s %s: %v in %.200q", method, path, err, b)
 			}
-			return out.AccessToken, nil
+			return nil
 		case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 			if err := sleep(ctx, parseRetryAfter(resp.Header.Get("Retry-After"))); err != nil {
-				return "", err
+				return err
 			}
 		default:
-			return "", fmt.Errorf("POST %s: %s: %.300s", path, resp.Status, b)
+			return fmt.Errorf("%s %s: %s: %.300s", method, path, resp.Status, b)
 		}
 	}
 }
+
+// jsonBody marshals a request body once, so load loops only copy bytes.
+func jsonBody(v any) ([]byte, error) { return json.Marshal(v) }
 
 // parallel runs fn for 0..n-1 on at most workers goroutines and returns the
 // first error, cancelling the rest.

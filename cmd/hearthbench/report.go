@@ -39,6 +39,22 @@ func printComparisons(w io.Writer, rows []result) {
 	}
 }
 
+// printNotes writes what a reader needs to know to read some rows, as a
+// list after the table and comparisons.
+func printNotes(w io.Writer, rows []result) {
+	first := true
+	for _, r := range rows {
+		if r.note == "" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w)
+			first = false
+		}
+		fmt.Fprintf(w, "- %s: %s\n", r.name, r.note)
+	}
+}
+
 func latency(r result, p float64) string {
 	d, ok := r.percentile(p)
 	if !ok {

@@ -22,6 +22,7 @@ type scenario struct {
 	load       load
 	background []load
 	duration   time.Duration
+	note       string // how to read the row, printed after the table
 }
 
 // Sizes of the scenarios below.
@@ -46,6 +47,26 @@ func scenarios() []scenario {
 			setup:      needMembers(benchMembers),
 			load:       load{workers: meWorkers, do: getMe},
 			background: []load{{workers: signInFlood, do: signIn}},
+		},
+		{
+			name:  "GET /circles/{slug}/stories (first page)",
+			setup: needForum,
+			load:  load{workers: forumConns, do: listStories},
+			note:  "64 connections read the first page (20 of 200 stories of 1 KiB, default limit) of an open circle.",
+		},
+		{
+			name:  "GET /stories/{id}/replies (50 replies, 30 authors)",
+			setup: needForum,
+			load:  load{workers: forumConns, do: readThread},
+			note:  "64 connections read a thread of 50 replies of 1 KiB by 30 authors in one page (?limit=50). Target: 2,000 requests/s or more with p99 under 100 ms.",
+		},
+		{
+			name:  "POST /stories/{id}/replies (64 members at once)",
+			setup: needForum,
+			load:  load{workers: forumMembers, do: postReply},
+			note: "64 members each post 1 KiB replies to one story, one at a time, each answered after its commit (SQLite, synchronous=FULL). " +
+				"The server hearthbench starts runs with --member-write-rate 0 (and --auth-rate 0), so the row measures the store, not the 30-a-minute cap. " +
+				"Target: 1,500 requests/s or more with zero errors.",
 		},
 	}
 }

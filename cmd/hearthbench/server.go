@@ -169,6 +169,17 @@ func (s *server) stop() {
 	})
 }
 
+// createAdmin makes an admin in the server's store with `hearth admin
+// create-member`, which works while serve runs.
+func (s *server) createAdmin(ctx context.Context, handle, password string) error {
+	cmd := exec.CommandContext(ctx, s.cmd.Path, "admin", "create-member", "--data-dir", s.dir, "--handle", handle, "--role", "admin")
+	cmd.Env = append(serverEnv(), "HEARTH_PASSWORD="+password)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("hearth admin create-member: %v: %s", err, bytes.TrimSpace(out))
+	}
+	return nil
+}
+
 // logTail is the end of server.log, to explain a server that would not start.
 func (s *server) logTail(n int) string {
 	b, err := os.ReadFile(s.logf.Name())

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,10 +35,25 @@ type ReplyView struct {
 	SupportedByMe bool
 }
 
-const replyViewSelect = `SELECT r.*, m.handle AS author_handle, rs.member_id IS NOT NULL AS supported_by_me
+// replyViewSelect lists its columns in the order scanReplyView reads them.
+const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, r.author_id, r.status, r.body,
+	r.support_count, r.created_at, r.edited_at, m.handle, rs.member_id IS NOT NULL
 	FROM replies r
 	JOIN members m ON m.id = r.author_id
 	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
+
+func scanReplyView(row interface{ Scan(...any) error }) (ReplyView, error) {
+	var v ReplyView
+	var parent sql.NullString
+	var edited sql.NullTime
+	err := row.Scan(&v.ID, &v.StoryID, &parent, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body,
+		&v.SupportCount, &v.CreatedAt, &edited, &v.AuthorHandle, &v.SupportedByMe)
+	if parent.Valid {
+		v.ParentID = &parent.String
+	}
+	v.EditedAt = nullTime(edited)
+	return v, err
+}
 
 // CreateReply inserts a reply, counts it on its story, and stores the rows
 // in also with it, as CreateStory does.
@@ -67,13 +84,12 @@ func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 
 // GetReplyView returns reply id as readerID sees it, or ErrNotFound.
 func (s *Store) GetReplyView(ctx context.Context, id, readerID string) (*ReplyView, error) {
-	var v ReplyView
-	res := s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.id = ?", readerID, id).Scan(&v)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: get reply: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
+	v, err := scanReplyView(s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.id = ?", readerID, id).Row())
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get reply: %w", err)
 	}
 	return &v, nil
 }
@@ -90,9 +106,8 @@ type FindReplies struct {
 // ListReplyViews lists one page of a story's replies in thread order, in
 // one query.
 func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView, error) {
-	var out []ReplyView
-	err := s.r.WithContext(ctx).Raw(replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
-		ORDER BY r.path LIMIT ?`, f.ReaderID, f.StoryID, f.AfterPath, Pending, f.ReaderID, f.SeePending, f.Limit).Scan(&out).Error
+	out, err := queryRows(s.r.WithContext(ctx), scanReplyView, replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
+		ORDER BY r.path LIMIT ?`, f.ReaderID, f.StoryID, f.AfterPath, Pending, f.ReaderID, f.SeePending, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list replies: %w", err)
 	}
@@ -132,13 +147,12 @@ type Writing struct {
 // removed, oldest first.
 func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
 	var w Writing
-	err := s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed).
-		Scan(&w.Stories).Error
+	var err error
+	w.Stories, err = queryRows(s.r.WithContext(ctx), scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member stories: %w", err)
 	}
-	err = s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed).
-		Scan(&w.Replies).Error
+	w.Replies, err = queryRows(s.r.WithContext(ctx), scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member replies: %w", err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -93,16 +94,21 @@ type Principal struct {
 // expired (absolute or idle) at now and whose member is neither banned nor
 // deleted, or ErrNotFound.
 func (s *Store) LiveSession(ctx context.Context, sessionID string, now, idleSince time.Time) (*Principal, error) {
+	// Every request runs this: scanned by hand, without reflection.
 	var p Principal
-	res := s.r.WithContext(ctx).Raw(`SELECT s.id AS session_id, m.id AS member_id, m.handle, m.role, m.status, m.suspended_until
+	var until sql.NullTime
+	err := s.r.WithContext(ctx).Raw(`SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until
 		FROM sessions s JOIN members m ON m.id = s.member_id
 		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
-		sessionID, now, idleSince, liveStatuses).Scan(&p)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: live session: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
+		sessionID, now, idleSince, liveStatuses).Row().Scan(&p.SessionID, &p.MemberID, &p.Handle, &p.Role, &p.Status, &until)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: live session: %w", err)
+	}
+	if until.Valid {
+		p.SuspendedUntil = &until.Time
 	}
 	return &p, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -55,14 +56,52 @@ const MaxPins = 5
 // ErrPinLimit means the circle already has MaxPins pinned stories.
 var ErrPinLimit = errors.New("store: pin limit reached")
 
-const storyViewSelect = `SELECT s.*, c.slug AS circle_slug, c.visibility AS circle_visibility, m.handle AS author_handle,
-	ss.member_id IS NOT NULL AS supported_by_me,
-	cm.member_id IS NOT NULL AS reader_is_member, COALESCE(cm.facilitator, false) AS reader_is_facilitator
+// storyViewSelect lists its columns in the order scanStoryView reads them:
+// pages of stories are scanned by hand, without reflection.
+const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
+	s.pinned_at, s.support_count, s.reply_count, s.created_at, s.edited_at,
+	c.slug, c.visibility, m.handle, ss.member_id IS NOT NULL,
+	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
 	FROM stories s
 	JOIN circles c ON c.id = s.circle_id
 	JOIN members m ON m.id = s.author_id
 	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
 	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
+
+func scanStoryView(row interface{ Scan(...any) error }) (StoryView, error) {
+	var v StoryView
+	var pinned, edited sql.NullTime
+	err := row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
+		&pinned, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &edited,
+		&v.CircleSlug, &v.CircleVisibility, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
+	v.PinnedAt, v.EditedAt = nullTime(pinned), nullTime(edited)
+	return v, err
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	return &t.Time
+}
+
+// queryRows runs q and scans every row with scan.
+func queryRows[T any](db *gorm.DB, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := db.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
 
 // CreateStory inserts a story, and with it in the same transaction the rows
 // in also (a queue item, a system flag, notices), so no story is ever held
@@ -78,13 +117,12 @@ func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
 
 // GetStoryView returns story id as readerID sees it, or ErrNotFound.
 func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
-	var v StoryView
-	res := s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.id = ?", readerID, readerID, id).Scan(&v)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: get story: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
+	v, err := scanStoryView(s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.id = ?", readerID, readerID, id).Row())
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get story: %w", err)
 	}
 	return &v, nil
 }
@@ -125,8 +163,8 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 		q += " ORDER BY s.id DESC LIMIT ?"
 	}
 	args = append(args, f.Limit)
-	var out []StoryView
-	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+	out, err := queryRows(s.r.WithContext(ctx), scanStoryView, q, args...)
+	if err != nil {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}
 	return out, nil

@@ -28,6 +28,8 @@ type Store struct {
 	r       *gorm.DB
 	dialect string
 	path    string // the SQLite file
+	// group batches SQLite write transactions under one commit.
+	group *groupCommit
 }
 
 // Dialects.
@@ -142,7 +144,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, dialect: SQLite, path: path}
+	s := &Store{w: w, r: r, dialect: SQLite, path: path, group: &groupCommit{db: w}}
 	if err := s.checkSQLite(); err != nil {
 		s.Close()
 		return nil, err
@@ -239,8 +241,12 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	return s.w.WithContext(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
 }
 
-// tx runs fn in one write transaction.
+// tx runs fn in one write transaction. On SQLite, transactions that wait
+// for the one writer share a commit (see groupCommit).
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.group != nil {
+		return s.group.run(ctx, fn)
+	}
 	return s.w.WithContext(ctx).Transaction(fn)
 }
 

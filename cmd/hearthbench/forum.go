@@ -163,8 +163,11 @@ func (e *env) adminToken(ctx context.Context) (string, error) {
 			return "", skipError{"needs an admin to create its circle: with --addr, pass --admin-handle and HEARTH_PASSWORD"}
 		}
 		handle, password = fmt.Sprintf("bench-%s-admin", e.runID), "bench admin keeps the circle "+e.runID
-		if err := e.createAdmin(ctx, handle, password); err != nil {
-			return "", err
+		if !e.adminMade {
+			if err := e.createAdmin(ctx, handle, password); err != nil {
+				return "", err
+			}
+			e.adminMade = true
 		}
 	}
 	body, err := jsonBody(map[string]string{"handle": handle, "password": password})
@@ -200,7 +203,7 @@ func readThread(e *env, w, _ int) (*http.Request, error) {
 
 // postReply is worker w's member replying to the busy story.
 func postReply(e *env, w, _ int) (*http.Request, error) {
-	req, err := http.NewRequest(http.MethodPost, e.base+"/api/v1/stories/"+e.forum.busyStory+"/replies", bytes.NewReader(e.forum.replyBody))
+	req, err := http.NewRequest(http.MethodPost, e.baseFor(w)+"/api/v1/stories/"+e.forum.busyStory+"/replies", bytes.NewReader(e.forum.replyBody))
 	if err != nil {
 		return nil, err
 	}

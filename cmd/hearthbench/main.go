@@ -132,7 +132,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if o.only != nil && !o.only.MatchString(sc.name) {
 			continue
 		}
-		res, err := runScenario(ctx, e, sc, o, srv, stderr)
+		res, err := runScenario(ctx, e, sc, o, procsOf(srv), stderr)
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "hearthbench: interrupted")
 			return exitInterrupted
@@ -148,6 +148,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rows = append(rows, res)
 	}
 
+	// The PostgreSQL rows need processes of our own; the SQLite server
+	// stops first so it holds no memory or CPU while they run.
+	only := func(name string) bool { return o.only == nil || o.only.MatchString(name) }
+	if pg := pgScenarios(only); srv != nil && len(pg) > 0 {
+		srv.stop()
+		pgRows, err := runPostgres(ctx, o, pg, stderr)
+		rows = append(rows, pgRows...)
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "hearthbench: interrupted")
+			return exitInterrupted
+		}
+		if skip := (skipError{}); errors.As(err, &skip) {
+			fmt.Fprintf(stderr, "hearthbench: skipping the PostgreSQL rows: %v\n", skip)
+		} else if err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+			return exitBroken
+		}
+	}
+
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s/%s, %s; server: %s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), serverName)
 	printTable(stdout, rows)
 	printComparisons(stdout, rows)
@@ -157,7 +176,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runScenario prepares one scenario, runs it and takes the server's peak
 // memory over exactly that row.
-func runScenario(ctx context.Context, e *env, sc scenario, o *options, srv *server, stderr io.Writer) (result, error) {
+func runScenario(ctx context.Context, e *env, sc scenario, o *options, procs []*server, stderr io.Writer) (result, error) {
 	if sc.setup != nil {
 		if err := sc.setup(ctx, e, stderr); err != nil {
 			return result{}, fmt.Errorf("setup: %w", err)
@@ -171,16 +190,28 @@ func runScenario(ctx context.Context, e *env, sc scenario, o *options, srv *serv
 		return result{}, err
 	}
 	fmt.Fprintf(stderr, "hearthbench: %-28s %v (+%v warm-up)\n", sc.name, dur, o.warmup)
-	if srv != nil {
-		srv.rss.reset()
+	for _, s := range procs {
+		s.rss.reset()
 	}
 	res := measure(ctx, e, sc, o.warmup, dur)
 	res.note = sc.note
 	res.rssKB = -1
-	if srv != nil {
-		res.rssKB = srv.rss.peakKB()
+	// Several processes: the sum of their peaks (an upper bound of the
+	// peak of their sum).
+	for _, s := range procs {
+		if kb := s.rss.peakKB(); kb >= 0 {
+			res.rssKB = max(res.rssKB, 0) + kb
+		}
 	}
 	return res, nil
+}
+
+// procsOf is the started server as a list, empty with --addr.
+func procsOf(srv *server) []*server {
+	if srv == nil {
+		return nil
+	}
+	return []*server{srv}
 }
 
 // serverVersion asks the binary itself, so the table names the build that

@@ -16,7 +16,8 @@ import (
 // env is what scenarios share: the server, the one HTTP client, and the
 // members registered so far (written only by setups, before workers start).
 type env struct {
-	base    string
+	base    string   // where setups send their requests
+	bases   []string // where row workers send theirs, worker w to bases[w%len]
 	client  *http.Client
 	runID   string        // keeps handles unique when --addr reuses a store
 	rowLen  time.Duration // warm-up + duration of a row, to know if a token lasts
@@ -28,14 +29,21 @@ type env struct {
 	createAdmin   func(ctx context.Context, handle, password string) error
 	adminHandle   string
 	adminPassword string
+	adminMade     bool   // createAdmin has run: later setups only sign in
 	forum         *forum // seeded by needForum
+	queue         *queue // seeded by needQueue
+	modLogin      []byte // the moderator's sign-in body
 }
 
 func newEnv(base string, rowLen time.Duration) *env {
 	b := make([]byte, 3)
 	rand.Read(b)
-	return &env{base: base, client: newClient(), runID: hex.EncodeToString(b), rowLen: rowLen}
+	return &env{base: base, bases: []string{base}, client: newClient(), runID: hex.EncodeToString(b), rowLen: rowLen}
 }
+
+// baseFor is the server worker w sends its requests to, so that the load is
+// split evenly when several processes serve one store.
+func (e *env) baseFor(w int) string { return e.bases[w%len(e.bases)] }
 
 // member is a registered account and its credentials.
 type member struct {

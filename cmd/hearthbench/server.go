@@ -33,6 +33,8 @@ const (
 type server struct {
 	base   string // http://127.0.0.1:port
 	dir    string
+	ownDir bool   // stop removes dir (unless keep); a second process sharing it does not
+	dbDSN  string // --database, "" for SQLite in dir
 	keep   bool
 	stderr io.Writer
 	cmd    *exec.Cmd
@@ -59,27 +61,46 @@ func freeAddr() (string, error) {
 // benchmark measures the server's speed, not its limits) and waits until it
 // answers /readyz.
 func startServer(ctx context.Context, bin string, keep bool, stderr io.Writer) (*server, error) {
-	dir, err := os.MkdirTemp("", "hearthbench-")
-	if err != nil {
-		return nil, err
+	return startServerWith(ctx, bin, "", "", "server.log", keep, stderr)
+}
+
+// startServerWith is startServer with a store of one's choosing: dir ("":
+// a new temp dir, removed by stop) holds the master key and logName, and
+// database ("": SQLite in dir) is a PostgreSQL DSN.
+func startServerWith(ctx context.Context, bin, dir, database, logName string, keep bool, stderr io.Writer) (*server, error) {
+	ownDir := dir == ""
+	if ownDir {
+		var err error
+		if dir, err = os.MkdirTemp("", "hearthbench-"); err != nil {
+			return nil, err
+		}
+	}
+	cleanup := func() {
+		if ownDir {
+			os.RemoveAll(dir)
+		}
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		os.RemoveAll(dir)
+		cleanup()
 		return nil, err
 	}
-	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	logf, err := os.Create(filepath.Join(dir, logName))
 	if err != nil {
-		os.RemoveAll(dir)
+		cleanup()
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0")
+	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0"}
+	if database != "" {
+		args = append(args, "--database", database)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = serverEnv()
-	s := &server{base: "http://" + addr, dir: dir, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
+	s := &server{base: "http://" + addr, dir: dir, ownDir: ownDir, dbDSN: database, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		os.RemoveAll(dir)
+		cleanup()
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	go func() {
@@ -159,6 +180,9 @@ func (s *server) stop() {
 			}
 		}
 		s.logf.Close()
+		if !s.ownDir {
+			return
+		}
 		if s.keep {
 			fmt.Fprintf(s.stderr, "hearthbench: kept %s (server.log, store)\n", s.dir)
 			return
@@ -172,7 +196,11 @@ func (s *server) stop() {
 // createAdmin makes an admin in the server's store with `hearth admin
 // create-member`, which works while serve runs.
 func (s *server) createAdmin(ctx context.Context, handle, password string) error {
-	cmd := exec.CommandContext(ctx, s.cmd.Path, "admin", "create-member", "--data-dir", s.dir, "--handle", handle, "--role", "admin")
+	args := []string{"admin", "create-member", "--data-dir", s.dir, "--handle", handle, "--role", "admin"}
+	if s.dbDSN != "" {
+		args = append(args, "--database", s.dbDSN)
+	}
+	cmd := exec.CommandContext(ctx, s.cmd.Path, args...)
 	cmd.Env = append(serverEnv(), "HEARTH_PASSWORD="+password)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("hearth admin create-member: %v: %s", err, bytes.TrimSpace(out))

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,10 @@ import (
 	"hearth/internal/apperr"
 	"hearth/internal/store"
 )
+
+// statusClientClosed is the status logged and counted for a request whose
+// client went away before it was answered.
+const statusClientClosed = 499
 
 // problem is an RFC 9457 problem details body.
 type problem struct {
@@ -39,6 +44,13 @@ func (a *API) handleError(err error, c echo.Context) {
 	}
 	var p problem
 	var retryAfter int
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client hung up before the answer was ready: nothing failed,
+		// and nobody is listening. 499, as proxies count it.
+		a.log.InfoContext(c.Request().Context(), "client closed the request", "request_id", requestID(c), "route", c.Path())
+		c.Response().WriteHeader(statusClientClosed)
+		return
+	}
 	// A client's own broken connection is not the database's: only errors
 	// that would otherwise be a 500 can mean the store is out of reach.
 	if e, ok := apperr.As(err); (!ok || e.Status >= 500) && store.Unavailable(err) {

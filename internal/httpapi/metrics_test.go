@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -42,5 +44,25 @@ func TestMetrics(t *testing.T) {
 		if strings.Contains(body, secret) {
 			t.Errorf("/metrics holds %q", secret)
 		}
+	}
+}
+
+// TestClientThatHangsUpIsNotAnError: a request whose client goes away is
+// logged quietly and counted as 499, never as a 500.
+func TestClientThatHangsUpIsNotAnError(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	a := s.register("leaves-early")
+	ctx, cancel := context.WithCancel(context.Background())
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequestWithContext(ctx, "GET", Prefix+"/me", nil)
+	r.Header.Set("Authorization", "Bearer "+a.Access)
+	cancel()
+	s.echo.ServeHTTP(rec, r)
+	if rec.Code != 499 {
+		t.Errorf("status %d, want 499", rec.Code)
+	}
+	if strings.Contains(s.logs.String(), "level=ERROR") {
+		t.Errorf("a client hanging up was logged as an error:\n%s", s.logs.String())
 	}
 }

@@ -142,9 +142,9 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 			return err
 		}
 		var reporters int64
-		if err := tx.Raw(`SELECT COUNT(DISTINCT reporter_id) FROM flags
+		if err := queryRow(tx, `SELECT COUNT(DISTINCT reporter_id) FROM flags
 			WHERE target_type = ? AND target_id = ? AND status = ? AND reporter_id IS NOT NULL AND reason <> ?`,
-			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Row().Scan(&reporters); err != nil {
+			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Scan(&reporters); err != nil {
 			return fmt.Errorf("store: count reporters: %w", err)
 		}
 		if reporters < int64(hideAfter) {
@@ -301,9 +301,9 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[stri
 // circle, for pre-moderation of newcomers.
 func (s *Store) CountWriting(ctx context.Context, authorID, circleID string) (int64, error) {
 	var n int64
-	err := s.w.WithContext(ctx).Raw(`SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
+	err := queryRow(s.w.WithContext(ctx), `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
 		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ?)`,
-		authorID, circleID, authorID, circleID).Row().Scan(&n)
+		authorID, circleID, authorID, circleID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count writing: %w", err)
 	}

@@ -42,7 +42,7 @@ const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, 
 	JOIN members m ON m.id = r.author_id
 	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
 
-func scanReplyView(row interface{ Scan(...any) error }) (ReplyView, error) {
+func scanReplyView(row rowScanner) (ReplyView, error) {
 	var v ReplyView
 	var parent sql.NullString
 	var edited sql.NullTime
@@ -84,7 +84,7 @@ func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 
 // GetReplyView returns reply id as readerID sees it, or ErrNotFound.
 func (s *Store) GetReplyView(ctx context.Context, id, readerID string) (*ReplyView, error) {
-	v, err := scanReplyView(s.r.WithContext(ctx).Raw(replyViewSelect+" WHERE r.id = ?", readerID, id).Row())
+	v, err := scanReplyView(queryRow(s.r.WithContext(ctx), replyViewSelect+" WHERE r.id = ?", readerID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -68,7 +68,7 @@ const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status
 	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
 	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
 
-func scanStoryView(row interface{ Scan(...any) error }) (StoryView, error) {
+func scanStoryView(row rowScanner) (StoryView, error) {
 	var v StoryView
 	var pinned, edited sql.NullTime
 	err := row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
@@ -85,8 +85,40 @@ func nullTime(t sql.NullTime) *time.Time {
 	return &t.Time
 }
 
+// rowScanner is what scans one row.
+type rowScanner interface{ Scan(...any) error }
+
+type failedRow struct{ err error }
+
+func (r failedRow) Scan(...any) error { return r.err }
+
+// firstRow scans the first row of rows and closes them; no row is
+// sql.ErrNoRows.
+type firstRow struct{ rows *sql.Rows }
+
+func (r firstRow) Scan(dest ...any) error {
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	return r.rows.Scan(dest...)
+}
+
+// queryRow runs q for one row. (GORM's own Row() can hand back a row
+// that panics when the query never started, as with a cancelled request.)
+func queryRow(db *gorm.DB, q string, args ...any) rowScanner {
+	rows, err := db.Raw(q, args...).Rows()
+	if err != nil {
+		return failedRow{err}
+	}
+	return firstRow{rows}
+}
+
 // queryRows runs q and scans every row with scan.
-func queryRows[T any](db *gorm.DB, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryRows[T any](db *gorm.DB, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := db.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
@@ -117,7 +149,7 @@ func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
 
 // GetStoryView returns story id as readerID sees it, or ErrNotFound.
 func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
-	v, err := scanStoryView(s.r.WithContext(ctx).Raw(storyViewSelect+" WHERE s.id = ?", readerID, readerID, id).Row())
+	v, err := scanStoryView(queryRow(s.r.WithContext(ctx), storyViewSelect+" WHERE s.id = ?", readerID, readerID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

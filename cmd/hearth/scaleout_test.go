@@ -200,3 +200,23 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// TestBadDatabaseDSN: an unreachable or malformed DSN stops serve with a
+// clear message that names what failed and never prints the password.
+func TestBadDatabaseDSN(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://hearth:s3cret-pass@127.0.0.1:1/hearth?sslmode=disable&connect_timeout=2",
+		"postgres://hearth:s3cret-pass@no-such-host.invalid:5432/hearth?connect_timeout=2",
+	} {
+		code, _, errs := hearth(t, nil, "", "serve", "--addr", freeAddr(t), "--data-dir", t.TempDir(), "--database", dsn)
+		if code != exitStore {
+			t.Errorf("serve with %s: exit %d, want %d: %s", dsn, code, exitStore, errs)
+		}
+		if strings.Contains(errs, "s3cret-pass") {
+			t.Errorf("the password is in the message: %s", errs)
+		}
+		if !strings.Contains(errs, "PostgreSQL") || !strings.Contains(errs, "hearth:xxxxx@") {
+			t.Errorf("the message does not say what failed: %s", errs)
+		}
+	}
+}

@@ -509,8 +509,11 @@ func TestHashingSaturationAnswers503(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if statuses[http.StatusOK] == 0 || statuses[http.StatusServiceUnavailable] == 0 || statuses[200]+statuses[503] != 16 {
-		t.Fatalf("statuses %v: want some 200 and some 503", statuses)
+	// Sixteen sign-ins of one handle at once also meet the per-handle
+	// throttle, which holds a slot for each attempt while it hashes: 429s
+	// are fine here, anything else is not.
+	if statuses[http.StatusOK] == 0 || statuses[http.StatusServiceUnavailable] == 0 || statuses[200]+statuses[503]+statuses[429] != 16 {
+		t.Fatalf("statuses %v: want some 200 and some 503, and nothing but 429 besides", statuses)
 	}
 	if retryAfter == "" {
 		t.Fatal("503 without Retry-After")

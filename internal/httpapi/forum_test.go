@@ -8,15 +8,13 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"hearth/internal/store/storetest"
 )
 
 // onEachStore runs fn as a parallel subtest on a fresh forum of every
 // dialect the tests have.
 func onEachStore(t *testing.T, fn func(t *testing.T, f *forumFixture), opts ...serverOption) {
 	t.Parallel()
-	for _, d := range storetest.Dialects(t) {
+	for _, d := range testDialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			fn(t, newForum(t, d, opts...))

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -61,9 +62,27 @@ func withDataKeyCache(n int) serverOption {
 	return func(s *setup) { s.dataKeys = n }
 }
 
-// newTestServer starts the API on a fresh SQLite store.
+// EnvDialect picks the one store the API tests run on: `make test` runs
+// this package once as usual and once more with HEARTH_TEST_DIALECT=postgres,
+// so the whole API suite is proved on PostgreSQL too.
+const envDialect = "HEARTH_TEST_DIALECT"
+
+// testDialects are the stores tests that take every dialect run on.
+func testDialects(t *testing.T) []string {
+	if d := os.Getenv(envDialect); d != "" {
+		return []string{d}
+	}
+	return storetest.Dialects(t)
+}
+
+// newTestServer starts the API on a fresh store: SQLite, or the one
+// HEARTH_TEST_DIALECT names.
 func newTestServer(t *testing.T, opts ...serverOption) *testServer {
-	return newTestServerOn(t, store.SQLite, opts...)
+	d := os.Getenv(envDialect)
+	if d == "" {
+		d = store.SQLite
+	}
+	return newTestServerOn(t, d, opts...)
 }
 
 func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testServer {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+
+	"gorm.io/gorm"
 )
 
 // SQLitePragmas reads back the settings the writer connection runs with.
@@ -27,3 +29,6 @@ func (s *Store) TamperWithLog(ctx context.Context, id string) error {
 	}
 	return errors.Join(upd.Error, del.Error)
 }
+
+// WriteTx exposes the write transaction to tests of group commit.
+func (s *Store) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error { return s.tx(ctx, fn) }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -12,77 +13,112 @@ import (
 // writer together: each in a savepoint of its own (so one that fails is
 // undone alone), all under one COMMIT, so they share one fsync. A caller
 // is answered only after the COMMIT that holds its work, so nothing is
-// acknowledged before it is durable. There is no goroutine of its own: the
-// first caller to find no batch running commits for everyone queued.
+// acknowledged before it is durable. There is no goroutine of its own: a
+// caller that finds no batch running commits one batch (its own work
+// first) and hands the lead to the next caller waiting.
 type groupCommit struct {
 	db      *gorm.DB
 	mu      sync.Mutex
 	queue   []*txItem
-	leading bool
+	leading bool // invariant: when false, queue is empty
 }
 
 type txItem struct {
 	fn   func(tx *gorm.DB) error
 	err  error
-	done chan struct{}
+	done chan struct{} // closed when its batch has committed or failed
+	lead chan struct{} // closed when it is to lead the next batch
 }
 
-// maxBatch bounds how much one COMMIT carries, so a long queue is drained
-// in several and no caller waits on an unbounded batch.
+// maxBatch bounds how much one COMMIT carries.
 const maxBatch = 64
 
+// errBatchLost means SQLite gave up the whole transaction (an I/O error, a
+// full disk): every write of the batch is lost and none may be reported done.
+var errBatchLost = errors.New("store: the transaction was rolled back as a whole")
+
 func (g *groupCommit) run(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	it := &txItem{fn: fn, done: make(chan struct{})}
+	it := &txItem{fn: fn, done: make(chan struct{}), lead: make(chan struct{})}
 	g.mu.Lock()
 	g.queue = append(g.queue, it)
 	if g.leading {
 		g.mu.Unlock()
-		<-it.done // the leader answers once our batch has committed
-		return it.err
+		select {
+		case <-it.done:
+			return it.err
+		case <-it.lead: // our turn: we are first in the queue
+		}
+	} else {
+		g.leading = true
+		g.mu.Unlock()
 	}
-	g.leading = true
+	g.mu.Lock()
+	n := min(len(g.queue), maxBatch)
+	batch := g.queue[:n:n]
+	g.queue = g.queue[n:]
 	g.mu.Unlock()
 	// The batch holds other callers' work: it must not stop because this
 	// caller's request ends.
-	bctx := context.WithoutCancel(ctx)
-	for {
-		g.mu.Lock()
-		n := min(len(g.queue), maxBatch)
-		batch := g.queue[:n:n]
-		g.queue = g.queue[n:]
-		if n == 0 {
-			g.leading = false
-			g.mu.Unlock()
-			return it.err
-		}
-		g.mu.Unlock()
-		g.commit(bctx, batch)
+	g.commit(context.WithoutCancel(ctx), batch)
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		close(g.queue[0].lead)
+	} else {
+		g.leading = false
 	}
+	g.mu.Unlock()
+	return it.err
 }
 
-// commit runs one batch and answers each of its callers.
+// commit runs one batch and answers each of its callers, whatever happens.
 func (g *groupCommit) commit(ctx context.Context, batch []*txItem) {
-	err := g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var err error
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: write batch panicked: %v", r)
+		}
 		for _, it := range batch {
-			it.err = savepoint(tx, it.fn)
+			if err != nil && (it.err == nil || errors.Is(err, errBatchLost)) {
+				it.err = err
+			}
+			close(it.done)
+		}
+	}()
+	err = g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, it := range batch {
+			var lost bool
+			lost, it.err = savepoint(tx, it.fn)
+			if lost {
+				return errBatchLost
+			}
 		}
 		return nil
 	})
-	for _, it := range batch {
-		if err != nil && it.err == nil {
-			it.err = err
-		}
-		close(it.done)
-	}
 }
 
-// savepoint runs fn in a nested transaction (a SAVEPOINT), turning a panic
-// into an error so that one caller's bug cannot strand the others.
-func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("store: transaction panicked: %v", r)
-		}
+// savepoint runs fn inside SAVEPOINT, undoing just its work if it fails; a
+// panic becomes an error so one caller's bug cannot strand the others.
+// lost reports that the savepoint is gone: SQLite rolled back the whole
+// transaction under it.
+func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (lost bool, err error) {
+	if err := tx.Exec("SAVEPOINT hearth_write").Error; err != nil {
+		return true, err
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("store: transaction panicked: %v", r)
+			}
+		}()
+		err = fn(tx)
 	}()
-	return tx.Transaction(fn)
+	if err != nil {
+		if rb := tx.Exec("ROLLBACK TO hearth_write").Error; rb != nil {
+			return true, err
+		}
+	}
+	if rel := tx.Exec("RELEASE hearth_write").Error; rel != nil {
+		return true, err
+	}
+	return false, err
 }

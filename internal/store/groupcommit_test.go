@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
@@ -49,4 +51,40 @@ func TestConcurrentWritesFailAlone(t *testing.T) {
 			t.Fatalf("%d members in the store, %d acknowledged (%v)", count, ok.Load(), err)
 		}
 	})
+}
+
+// TestPanickingWriteStrandsNoOne: on SQLite, where writes share commits,
+// writes that panic fail alone; every other write at the same time is
+// stored and answered. (On PostgreSQL each write is its own transaction
+// and a panic stays with its caller.)
+func TestPanickingWriteStrandsNoOne(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	{
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		var stored atomic.Int64
+		for i := range 60 {
+			wg.Go(func() {
+				err := st.WriteTx(ctx, func(tx *gorm.DB) error {
+					if i%5 == 0 {
+						panic("a bug in one caller")
+					}
+					return tx.Exec("INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?)", fmt.Sprintf("s%d", i), []byte("v"), time.Now()).Error
+				})
+				if (err == nil) == (i%5 == 0) {
+					t.Errorf("write %d: %v", i, err)
+				}
+				if err == nil {
+					stored.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+		var n int64
+		if err := st.WriteTx(ctx, func(tx *gorm.DB) error {
+			return tx.Raw("SELECT COUNT(*) FROM secrets WHERE name LIKE 's%'").Scan(&n).Error
+		}); err != nil || n != stored.Load() || n != 48 {
+			t.Fatalf("%d rows, %d acknowledged (%v); want 48", n, stored.Load(), err)
+		}
+	}
 }

@@ -23,6 +23,9 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 		if !a.isAdmin() {
 			return errNotAdmin
 		}
+		if a.Suspended {
+			return errSuspended
+		}
 		return nil
 	}
 	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {

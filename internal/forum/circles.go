@@ -191,6 +191,9 @@ var errInvite = apperr.New(http.StatusNotFound, "invite_invalid", "This invite c
 // Join makes a a member of a circle. A private circle needs a live invite
 // code; a wrong code and a circle that does not exist look the same.
 func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) error {
+	if a.Suspended { // before anything that could tell a private circle exists
+		return errSuspended
+	}
 	c, err := s.st.GetCircleView(ctx, slug, a.ID)
 	if errors.Is(err, store.ErrNotFound) && inviteCode != "" {
 		return errInvite

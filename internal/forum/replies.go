@@ -209,6 +209,9 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 		return nil, apperr.Internal(err)
 	}
 	if err := s.st.UpdateReply(ctx, id, map[string]any{"body": blob, "edited_at": s.now()}); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errRemoved // removed while this edit was on its way
+		}
 		return nil, apperr.Internal(err)
 	}
 	return s.getReply(ctx, a, id)
@@ -221,7 +224,7 @@ func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.st.RemoveReply(ctx, r); err != nil {
+	if err := s.st.RemoveReply(ctx, r, s.now()); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil

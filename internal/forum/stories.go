@@ -311,6 +311,9 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 	}
 	cols["edited_at"] = s.now()
 	if err := s.st.UpdateStory(ctx, id, cols); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errRemoved // removed while this edit was on its way
+		}
 		return nil, apperr.Internal(err)
 	}
 	return s.GetStory(ctx, a, id)
@@ -322,7 +325,7 @@ func (s *Service) DeleteStory(ctx context.Context, a Actor, id string) error {
 	if _, err := s.story(ctx, a, id, storyDelete); err != nil {
 		return err
 	}
-	if err := s.st.RemoveStory(ctx, id); err != nil {
+	if err := s.st.RemoveStory(ctx, id, s.now()); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -91,6 +92,11 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 // observe counts a finished request under its route template.
 func (m *metrics) observe(c echo.Context, route string, start time.Time) {
 	method := c.Request().Method
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default:
+		method = "other" // a client must not be able to mint label values
+	}
 	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().Status)).Inc()
 	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 }

@@ -401,3 +401,71 @@ func TestFlagNoteSealed(t *testing.T) {
 		t.Errorf("the export lacks the flag and its note: %s", e.Body)
 	}
 }
+
+// TestDeletedWritingStaysDeleted: writing its author deletes leaves the
+// queue, and no later moderator action brings it back or moves a count.
+func TestDeletedWritingStaysDeleted(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.member, "open", "A story")
+		rp := f.reply(f.author, s.ID, "", "Soon deleted")
+		expect(t, f.flag(f.member, "reply", rp.ID, "spam", ""), http.StatusCreated, "")
+		if len(f.queue()) != 1 {
+			t.Fatal("the flag made no queue item")
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/replies/" + rp.ID, token: f.author.Access}), http.StatusNoContent, "")
+		if q := f.queue(); len(q) != 0 {
+			t.Errorf("deleted writing is still in the queue: %+v", q)
+		}
+		for _, action := range []string{"hide", "dismiss", "approve", "restore"} {
+			r := f.act("reply", rp.ID, action, "Looking at it.")
+			if r.Status != http.StatusOK && r.Status != http.StatusConflict {
+				t.Errorf("%s on deleted writing: %d %s", action, r.Status, r.Body)
+			}
+		}
+		page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.moderator.Access}))
+		if len(page.Items) != 1 || page.Items[0].Status != "removed" || page.Items[0].Body != nil {
+			t.Errorf("deleted reply after moderator actions: %+v", page.Items)
+		}
+		if got := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access})); got.ReplyCount != 0 {
+			t.Errorf("reply_count %d after delete and actions, want 0", got.ReplyCount)
+		}
+	})
+}
+
+// TestSuspendedCannotJoinOrModerate: a suspended member cannot slip into a
+// private circle with an invite, and a suspended moderator cannot act.
+func TestSuspendedCannotJoinOrModerate(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		until := time.Now().Add(time.Hour).Format(time.RFC3339)
+		code := f.invite("hidden", 5)
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.outsider.Handle + "/actions", token: f.admin.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": until}}), http.StatusOK, "")
+		out := f.fresh(f.outsider)
+		expect(t, f.do(req{method: "POST", path: "/circles/hidden/join", token: out.Access, body: map[string]string{"invite_code": code}}), http.StatusForbidden, "suspended")
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.moderator.Handle + "/actions", token: f.admin.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": until}}), http.StatusOK, "")
+		mod := f.fresh(f.moderator)
+		s := f.story(f.author, "open", "A story")
+		expect(t, f.do(req{method: "GET", path: "/moderation/queue", token: mod.Access}), http.StatusOK, "")
+		r := f.do(req{method: "POST", path: "/moderation/items/story/" + s.ID + "/actions", token: mod.Access, body: map[string]string{"action": "hide", "reason": "x"}})
+		expect(t, r, http.StatusForbidden, "suspended")
+	})
+}
+
+// TestJoinTwiceAtOnce counts a member once however many joins race.
+func TestJoinTwiceAtOnce(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if r := f.do(req{method: "POST", path: "/circles/other/join", token: f.outsider.Access}); r.Status != http.StatusNoContent {
+					t.Errorf("join: %d %s", r.Status, r.Body)
+				}
+			})
+		}
+		wg.Wait()
+		if c := f.do(req{method: "GET", path: "/circles/other", token: f.outsider.Access}).JSON(t); c["member_count"] != float64(2) {
+			t.Errorf("member_count %v, want 2 (its facilitator and the one who joined)", c["member_count"])
+		}
+	})
+}

@@ -90,7 +90,9 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 	default:
 		return nil, apperr.Invalid("invalid_action", "action is dismiss, approve, hide, remove or restore.")
 	}
-	if newStatus == info.Status {
+	// Writing its author deleted (or erased) stays removed: an action only
+	// closes its flags.
+	if newStatus == info.Status || !info.HasText {
 		newStatus, authorKind = "", ""
 	}
 	reason := strings.TrimSpace(d.Reason)
@@ -128,6 +130,9 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 		}
 	}
 	if err := s.st.Decide(ctx, dec, now); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, errChanged
+		}
 		return nil, apperr.Internal(err)
 	}
 	status := info.Status
@@ -182,7 +187,7 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 	}
 	if m.Status == store.StatusBanned && d.Action != "warn" {
 		// A ban is final: neither suspension nor unsuspension undoes it.
-		return nil, apperr.New(http.StatusConflict, "banned", "This member is banned.")
+		return nil, errBanned
 	}
 	switch d.Action {
 	case "warn":
@@ -222,6 +227,9 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 		}
 	}
 	if err := s.st.MemberAction(ctx, m.ID, cols, end, log, notices, now); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, errBanned
+		}
 		return nil, apperr.Internal(err)
 	}
 	out := &MemberOutcome{Handle: m.Handle, Status: m.Status, SuspendedUntil: m.SuspendedUntil}
@@ -256,6 +264,9 @@ func (s *Service) SetRole(ctx context.Context, a *forum.Actor, handle, role stri
 		}
 	}
 	if err := s.st.MemberAction(ctx, m.ID, map[string]any{"role": role}, false, log, nil, s.now()); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return errBanned
+		}
 		return apperr.Internal(err)
 	}
 	return nil

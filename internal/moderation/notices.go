@@ -85,8 +85,8 @@ type Notice struct {
 	ID         string    `json:"id"`
 	Kind       string    `json:"kind"`
 	Message    string    `json:"message"`
-	TargetType string    `json:"target_type,omitempty"`
-	TargetID   string    `json:"target_id,omitempty"`
+	TargetType *string   `json:"target_type"` // null for notices about the member
+	TargetID   *string   `json:"target_id"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 
@@ -114,7 +114,11 @@ func (s *Service) Notices(ctx context.Context, a forum.Actor, limit int, cursor 
 		if err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, Notice{ID: n.ID, Kind: n.Kind, Message: msg, TargetType: n.TargetType, TargetID: n.TargetID, CreatedAt: n.CreatedAt.UTC()})
+		out := Notice{ID: n.ID, Kind: n.Kind, Message: msg, CreatedAt: n.CreatedAt.UTC()}
+		if n.TargetID != "" {
+			out.TargetType, out.TargetID = &n.TargetType, &n.TargetID
+		}
+		page.Items = append(page.Items, out)
 	}
 	return page, nil
 }

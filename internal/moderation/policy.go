@@ -27,22 +27,30 @@ func policy(a forum.Actor, act action, target *store.Member) error {
 			return errSuspended
 		}
 		return nil
-	case readQueue, actOnWriting:
+	case readQueue:
 		if !a.Moderates() {
 			return errForbidden
 		}
 		return nil
+	case actOnWriting:
+		if !a.Moderates() {
+			return errForbidden
+		}
 	case actOnMember:
 		if !a.Moderates() || target.ID == a.ID || target.Role == auth.RoleAdmin ||
 			target.Role == auth.RoleModerator && a.Role != auth.RoleAdmin {
 			return errForbidden
 		}
-		return nil
 	case changeRole:
 		if a.Role != auth.RoleAdmin || target.ID == a.ID {
 			return errForbidden
 		}
-		return nil
+	default:
+		return errForbidden
 	}
-	return errForbidden
+	// A suspended moderator or admin may read, like any member, but not act.
+	if a.Suspended {
+		return errSuspended
+	}
+	return nil
 }

@@ -131,32 +131,34 @@ func (s *Store) MemberCircles(ctx context.Context, memberID string) ([]CircleVie
 // expired or foreign invite gives ErrInvite and changes nothing.
 func (s *Store) JoinCircle(ctx context.Context, circleID, memberID, inviteHash string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		var n int64
-		if err := tx.Model(&CircleMember{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).Count(&n).Error; err != nil {
-			return fmt.Errorf("store: join circle: %w", err)
+		added, err := addMember(tx, circleID, memberID, false, now)
+		if err != nil || !added || inviteHash == "" {
+			return err
 		}
-		if n > 0 {
-			return nil
+		res := tx.Model(&Invite{}).Where("code_hash = ? AND circle_id = ? AND uses < max_uses AND expires_at > ?", inviteHash, circleID, now).
+			Update("uses", gorm.Expr("uses + 1"))
+		if res.Error != nil {
+			return fmt.Errorf("store: spend invite: %w", res.Error)
 		}
-		if inviteHash != "" {
-			res := tx.Model(&Invite{}).Where("code_hash = ? AND circle_id = ? AND uses < max_uses AND expires_at > ?", inviteHash, circleID, now).
-				Update("uses", gorm.Expr("uses + 1"))
-			if res.Error != nil {
-				return fmt.Errorf("store: spend invite: %w", res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return ErrInvite
-			}
+		if res.RowsAffected != 1 {
+			return ErrInvite // and the membership above is rolled back
 		}
-		return addMember(tx, circleID, memberID, false, now)
+		return nil
 	})
 }
 
-func addMember(tx *gorm.DB, circleID, memberID string, facilitator bool, now time.Time) error {
-	if err := tx.Create(&CircleMember{CircleID: circleID, MemberID: memberID, Facilitator: facilitator, JoinedAt: now}).Error; err != nil {
-		return fmt.Errorf("store: add circle member: %w", err)
+// addMember adds a member to a circle and counts them, once: a join racing
+// another join of the same member changes nothing the second time.
+func addMember(tx *gorm.DB, circleID, memberID string, facilitator bool, now time.Time) (added bool, err error) {
+	res := tx.Exec("INSERT INTO circle_members (circle_id, member_id, facilitator, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		circleID, memberID, facilitator, now)
+	if res.Error != nil {
+		return false, fmt.Errorf("store: add circle member: %w", res.Error)
 	}
-	return tx.Model(&Circle{}).Where("id = ?", circleID).Update("member_count", gorm.Expr("member_count + 1")).Error
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	return true, tx.Model(&Circle{}).Where("id = ?", circleID).Update("member_count", gorm.Expr("member_count + 1")).Error
 }
 
 // LeaveCircle removes memberID from circleID (a facilitator stops being
@@ -183,7 +185,7 @@ func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, o
 			return fmt.Errorf("store: set facilitator: %w", res.Error)
 		}
 		if res.RowsAffected == 0 && on {
-			if err := addMember(tx, circleID, memberID, true, now); err != nil {
+			if _, err := addMember(tx, circleID, memberID, true, now); err != nil {
 				return err
 			}
 		}

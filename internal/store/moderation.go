@@ -244,8 +244,14 @@ type Decision struct {
 func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if d.NewStatus != "" {
-			if err := tx.Exec("UPDATE "+targetTables[d.Target]+" SET status = ? WHERE id = ?", d.NewStatus, d.TargetID).Error; err != nil {
-				return fmt.Errorf("store: set status: %w", err)
+			// Only from the status the moderator saw: a change since (its
+			// author deleted it, another moderator acted) is a conflict.
+			res := tx.Exec("UPDATE "+targetTables[d.Target]+" SET status = ? WHERE id = ? AND status = ?", d.NewStatus, d.TargetID, d.OldStatus)
+			if res.Error != nil {
+				return fmt.Errorf("store: set status: %w", res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return ErrConflict
 			}
 			if d.Target == TargetStory && d.NewStatus == Removed {
 				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
@@ -280,8 +286,13 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[string]any, endSessions bool, log *LogEntry, notices []*Notice, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if len(cols) > 0 {
-			if err := tx.Model(&Member{}).Where("id = ?", memberID).Updates(cols).Error; err != nil {
-				return fmt.Errorf("store: member action: %w", err)
+			// A ban is final, even against an action racing it.
+			res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusBanned).Updates(cols)
+			if res.Error != nil {
+				return fmt.Errorf("store: member action: %w", res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return ErrConflict
 			}
 		}
 		if endSessions {
@@ -301,7 +312,7 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[stri
 // circle, for pre-moderation of newcomers.
 func (s *Store) CountWriting(ctx context.Context, authorID, circleID string) (int64, error) {
 	var n int64
-	err := queryRow(s.w.WithContext(ctx), `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
+	err := queryRow(s.r.WithContext(ctx), `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
 		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ?)`,
 		authorID, circleID, authorID, circleID).Scan(&n)
 	if err != nil {
@@ -408,4 +419,15 @@ func (s *Store) FlagsBy(ctx context.Context, reporterID string) ([]Flag, error) 
 		return nil, fmt.Errorf("store: flags by member: %w", err)
 	}
 	return out, nil
+}
+
+// closeItem takes writing out of the queue and closes its open flags: its
+// author deleted it, and there is nothing left to decide.
+func closeItem(tx *gorm.DB, t Target, id string, now time.Time) error {
+	if err := tx.Model(&Flag{}).Where("target_type = ? AND target_id = ? AND status = ?", t, id, FlagOpen).
+		Updates(map[string]any{"status": FlagClosed, "closed_at": now}).Error; err != nil {
+		return fmt.Errorf("store: close flags: %w", err)
+	}
+	return tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ?", t, id).
+		Updates(map[string]any{"status": FlagClosed, "updated_at": now}).Error
 }

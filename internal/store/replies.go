@@ -115,17 +115,25 @@ func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView,
 }
 
 // UpdateReply changes the named columns of a reply.
+// As with stories, a removed reply is never written to again (ErrNotFound).
 func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any) error {
-	if err := s.w.WithContext(ctx).Model(&Reply{}).Where("id = ?", id).Updates(cols).Error; err != nil {
-		return fmt.Errorf("store: update reply: %w", err)
+	res := s.w.WithContext(ctx).Model(&Reply{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
+	if res.Error != nil {
+		return fmt.Errorf("store: update reply: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
 	}
 	return nil
 }
 
 // RemoveReply marks a reply removed, destroys its text and takes it off its
 // story's count. Removing a removed reply changes nothing.
-func (s *Store) RemoveReply(ctx context.Context, r *Reply) error {
+func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
+			return err
+		}
 		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Updates(map[string]any{"status": Removed, "body": nil})
 		if res.Error != nil {
 			return fmt.Errorf("store: remove reply: %w", res.Error)
@@ -170,6 +178,9 @@ func eraseWriting(tx *gorm.DB, memberID string) error {
 		{`UPDATE stories SET reply_count = reply_count - (SELECT COUNT(*) FROM replies r
 			WHERE r.story_id = stories.id AND r.author_id = ? AND r.status <> ?)
 			WHERE id IN (SELECT story_id FROM replies WHERE author_id = ? AND status <> ?)`, []any{memberID, Removed, memberID, Removed}},
+		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
+		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
+			[]any{FlagClosed, FlagOpen, memberID, memberID}},
 		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},

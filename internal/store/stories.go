@@ -203,17 +203,30 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 }
 
 // UpdateStory changes the named columns of a story.
+// A removed story is never written to again, so an edit racing a delete
+// cannot put destroyed text back: that edit gives ErrNotFound.
 func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any) error {
-	if err := s.w.WithContext(ctx).Model(&Story{}).Where("id = ?", id).Updates(cols).Error; err != nil {
-		return fmt.Errorf("store: update story: %w", err)
+	res := s.w.WithContext(ctx).Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
+	if res.Error != nil {
+		return fmt.Errorf("store: update story: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
 	}
 	return nil
 }
 
 // RemoveStory marks a story removed and destroys its text (secure_delete
-// zeroes the freed bytes); it also loses its pin.
-func (s *Store) RemoveStory(ctx context.Context, id string) error {
-	return s.UpdateStory(ctx, id, map[string]any{"status": Removed, "title": nil, "body": nil, "content_warning": nil, "pinned_at": nil})
+// zeroes the freed bytes); it also loses its pin, and leaves the queue.
+func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&Story{}).Where("id = ?", id).
+			Updates(map[string]any{"status": Removed, "title": nil, "body": nil, "content_warning": nil, "pinned_at": nil}).Error
+		if err != nil {
+			return fmt.Errorf("store: remove story: %w", err)
+		}
+		return closeItem(tx, TargetStory, id, now)
+	})
 }
 
 // PinStory pins or unpins a story; pinning past MaxPins in its circle gives
@@ -222,6 +235,11 @@ func (s *Store) PinStory(ctx context.Context, id, circleID string, on bool, now 
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if !on {
 			return tx.Model(&Story{}).Where("id = ?", id).Update("pinned_at", nil).Error
+		}
+		// Lock the circle's row (PostgreSQL) so two pins cannot both count
+		// four; SQLite has one writer already.
+		if err := tx.Model(&Circle{}).Where("id = ?", circleID).Update("updated_at", gorm.Expr("updated_at")).Error; err != nil {
+			return fmt.Errorf("store: lock circle: %w", err)
 		}
 		var n int64
 		if err := tx.Model(&Story{}).Where("circle_id = ? AND pinned_at IS NOT NULL AND id <> ?", circleID, id).Count(&n).Error; err != nil {

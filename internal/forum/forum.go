@@ -26,6 +26,9 @@ type Sealer interface {
 // hold it for review, flag a crisis and tell the people concerned.
 type Intake interface {
 	Receive(ctx context.Context, w Writing) (*Received, error)
+	// Edited is told of an edit: it may read as a crisis where the first
+	// words did not. Its Status is not used.
+	Edited(ctx context.Context, w Writing) (*Received, error)
 }
 
 // Writing is new writing on its way into the store.
@@ -61,6 +64,14 @@ type Service struct {
 // then all writing is published as it comes.
 func New(st *store.Store, sealer Sealer, intake Intake) *Service {
 	return &Service{st: st, sealer: sealer, intake: intake, now: auth.Now}
+}
+
+// edited tells the intake of an edit.
+func (s *Service) edited(ctx context.Context, w Writing) (*Received, error) {
+	if s.intake == nil {
+		return &Received{}, nil
+	}
+	return s.intake.Edited(ctx, w)
 }
 
 // receive asks the intake what becomes of new writing.

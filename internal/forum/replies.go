@@ -194,7 +194,8 @@ func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction
 
 // UpdateReply edits a reply (its author).
 func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPatch) (*Reply, error) {
-	if _, _, err := s.reply(ctx, a, id, replyEdit); err != nil {
+	r, v, err := s.reply(ctx, a, id, replyEdit)
+	if err != nil {
 		return nil, err
 	}
 	if err := CheckText("body", p.Body, 1, maxReplyBody); err != nil {
@@ -208,13 +209,23 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if err := s.st.UpdateReply(ctx, id, map[string]any{"body": blob, "edited_at": s.now()}); err != nil {
+	got, err := s.edited(ctx, Writing{Target: store.TargetReply, ID: id, Circle: circleOf(v), AuthorID: a.ID,
+		StoryID: r.StoryID, StoryAuthorID: v.AuthorID, Texts: []string{p.Body}})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.UpdateReply(ctx, id, map[string]any{"body": blob, "edited_at": s.now()}, got.Also...); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}
 		return nil, apperr.Internal(err)
 	}
-	return s.getReply(ctx, a, id)
+	out, err := s.getReply(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	out.CrisisResources = got.Crisis
+	return out, nil
 }
 
 // DeleteReply removes a reply (its author, or a moderator). Its place in

@@ -310,13 +310,28 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 		return nil, err
 	}
 	cols["edited_at"] = s.now()
-	if err := s.st.UpdateStory(ctx, id, cols); err != nil {
+	got, err := s.edited(ctx, Writing{Target: store.TargetStory, ID: id, Circle: circleOf(v), AuthorID: a.ID, Texts: []string{t, body, warning}})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.UpdateStory(ctx, id, cols, got.Also...); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}
 		return nil, apperr.Internal(err)
 	}
-	return s.GetStory(ctx, a, id)
+	out, err := s.GetStory(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	out.CrisisResources = got.Crisis
+	return out, nil
+}
+
+// circleOf is the circle of a story as its reader sees it, for the intake.
+func circleOf(v *store.StoryView) *store.CircleView {
+	return &store.CircleView{Circle: store.Circle{ID: v.CircleID, Slug: v.CircleSlug, Name: v.CircleName, Visibility: v.CircleVisibility},
+		IsMember: v.ReaderIsMember, IsFacilitator: v.ReaderIsFacilitator}
 }
 
 // DeleteStory removes a story (its author, or a moderator): its text is

@@ -469,3 +469,18 @@ func TestJoinTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestEditThatReadsAsCrisis: an edit is cared for as new writing is.
+func TestEditThatReadsAsCrisis(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "An ordinary day")
+		r := f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]string{"body": "Actually, I want to kill myself."}})
+		expect(t, r, http.StatusOK, "")
+		if !bytes.Contains(r.Body, []byte("crisis_resources")) || !bytes.Contains(r.Body, []byte("Circle open")) {
+			t.Errorf("the edit got no crisis resources: %s", r.Body)
+		}
+		if q := f.queue(); len(q) != 1 || q[0].Priority != "crisis" || q[0].TargetID != s.ID {
+			t.Errorf("queue after the edit: %+v", q)
+		}
+	})
+}

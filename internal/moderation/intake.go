@@ -51,15 +51,9 @@ func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received
 		}
 	}
 	if crisis {
-		out.Also = append(out.Also,
-			&store.Flag{ID: store.NewID(), TargetType: string(w.Target), TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now},
-			&store.ModerationItem{TargetType: string(w.Target), TargetID: w.ID, CircleID: w.Circle.ID, AuthorID: w.AuthorID,
-				Priority: priorities[store.ReasonCrisis], FirstFlaggedAt: now, UpdatedAt: now})
-		res, err := in.resourcesFor(ctx, w.Circle)
-		if err != nil {
+		if err := in.crisisCare(ctx, w, out); err != nil {
 			return nil, err
 		}
-		out.Crisis = res
 	}
 	if w.Target == store.TargetReply && out.Status == store.Published && w.StoryAuthorID != w.AuthorID {
 		n, err := notice(ctx, in.st, in.sealer, w.StoryAuthorID, NoticeReply, "Someone in "+w.Circle.Name+" replied to your story.", store.TargetStory, w.StoryID, now)
@@ -71,6 +65,34 @@ func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received
 		}
 	}
 	return out, nil
+}
+
+// Edited implements forum.Intake: an edit that reads as a crisis is cared
+// for as new writing would be.
+func (in *Intake) Edited(ctx context.Context, w forum.Writing) (*forum.Received, error) {
+	out := &forum.Received{}
+	if in.crisis.Match(w.Texts...) {
+		if err := in.crisisCare(ctx, w, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// crisisCare files the system's crisis flag with w and answers with the
+// crisis resources.
+func (in *Intake) crisisCare(ctx context.Context, w forum.Writing, out *forum.Received) error {
+	now := auth.Now()
+	out.Also = append(out.Also,
+		&store.Flag{ID: store.NewID(), TargetType: string(w.Target), TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now},
+		&store.ModerationItem{TargetType: string(w.Target), TargetID: w.ID, CircleID: w.Circle.ID, AuthorID: w.AuthorID,
+			Priority: priorities[store.ReasonCrisis], FirstFlaggedAt: now, UpdatedAt: now})
+	res, err := in.resourcesFor(ctx, w.Circle)
+	if err != nil {
+		return err
+	}
+	out.Crisis = res
+	return nil
 }
 
 // resourcesFor adds the circle's facilitators to the crisis resources.

@@ -41,6 +41,7 @@ const (
 type StoryView struct {
 	Story
 	CircleSlug       string
+	CircleName       string
 	CircleVisibility string
 	AuthorHandle     string
 	SupportedByMe    bool
@@ -60,7 +61,7 @@ var ErrPinLimit = errors.New("store: pin limit reached")
 // pages of stories are scanned by hand, without reflection.
 const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
 	s.pinned_at, s.support_count, s.reply_count, s.created_at, s.edited_at,
-	c.slug, c.visibility, m.handle, ss.member_id IS NOT NULL,
+	c.slug, c.name, c.visibility, m.handle, ss.member_id IS NOT NULL,
 	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
 	FROM stories s
 	JOIN circles c ON c.id = s.circle_id
@@ -73,7 +74,7 @@ func scanStoryView(row rowScanner) (StoryView, error) {
 	var pinned, edited sql.NullTime
 	err := row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
 		&pinned, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &edited,
-		&v.CircleSlug, &v.CircleVisibility, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
+		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
 	v.PinnedAt, v.EditedAt = nullTime(pinned), nullTime(edited)
 	return v, err
 }
@@ -205,15 +206,18 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 // UpdateStory changes the named columns of a story.
 // A removed story is never written to again, so an edit racing a delete
 // cannot put destroyed text back: that edit gives ErrNotFound.
-func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any) error {
-	res := s.w.WithContext(ctx).Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
-	if res.Error != nil {
-		return fmt.Errorf("store: update story: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
+// The rows in also (a crisis flag an edit raised) are stored with it.
+func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any, also ...any) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
+		if res.Error != nil {
+			return fmt.Errorf("store: update story: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return createAll(tx, also)
+	})
 }
 
 // RemoveStory marks a story removed and destroys its text (secure_delete

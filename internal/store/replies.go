@@ -117,16 +117,7 @@ func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView,
 // UpdateReply changes the named columns of a reply.
 // As with stories, a removed reply is never written to again (ErrNotFound).
 func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any, also ...any) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
-		if res.Error != nil {
-			return fmt.Errorf("store: update reply: %w", res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		return createAll(tx, also)
-	})
+	return s.updateWriting(ctx, TargetReply, id, cols, also)
 }
 
 // RemoveReply marks a reply removed, destroys its text and takes it off its

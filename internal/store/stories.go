@@ -208,10 +208,16 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 // cannot put destroyed text back: that edit gives ErrNotFound.
 // The rows in also (a crisis flag an edit raised) are stored with it.
 func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any, also ...any) error {
+	return s.updateWriting(ctx, TargetStory, id, cols, also)
+}
+
+// updateWriting changes a story or reply that is not removed, with the
+// rows in also, in one transaction; a removed one gives ErrNotFound.
+func (s *Store) updateWriting(ctx context.Context, t Target, id string, cols map[string]any, also []any) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
+		res := tx.Table(targetTables[t]).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
 		if res.Error != nil {
-			return fmt.Errorf("store: update story: %w", res.Error)
+			return fmt.Errorf("store: update %s: %w", t, res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound

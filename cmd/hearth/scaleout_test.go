@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,23 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	// Rotate keys through the command line: both keep reading and writing.
 	if code, out, errs := hearth(t, nil, "", "keys", "rotate", "--data-dir", dir, "--database", dsn); code != 0 {
 		t.Fatalf("rotate: %d %s %s", code, out, errs)
+	}
+	retired, _ := filepath.Glob(filepath.Join(dir, "retired-keys", "*.key"))
+	if len(retired) != 1 {
+		t.Fatalf("retired keys after rotation: %v", retired)
+	}
+	if code, out, errs := hearth(t, nil, "", "keys", "retire", "--data-dir", dir, "--database", dsn, strings.TrimSuffix(filepath.Base(retired[0]), ".key")); code != 0 {
+		t.Fatalf("retire on PostgreSQL: %d %s %s", code, out, errs)
+	}
+	// The admin commands work against PostgreSQL too, and count at once.
+	if code, out, errs := hearth(t, []string{"HEARTH_PASSWORD=a keeper of two lighthouses"}, "", "admin", "create-member", "--data-dir", dir, "--database", dsn, "--handle", "keeper", "--role", "moderator"); code != 0 {
+		t.Fatalf("create-member on PostgreSQL: %d %s %s", code, out, errs)
+	}
+	if code, out, errs := hearth(t, nil, "", "admin", "set-role", "--data-dir", dir, "--database", dsn, "--handle", "keeper", "--role", "admin"); code != 0 {
+		t.Fatalf("set-role on PostgreSQL: %d %s %s", code, out, errs)
+	}
+	if _, body := post(t, a+"/auth/login", "", `{"handle":"keeper","password":"a keeper of two lighthouses"}`); !strings.Contains(body, `"role":"admin"`) {
+		t.Fatalf("keeper after set-role: %s", body)
 	}
 	maple = login(b, "maple", demoPassword)
 	for _, base := range []string{a, b} {

@@ -129,7 +129,7 @@ func (s *Service) openReply(ctx context.Context, a Actor, rv *store.ReplyView) (
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	body := string(plain)
+	body := opened(plain)
 	out.Author, out.Body = &Author{Handle: rv.AuthorHandle}, &body
 	return out, nil
 }

@@ -177,7 +177,7 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
-		t := string(plain)
+		t := opened(plain)
 		texts[i] = &t
 	}
 	out.Author = &Author{Handle: v.AuthorHandle}

@@ -24,7 +24,7 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 			return errNotAdmin
 		}
 		if a.Suspended {
-			return errSuspended
+			return ErrSuspended
 		}
 		return nil
 	}
@@ -32,7 +32,7 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 		return errNotFound
 	}
 	if act != circleRead && a.Suspended {
-		return errSuspended
+		return ErrSuspended
 	}
 	switch act {
 	case circleLeave, circleWrite:

@@ -192,7 +192,7 @@ var errInvite = apperr.New(http.StatusNotFound, "invite_invalid", "This invite c
 // code; a wrong code and a circle that does not exist look the same.
 func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) error {
 	if a.Suspended { // before anything that could tell a private circle exists
-		return errSuspended
+		return ErrSuspended
 	}
 	c, err := s.st.GetCircleView(ctx, slug, a.ID)
 	if errors.Is(err, store.ErrNotFound) && inviteCode != "" {

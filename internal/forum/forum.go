@@ -116,9 +116,12 @@ var (
 	errNotFacilitator = apperr.New(http.StatusForbidden, "not_facilitator", "Only this circle's facilitators can do that.")
 	errNotAdmin       = apperr.New(http.StatusForbidden, "forbidden", "Only an admin can do that.")
 	errRemoved        = apperr.New(http.StatusConflict, "removed", "This writing has been removed.")
-	errSuspended      = apperr.New(http.StatusForbidden, "suspended", "Your account is suspended for now: you can read, but not write. The moderation team has sent you a notice.")
 	errNotPublished   = apperr.New(http.StatusConflict, "not_published", "This writing is not published, so it cannot take replies or support yet.")
 )
+
+// ErrSuspended answers every write of a suspended member, in the forum and
+// in moderation alike.
+var ErrSuspended = apperr.New(http.StatusForbidden, "suspended", "Your account is suspended for now: you can read, but not write. The moderation team has sent you a notice.")
 
 // storeErr turns a store error into what a client may see.
 func storeErr(err error) error {

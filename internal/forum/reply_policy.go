@@ -23,7 +23,7 @@ func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) e
 		return errNotFound
 	}
 	if act != replyRead && a.Suspended {
-		return errSuspended
+		return ErrSuspended
 	}
 	switch act {
 	case replySupport:

@@ -26,7 +26,7 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 		return errNotFound
 	}
 	if act != storyRead && a.Suspended {
-		return errSuspended
+		return ErrSuspended
 	}
 	switch act {
 	case storyReply, storySupport:

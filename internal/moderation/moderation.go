@@ -54,10 +54,8 @@ const (
 )
 
 var (
-	errNotFound       = apperr.New(http.StatusNotFound, "not_found", "We could not find that.")
 	errNoMember       = apperr.New(http.StatusNotFound, "member_not_found", "No member has that handle.")
 	errForbidden      = apperr.New(http.StatusForbidden, "forbidden", "This needs a role you do not have.")
-	errSuspended      = apperr.New(http.StatusForbidden, "suspended", "Your account is suspended for now: you can read, but not write. The moderation team has sent you a notice.")
 	errChanged        = apperr.New(http.StatusConflict, "changed", "This writing changed while you were looking at it. Reload the queue and look again.")
 	errBanned         = apperr.New(http.StatusConflict, "banned", "This member is banned; a ban is final.")
 	errFlaggedAlready = apperr.New(http.StatusConflict, "already_flagged", "You have already flagged this, and the moderation team has it. Thank you.")

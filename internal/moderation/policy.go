@@ -24,7 +24,7 @@ func policy(a forum.Actor, act action, target *store.Member) error {
 	switch act {
 	case flagWriting:
 		if a.Suspended {
-			return errSuspended
+			return forum.ErrSuspended
 		}
 		return nil
 	case readQueue:
@@ -50,7 +50,7 @@ func policy(a forum.Actor, act action, target *store.Member) error {
 	}
 	// A suspended moderator or admin may read, like any member, but not act.
 	if a.Suspended {
-		return errSuspended
+		return forum.ErrSuspended
 	}
 	return nil
 }

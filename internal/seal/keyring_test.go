@@ -453,7 +453,13 @@ func TestRotation(t *testing.T) {
 	}
 
 	// Retire.
-	for _, bad := range []string{"../x", "", "..", oldID + "/", strings.ToUpper(oldID), oldID[:15], oldID + "0", "0123456789abcdeg", "../retired-keys/" + oldID} {
+	// Upper case is a different (refused) id only when the random id holds
+	// a letter; an id of digits alone reads the same either way.
+	upper := "ABCDEF0123456789"
+	if u := strings.ToUpper(oldID); u != oldID {
+		upper = u
+	}
+	for _, bad := range []string{"../x", "", "..", oldID + "/", upper, oldID[:15], oldID + "0", "0123456789abcdeg", "../retired-keys/" + oldID} {
 		if err := kr.Retire(bad); err == nil {
 			t.Fatalf("Retire(%q) accepted", bad)
 		}

@@ -32,12 +32,11 @@ func (s *Service) Export(ctx context.Context, a Actor) (*Export, error) {
 		}
 		out.Stories = append(out.Stories, *st)
 	}
+	out.Replies = make([]Reply, len(w.Replies))
 	for i := range w.Replies {
-		r, err := s.openReply(ctx, a, &w.Replies[i])
-		if err != nil {
+		if err := s.openReplyInto(ctx, a, &w.Replies[i], &out.Replies[i]); err != nil {
 			return nil, err
 		}
-		out.Replies = append(out.Replies, *r)
 	}
 	return out, nil
 }

@@ -18,7 +18,8 @@ import (
 // Sealer seals and opens member text; *seal.Sealer is one.
 type Sealer interface {
 	Seal(ctx context.Context, keyID string, plaintext []byte, loc seal.Location) ([]byte, error)
-	Open(ctx context.Context, blob []byte, loc seal.Location) ([]byte, error)
+	// OpenInPlace: the forum opens only blobs it just read and is done with.
+	OpenInPlace(ctx context.Context, blob []byte, loc seal.Location) ([]byte, error)
 	Warm(ctx context.Context, blobs ...[]byte) (context.Context, error)
 }
 

@@ -111,27 +111,34 @@ func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, err
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	return s.openReply(ctx, a, rv)
+	var out Reply
+	if err := s.openReplyInto(ctx, a, rv, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
-// openReply opens a reply's body for a, or leaves it out for a placeholder.
-func (s *Service) openReply(ctx context.Context, a Actor, rv *store.ReplyView) (*Reply, error) {
-	out := &Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
+// openReplyInto fills out with a reply as a sees it: its body opened, or
+// left out for a placeholder. It fills in place so that a page of replies
+// is one allocation, not one per reply.
+func (s *Service) openReplyInto(ctx context.Context, a Actor, rv *store.ReplyView, out *Reply) error {
+	*out = Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
 		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt)}
 	if !canReadText(a, rv.AuthorID, rv.Status) || rv.Body == nil {
-		return out, nil
+		return nil
 	}
-	plain, err := s.sealer.Open(ctx, rv.Body, ReplyLocation(rv.ID))
+	// Every caller hands over a view it just read and keeps no blob of.
+	plain, err := s.sealer.OpenInPlace(ctx, rv.Body, ReplyLocation(rv.ID))
 	if errors.Is(err, seal.ErrUnknownKey) {
 		out.Status = store.Removed
-		return out, nil
+		return nil
 	}
 	if err != nil {
-		return nil, apperr.Internal(err)
+		return apperr.Internal(err)
 	}
 	body := opened(plain)
 	out.Author, out.Body = &Author{Handle: rv.AuthorHandle}, &body
-	return out, nil
+	return nil
 }
 
 // ListReplies lists a story's replies in thread order: each reply after its
@@ -161,17 +168,16 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &Page[Reply]{Items: []Reply{}}
+	page := &Page[Reply]{Items: make([]Reply, 0, min(len(rows), limit))}
 	for i := range rows {
 		if i == limit {
 			page.NextCursor = EncodeCursor("r", rows[i-1].Path)
 			break
 		}
-		r, err := s.openReply(ctx, a, &rows[i])
-		if err != nil {
+		page.Items = page.Items[:i+1]
+		if err := s.openReplyInto(ctx, a, &rows[i], &page.Items[i]); err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, *r)
 	}
 	return page, nil
 }

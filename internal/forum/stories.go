@@ -169,7 +169,9 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 		col  string
 		blob []byte
 	}{{"title", v.Title}, {"body", v.Body}, {"content_warning", v.ContentWarning}} {
-		plain, err := s.sealer.Open(ctx, f.blob, StoryLocation(v.ID, f.col))
+		// Every caller hands over a view it just read and stores none of
+		// its blobs again.
+		plain, err := s.sealer.OpenInPlace(ctx, f.blob, StoryLocation(v.ID, f.col))
 		if errors.Is(err, seal.ErrUnknownKey) {
 			out.Status = store.Removed
 			return out, nil

@@ -47,8 +47,9 @@ func title(s string) (string, error) {
 }
 
 // opened turns freshly opened plaintext into a string without a copy: the
-// bytes are the sealer's new allocation and nothing else holds or changes
-// them. A page of fifty replies is fifty fewer copies for the collector.
+// bytes are the storage of a blob just read and handed to OpenInPlace,
+// which nothing holds or changes afterwards. A page of fifty replies is
+// fifty fewer copies for the collector.
 func opened(plain []byte) string {
 	if len(plain) == 0 {
 		return ""

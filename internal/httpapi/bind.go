@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -74,17 +76,42 @@ func decodeJSON(body []byte, v any) error {
 	return nil
 }
 
-// writeJSON writes v without escaping <, > and &: clients insert text as
-// text, and the escapes would only make exports harder to read.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// jsonBuffers hold encoded bodies between requests: a thread page is tens
+// of kilobytes, and growing a fresh buffer for each would be most of what
+// the request allocates.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer keeps one huge export from pinning its buffer for good.
+const maxPooledBuffer = 1 << 20
+
+// writeJSON writes v with status as one body of known length (no chunked
+// encoding, one write), without escaping <, > and &: clients insert text
+// as text, and the escapes would only make exports harder to read.
+func writeJSON(c echo.Context, status int, contentType string, v any) error {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			jsonBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
 
 // respond writes v as JSON with status.
 func respond(c echo.Context, status int, v any) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	c.Response().WriteHeader(status)
-	return writeJSON(c.Response(), v)
+	return writeJSON(c, status, echo.MIMEApplicationJSON, v)
 }

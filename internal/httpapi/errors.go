@@ -82,12 +82,7 @@ func (a *API) handleError(err error, c echo.Context) {
 	if retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(retryAfter))
 	}
-	h.Set(echo.HeaderContentType, "application/problem+json")
-	c.Response().WriteHeader(p.Status)
-	if c.Request().Method == http.MethodHead {
-		return
-	}
-	if err := writeJSON(c.Response(), p); err != nil {
+	if err := writeJSON(c, p.Status, "application/problem+json", p); err != nil {
 		a.log.Debug("write problem", "err", err)
 	}
 }

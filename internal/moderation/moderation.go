@@ -85,12 +85,14 @@ func sealFor(ctx context.Context, st *store.Store, sealer forum.Sealer, memberID
 	return b, true, nil
 }
 
-// open opens a sealed value; an erased key or no value gives "".
+// open opens a sealed value; an erased key or no value gives "". Every
+// caller opens rows it just read, for display only, so the blob is theirs
+// to open in place.
 func (s *Service) open(ctx context.Context, blob []byte, loc seal.Location) (string, error) {
 	if blob == nil {
 		return "", nil
 	}
-	p, err := s.sealer.Open(ctx, blob, loc)
+	p, err := s.sealer.OpenInPlace(ctx, blob, loc)
 	if errors.Is(err, seal.ErrUnknownKey) {
 		return "", nil
 	}

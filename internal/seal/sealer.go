@@ -113,8 +113,20 @@ func (s *Sealer) Seal(ctx context.Context, keyID string, plaintext []byte, loc L
 // blobs give ErrOpen; a data key that cannot be had gives the loader's or
 // keyring's error (ErrUnknownKey for an erased one).
 func (s *Sealer) Open(ctx context.Context, blob []byte, loc Location) ([]byte, error) {
+	return s.count(s.open(ctx, blob, loc, false))
+}
+
+// OpenInPlace is Open for a blob the caller owns and is done with: the
+// plaintext is written over the blob's own storage (and the blob is
+// garbage afterwards, also when opening fails). A page of fifty replies is
+// then fifty fewer copies for the collector. Never pass a blob that will
+// be stored again.
+func (s *Sealer) OpenInPlace(ctx context.Context, blob []byte, loc Location) ([]byte, error) {
+	return s.count(s.open(ctx, blob, loc, true))
+}
+
+func (s *Sealer) count(plain []byte, err error) ([]byte, error) {
 	s.opens.Add(1)
-	plain, err := s.open(ctx, blob, loc)
 	if err != nil {
 		s.openFailures.Add(1)
 		return nil, err
@@ -122,7 +134,7 @@ func (s *Sealer) Open(ctx context.Context, blob []byte, loc Location) ([]byte, e
 	return plain, nil
 }
 
-func (s *Sealer) open(ctx context.Context, blob []byte, loc Location) ([]byte, error) {
+func (s *Sealer) open(ctx context.Context, blob []byte, loc Location, inPlace bool) ([]byte, error) {
 	if len(blob) < sealHeaderSize+nonceSize+tagSize || blob[0] != sealVersion {
 		return nil, ErrOpen
 	}
@@ -131,7 +143,12 @@ func (s *Sealer) open(ctx context.Context, blob []byte, loc Location) ([]byte, e
 		return nil, err
 	}
 	nonce := blob[sealHeaderSize : sealHeaderSize+nonceSize]
-	plain, err := aead.Open(nil, nonce, blob[sealHeaderSize+nonceSize:], sealAD(blob[:sealHeaderSize], loc))
+	ciphertext := blob[sealHeaderSize+nonceSize:]
+	var dst []byte
+	if inPlace {
+		dst = ciphertext[:0] // the one overlap the AEAD interface allows
+	}
+	plain, err := aead.Open(dst, nonce, ciphertext, sealAD(blob[:sealHeaderSize], loc))
 	if err != nil {
 		return nil, ErrOpen
 	}

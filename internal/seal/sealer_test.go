@@ -112,6 +112,41 @@ func TestSealOpen(t *testing.T) {
 	}
 }
 
+func TestOpenInPlace(t *testing.T) {
+	s, l, _ := newTestSealer(t, 10)
+	id := newDataKey(t, s, l)
+	loc := Location{Table: "replies", Column: "body", RowID: "7"}
+	text := "Day 30. Some days are heavier than others, and that is allowed."
+	blob, err := s.Seal(ctx, id, []byte(text), loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := bytes.Clone(blob)
+	got, err := s.OpenInPlace(ctx, blob, loc)
+	if err != nil || string(got) != text {
+		t.Fatalf("OpenInPlace = %q, %v", got, err)
+	}
+	// The plaintext lives in the blob's own storage: no copy was made.
+	if &got[0] != &blob[1+16+24] {
+		t.Fatal("OpenInPlace copied the plaintext instead of writing it over the blob")
+	}
+	if st := s.Stats(); st.Opens != 1 || st.OpenFailures != 0 {
+		t.Fatalf("stats after one open: %+v", st)
+	}
+	// In place or not, a tampered or moved blob does not open.
+	bad := bytes.Clone(kept)
+	bad[len(bad)-1] ^= 1
+	if _, err := s.OpenInPlace(ctx, bad, loc); !errors.Is(err, ErrOpen) {
+		t.Fatalf("tampered blob: err = %v, want ErrOpen", err)
+	}
+	if _, err := s.OpenInPlace(ctx, bytes.Clone(kept), Location{Table: "replies", Column: "body", RowID: "8"}); !errors.Is(err, ErrOpen) {
+		t.Fatalf("moved blob: err = %v, want ErrOpen", err)
+	}
+	if st := s.Stats(); st.Opens != 3 || st.OpenFailures != 2 {
+		t.Fatalf("stats after two failures: %+v", st)
+	}
+}
+
 func TestOpenAtAnotherLocationFails(t *testing.T) {
 	s, l, _ := newTestSealer(t, 10)
 	id := newDataKey(t, s, l)

@@ -42,17 +42,10 @@ const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, 
 	JOIN members m ON m.id = r.author_id
 	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
 
-func scanReplyView(row rowScanner) (ReplyView, error) {
-	var v ReplyView
-	var parent sql.NullString
-	var edited sql.NullTime
-	err := row.Scan(&v.ID, &v.StoryID, &parent, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body,
-		&v.SupportCount, &v.CreatedAt, &edited, &v.AuthorHandle, &v.SupportedByMe)
-	if parent.Valid {
-		v.ParentID = &parent.String
-	}
-	v.EditedAt = nullTime(edited)
-	return v, err
+// scanReplyView scans into v in place, as scanStoryView does.
+func scanReplyView(row rowScanner, v *ReplyView) error {
+	return row.Scan(&v.ID, &v.StoryID, &v.ParentID, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body,
+		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.SupportedByMe)
 }
 
 // CreateReply inserts a reply, counts it on its story, and stores the rows
@@ -84,7 +77,8 @@ func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 
 // GetReplyView returns reply id as readerID sees it, or ErrNotFound.
 func (s *Store) GetReplyView(ctx context.Context, id, readerID string) (*ReplyView, error) {
-	v, err := scanReplyView(queryRow(s.r.WithContext(ctx), replyViewSelect+" WHERE r.id = ?", readerID, id))
+	var v ReplyView
+	err := scanReplyView(queryRow(s.r.WithContext(ctx), replyViewSelect+" WHERE r.id = ?", readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -106,7 +100,7 @@ type FindReplies struct {
 // ListReplyViews lists one page of a story's replies in thread order, in
 // one query.
 func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView, error) {
-	out, err := queryRows(s.r.WithContext(ctx), scanReplyView, replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
+	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanReplyView, replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
 		ORDER BY r.path LIMIT ?`, f.ReaderID, f.StoryID, f.AfterPath, Pending, f.ReaderID, f.SeePending, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list replies: %w", err)
@@ -149,11 +143,11 @@ type Writing struct {
 func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
 	var w Writing
 	var err error
-	w.Stories, err = queryRows(s.r.WithContext(ctx), scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
+	w.Stories, err = queryRows(s.r.WithContext(ctx), 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member stories: %w", err)
 	}
-	w.Replies, err = queryRows(s.r.WithContext(ctx), scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
+	w.Replies, err = queryRows(s.r.WithContext(ctx), 0, scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member replies: %w", err)
 	}

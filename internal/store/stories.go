@@ -69,21 +69,13 @@ const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status
 	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
 	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
 
-func scanStoryView(row rowScanner) (StoryView, error) {
-	var v StoryView
-	var pinned, edited sql.NullTime
-	err := row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
-		&pinned, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &edited,
+// scanStoryView scans into v in place (nullable columns straight into
+// their pointers), so a page of views costs one allocation, not several a
+// row.
+func scanStoryView(row rowScanner, v *StoryView) error {
+	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
+		&v.PinnedAt, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &v.EditedAt,
 		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
-	v.PinnedAt, v.EditedAt = nullTime(pinned), nullTime(edited)
-	return v, err
-}
-
-func nullTime(t sql.NullTime) *time.Time {
-	if !t.Valid {
-		return nil
-	}
-	return &t.Time
 }
 
 // rowScanner is what scans one row.
@@ -118,20 +110,25 @@ func queryRow(db *gorm.DB, q string, args ...any) rowScanner {
 	return firstRow{rows}
 }
 
-// queryRows runs q and scans every row with scan.
-func queryRows[T any](db *gorm.DB, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
+// queryRows runs q and scans every row with scan; expect is how many rows
+// to make room for up front (a page's limit; 0 when unknown), since growing
+// a slice of views row by row costs more than reading them.
+func queryRows[T any](db *gorm.DB, expect int, scan func(rowScanner, *T) error, q string, args ...any) ([]T, error) {
 	rows, err := db.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []T
+	if expect > 0 {
+		out = make([]T, 0, expect)
+	}
 	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
+		var zero T
+		out = append(out, zero)
+		if err := scan(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -150,7 +147,8 @@ func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
 
 // GetStoryView returns story id as readerID sees it, or ErrNotFound.
 func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
-	v, err := scanStoryView(queryRow(s.r.WithContext(ctx), storyViewSelect+" WHERE s.id = ?", readerID, readerID, id))
+	var v StoryView
+	err := scanStoryView(queryRow(s.r.WithContext(ctx), storyViewSelect+" WHERE s.id = ?", readerID, readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -196,7 +194,7 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 		q += " ORDER BY s.id DESC LIMIT ?"
 	}
 	args = append(args, f.Limit)
-	out, err := queryRows(s.r.WithContext(ctx), scanStoryView, q, args...)
+	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanStoryView, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}

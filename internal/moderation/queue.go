@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"hearth/internal/apperr"
 	"hearth/internal/forum"
@@ -36,12 +35,16 @@ type FlagSummary struct {
 
 const excerptChars = 280
 
+// excerpt is the first excerptChars characters of s, marked when cut.
 func excerpt(s string) string {
-	if utf8.RuneCountInString(s) <= excerptChars {
-		return s
+	n := 0
+	for i := range s {
+		if n == excerptChars {
+			return s[:i] + "…"
+		}
+		n++
 	}
-	r := []rune(s)
-	return string(r[:excerptChars]) + "…"
+	return s
 }
 
 // Queue lists open items: crisis first, then privacy, then harassment, then
@@ -74,33 +77,15 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		page.NextCursor = forum.EncodeCursor("q", strconv.Itoa(last.Priority), strconv.FormatInt(last.FirstFlaggedAt.UnixNano(), 10), last.TargetType, last.TargetID)
 		rows = rows[:limit]
 	}
-	var storyIDs, replyIDs, all []string
-	for _, r := range rows {
-		if r.TargetType == string(store.TargetStory) {
-			storyIDs = append(storyIDs, r.TargetID)
-		} else {
-			replyIDs = append(replyIDs, r.TargetID)
-		}
-		all = append(all, r.TargetID)
-	}
-	stories, err := s.st.StoriesByID(ctx, storyIDs)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	replies, err := s.st.RepliesByID(ctx, replyIDs)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	flags, err := s.st.OpenFlags(ctx, all)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	var blobs [][]byte
-	for _, st := range stories {
-		blobs = append(blobs, st.Body)
-	}
-	for _, r := range replies {
+	ids := make([]string, len(rows))
+	blobs := make([][]byte, 0, 2*len(rows))
+	for i, r := range rows {
+		ids[i] = r.TargetID
 		blobs = append(blobs, r.Body)
+	}
+	flags, err := s.st.OpenFlags(ctx, ids)
+	if err != nil {
+		return nil, apperr.Internal(err)
 	}
 	for _, fl := range flags {
 		blobs = append(blobs, fl.Note)
@@ -108,28 +93,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 	if ctx, err = s.sealer.Warm(ctx, blobs...); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	texts := map[string]string{}
-	status := map[string]string{}
-	storyOf := map[string]string{}
-	for _, st := range stories {
-		title, err := s.open(ctx, st.Title, forum.StoryLocation(st.ID, "title"))
-		if err != nil {
-			return nil, err
-		}
-		body, err := s.open(ctx, st.Body, forum.StoryLocation(st.ID, "body"))
-		if err != nil {
-			return nil, err
-		}
-		texts[st.ID], status[st.ID], storyOf[st.ID] = excerpt(title+"\n\n"+body), st.Status, st.ID
-	}
-	for _, r := range replies {
-		body, err := s.open(ctx, r.Body, forum.ReplyLocation(r.ID))
-		if err != nil {
-			return nil, err
-		}
-		texts[r.ID], status[r.ID], storyOf[r.ID] = excerpt(body), r.Status, r.StoryID
-	}
-	byTarget := map[string][]FlagSummary{}
+	byTarget := make(map[string][]FlagSummary, len(rows))
 	for _, fl := range flags {
 		note, err := s.open(ctx, fl.Note, flagLoc(fl.ID))
 		if err != nil {
@@ -137,14 +101,39 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		}
 		byTarget[fl.TargetID] = append(byTarget[fl.TargetID], FlagSummary{Reason: fl.Reason, Note: note, System: fl.ReporterID == nil, CreatedAt: fl.CreatedAt.UTC()})
 	}
-	for _, r := range rows {
+	page.Items = make([]QueueItem, len(rows))
+	for i, r := range rows {
+		text, err := s.queueText(ctx, &r)
+		if err != nil {
+			return nil, err
+		}
 		fs := byTarget[r.TargetID]
 		if fs == nil {
 			fs = []FlagSummary{}
 		}
-		page.Items = append(page.Items, QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: storyOf[r.TargetID], Circle: r.CircleSlug,
-			Author: forum.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: texts[r.TargetID], Flags: fs,
-			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: status[r.TargetID]})
+		page.Items[i] = QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: r.StoryID, Circle: r.CircleSlug,
+			Author: forum.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
+			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: r.TargetStatus}
 	}
 	return page, nil
+}
+
+// queueText is the text a queue item shows: a story's title and body, or a
+// reply's body ("" once destroyed).
+func (s *Service) queueText(ctx context.Context, r *store.QueueItem) (string, error) {
+	if r.TargetType == string(store.TargetReply) {
+		return s.open(ctx, r.Body, forum.ReplyLocation(r.TargetID))
+	}
+	title, err := s.open(ctx, r.Title, forum.StoryLocation(r.TargetID, "title"))
+	if err != nil {
+		return "", err
+	}
+	body, err := s.open(ctx, r.Body, forum.StoryLocation(r.TargetID, "body"))
+	if err != nil {
+		return "", err
+	}
+	if title == "" && body == "" {
+		return "", nil
+	}
+	return title + "\n\n" + body, nil
 }

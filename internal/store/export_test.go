@@ -32,3 +32,25 @@ func (s *Store) TamperWithLog(ctx context.Context, id string) error {
 
 // WriteTx exposes the write transaction to tests of group commit.
 func (s *Store) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error { return s.tx(ctx, fn) }
+
+// QueuePlan is how SQLite reads a page of the queue (after a cursor or
+// not): one line per step of EXPLAIN QUERY PLAN.
+func (s *Store) QueuePlan(ctx context.Context, after bool) ([]string, error) {
+	q := queueSelect
+	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
+	if after {
+		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND
+			(i.target_type > ? OR (i.target_type = ? AND i.target_id > ?))))))`
+		args = append(args, 1, 1, "2026-01-01", "2026-01-01", "story", "story", "x")
+	}
+	var rows []struct {
+		ID, Parent, Notused int
+		Detail              string
+	}
+	err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+q+" ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT 51", args...).Scan(&rows).Error
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Detail)
+	}
+	return out, err
+}

@@ -47,6 +47,12 @@ type QueueItem struct {
 	ModerationItem
 	CircleSlug   string
 	AuthorHandle string
+	// The writing: StoryID is the story itself or the one a reply
+	// answers; Title is a story's (nil for a reply); Body is nil once the
+	// text is destroyed.
+	StoryID      string
+	TargetStatus string
+	Title, Body  []byte
 }
 
 // LogEntry is one line of the moderation log; it is only ever appended.
@@ -165,15 +171,20 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 
 // OpenFlags returns the open flags on the given targets, oldest first.
 func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, error) {
-	var out []Flag
 	if len(targetIDs) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	err := s.r.WithContext(ctx).Where("status = ? AND target_id IN ?", FlagOpen, targetIDs).Order("created_at, id").Find(&out).Error
+	out, err := queryRows(s.r.WithContext(ctx), len(targetIDs), scanFlag,
+		`SELECT id, target_type, target_id, reporter_id, reason, note, status, created_at, closed_at
+		FROM flags WHERE status = ? AND target_id IN ? ORDER BY created_at, id`, FlagOpen, targetIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
 	}
 	return out, nil
+}
+
+func scanFlag(row rowScanner, f *Flag) error {
+	return row.Scan(&f.ID, &f.TargetType, &f.TargetID, &f.ReporterID, &f.Reason, &f.Note, &f.Status, &f.CreatedAt, &f.ClosedAt)
 }
 
 // FindQueue pages through the open queue: priority, then oldest.
@@ -182,11 +193,29 @@ type FindQueue struct {
 	Limit int
 }
 
-// ListQueue lists open queue items with their circle and author, in one query.
+// queueSelect reads an item with its circle, its author and the writing
+// itself (a story's or a reply's columns, whichever it is), so a page of
+// the queue is this one query and one for its flags.
+const queueSelect = `SELECT i.target_type, i.target_id, i.circle_id, i.author_id, i.status, i.priority,
+	i.first_flagged_at, i.updated_at, c.slug, m.handle,
+	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body)
+	FROM moderation_items i
+	JOIN circles c ON c.id = i.circle_id
+	JOIN members m ON m.id = i.author_id
+	LEFT JOIN stories s ON i.target_type = ? AND s.id = i.target_id
+	LEFT JOIN replies r ON i.target_type = ? AND r.id = i.target_id
+	WHERE i.status = ?`
+
+func scanQueueItem(row rowScanner, q *QueueItem) error {
+	return row.Scan(&q.TargetType, &q.TargetID, &q.CircleID, &q.AuthorID, &q.Status, &q.Priority,
+		&q.FirstFlaggedAt, &q.UpdatedAt, &q.CircleSlug, &q.AuthorHandle,
+		&q.StoryID, &q.TargetStatus, &q.Title, &q.Body)
+}
+
+// ListQueue lists open queue items with their circle, author and writing.
 func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error) {
-	q := `SELECT i.*, c.slug AS circle_slug, m.handle AS author_handle FROM moderation_items i
-		JOIN circles c ON c.id = i.circle_id JOIN members m ON m.id = i.author_id WHERE i.status = ?`
-	args := []any{FlagOpen}
+	q := queueSelect
+	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
 	if f.After != nil {
 		a := f.After
 		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND
@@ -195,33 +224,9 @@ func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error)
 	}
 	q += " ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT ?"
 	args = append(args, f.Limit)
-	var out []QueueItem
-	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
+	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanQueueItem, q, args...)
+	if err != nil {
 		return nil, fmt.Errorf("store: list queue: %w", err)
-	}
-	return out, nil
-}
-
-// StoriesByID and RepliesByID load writing for a queue page in one query each.
-func (s *Store) StoriesByID(ctx context.Context, ids []string) ([]Story, error) {
-	var out []Story
-	if len(ids) == 0 {
-		return out, nil
-	}
-	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("store: stories by id: %w", err)
-	}
-	return out, nil
-}
-
-// RepliesByID loads replies by id.
-func (s *Store) RepliesByID(ctx context.Context, ids []string) ([]Reply, error) {
-	var out []Reply
-	if len(ids) == 0 {
-		return out, nil
-	}
-	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("store: replies by id: %w", err)
 	}
 	return out, nil
 }

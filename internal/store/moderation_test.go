@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +82,20 @@ func TestInvites(t *testing.T) {
 			t.Errorf("circle after joins: %+v %v", c, err)
 		}
 	})
+}
+
+// TestQueuePageNeedsNoSort: a page of the queue, first or later, is read
+// off an index in queue order, so its cost does not grow with the queue.
+func TestQueuePageNeedsNoSort(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	for _, after := range []bool{false, true} {
+		plan, err := st.QueuePlan(context.Background(), after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(plan, "\n")
+		if !strings.Contains(joined, "idx_queue_order") || strings.Contains(joined, "TEMP B-TREE") {
+			t.Fatalf("queue page plan (after a cursor: %v):\n%s", after, joined)
+		}
+	}
 }

@@ -54,3 +54,7 @@ func (s *Store) QueuePlan(ctx context.Context, after bool) ([]string, error) {
 	}
 	return out, err
 }
+
+// StablePlanConns is how many SQLite connections got the query planner
+// stability guarantee.
+func StablePlanConns() int64 { return stablePlanConns() }

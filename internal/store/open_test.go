@@ -103,3 +103,17 @@ func TestBackupFileIsPrivateFromTheStart(t *testing.T) {
 		t.Fatal("a refused backup changed the existing file")
 	}
 }
+
+// TestSQLiteConnectionsKeepOnePlan: every SQLite connection the store opens
+// runs with the query planner stability guarantee, so no statement is
+// parsed and planned again on each run (see qpsg.go).
+func TestSQLiteConnectionsKeepOnePlan(t *testing.T) {
+	before := store.StablePlanConns()
+	st := storetest.Open(t, store.SQLite)
+	if err := st.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.StablePlanConns() - before; got < 2 {
+		t.Fatalf("%d connections got the guarantee, want the writer and at least one reader", got)
+	}
+}

@@ -167,6 +167,7 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	log := newLogger(cfg.LogFormat, stderr)
 	slog.SetDefault(log)
+	tuneGC()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -200,6 +200,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runScenario prepares one scenario, runs it and takes the server's peak
 // memory over exactly that row.
 func runScenario(ctx context.Context, e *env, sc scenario, o *options, procs []*server, stderr io.Writer) (result, error) {
+	for _, s := range procs {
+		if err := s.waitQuiet(ctx); err != nil {
+			return result{}, err
+		}
+	}
 	if sc.setup != nil {
 		if err := sc.setup(ctx, e, stderr); err != nil {
 			return result{}, fmt.Errorf("setup: %w", err)

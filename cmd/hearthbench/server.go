@@ -198,6 +198,73 @@ func (s *server) idleKB(ctx context.Context) (int64, error) {
 	return rss, err
 }
 
+// A row cut off at its end leaves requests in flight (at a million stories
+// a request can outlast the row), and the server may go on working on them
+// after the client has gone. So that they never land in the next row's
+// numbers, it starts only once the server's CPU time grows by at most
+// quietTicks in a quietWindow, or after quietMax.
+const (
+	quietWindow = 500 * time.Millisecond
+	quietTicks  = 2 // of USER_HZ (100 a second on Linux): 4% of one core
+	quietMax    = 2 * time.Minute
+)
+
+// waitQuiet waits until the server is idle, as above; where /proc cannot
+// be read it does not wait.
+func (s *server) waitQuiet(ctx context.Context) error {
+	start := time.Now()
+	last, err := cpuTicks(s.cmd.Process.Pid)
+	if err != nil {
+		return nil
+	}
+	for time.Since(start) < quietMax {
+		if err := sleep(ctx, quietWindow); err != nil {
+			return err
+		}
+		now, err := cpuTicks(s.cmd.Process.Pid)
+		if err != nil {
+			return nil
+		}
+		if now-last <= quietTicks {
+			if waited := time.Since(start); waited > 2*quietWindow {
+				fmt.Fprintf(s.stderr, "hearthbench: waited %.1fs for the server to finish the last row's requests\n", waited.Seconds())
+			}
+			return nil
+		}
+		last = now
+	}
+	fmt.Fprintf(s.stderr, "hearthbench: the server is still busy after %v; going on\n", quietMax)
+	return nil
+}
+
+// cpuTicks is the user and system CPU time a process has used, in USER_HZ
+// ticks, from /proc/<pid>/stat.
+func cpuTicks(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces; the fields after
+	// it start with the state, so utime and stime are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ticks int64
+	for _, v := range f[11:13] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat: %w", err)
+		}
+		ticks += n
+	}
+	return ticks, nil
+}
+
 // createAdmin makes an admin in the server's store with `hearth admin
 // create-member`, which works while serve runs.
 func (s *server) createAdmin(ctx context.Context, handle, password string) error {

@@ -31,9 +31,11 @@ const (
 // forum is the seeded circle and the stories the rows use.
 type forum struct {
 	slug        string
-	threadStory string // threadReplies replies by threadAuthors authors
-	busyStory   string // where the write row posts
-	replyBody   []byte // {"body": textBytes of text}, marshalled once
+	threadStory string   // threadReplies replies by threadAuthors authors
+	busyStory   string   // where the write row posts
+	stories     []string // what the single-story row reads, in turn
+	replyBody   []byte   // {"body": textBytes of text}, marshalled once
+	checked     bool     // checkForum has read it back
 }
 
 // skipError is a setup's way of saying its row cannot run against this
@@ -42,33 +44,51 @@ type skipError struct{ reason string }
 
 func (s skipError) Error() string { return s.reason }
 
-// needForum makes sure the members exist, then seeds the circle once: an
-// admin creates it, every member joins, circleStories stories are shared
-// and one of them gets its thread.
+// needForum makes sure the members exist and the circle is there (seeded
+// into the store before the server started, or else through the API), and
+// reads it back once.
 func needForum(ctx context.Context, e *env, log io.Writer) error {
 	if err := needMembers(forumMembers)(ctx, e, log); err != nil {
 		return err
 	}
-	if e.forum != nil {
-		return nil
+	if e.forum == nil {
+		f, err := e.seedForum(ctx, log)
+		if err != nil {
+			return err
+		}
+		e.forum = f
 	}
+	if !e.forum.checked {
+		if err := e.checkForum(ctx, e.forum); err != nil {
+			return err
+		}
+		e.forum.checked = true
+	}
+	return nil
+}
+
+// seedForum seeds the circle through the API, where hearthbench has no
+// store of its own to write (PostgreSQL, --addr): an admin creates it,
+// every member joins, circleStories stories are shared and one of them gets
+// its thread.
+func (e *env) seedForum(ctx context.Context, log io.Writer) (*forum, error) {
 	ctx, cancel := context.WithTimeout(ctx, setupBudget)
 	defer cancel()
 	start := time.Now()
 	admin, err := e.adminToken(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f := &forum{slug: "bench-" + e.runID}
 	circle := map[string]any{"slug": f.slug, "name": "Bench circle " + e.runID, "description": "Where hearthbench reads and writes.", "visibility": "open"}
 	if err := e.call(ctx, http.MethodPost, "/api/v1/circles", admin, circle, nil, http.StatusCreated); err != nil {
-		return err
+		return nil, err
 	}
 	err = parallel(ctx, len(e.members), seedWorkers, func(ctx context.Context, k int) error {
 		return e.call(ctx, http.MethodPost, "/api/v1/circles/"+f.slug+"/join", e.members[k].token, nil, nil, http.StatusNoContent)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	ids := make([]string, circleStories)
@@ -84,9 +104,9 @@ func needForum(ctx context.Context, e *env, log io.Writer) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	f.threadStory, f.busyStory = ids[0], ids[1]
+	f.threadStory, f.busyStory, f.stories = ids[0], ids[1], ids
 
 	// The thread, in order: every fifth reply answers the story and the four
 	// after it each answer the one before, so depths run 0 to 4.
@@ -100,20 +120,16 @@ func needForum(ctx context.Context, e *env, log io.Writer) error {
 			ID string `json:"id"`
 		}
 		if err := e.call(ctx, http.MethodPost, "/api/v1/stories/"+f.threadStory+"/replies", e.members[k%threadAuthors].token, reply, &out, http.StatusCreated); err != nil {
-			return err
+			return nil, err
 		}
 		parent = out.ID
 	}
 	if f.replyBody, err = jsonBody(map[string]string{"body": text("A reply under load. ")}); err != nil {
-		return err
+		return nil, err
 	}
-	if err := e.checkForum(ctx, f); err != nil {
-		return err
-	}
-	e.forum = f
-	fmt.Fprintf(log, "hearthbench: seeded circle %s (%d members, %d stories, a thread of %d replies) in %.1fs\n",
+	fmt.Fprintf(log, "hearthbench: seeded circle %s through the API (%d members, %d stories, a thread of %d replies) in %.1fs\n",
 		f.slug, len(e.members), circleStories, threadReplies, time.Since(start).Seconds())
-	return nil
+	return f, nil
 }
 
 // checkForum reads back what the rows will read, so a row never measures a
@@ -199,6 +215,13 @@ func listStories(e *env, w, _ int) (*http.Request, error) {
 // readThread reads the whole thread, as opening the story does.
 func readThread(e *env, w, _ int) (*http.Request, error) {
 	return authed(e, w, http.MethodGet, threadPath(e.forum))
+}
+
+// readStory reads one story, as opening it does, each worker going through
+// the forum's stories in turn from a place of its own.
+func readStory(e *env, w, i int) (*http.Request, error) {
+	ids := e.forum.stories
+	return authed(e, w, http.MethodGet, "/api/v1/stories/"+ids[(w*len(ids)/forumConns+i)%len(ids)])
 }
 
 // postReply is worker w's member replying to the busy story.

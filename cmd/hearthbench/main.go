@@ -1,7 +1,10 @@
-// Command hearthbench is the load generator behind `make bench`. It starts a
-// real hearth server (or targets one given with --addr), drives it with the
-// scenarios of scenarios.go under concurrent load and prints one markdown
-// table of throughput, latency, errors, shed requests and server memory.
+// Command hearthbench is the load generator behind `make bench`. It seeds a
+// store of 10,000 stories by writing it directly (seed.go), starts a real
+// hearth server on it (or targets one given with --addr), drives it with the
+// scenarios of scenarios.go under concurrent load, runs the reads again on
+// a store of a million stories (million.go) and on PostgreSQL (postgres.go),
+// and prints one markdown table of throughput, latency, errors, shed
+// requests and server memory.
 //
 // It is a benchmark, never a test: it reports numbers and never judges them.
 // It exits non-zero only when the server cannot start or the harness itself
@@ -61,7 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.addr, "addr", "", "host:port of an already-running server to target instead of starting one (no peak RSS then)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per scenario")
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "unmeasured load before each scenario, so connections and caches are warm")
-	fs.BoolVar(&o.keep, "keep", false, "keep the server's temp dir (store and server.log) after the run")
+	fs.BoolVar(&o.keep, "keep", false, "keep the servers' temp dirs (stores and server logs) after the run")
 	fs.StringVar(&only, "run", "", "run only the scenarios whose name matches this regexp")
 	fs.StringVar(&o.admin, "admin-handle", "", "with --addr: an admin of that server (password in HEARTH_PASSWORD) to create the forum scenarios' circle; without it they are skipped")
 	if err := fs.Parse(args); err != nil {
@@ -104,12 +107,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 
 	var srv *server
+	var stores []storeRun
 	base := "http://" + o.addr
 	serverName := "external server at " + o.addr
 	if o.addr == "" {
 		serverName = serverVersion(o.bin)
-		fmt.Fprintf(stderr, "hearthbench: starting %s\n", serverName)
-		srv, err = startServer(ctx, o.bin, o.keep, stderr)
+		fmt.Fprintf(stderr, "hearthbench: starting %s on a seeded store\n", serverName)
+		var sr storeRun
+		srv, sr, err = startSeeded(ctx, o, tenThousand, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
 			if ctx.Err() != nil {
@@ -119,11 +124,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		defer srv.stop()
 		base = srv.base
+		stores = append(stores, sr)
 	}
 
 	e := newEnv(base, o.warmup+o.duration)
-	if srv != nil {
-		e.createAdmin = srv.createAdmin
+	if len(stores) > 0 {
+		e.useSeed(stores[0].seed)
 	} else if o.admin != "" {
 		e.adminHandle, e.adminPassword = o.admin, os.Getenv("HEARTH_PASSWORD")
 	}
@@ -148,9 +154,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		rows = append(rows, res)
 	}
 
-	// The PostgreSQL rows need processes of our own; the SQLite server
-	// stops first so it holds no memory or CPU while they run.
 	only := func(name string) bool { return o.only == nil || o.only.MatchString(name) }
+	// The million's rows and the PostgreSQL rows need servers of their own;
+	// the first one stops before, so it holds no memory or CPU while they run.
+	if ms := millionScenarios(only); srv != nil && len(ms) > 0 {
+		srv.stop()
+		mRows, sr, err := runMillion(ctx, o, ms, stderr)
+		rows = append(rows, mRows...)
+		if sr.seed != nil {
+			stores = append(stores, sr)
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "hearthbench: interrupted")
+			return exitInterrupted
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+			return exitBroken
+		}
+	}
 	if pg := pgScenarios(only); srv != nil && len(pg) > 0 {
 		srv.stop()
 		pgRows, err := runPostgres(ctx, o, pg, stderr)
@@ -170,6 +192,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "machine: %d CPUs, %s/%s, %s; server: %s\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), serverName)
 	printTable(stdout, rows)
 	printComparisons(stdout, rows)
+	printStores(stdout, stores)
 	printNotes(stdout, rows)
 	return exitOK
 }
@@ -177,6 +200,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runScenario prepares one scenario, runs it and takes the server's peak
 // memory over exactly that row.
 func runScenario(ctx context.Context, e *env, sc scenario, o *options, procs []*server, stderr io.Writer) (result, error) {
+	for _, s := range procs {
+		if err := s.waitQuiet(ctx); err != nil {
+			return result{}, err
+		}
+	}
 	if sc.setup != nil {
 		if err := sc.setup(ctx, e, stderr); err != nil {
 			return result{}, fmt.Errorf("setup: %w", err)

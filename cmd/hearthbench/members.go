@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -39,6 +40,16 @@ func newEnv(base string, rowLen time.Duration) *env {
 	b := make([]byte, 3)
 	rand.Read(b)
 	return &env{base: base, bases: []string{base}, client: newClient(), runID: hex.EncodeToString(b), rowLen: rowLen}
+}
+
+// useSeed takes the members, admin, moderator and forum of a seeded store;
+// the members sign in when a row first needs their tokens.
+func (e *env) useSeed(s *seeded) {
+	e.members = slices.Clone(s.members)
+	e.adminHandle, e.adminPassword = s.admin.handle, s.admin.password
+	e.modLogin = s.moderator.login
+	f := *s.forum
+	e.forum = &f
 }
 
 // baseFor is the server worker w sends its requests to, so that the load is

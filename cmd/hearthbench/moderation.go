@@ -48,8 +48,8 @@ type queue struct {
 }
 
 // needQueue makes sure the members exist, then seeds the queue once: an
-// admin creates the circle and makes a moderator, every member joins and
-// shares queueStoriesEach short stories, and queueItems stories are flagged
+// admin creates the circle and makes a moderator, the first forumMembers
+// members join and each share queueStoriesEach short stories, and queueItems stories are flagged
 // by the member after their author, so no one flags their own writing and
 // no story gathers the three flags that would hide it.
 func needQueue(ctx context.Context, e *env, log io.Writer) error {
@@ -74,7 +74,7 @@ func needQueue(ctx context.Context, e *env, log io.Writer) error {
 	if err := e.makeModerator(ctx, admin, q); err != nil {
 		return err
 	}
-	err = parallel(ctx, len(e.members), queueSeedWorkers, func(ctx context.Context, k int) error {
+	err = parallel(ctx, forumMembers, queueSeedWorkers, func(ctx context.Context, k int) error {
 		return e.call(ctx, http.MethodPost, "/api/v1/circles/"+q.slug+"/join", e.members[k].token, nil, nil, http.StatusNoContent)
 	})
 	if err != nil {
@@ -116,25 +116,29 @@ func needQueue(ctx context.Context, e *env, log io.Writer) error {
 	return nil
 }
 
-// makeModerator registers one more member, outside e.members so the other
-// rows never act as it, and has the admin make it a moderator.
+// makeModerator signs in the moderator: the seeded one, or else one more
+// member registered now, outside e.members so the other rows never act as
+// it, whom the admin makes a moderator.
 func (e *env) makeModerator(ctx context.Context, admin string, q *queue) error {
-	handle := fmt.Sprintf("bench-%s-moderator", e.runID)
-	login, err := json.Marshal(map[string]string{"handle": handle, "password": "bench moderator reads the queue " + e.runID})
-	if err != nil {
-		return err
-	}
-	if _, err := e.grant(ctx, "/api/v1/auth/register", login, http.StatusCreated); err != nil {
-		return err
-	}
-	role := map[string]string{"role": "moderator"}
-	if err := e.call(ctx, http.MethodPut, "/api/v1/admin/members/"+handle+"/role", admin, role, nil, http.StatusNoContent); err != nil {
-		return err
+	if e.modLogin == nil {
+		handle := fmt.Sprintf("bench-%s-moderator", e.runID)
+		login, err := json.Marshal(map[string]string{"handle": handle, "password": "bench moderator reads the queue " + e.runID})
+		if err != nil {
+			return err
+		}
+		if _, err := e.grant(ctx, "/api/v1/auth/register", login, http.StatusCreated); err != nil {
+			return err
+		}
+		role := map[string]string{"role": "moderator"}
+		if err := e.call(ctx, http.MethodPut, "/api/v1/admin/members/"+handle+"/role", admin, role, nil, http.StatusNoContent); err != nil {
+			return err
+		}
+		e.modLogin = login
 	}
 	// Signed in after the role changed, so the token carries it.
-	q.modToken, err = e.grant(ctx, "/api/v1/auth/login", login, http.StatusOK)
+	var err error
+	q.modToken, err = e.grant(ctx, "/api/v1/auth/login", e.modLogin, http.StatusOK)
 	q.modAt = time.Now()
-	e.modLogin = login
 	return err
 }
 

@@ -23,19 +23,32 @@ func printComparisons(w io.Writer, rows []result) {
 	for _, r := range rows {
 		byName[r.name] = r
 	}
-	for _, c := range comparisons {
+	for _, c := range append(comparisons, millionComparisons()...) {
 		row, ok1 := byName[c.row]
 		base, ok2 := byName[c.base]
 		if !ok1 || !ok2 {
 			continue
 		}
-		p, okp := row.percentile(0.99)
-		b, okb := base.percentile(0.99)
-		ratio := "n/a"
+		p, okp := row.percentile(c.p)
+		b, okb := base.percentile(c.p)
+		ratio := "n/a (no request of one of the rows was answered within it)"
 		if okp && okb && b > 0 {
-			ratio = fmt.Sprintf("%.1fx", float64(p)/float64(b))
+			ratio = fmt.Sprintf("%.2fx", float64(p)/float64(b))
 		}
 		fmt.Fprintf(w, "\n%s = %s %s (target ≤ %gx)\n", c.label, ratio, c.of, c.target)
+	}
+}
+
+// printStores writes how each seeded store was made and how much memory
+// the server held on it, idle, before the first request.
+func printStores(w io.Writer, stores []storeRun) {
+	for i, sr := range stores {
+		if i == 0 {
+			fmt.Fprintln(w)
+		}
+		z := sr.seed
+		fmt.Fprintf(w, "store of %s stories: seeded (%s) in %.1f s, %d MB on disk; server RSS idle after start %s (target < %d MB)\n",
+			thousands(z.size.stories), z.size, z.took.Seconds(), z.fileBytes>>20, megabytes(sr.idleKB), idleTargetMB)
 	}
 }
 
@@ -54,6 +67,9 @@ func printNotes(w io.Writer, rows []result) {
 		fmt.Fprintf(w, "- %s: %s\n", r.name, r.note)
 	}
 }
+
+// idleTargetMB is the most the server should hold idle on a seeded store.
+const idleTargetMB = 60
 
 func latency(r result, p float64) string {
 	d, ok := r.percentile(p)

@@ -28,12 +28,12 @@ const (
 	rssInterval = 200 * time.Millisecond
 )
 
-// server is a hearth process the benchmark started in a temp dir of its own,
-// so every run measures a fresh, empty store.
+// server is a hearth process the benchmark started on a store of its own
+// in a temp dir, so every run measures a fresh store.
 type server struct {
 	base   string // http://127.0.0.1:port
 	dir    string
-	ownDir bool   // stop removes dir (unless keep); a second process sharing it does not
+	ownDir bool   // stop removes dir (unless keep); a process sharing it does not
 	dbDSN  string // --database, "" for SQLite in dir
 	keep   bool
 	stderr io.Writer
@@ -57,37 +57,29 @@ func freeAddr() (string, error) {
 	return addr, l.Close()
 }
 
-// startServer runs `bin serve` on a free port with the rate limits off (the
-// benchmark measures the server's speed, not its limits) and waits until it
-// answers /readyz.
-func startServer(ctx context.Context, bin string, keep bool, stderr io.Writer) (*server, error) {
-	return startServerWith(ctx, bin, "", "", "server.log", keep, stderr)
+// startServer runs `bin serve` on the store in dir with the rate limits off
+// (the benchmark measures the server's speed, not its limits) and waits
+// until it answers /readyz. The server then owns dir: stop removes it
+// unless keep.
+func startServer(ctx context.Context, bin, dir string, keep bool, stderr io.Writer) (*server, error) {
+	s, err := startServerWith(ctx, bin, dir, "", "server.log", keep, stderr)
+	if err != nil {
+		return nil, err
+	}
+	s.ownDir = true
+	return s, nil
 }
 
-// startServerWith is startServer with a store of one's choosing: dir ("":
-// a new temp dir, removed by stop) holds the master key and logName, and
-// database ("": SQLite in dir) is a PostgreSQL DSN.
+// startServerWith is startServer for a dir the caller keeps, which holds
+// the master key and logName, and database ("": SQLite in dir) is a
+// PostgreSQL DSN.
 func startServerWith(ctx context.Context, bin, dir, database, logName string, keep bool, stderr io.Writer) (*server, error) {
-	ownDir := dir == ""
-	if ownDir {
-		var err error
-		if dir, err = os.MkdirTemp("", "hearthbench-"); err != nil {
-			return nil, err
-		}
-	}
-	cleanup := func() {
-		if ownDir {
-			os.RemoveAll(dir)
-		}
-	}
 	addr, err := freeAddr()
 	if err != nil {
-		cleanup()
 		return nil, err
 	}
 	logf, err := os.Create(filepath.Join(dir, logName))
 	if err != nil {
-		cleanup()
 		return nil, err
 	}
 	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0"}
@@ -97,10 +89,9 @@ func startServerWith(ctx context.Context, bin, dir, database, logName string, ke
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = serverEnv()
-	s := &server{base: "http://" + addr, dir: dir, ownDir: ownDir, dbDSN: database, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
+	s := &server{base: "http://" + addr, dir: dir, dbDSN: database, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		cleanup()
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
 	go func() {
@@ -191,6 +182,87 @@ func (s *server) stop() {
 			fmt.Fprintf(s.stderr, "hearthbench: remove %s: %v\n", s.dir, err)
 		}
 	})
+}
+
+// idleWait is how long a freshly started server is left alone before its
+// idle memory is read: start-up work (the migrations' check, a first
+// argon2id hash) is over, and the runtime has begun to return what it freed.
+const idleWait = 5 * time.Second
+
+// idleKB is the server's resident memory after idleWait without requests.
+func (s *server) idleKB(ctx context.Context) (int64, error) {
+	if err := sleep(ctx, idleWait); err != nil {
+		return 0, err
+	}
+	rss, _, err := readMemKB(s.cmd.Process.Pid)
+	return rss, err
+}
+
+// A row cut off at its end leaves requests in flight (at a million stories
+// a request can outlast the row), and the server may go on working on them
+// after the client has gone. So that they never land in the next row's
+// numbers, it starts only once the server's CPU time grows by at most
+// quietTicks in a quietWindow, or after quietMax.
+const (
+	quietWindow = 500 * time.Millisecond
+	quietTicks  = 2 // of USER_HZ (100 a second on Linux): 4% of one core
+	quietMax    = 2 * time.Minute
+)
+
+// waitQuiet waits until the server is idle, as above; where /proc cannot
+// be read it does not wait.
+func (s *server) waitQuiet(ctx context.Context) error {
+	start := time.Now()
+	last, err := cpuTicks(s.cmd.Process.Pid)
+	if err != nil {
+		return nil
+	}
+	for time.Since(start) < quietMax {
+		if err := sleep(ctx, quietWindow); err != nil {
+			return err
+		}
+		now, err := cpuTicks(s.cmd.Process.Pid)
+		if err != nil {
+			return nil
+		}
+		if now-last <= quietTicks {
+			if waited := time.Since(start); waited > 2*quietWindow {
+				fmt.Fprintf(s.stderr, "hearthbench: waited %.1fs for the server to finish the last row's requests\n", waited.Seconds())
+			}
+			return nil
+		}
+		last = now
+	}
+	fmt.Fprintf(s.stderr, "hearthbench: the server is still busy after %v; going on\n", quietMax)
+	return nil
+}
+
+// cpuTicks is the user and system CPU time a process has used, in USER_HZ
+// ticks, from /proc/<pid>/stat.
+func cpuTicks(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces; the fields after
+	// it start with the state, so utime and stime are the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat")
+	}
+	var ticks int64
+	for _, v := range f[11:13] {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat: %w", err)
+		}
+		ticks += n
+	}
+	return ticks, nil
 }
 
 // createAdmin makes an admin in the server's store with `hearth admin

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -34,15 +31,4 @@ func (s *Store) CreateAll(ctx context.Context, rows ...any) error {
 		}
 		return nil
 	})
-}
-
-// NewIDAt is NewID for a row made at t, so that a store filled with a
-// history has ids in the order of their times, as NewID would have given.
-func NewIDAt(t time.Time) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(t.UnixMilli())<<16)
-	if _, err := rand.Read(b[6:]); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return idEncoding.EncodeToString(b[:])
 }

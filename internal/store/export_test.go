@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -33,26 +34,36 @@ func (s *Store) TamperWithLog(ctx context.Context, id string) error {
 // WriteTx exposes the write transaction to tests of group commit.
 func (s *Store) WriteTx(ctx context.Context, fn func(tx *gorm.DB) error) error { return s.tx(ctx, fn) }
 
-// QueuePlan is how SQLite reads a page of the queue (after a cursor or
-// not): one line per step of EXPLAIN QUERY PLAN.
-func (s *Store) QueuePlan(ctx context.Context, after bool) ([]string, error) {
-	q := queueSelect
-	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
-	if after {
-		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND
-			(i.target_type > ? OR (i.target_type = ? AND i.target_id > ?))))))`
-		args = append(args, 1, 1, "2026-01-01", "2026-01-01", "story", "story", "x")
+// Plans is how SQLite reads a page of the queue and of a circle's
+// stories (pinned and not, first and later pages): EXPLAIN QUERY PLAN of
+// each, one line per step.
+func (s *Store) Plans(ctx context.Context) (map[string][]string, error) {
+	t := time.Now()
+	queries := map[string]func() (string, []any){
+		"queue":          func() (string, []any) { return queuePage(FindQueue{Limit: 51}) },
+		"queue after":    func() (string, []any) { return queuePage(FindQueue{Limit: 51, After: &QueueItem{}}) },
+		"stories":        func() (string, []any) { return storyPage(FindStories{Limit: 21}) },
+		"stories after":  func() (string, []any) { return storyPage(FindStories{Limit: 21, Before: "x"}) },
+		"pinned stories": func() (string, []any) { return storyPage(FindStories{Limit: 21, Pinned: true}) },
+		"pinned stories after": func() (string, []any) {
+			return storyPage(FindStories{Limit: 21, Pinned: true, Before: "x", BeforePinned: &t})
+		},
 	}
-	var rows []struct {
-		ID, Parent, Notused int
-		Detail              string
+	out := map[string][]string{}
+	for name, page := range queries {
+		q, args := page()
+		var rows []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+q, args...).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[name] = append(out[name], r.Detail)
+		}
 	}
-	err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+q+" ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT 51", args...).Scan(&rows).Error
-	var out []string
-	for _, r := range rows {
-		out = append(out, r.Detail)
-	}
-	return out, err
+	return out, nil
 }
 
 // StablePlanConns is how many SQLite connections got the query planner

@@ -15,6 +15,7 @@ var migrations = []migration{
 	{5, "the moderation log refuses change", migrate0005},
 	{6, "flags found by target id", migrate0006},
 	{7, "the queue read in its own order", migrate0007},
+	{8, "a circle's pinned stories found without reading the rest", migrate0008},
 }
 
 // Frozen types of migration 1.
@@ -296,4 +297,11 @@ func migrate0007(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("DROP INDEX idx_queue").Error
+}
+
+// migrate0008 indexes the few pinned stories of each circle apart from the
+// rest: without it, the pins above a circle's first page were found by
+// reading every story of the circle, which grows with the circle.
+func migrate0008(tx *gorm.DB) error {
+	return tx.Exec("CREATE INDEX idx_stories_pinned ON stories (circle_id, pinned_at, id) WHERE pinned_at IS NOT NULL").Error
 }

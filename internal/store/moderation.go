@@ -214,6 +214,16 @@ func scanQueueItem(row rowScanner, q *QueueItem) error {
 
 // ListQueue lists open queue items with their circle, author and writing.
 func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error) {
+	q, args := queuePage(f)
+	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanQueueItem, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list queue: %w", err)
+	}
+	return out, nil
+}
+
+// queuePage is the query for one page of the open queue.
+func queuePage(f FindQueue) (string, []any) {
 	q := queueSelect
 	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
 	if f.After != nil {
@@ -223,12 +233,7 @@ func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error)
 		args = append(args, a.Priority, a.Priority, a.FirstFlaggedAt, a.FirstFlaggedAt, a.TargetType, a.TargetType, a.TargetID)
 	}
 	q += " ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT ?"
-	args = append(args, f.Limit)
-	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanQueueItem, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list queue: %w", err)
-	}
-	return out, nil
+	return q, append(args, f.Limit)
 }
 
 // Decision is what a moderator's action on writing changes, all at once:

@@ -84,18 +84,24 @@ func TestInvites(t *testing.T) {
 	})
 }
 
-// TestQueuePageNeedsNoSort: a page of the queue, first or later, is read
-// off an index in queue order, so its cost does not grow with the queue.
-func TestQueuePageNeedsNoSort(t *testing.T) {
+// TestPagesReadOffAnIndex: a page of the queue or of a circle's stories,
+// pinned or not, first or later, is read off an index in page order, with
+// no sort and no scan of the rest, so its cost does not grow with the store.
+func TestPagesReadOffAnIndex(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	for _, after := range []bool{false, true} {
-		plan, err := st.QueuePlan(context.Background(), after)
-		if err != nil {
-			t.Fatal(err)
-		}
+	plans, err := st.Plans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"queue": "idx_queue_order", "stories": "idx_stories_circle", "pinned stories": "idx_stories_pinned"}
+	for name, plan := range plans {
 		joined := strings.Join(plan, "\n")
-		if !strings.Contains(joined, "idx_queue_order") || strings.Contains(joined, "TEMP B-TREE") {
-			t.Fatalf("queue page plan (after a cursor: %v):\n%s", after, joined)
+		index := want[strings.TrimSuffix(name, " after")]
+		if !strings.Contains(joined, "USING INDEX "+index) || strings.Contains(joined, "TEMP B-TREE") {
+			t.Errorf("%s: want a search of %s and no sort; plan:\n%s", name, index, joined)
 		}
+	}
+	if len(plans) != 6 {
+		t.Fatalf("%d plans", len(plans))
 	}
 }

@@ -176,6 +176,16 @@ type FindStories struct {
 
 // ListStoryViews lists one page of a circle's stories in one query.
 func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView, error) {
+	q, args := storyPage(f)
+	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanStoryView, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list stories: %w", err)
+	}
+	return out, nil
+}
+
+// storyPage is the query for one page of a circle's stories.
+func storyPage(f FindStories) (string, []any) {
 	q := storyViewSelect + " WHERE s.circle_id = ? AND (s.status <> ? OR s.author_id = ? OR ?)"
 	args := []any{f.ReaderID, f.ReaderID, f.CircleID, Pending, f.ReaderID, f.SeePending}
 	if f.Pinned {
@@ -193,12 +203,7 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 		}
 		q += " ORDER BY s.id DESC LIMIT ?"
 	}
-	args = append(args, f.Limit)
-	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanStoryView, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list stories: %w", err)
-	}
-	return out, nil
+	return q, append(args, f.Limit)
 }
 
 // UpdateStory changes the named columns of a story.

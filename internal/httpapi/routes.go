@@ -88,6 +88,9 @@ func (a *API) routes() []route {
 // guard turns a route's access column into middleware.
 func (a *API) guard(r route) []echo.MiddlewareFunc {
 	var mw []echo.MiddlewareFunc
+	if r.method == http.MethodGet {
+		mw = append(mw, a.readTurn) // first, so the session check takes its turn too
+	}
 	if r.authLimited {
 		mw = append(mw, a.limitAuth)
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ type API struct {
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
 	metrics    *metrics
+	readTurn   echo.MiddlewareFunc
 }
 
 // New builds the Echo router with every route, middleware and the frontend.
@@ -65,6 +67,7 @@ func New(d Deps) *echo.Echo {
 		authLimit:  throttle.New(d.Config.AuthRate),
 		writeLimit: throttle.New(d.Config.MemberWriteRate),
 		metrics:    newMetrics(d.Store, d.SealStats),
+		readTurn:   readTurns(readsAtOnce(d.Store)),
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -99,6 +102,16 @@ func New(d Deps) *echo.Echo {
 		Skipper:    func(c echo.Context) bool { return serverPath(c.Request().URL.Path) },
 	}))
 	return e
+}
+
+// readsAtOnce is how many API reads run at once: on SQLite a read is all
+// CPU, so one a core; on PostgreSQL a read mostly waits for the network.
+func readsAtOnce(st *store.Store) int {
+	n := runtime.GOMAXPROCS(0)
+	if st != nil && st.Dialect() == store.Postgres {
+		n *= 4
+	}
+	return n
 }
 
 // serverPath reports whether p belongs to the server rather than the web

@@ -148,7 +148,7 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 			return err
 		}
 		var reporters int64
-		if err := queryRow(tx, `SELECT COUNT(DISTINCT reporter_id) FROM flags
+		if err := firstRowOf(tx, `SELECT COUNT(DISTINCT reporter_id) FROM flags
 			WHERE target_type = ? AND target_id = ? AND status = ? AND reporter_id IS NOT NULL AND reason <> ?`,
 			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Scan(&reporters); err != nil {
 			return fmt.Errorf("store: count reporters: %w", err)
@@ -174,7 +174,7 @@ func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, erro
 	if len(targetIDs) == 0 {
 		return nil, nil
 	}
-	out, err := queryRows(s.r.WithContext(ctx), len(targetIDs), scanFlag,
+	out, err := queryRows(ctx, s, len(targetIDs), scanFlag,
 		`SELECT id, target_type, target_id, reporter_id, reason, note, status, created_at, closed_at
 		FROM flags WHERE status = ? AND target_id IN ? ORDER BY created_at, id`, FlagOpen, targetIDs)
 	if err != nil {
@@ -215,7 +215,7 @@ func scanQueueItem(row rowScanner, q *QueueItem) error {
 // ListQueue lists open queue items with their circle, author and writing.
 func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error) {
 	q, args := queuePage(f)
-	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanQueueItem, q, args...)
+	out, err := queryRows(ctx, s, f.Limit, scanQueueItem, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list queue: %w", err)
 	}
@@ -322,7 +322,7 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[stri
 // circle, for pre-moderation of newcomers.
 func (s *Store) CountWriting(ctx context.Context, authorID, circleID string) (int64, error) {
 	var n int64
-	err := queryRow(s.r.WithContext(ctx), `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
 		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ?)`,
 		authorID, circleID, authorID, circleID).Scan(&n)
 	if err != nil {

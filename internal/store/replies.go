@@ -78,7 +78,7 @@ func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 // GetReplyView returns reply id as readerID sees it, or ErrNotFound.
 func (s *Store) GetReplyView(ctx context.Context, id, readerID string) (*ReplyView, error) {
 	var v ReplyView
-	err := scanReplyView(queryRow(s.r.WithContext(ctx), replyViewSelect+" WHERE r.id = ?", readerID, id), &v)
+	err := scanReplyView(s.queryRow(ctx, replyViewSelect+" WHERE r.id = ?", readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -100,7 +100,7 @@ type FindReplies struct {
 // ListReplyViews lists one page of a story's replies in thread order, in
 // one query.
 func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView, error) {
-	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanReplyView, replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
+	out, err := queryRows(ctx, s, f.Limit, scanReplyView, replyViewSelect+` WHERE r.story_id = ? AND r.path > ? AND (r.status <> ? OR r.author_id = ? OR ?)
 		ORDER BY r.path LIMIT ?`, f.ReaderID, f.StoryID, f.AfterPath, Pending, f.ReaderID, f.SeePending, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list replies: %w", err)
@@ -143,11 +143,11 @@ type Writing struct {
 func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
 	var w Writing
 	var err error
-	w.Stories, err = queryRows(s.r.WithContext(ctx), 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
+	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member stories: %w", err)
 	}
-	w.Replies, err = queryRows(s.r.WithContext(ctx), 0, scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
+	w.Replies, err = queryRows(ctx, s, 0, scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
 	if err != nil {
 		return nil, fmt.Errorf("store: member replies: %w", err)
 	}

@@ -97,7 +97,7 @@ func (s *Store) LiveSession(ctx context.Context, sessionID string, now, idleSinc
 	// Every request runs this: scanned by hand, without reflection.
 	var p Principal
 	var until sql.NullTime
-	err := queryRow(s.r.WithContext(ctx), `SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until
+	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until
 		FROM sessions s JOIN members m ON m.id = s.member_id
 		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
 		sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &p.Role, &p.Status, &until)

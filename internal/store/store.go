@@ -30,6 +30,8 @@ type Store struct {
 	path    string // the SQLite file
 	// group batches SQLite write transactions under one commit.
 	group *groupCommit
+	// readers lets queries onto the reader pool in order (see gate).
+	readers gate
 }
 
 // Dialects.
@@ -144,7 +146,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, dialect: SQLite, path: path, group: &groupCommit{db: w}}
+	s := &Store{w: w, r: r, dialect: SQLite, path: path, group: &groupCommit{db: w}, readers: newGate(n)}
 	if err := s.checkSQLite(); err != nil {
 		s.Close()
 		return nil, err
@@ -175,6 +177,9 @@ func (s *Store) checkSQLite() error {
 	return nil
 }
 
+// postgresConns is each process's pool of PostgreSQL connections.
+const postgresConns = 32
+
 func openPostgres(dsn string) (*Store, error) {
 	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
 	if err != nil {
@@ -184,9 +189,10 @@ func openPostgres(dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqlDB.SetMaxOpenConns(32)
-	sqlDB.SetMaxIdleConns(32)
-	return &Store{w: db, r: db, dialect: Postgres}, nil
+	sqlDB.SetMaxOpenConns(postgresConns)
+	sqlDB.SetMaxIdleConns(postgresConns)
+	// Writes share the pool, so reads take at most three quarters of it.
+	return &Store{w: db, r: db, dialect: Postgres, readers: newGate(postgresConns * 3 / 4)}, nil
 }
 
 // RedactDSN hides the password of a DSN so it can be printed.

@@ -86,11 +86,19 @@ type failedRow struct{ err error }
 func (r failedRow) Scan(...any) error { return r.err }
 
 // firstRow scans the first row of rows and closes them; no row is
-// sql.ErrNoRows.
-type firstRow struct{ rows *sql.Rows }
+// sql.ErrNoRows. done, if set, runs once the rows are closed.
+type firstRow struct {
+	rows *sql.Rows
+	done func()
+}
 
 func (r firstRow) Scan(dest ...any) error {
-	defer r.rows.Close()
+	defer func() {
+		r.rows.Close()
+		if r.done != nil {
+			r.done()
+		}
+	}()
 	if !r.rows.Next() {
 		if err := r.rows.Err(); err != nil {
 			return err
@@ -100,21 +108,40 @@ func (r firstRow) Scan(dest ...any) error {
 	return r.rows.Scan(dest...)
 }
 
-// queryRow runs q for one row. (GORM's own Row() can hand back a row
-// that panics when the query never started, as with a cancelled request.)
-func queryRow(db *gorm.DB, q string, args ...any) rowScanner {
+// firstRowOf runs q on db (a transaction, say) for one row. (GORM's own
+// Row() can hand back a row that panics when the query never started, as
+// with a cancelled request.)
+func firstRowOf(db *gorm.DB, q string, args ...any) rowScanner {
 	rows, err := db.Raw(q, args...).Rows()
 	if err != nil {
 		return failedRow{err}
 	}
-	return firstRow{rows}
+	return firstRow{rows: rows}
 }
 
-// queryRows runs q and scans every row with scan; expect is how many rows
-// to make room for up front (a page's limit; 0 when unknown), since growing
-// a slice of views row by row costs more than reading them.
-func queryRows[T any](db *gorm.DB, expect int, scan func(rowScanner, *T) error, q string, args ...any) ([]T, error) {
-	rows, err := db.Raw(q, args...).Rows()
+// queryRow runs q on a reader connection for one row, in its turn.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) rowScanner {
+	if err := s.readers.enter(ctx); err != nil {
+		return failedRow{err}
+	}
+	rows, err := s.r.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		s.readers.leave()
+		return failedRow{err}
+	}
+	return firstRow{rows: rows, done: s.readers.leave}
+}
+
+// queryRows runs q on a reader connection, in its turn, and scans every
+// row with scan; expect is how many rows to make room for up front (a
+// page's limit; 0 when unknown), since growing a slice of views row by row
+// costs more than reading them.
+func queryRows[T any](ctx context.Context, s *Store, expect int, scan func(rowScanner, *T) error, q string, args ...any) ([]T, error) {
+	if err := s.readers.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer s.readers.leave()
+	rows, err := s.r.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +175,7 @@ func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
 // GetStoryView returns story id as readerID sees it, or ErrNotFound.
 func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
 	var v StoryView
-	err := scanStoryView(queryRow(s.r.WithContext(ctx), storyViewSelect+" WHERE s.id = ?", readerID, readerID, id), &v)
+	err := scanStoryView(s.queryRow(ctx, storyViewSelect+" WHERE s.id = ?", readerID, readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -177,7 +204,7 @@ type FindStories struct {
 // ListStoryViews lists one page of a circle's stories in one query.
 func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView, error) {
 	q, args := storyPage(f)
-	out, err := queryRows(s.r.WithContext(ctx), f.Limit, scanStoryView, q, args...)
+	out, err := queryRows(ctx, s, f.Limit, scanStoryView, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}

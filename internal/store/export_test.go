@@ -69,3 +69,6 @@ func (s *Store) Plans(ctx context.Context) (map[string][]string, error) {
 // StablePlanConns is how many SQLite connections got the query planner
 // stability guarantee.
 func StablePlanConns() int64 { return stablePlanConns() }
+
+// ReadersInUse is how many reader turns are taken now.
+func (s *Store) ReadersInUse() int { return len(s.readers) }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -116,4 +117,34 @@ func TestSQLiteConnectionsKeepOnePlan(t *testing.T) {
 	if got := store.StablePlanConns() - before; got < 2 {
 		t.Fatalf("%d connections got the guarantee, want the writer and at least one reader", got)
 	}
+}
+
+// TestReaderTurnsAreGivenBack: every read gives its turn back, found or
+// not, failed or cancelled; one kept would starve the server in the end.
+func TestReaderTurnsAreGivenBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		// A turn kept would make later reads wait: bounded, so that shows
+		// as an error rather than a hang.
+		ctx, stop := context.WithTimeout(t.Context(), 10*time.Second)
+		defer stop()
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		for range 3 * 32 { // more reads than any pool has turns
+			if _, err := st.GetStoryView(ctx, "no-such-story", "nobody"); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("missing story: %v", err)
+			}
+			if _, err := st.ListReplyViews(ctx, store.FindReplies{StoryID: "no-such-story", Limit: 5}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.LiveSession(cancelled, "no-such-session", time.Now(), time.Now()); err == nil {
+				t.Fatal("a cancelled read succeeded")
+			}
+			if _, err := st.ListQueue(cancelled, store.FindQueue{Limit: 5}); err == nil {
+				t.Fatal("a cancelled list succeeded")
+			}
+		}
+		if n := st.ReadersInUse(); n != 0 {
+			t.Fatalf("%d reader turns still taken after every read ended", n)
+		}
+	})
 }

@@ -354,8 +354,7 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 // fifth answering the story and the four after it each the one before
 // (depths 0 to 4). Any other thread is random: each reply, a few hundred
 // bytes by a member of the circle, answers the story or an earlier reply,
-// and one that would sit deeper than forum.MaxDepth goes beside its parent,
-// as the forum places it.
+// placed as the forum places it (forum.PlaceUnder).
 func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Story, c, i int) ([]store.Reply, error) {
 	n := int(s.replies[i])
 	designated := i == s.threadAt
@@ -380,14 +379,7 @@ func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Stor
 		}
 		r.AuthorID, r.Path = s.memberIDs[author], r.ID
 		if parent >= 0 {
-			p := out[parent]
-			if p.Depth >= hforum.MaxDepth {
-				r.ParentID, r.Depth = p.ParentID, p.Depth
-				r.Path = p.Path[:len(p.Path)-len(p.ID)] + r.ID
-			} else {
-				r.ParentID, r.Depth = &p.ID, p.Depth+1
-				r.Path = p.Path + r.ID
-			}
+			hforum.PlaceUnder(&r, &out[parent])
 		}
 		blob, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(body), hforum.ReplyLocation(r.ID))
 		if err != nil {

@@ -43,6 +43,19 @@ type ReplyPatch struct {
 	Body string `json:"body"`
 }
 
+// PlaceUnder hangs r, a reply to parent, in its thread: one level deeper,
+// or beside parent (under the parent's own parent) once parent is at
+// MaxDepth, with the path that gives thread order.
+func PlaceUnder(r, parent *store.Reply) {
+	if parent.Depth >= MaxDepth {
+		r.ParentID, r.Depth = parent.ParentID, parent.Depth
+		r.Path = parent.Path[:len(parent.Path)-len(parent.ID)] + r.ID
+		return
+	}
+	r.ParentID, r.Depth = &parent.ID, parent.Depth+1
+	r.Path = parent.Path + r.ID
+}
+
 // ReplyLocation is where a reply's body is sealed.
 func ReplyLocation(id string) seal.Location {
 	return seal.Location{Table: "replies", Column: "body", RowID: id}
@@ -69,14 +82,7 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
-		if parent.Depth >= MaxDepth {
-			// Hang it beside the parent, under the parent's own parent.
-			r.ParentID, r.Depth = parent.ParentID, parent.Depth
-			r.Path = parent.Path[:len(parent.Path)-len(parent.ID)] + r.ID
-		} else {
-			r.ParentID, r.Depth = &parent.ID, parent.Depth+1
-			r.Path = parent.Path + r.ID
-		}
+		PlaceUnder(&r, parent)
 	}
 	keyID, err := s.dataKeyID(ctx, a)
 	if err != nil {

@@ -402,6 +402,34 @@ func TestFlagNoteSealed(t *testing.T) {
 	}
 }
 
+// TestQueueShowsEachKindOfWriting: a flagged story and a flagged reply
+// each bring their own writing into the queue: the story its title and
+// body, the reply its body and the story it answers.
+func TestQueueShowsEachKindOfWriting(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Morning walks")
+		rp := f.reply(f.member, s.ID, "", "The river path helped me too.")
+		expect(t, f.flag(f.member, "story", s.ID, "crisis", ""), http.StatusCreated, "")
+		expect(t, f.flag(f.author, "reply", rp.ID, "spam", "Looks like an advert."), http.StatusCreated, "")
+		items := f.queue()
+		if len(items) != 2 {
+			t.Fatalf("queue %+v, want the story and the reply", items)
+		}
+		story, reply := items[0], items[1] // crisis comes first
+		if story.TargetType != "story" || story.TargetID != s.ID || story.StoryID != s.ID || story.Circle != "open" ||
+			story.Author.Handle != f.author.Handle || story.Excerpt != "Morning walks\n\nThe body of Morning walks" ||
+			story.Status != "published" || story.Priority != "crisis" {
+			t.Errorf("story item %+v", story)
+		}
+		if reply.TargetType != "reply" || reply.TargetID != rp.ID || reply.StoryID != s.ID || reply.Circle != "open" ||
+			reply.Author.Handle != f.member.Handle || reply.Excerpt != "The river path helped me too." ||
+			reply.Status != "published" || reply.Priority != "normal" ||
+			len(reply.Flags) != 1 || reply.Flags[0].Reason != "spam" || reply.Flags[0].Note != "Looks like an advert." || reply.Flags[0].System {
+			t.Errorf("reply item %+v", reply)
+		}
+	})
+}
+
 // TestDeletedWritingStaysDeleted: writing its author deletes leaves the
 // queue, and no later moderator action brings it back or moves a count.
 func TestDeletedWritingStaysDeleted(t *testing.T) {

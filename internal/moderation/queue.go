@@ -65,7 +65,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		if err1 != nil || err2 != nil {
 			return nil, apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
 		}
-		f.After = &store.QueueItem{ModerationItem: store.ModerationItem{Priority: prio, FirstFlaggedAt: time.Unix(0, ns).UTC(), TargetType: p[2], TargetID: p[3]}}
+		f.After = &store.QueueItem{Priority: prio, FirstFlaggedAt: time.Unix(0, ns).UTC(), TargetType: p[2], TargetID: p[3]}
 	}
 	rows, err := s.st.ListQueue(ctx, f)
 	if err != nil {

@@ -42,14 +42,17 @@ type ModerationItem struct {
 	UpdatedAt      time.Time
 }
 
-// QueueItem is a queue item with what a moderator sees around it.
+// QueueItem is an open queue item with what a moderator sees of it: its
+// place in the queue, its circle and author, and the writing itself.
 type QueueItem struct {
-	ModerationItem
-	CircleSlug   string
-	AuthorHandle string
-	// The writing: StoryID is the story itself or the one a reply
-	// answers; Title is a story's (nil for a reply); Body is nil once the
-	// text is destroyed.
+	TargetType     string
+	TargetID       string
+	Priority       int
+	FirstFlaggedAt time.Time
+	CircleSlug     string
+	AuthorHandle   string
+	// StoryID is the story itself or the one a reply answers; Title is a
+	// story's (nil for a reply); Body is nil once the text is destroyed.
 	StoryID      string
 	TargetStatus string
 	Title, Body  []byte
@@ -169,13 +172,14 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 	return hidden, err
 }
 
-// OpenFlags returns the open flags on the given targets, oldest first.
+// OpenFlags returns the open flags on the given targets, oldest first. An
+// open flag has no closed_at, so neither it nor the status is read.
 func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, error) {
 	if len(targetIDs) == 0 {
 		return nil, nil
 	}
-	out, err := queryRows(ctx, s, len(targetIDs), scanFlag,
-		`SELECT id, target_type, target_id, reporter_id, reason, note, status, created_at, closed_at
+	out, err := queryRows(ctx, s, len(targetIDs), scanOpenFlag,
+		`SELECT id, target_type, target_id, reporter_id, reason, note, created_at
 		FROM flags WHERE status = ? AND target_id IN ? ORDER BY created_at, id`, FlagOpen, targetIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
@@ -183,8 +187,9 @@ func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, erro
 	return out, nil
 }
 
-func scanFlag(row rowScanner, f *Flag) error {
-	return row.Scan(&f.ID, &f.TargetType, &f.TargetID, &f.ReporterID, &f.Reason, &f.Note, &f.Status, &f.CreatedAt, &f.ClosedAt)
+func scanOpenFlag(row rowScanner, f *Flag) error {
+	f.Status = FlagOpen
+	return row.Scan(&f.ID, &f.TargetType, &f.TargetID, &f.ReporterID, &f.Reason, &f.Note, &f.CreatedAt)
 }
 
 // FindQueue pages through the open queue: priority, then oldest.
@@ -194,21 +199,20 @@ type FindQueue struct {
 }
 
 // queueSelect reads an item with its circle, its author and the writing
-// itself (a story's or a reply's columns, whichever it is), so a page of
-// the queue is this one query and one for its flags.
-const queueSelect = `SELECT i.target_type, i.target_id, i.circle_id, i.author_id, i.status, i.priority,
-	i.first_flagged_at, i.updated_at, c.slug, m.handle,
+// itself, so a page of the queue is this one query and one for its flags.
+// Each LEFT JOIN is keyed by a CASE that is NULL for the other kind of
+// target, so SQLite looks up only the table the item's writing is in.
+const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flagged_at, c.slug, m.handle,
 	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body)
 	FROM moderation_items i
 	JOIN circles c ON c.id = i.circle_id
 	JOIN members m ON m.id = i.author_id
-	LEFT JOIN stories s ON i.target_type = ? AND s.id = i.target_id
-	LEFT JOIN replies r ON i.target_type = ? AND r.id = i.target_id
+	LEFT JOIN stories s ON s.id = CASE WHEN i.target_type = ? THEN i.target_id END
+	LEFT JOIN replies r ON r.id = CASE WHEN i.target_type = ? THEN i.target_id END
 	WHERE i.status = ?`
 
 func scanQueueItem(row rowScanner, q *QueueItem) error {
-	return row.Scan(&q.TargetType, &q.TargetID, &q.CircleID, &q.AuthorID, &q.Status, &q.Priority,
-		&q.FirstFlaggedAt, &q.UpdatedAt, &q.CircleSlug, &q.AuthorHandle,
+	return row.Scan(&q.TargetType, &q.TargetID, &q.Priority, &q.FirstFlaggedAt, &q.CircleSlug, &q.AuthorHandle,
 		&q.StoryID, &q.TargetStatus, &q.Title, &q.Body)
 }
 

@@ -86,7 +86,8 @@ func TestInvites(t *testing.T) {
 
 // TestPagesReadOffAnIndex: a page of the queue or of a circle's stories,
 // pinned or not, first or later, is read off an index in page order, with
-// no sort and no scan of the rest, so its cost does not grow with the store.
+// no sort and no scan of the rest, and every table it joins is searched by
+// key, so its cost does not grow with the store.
 func TestPagesReadOffAnIndex(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
 	plans, err := st.Plans(context.Background())
@@ -99,6 +100,12 @@ func TestPagesReadOffAnIndex(t *testing.T) {
 		index := want[strings.TrimSuffix(name, " after")]
 		if !strings.Contains(joined, "USING INDEX "+index) || strings.Contains(joined, "TEMP B-TREE") {
 			t.Errorf("%s: want a search of %s and no sort; plan:\n%s", name, index, joined)
+		}
+		for _, step := range plan {
+			if !strings.HasPrefix(step, "SEARCH ") {
+				t.Errorf("%s: every table is searched by key, none scanned; plan:\n%s", name, joined)
+				break
+			}
 		}
 	}
 	if len(plans) != 6 {

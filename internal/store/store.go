@@ -95,8 +95,10 @@ func gormConfig() *gorm.Config {
 
 func sqliteDSN(path string, write, noCreate bool) string {
 	// _busy_timeout comes first so that even the switch to WAL waits for a
-	// busy file instead of failing.
-	params := []string{"_busy_timeout=10000", "_journal_mode=WAL", "_foreign_keys=on", "_synchronous=FULL", "_secure_delete=on"}
+	// busy file instead of failing. _mutex=no drops SQLite's lock around
+	// every call on a connection: database/sql already hands a connection
+	// to one goroutine at a time.
+	params := []string{"_busy_timeout=10000", "_journal_mode=WAL", "_foreign_keys=on", "_synchronous=FULL", "_secure_delete=on", "_mutex=no"}
 	if noCreate {
 		params = append(params, "mode=rw") // SQLite's own: open, never create
 	}

@@ -26,8 +26,13 @@ const (
 	queueItems = 10000
 	// queuePage is the page the moderation page of the web app asks for.
 	queuePage = 50
-	// queueConns is how many connections the queue row keeps busy.
-	queueConns = 64
+	// queueReaders is the moderation team of the queue row, each reading
+	// again the moment an answer arrives: more moderators on shift than a
+	// forum of support circles has, with none of their pauses.
+	queueReaders = 16
+	// queueFlood is the connections of the queue's stress row, the same as
+	// the forum rows, to show the read when the server is saturated.
+	queueFlood = 64
 	// queueSeedWorkers: stories and flags are cheap, so seeding runs many at
 	// once to stay within a minute.
 	queueSeedWorkers = 64

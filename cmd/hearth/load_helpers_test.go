@@ -166,7 +166,8 @@ func seedLoadStore(t *testing.T, dir, dsn, prefix string, n int) []string {
 		t.Fatal(err)
 	}
 	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
-	if seeded, err := demo.Seed(ctx, st, svc, forum.New(st, sealer, intake)); err != nil || !seeded {
+	fm := forum.New(st, sealer, intake)
+	if seeded, err := demo.Seed(ctx, st, svc, fm, moderation.New(st, sealer, fm)); err != nil || !seeded {
 		t.Fatalf("demo content: seeded %v, %v", seeded, err)
 	}
 	handles := make([]string, n)

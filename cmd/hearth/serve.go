@@ -187,8 +187,9 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	fm := forum.New(st, sealer, intake)
+	mod := moderation.New(st, sealer, fm)
 	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, svc, fm)
+		seeded, err := demo.Seed(ctx, st, svc, fm, mod)
 		if err != nil {
 			return fail(exitStore, "demo content: %v", err)
 		}
@@ -198,7 +199,7 @@ func serve(args []string, stderr io.Writer) error {
 			log.Info("the store already holds members; demo content left out")
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm),
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: mod,
 		SealStats: sealer.Stats, Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -28,6 +28,12 @@ type replySeed struct {
 	Author, Body string
 	Supporters   []string
 	Replies      []replySeed
+	Flags        []flagSeed // so a moderator finds the queue at work
+}
+
+// flagSeed is a member's flag on the writing it belongs to.
+type flagSeed struct {
+	By, Reason, Note string
 }
 
 // people are the demo accounts besides the four sign-ins in the README.
@@ -48,6 +54,7 @@ var people = []person{
 	{"tidepool", "member"},
 	{"pebblebrook", "member"},
 	{"saltmarsh", "member"},
+	{"brightcure", "member"}, // posts the advert the queue holds
 }
 
 // circles are the demo circles.
@@ -740,6 +747,15 @@ var circles = []circleSeed{
 						Body:       "My husband said almost the same thing after his last treatment, that the bell felt like being let go of. It took him a few months, but he found his footing and a lot of good ordinary days. I hope you find yours.",
 						Supporters: []string{"northstar", "aspen"},
 					},
+					{
+						Author: "brightcure",
+						Body:   "Radiotherapy only treats the symptoms. Apricot kernels cleared my cousin's cancer in six weeks, and my shop sends them anywhere. Message me for the discount code.",
+						Flags: []flagSeed{
+							{By: "pebblebrook", Reason: "misinformation", Note: "Apricot kernels can poison people. This is selling a false cure to people in treatment."},
+							{By: "northstar", Reason: "spam"},
+							{By: "quietriver", Reason: "misinformation"},
+						},
+					},
 				},
 			},
 			{
@@ -876,6 +892,11 @@ var circles = []circleSeed{
 						Author:     "steadyoak",
 						Body:       "Our street flooded a long time ago, and my mum kept her photographs on the top shelf until the day she moved. Pale blue is a much kinder way to remember.",
 						Supporters: []string{"tidepool"},
+					},
+					{
+						Author: "saltmarsh",
+						Body:   "Wait, is this the yellow house at the end of Mill Lane, by the footbridge? I think my cousin helped your family move the furniture out that week!",
+						Flags:  []flagSeed{{By: "tidepool", Reason: "privacy", Note: "Please, I'd rather nobody here could tell which house is ours."}},
 					},
 				},
 			},

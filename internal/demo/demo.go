@@ -11,6 +11,7 @@ import (
 
 	"hearth/internal/auth"
 	"hearth/internal/forum"
+	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
 
@@ -25,14 +26,16 @@ var Accounts = []struct{ Handle, Role string }{
 	{"juniper", auth.RoleAdmin},
 }
 
-// seeder writes the demo content through the forum's own rules.
+// seeder writes the demo content through the forum's and moderation's own
+// rules.
 type seeder struct {
 	forum  *forum.Service
+	mod    *moderation.Service
 	actors map[string]forum.Actor
 }
 
 // Seed fills the store when it has no members. It reports whether it did.
-func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *forum.Service) (bool, error) {
+func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *forum.Service, mod *moderation.Service) (bool, error) {
 	n, err := st.CountMembers(ctx)
 	if err != nil {
 		return false, err
@@ -40,7 +43,7 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 	if n > 0 {
 		return false, nil
 	}
-	s := seeder{forum: fm, actors: map[string]forum.Actor{}}
+	s := seeder{forum: fm, mod: mod, actors: map[string]forum.Actor{}}
 	var all []auth.Account
 	for _, p := range people {
 		all = append(all, auth.Account{Handle: p.Handle, Role: p.Role})
@@ -107,7 +110,7 @@ func (s *seeder) circle(ctx context.Context, c circleSeed) error {
 	return nil
 }
 
-// members is everyone who writes or supports in a circle.
+// members is everyone who writes, supports or flags in a circle.
 func members(c circleSeed) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -123,6 +126,9 @@ func members(c circleSeed) []string {
 			add(r.Author)
 			for _, h := range r.Supporters {
 				add(h)
+			}
+			for _, f := range r.Flags {
+				add(f.By)
 			}
 			replies(r.Replies)
 		}
@@ -162,6 +168,12 @@ func (s *seeder) replies(ctx context.Context, storyID string, parent *string, rs
 		for _, h := range r.Supporters {
 			if err := s.forum.SupportReply(ctx, s.actors[h], out.ID, true); err != nil {
 				return err
+			}
+		}
+		for _, f := range r.Flags {
+			in := moderation.NewFlag{TargetType: string(store.TargetReply), TargetID: out.ID, Reason: f.Reason, Note: f.Note}
+			if _, err := s.mod.File(ctx, s.actors[f.By], in); err != nil {
+				return fmt.Errorf("flag by %s: %w", f.By, err)
 			}
 		}
 		if err := s.replies(ctx, storyID, &out.ID, r.Replies); err != nil {

@@ -32,7 +32,8 @@ func TestSeed(t *testing.T) {
 	// The real intake, so demo writing that read as a crisis would show up
 	// as flags in the queue below.
 	fm := forum.New(st, sealer, moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources()))
-	if seeded, err := Seed(ctx, st, accounts, fm); err != nil || !seeded {
+	mod := moderation.New(st, sealer, fm)
+	if seeded, err := Seed(ctx, st, accounts, fm, mod); err != nil || !seeded {
 		t.Fatalf("Seed = %v, %v", seeded, err)
 	}
 
@@ -88,13 +89,30 @@ func TestSeed(t *testing.T) {
 		t.Errorf("%d content warnings, want at least 2", warnings)
 	}
 
-	queue, err := moderation.New(st, sealer, fm).Queue(ctx, actor("heron"), 100, "")
-	if err != nil || len(queue.Items) != 0 {
-		t.Errorf("demo content is in the moderation queue: %+v %v", queue, err)
+	// The queue holds the demo's two flagged replies and nothing else: no
+	// other demo writing reads as a crisis. The advert's three flags hid it.
+	queue, err := mod.Queue(ctx, actor("heron"), 100, "")
+	if err != nil || len(queue.Items) != 2 {
+		t.Fatalf("demo queue: %+v %v; want the two flagged replies", queue, err)
+	}
+	want := []struct{ priority, circle, status, excerpt string }{
+		{"privacy", "after-the-disaster", "published", "Wait, is this the yellow house"},
+		{"normal", "cancer-survivors", "hidden", "Radiotherapy only treats the symptoms."},
+	}
+	for i, w := range want {
+		it := queue.Items[i]
+		if it.TargetType != "reply" || it.Priority != w.priority || it.Circle != w.circle || it.Status != w.status || !strings.HasPrefix(it.Excerpt, w.excerpt) {
+			t.Errorf("queue item %d: %+v, want %+v", i, it, w)
+		}
+		for _, f := range it.Flags {
+			if f.System {
+				t.Errorf("queue item %d carries a system flag: demo writing read as a crisis", i)
+			}
+		}
 	}
 
 	// A store with members is never touched again.
-	if seeded, err := Seed(ctx, st, accounts, fm); err != nil || seeded {
+	if seeded, err := Seed(ctx, st, accounts, fm, mod); err != nil || seeded {
 		t.Fatalf("second Seed = %v, %v", seeded, err)
 	}
 }

@@ -178,6 +178,18 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 	}
 }
 
+// A flagged reply in the queue links to its thread, so the moderator reads
+// it where it was written. The demo's privacy flag is on such a reply.
+func TestQueueReplyOpensItsThread(t *testing.T) {
+	heron := newTab(t)
+	heron.signIn("heron", demoPassword)
+	heron.open("/moderation")
+	item := heron.get("heading", "Reply by saltmarsh in after-the-disaster").closest("li")
+	item.in("link", "Open the thread").click()
+	heron.get("heading", "The line on the wall")
+	heron.waitJS("the flagged reply in its thread", `document.querySelector('main').innerText.includes('yellow house at the end of Mill Lane')`)
+}
+
 // Three members flag a story and it is hidden from the circle; a moderator
 // finds it in the queue blurred, reveals it and restores it; the author and
 // the reporters hear what happened.

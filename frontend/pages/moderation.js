@@ -101,8 +101,8 @@ function item(it) {
       flagSummary(it.flags),
       h('div', { class: 'excerpt-box' }, excerpt, reveal),
       h('p', { class: 'links' },
-        it.target_type === 'story' ? h('a', { href: `/s/${seg(it.target_id)}` }, 'Open the story') : null,
-        it.target_type === 'story' && it.author && it.author.handle ? ' · ' : null,
+        it.story_id ? h('a', { href: `/s/${seg(it.story_id)}` }, it.target_type === 'story' ? 'Open the story' : 'Open the thread') : null,
+        it.story_id && it.author && it.author.handle ? ' · ' : null,
         it.author && it.author.handle ? h('a', { href: `/moderation/members?handle=${seg(it.author.handle)}` }, `Act on ${it.author.handle}`) : null),
       form, result));
   return li;

@@ -201,7 +201,7 @@ type FindQueue struct {
 // queueSelect reads an item with its circle, its author and the writing
 // itself, so a page of the queue is this one query and one for its flags.
 // Each LEFT JOIN is keyed by a CASE that is NULL for the other kind of
-// target, so SQLite looks up only the table the item's writing is in.
+// target, so the database looks up only the table the item's writing is in.
 const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flagged_at, c.slug, m.handle,
 	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body)
 	FROM moderation_items i

@@ -1,7 +1,8 @@
 // Package demo fills an empty store with a living forum, so a newcomer who
 // runs `make run` can sign in at once: demo accounts, five circles with
-// their facilitators, pinned guidance, stories, threads and support. It
-// never touches a store that holds members.
+// their facilitators, pinned guidance, stories, threads and support, and
+// two flagged replies in the moderation queue. It never touches a store
+// that holds members.
 package demo
 
 import (

@@ -33,8 +33,9 @@ bench: build
 clean:
 	rm -rf bin
 
-# Every fuzz target for FUZZTIME each, one after another (the seed corpora
-# also run as plain tests in `make test`).
+# Every fuzz target for FUZZTIME each (a duration such as 30s, or a count
+# of inputs such as 20000x), one after another (the seed corpora also run
+# as plain tests in `make test`).
 fuzz: FUZZTIME ?= 30s
 fuzz:
 	go test -run '^$$' -fuzz '^FuzzDecodeJSON$$' -fuzztime $(FUZZTIME) ./internal/httpapi

@@ -287,12 +287,32 @@ func TestPremoderation(t *testing.T) {
 			t.Fatalf("queue holds %d items, want 3", len(f.queue()))
 		}
 		expect(t, f.act("story", first.ID, "dismiss", "Nothing to see."), http.StatusConflict, "still_pending")
+		// reply_count counts what every reader finds in the thread, so it
+		// never tells others that a reply waits for review.
+		replyCount := func(want int, when string) {
+			t.Helper()
+			if got := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + host.ID, token: f.member.Access})).ReplyCount; got != want {
+				t.Errorf("reply_count %d %s, want %d", got, when, want)
+			}
+		}
+		replyCount(0, "with two replies pending")
 		// A newcomer's writing that reads as a crisis is never held back.
 		other := f.register(uniqueHandle("newcomer"))
 		expect(t, f.do(req{method: "POST", path: "/circles/open/join", token: other.Access}), http.StatusNoContent, "")
 		if r := f.reply(other, host.ID, "", "Tonight I want to end my life."); r.Status != "published" {
 			t.Errorf("crisis reply from a newcomer is %s", r.Status)
 		}
+		replyCount(1, "with one reply published and two pending")
+		withdrawn := f.reply(other, host.ID, "", "Sorry, wrong thread.")
+		if withdrawn.Status != "pending" {
+			t.Fatalf("a newcomer's second reply is %s", withdrawn.Status)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/replies/" + withdrawn.ID, token: other.Access}), http.StatusNoContent, "")
+		replyCount(1, "after its author deleted a pending reply")
+		expect(t, f.act("reply", r1.ID, "approve", "Thank you for this."), http.StatusOK, "")
+		replyCount(2, "after a pending reply was approved")
+		expect(t, f.act("reply", r2.ID, "remove", "Not for this circle."), http.StatusOK, "")
+		replyCount(2, "after a pending reply was removed")
 		expect(t, f.act("story", first.ID, "approve", "Welcome to the circle."), http.StatusOK, "")
 		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusOK, "")
 		if got := kinds(f.notices(newcomer)); got[0] != "approved" {

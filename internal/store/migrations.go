@@ -16,6 +16,7 @@ var migrations = []migration{
 	{6, "flags found by target id", migrate0006},
 	{7, "the queue read in its own order", migrate0007},
 	{8, "a circle's pinned stories found without reading the rest", migrate0008},
+	{9, "reply counts leave out pending replies", migrate0009},
 }
 
 // Frozen types of migration 1.
@@ -304,4 +305,12 @@ func migrate0007(tx *gorm.DB) error {
 // reading every story of the circle, which grows with the circle.
 func migrate0008(tx *gorm.DB) error {
 	return tx.Exec("CREATE INDEX idx_stories_pinned ON stories (circle_id, pinned_at, id) WHERE pinned_at IS NOT NULL").Error
+}
+
+// migrate0009 recounts the stories with pending replies: reply_count once
+// counted them, which told every reader that a reply waited for review.
+func migrate0009(tx *gorm.DB) error {
+	return tx.Exec(`UPDATE stories SET reply_count = (SELECT COUNT(*) FROM replies r
+		WHERE r.story_id = stories.id AND r.status IN ('published', 'hidden'))
+		WHERE id IN (SELECT story_id FROM replies WHERE status = 'pending')`).Error
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -397,16 +398,25 @@ func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]stri
 	return out, nil
 }
 
-// countDelta is how a status change moves a story's reply_count, which
-// counts every reply that is not removed.
+// countedStatuses are the statuses of the replies a story's reply_count
+// counts: those every reader of the thread finds in it, published or as a
+// hidden placeholder. A pending reply is seen only by its author and the
+// moderators, so counting it would tell everyone it waits.
+var countedStatuses = []string{Published, Hidden}
+
+func countedReply(status string) bool { return slices.Contains(countedStatuses, status) }
+
+// countDelta is how a reply's change of status moves its story's
+// reply_count.
 func countDelta(from, to string) int {
-	switch {
-	case from != Removed && to == Removed:
-		return -1
-	case from == Removed && to != Removed:
-		return 1
+	n := 0
+	if countedReply(to) {
+		n++
 	}
-	return 0
+	if countedReply(from) {
+		n--
+	}
+	return n
 }
 
 // QueueSizes counts the open queue items at each priority.

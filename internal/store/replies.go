@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Reply is one reply in a story's thread. Body is a sealed blob; a removed
@@ -55,8 +56,10 @@ func (s *Store) CreateReply(ctx context.Context, r *Reply, also ...any) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
-		if err := tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error; err != nil {
-			return err
+		if countedReply(r.Status) {
+			if err := tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error; err != nil {
+				return err
+			}
 		}
 		return createAll(tx, also)
 	})
@@ -115,17 +118,31 @@ func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any,
 }
 
 // RemoveReply marks a reply removed, destroys its text and takes it off its
-// story's count. Removing a removed reply changes nothing.
+// story's count if it was on it. Removing a removed reply changes nothing.
 func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		// The status it has now, not the one the caller read, decides the
+		// count: a moderator may have approved it since. On PostgreSQL the
+		// row stays locked until the end, as the moderator's action locks
+		// it, reply before story, so neither waits on the other in a cycle.
+		q := tx.Model(&Reply{}).Select("status").Where("id = ?", r.ID)
+		if s.dialect == Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var was Reply
+		if err := q.Take(&was).Error; err != nil {
+			return fmt.Errorf("store: reply status: %w", err)
+		}
+		if was.Status == Removed {
+			return nil
+		}
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
 			return err
 		}
-		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Updates(map[string]any{"status": Removed, "body": nil})
-		if res.Error != nil {
-			return fmt.Errorf("store: remove reply: %w", res.Error)
+		if err := tx.Model(&Reply{}).Where("id = ?", r.ID).Updates(map[string]any{"status": Removed, "body": nil}).Error; err != nil {
+			return fmt.Errorf("store: remove reply: %w", err)
 		}
-		if res.RowsAffected == 0 {
+		if !countedReply(was.Status) {
 			return nil
 		}
 		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count - 1")).Error
@@ -163,8 +180,8 @@ func eraseWriting(tx *gorm.DB, memberID string) error {
 		args []any
 	}{
 		{`UPDATE stories SET reply_count = reply_count - (SELECT COUNT(*) FROM replies r
-			WHERE r.story_id = stories.id AND r.author_id = ? AND r.status <> ?)
-			WHERE id IN (SELECT story_id FROM replies WHERE author_id = ? AND status <> ?)`, []any{memberID, Removed, memberID, Removed}},
+			WHERE r.story_id = stories.id AND r.author_id = ? AND r.status IN ?)
+			WHERE id IN (SELECT story_id FROM replies WHERE author_id = ? AND status IN ?)`, []any{memberID, countedStatuses, memberID, countedStatuses}},
 		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
 		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{FlagClosed, FlagOpen, memberID, memberID}},

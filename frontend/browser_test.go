@@ -190,6 +190,19 @@ func TestQueueReplyOpensItsThread(t *testing.T) {
 	heron.waitJS("the flagged reply in its thread", `document.querySelector('main').innerText.includes('yellow house at the end of Mill Lane')`)
 }
 
+// A moderator outside a private circle finds its name and why its stories
+// are not listed, with the way to the queue, where its flagged writing goes.
+func TestModeratorSeesPrivateCircleWithoutItsStories(t *testing.T) {
+	heron := newTab(t)
+	heron.signIn("heron", demoPassword)
+	heron.open("/c/addiction-recovery")
+	heron.get("heading", "Addiction recovery")
+	heron.waitJS("the private circle's note", `document.querySelector('main').innerText.includes('only its members read its stories')`)
+	heron.waitJS("no list of stories", `!document.getElementById('stories-title') && !document.querySelector('.story-card')`)
+	heron.get("link", "moderation queue").click()
+	heron.get("heading", "Moderation queue")
+}
+
 // Three members flag a story and it is hidden from the circle; a moderator
 // finds it in the queue blurred, reveals it and restores it; the author and
 // the reporters hear what happened.

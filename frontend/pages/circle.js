@@ -125,7 +125,10 @@ function joinArea(circle, slug, rerender) {
     return h('p', { class: 'actions' }, h('a', { class: 'button primary', href: `/c/${seg(slug)}/new` }, 'Share a story'));
   }
   if (circle.visibility === 'private') {
-    return h('p', { class: 'note' }, 'This circle is private. You can read it because you are on the moderation team; taking part needs an invite code from its facilitator.');
+    return h('div', { class: 'note' },
+      h('p', null, 'This circle is private: only its members read its stories. You see its name because you are on the moderation team.'),
+      h('p', null, 'When writing here is flagged or held for review, it comes to you in the ', h('a', { href: '/moderation' }, 'moderation queue'),
+        ', and you can read its thread until the item is closed. Taking part needs an invite code from its facilitator.'));
   }
   return h('div', { class: 'card join-card' },
     h('p', null, 'Anyone can read this circle. Join it to share a story, reply and give support.'),
@@ -172,7 +175,11 @@ export default async function render(ctx) {
   try {
     [circle, page] = await Promise.all([
       api('GET', `/circles/${seg(slug)}`),
-      api('GET', `/circles/${seg(slug)}/stories?limit=20`),
+      // The moderation team sees a private circle, but not its stories.
+      api('GET', `/circles/${seg(slug)}/stories?limit=20`).catch((e) => {
+        if (e.code === 'members_only') return null;
+        throw e;
+      }),
     ]);
   } catch (e) {
     if (e.status === 404) {
@@ -183,8 +190,8 @@ export default async function render(ctx) {
     throw e;
   }
   setTitle(circle.name);
-  const list = h('ol', { class: 'cards stories' }, page.items.map(storyCard));
-  let cursor = page.next_cursor;
+  const list = h('ol', { class: 'cards stories' }, page ? page.items.map(storyCard) : []);
+  let cursor = page && page.next_cursor;
   const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more stories');
   const moreErr = formError();
   more.addEventListener('click', () => busy(more, async () => {
@@ -217,9 +224,9 @@ export default async function render(ctx) {
         h('p', { class: 'actions' }, h('a', { class: 'button', href: `/c/${seg(slug)}/new?kind=guidance` }, 'Post guidance')),
         circle.visibility === 'private' ? inviteTools(circle) : null)
       : null,
-    h('section', { 'aria-labelledby': 'stories-title' },
+    page ? h('section', { 'aria-labelledby': 'stories-title' },
       h('h2', { id: 'stories-title' }, 'Stories'),
       page.items.length ? list : h('p', null, 'No stories here yet. When you are ready, yours could be the first.'),
-      more, moreErr),
+      more, moreErr) : null,
     circle.is_member ? h('section', { class: 'leave', 'aria-label': 'Leave this circle' }, leaveButton(circle, rerender)) : null);
 }

@@ -385,7 +385,7 @@ export default async function render(ctx) {
 
   let joinArea = null;
   if (!circle.is_member && published && circle.visibility === 'private') {
-    joinArea = h('p', { class: 'note' }, 'You can read this private circle because you are on the moderation team; replying needs an invite code from its facilitator.');
+    joinArea = h('p', { class: 'note' }, 'This thread is in a private circle. You can read it while it waits in the moderation queue; replying needs an invite code from its facilitator.');
   } else if (!circle.is_member && published) {
     joinArea = h('div', { class: 'card join-card' },
       h('p', null, `Join ${circle.name} to reply and give support.`),

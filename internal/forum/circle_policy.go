@@ -6,18 +6,20 @@ import "hearth/internal/store"
 type circleAction int
 
 const (
-	circleRead   circleAction = iota // see it and its stories
-	circleJoin                       // join (an invite is checked apart)
-	circleLeave                      // leave
-	circleWrite                      // write stories and replies, give support
-	circleInvite                     // make invite codes
-	circleManage                     // create, change, appoint facilitators
+	circleRead    circleAction = iota // see it: its name, description and members' count
+	circleStories                     // list its stories
+	circleJoin                        // join (an invite is checked apart)
+	circleLeave                       // leave
+	circleWrite                       // write stories and replies, give support
+	circleInvite                      // make invite codes
+	circleManage                      // create, change, appoint facilitators
 )
 
 // circlePolicy decides what a on circle c. A private circle does not exist
-// for members outside it; moderators and admins see every circle, so they
-// can read what is flagged and manage circles, but write only where they
-// are members.
+// for members outside it. Moderators and admins see every circle, so they
+// know where the writing in their queue comes from and can manage circles,
+// but read a private circle's stories and write only where they are
+// members (see storyPolicy for the writing that waits in their queue).
 func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 	if act == circleManage {
 		if !a.isAdmin() {
@@ -31,10 +33,14 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {
 		return errNotFound
 	}
-	if act != circleRead && a.Suspended {
+	if act != circleRead && act != circleStories && a.Suspended {
 		return ErrSuspended
 	}
 	switch act {
+	case circleStories:
+		if c.Visibility == store.VisibilityPrivate && !c.IsMember {
+			return errMembersOnly
+		}
 	case circleLeave, circleWrite:
 		if !c.IsMember {
 			return errNotMember

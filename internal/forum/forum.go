@@ -91,14 +91,14 @@ type Actor struct {
 	Suspended bool
 }
 
-// moderates reports whether the actor may read every circle and remove any
-// writing.
+// moderates reports whether the actor is on the moderation team: sees every
+// circle, reads what waits in the queue and acts on any writing.
 func (a Actor) moderates() bool {
 	return a.Role == auth.RoleModerator || a.Role == auth.RoleAdmin
 }
 
-// Moderates reports whether a may read every circle and act on any
-// writing; moderation shares the rule.
+// Moderates reports whether a is on the moderation team; moderation shares
+// the rule.
 func (a Actor) Moderates() bool { return a.moderates() }
 
 func (a Actor) isAdmin() bool { return a.Role == auth.RoleAdmin }
@@ -116,6 +116,8 @@ var (
 	errNotAuthor      = apperr.New(http.StatusForbidden, "not_author", "Only the person who wrote this can change it.")
 	errNotFacilitator = apperr.New(http.StatusForbidden, "not_facilitator", "Only this circle's facilitators can do that.")
 	errNotAdmin       = apperr.New(http.StatusForbidden, "forbidden", "Only an admin can do that.")
+	errNotModerator   = apperr.New(http.StatusForbidden, "forbidden", "Only the moderation team can do that.")
+	errMembersOnly    = apperr.New(http.StatusForbidden, "members_only", "Only the members of this private circle read its stories. Its writing reaches the moderation team when it is flagged or held for review.")
 	errRemoved        = apperr.New(http.StatusConflict, "removed", "This writing has been removed.")
 	errNotPublished   = apperr.New(http.StatusConflict, "not_published", "This writing is not published, so it cannot take replies or support yet.")
 )
@@ -155,16 +157,26 @@ type TargetInfo struct {
 
 // Target finds a story or reply that a may read, or answers 404.
 func (s *Service) Target(ctx context.Context, a Actor, t store.Target, id string) (*TargetInfo, error) {
+	return s.target(ctx, a, t, id, storyRead, replyRead)
+}
+
+// TargetToModerate finds a story or reply for a moderator to act on, in
+// any circle, whether or not they may read it.
+func (s *Service) TargetToModerate(ctx context.Context, a Actor, t store.Target, id string) (*TargetInfo, error) {
+	return s.target(ctx, a, t, id, storyModerate, replyModerate)
+}
+
+func (s *Service) target(ctx context.Context, a Actor, t store.Target, id string, onStory storyAction, onReply replyAction) (*TargetInfo, error) {
 	switch t {
 	case store.TargetStory:
-		v, err := s.story(ctx, a, id, storyRead)
+		v, err := s.story(ctx, a, id, onStory)
 		if err != nil {
 			return nil, err
 		}
 		return &TargetInfo{Type: t, ID: v.ID, StoryID: v.ID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
 			AuthorID: v.AuthorID, Status: v.Status, HasText: v.Body != nil}, nil
 	case store.TargetReply:
-		r, v, err := s.reply(ctx, a, id, replyRead)
+		r, v, err := s.reply(ctx, a, id, onReply)
 		if err != nil {
 			return nil, err
 		}

@@ -194,9 +194,9 @@ func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction
 	if err != nil {
 		return nil, nil, storeErr(err)
 	}
-	v, err := s.st.GetStoryView(ctx, r.StoryID, a.ID)
+	v, err := s.storyView(ctx, a, r.StoryID)
 	if err != nil {
-		return nil, nil, storeErr(err)
+		return nil, nil, err
 	}
 	if err := replyPolicy(a, act, v, r); err != nil {
 		return nil, nil, err

@@ -10,11 +10,15 @@ const (
 	replySupport
 	replyEdit
 	replyDelete
+	replyModerate // reach it to act on it as a moderator, read or not
 )
 
 // replyPolicy decides what a may do with reply r on story s. The story's
 // rules for reading come first: a reply is as visible as its story.
 func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) error {
+	if act == replyModerate {
+		return storyPolicy(a, storyModerate, s)
+	}
 	if err := storyPolicy(a, storyRead, s); err != nil {
 		return err
 	}

@@ -135,12 +135,28 @@ func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewS
 
 // story loads a story as a sees it and applies the policy for act.
 func (s *Service) story(ctx context.Context, a Actor, id string, act storyAction) (*store.StoryView, error) {
+	v, err := s.storyView(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := storyPolicy(a, act, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// storyView loads story id as a sees it. Whether it waits in the queue is
+// asked only where the policy needs to know: of a moderator outside its
+// private circle.
+func (s *Service) storyView(ctx context.Context, a Actor, id string) (*store.StoryView, error) {
 	v, err := s.st.GetStoryView(ctx, id, a.ID)
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if err := storyPolicy(a, act, v); err != nil {
-		return nil, err
+	if v.CircleVisibility == store.VisibilityPrivate && !v.ReaderIsMember && a.moderates() {
+		if v.UnderReview, err = s.st.StoryUnderReview(ctx, v.ID); err != nil {
+			return nil, apperr.Internal(err)
+		}
 	}
 	return v, nil
 }
@@ -199,7 +215,7 @@ func utc(t *time.Time) *time.Time {
 // then newest first. The cursor says which of the two runs the page
 // continues and where.
 func (s *Service) ListStories(ctx context.Context, a Actor, slug string, limit int, cursor string) (*Page[Story], error) {
-	c, err := s.circle(ctx, a, slug, circleRead)
+	c, err := s.circle(ctx, a, slug, circleStories)
 	if err != nil {
 		return nil, err
 	}

@@ -12,14 +12,24 @@ const (
 	storyEdit
 	storyDelete
 	storyPin
+	storyModerate // reach it to act on it as a moderator, read or not
 )
 
 // storyPolicy decides what a may do with story s. Whoever may not read the
 // story's circle, or a pending story of someone else, gets 404, as if it
-// did not exist.
+// did not exist. Moderators see what they need and no more: a story in a
+// private circle they are not in only while it, or a reply to it, waits in
+// their queue. They may act on any writing, as its log entry and its
+// author's notice record.
 func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
+	if act == storyModerate {
+		if !a.moderates() {
+			return errNotModerator
+		}
+		return nil
+	}
 	author := s.AuthorID == a.ID
-	if s.CircleVisibility == store.VisibilityPrivate && !s.ReaderIsMember && !a.moderates() {
+	if s.CircleVisibility == store.VisibilityPrivate && !s.ReaderIsMember && !(a.moderates() && s.UnderReview) {
 		return errNotFound
 	}
 	if s.Status == store.Pending && !author && !a.moderates() {

@@ -160,7 +160,7 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 	{"GET /circles/:slug/stories (private)", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/circles/hidden/stories"}
-	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s200, s200}},
+	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s403, s403}},
 
 	// Stories.
 	{"POST /circles/:slug/stories", func(f *forumFixture, me *account) req {
@@ -177,13 +177,18 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 	{"GET /stories/:id (private)", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/stories/" + f.story(f.author, "hidden", "A story").ID}
+	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s404, s404}},
+	{"GET /stories/:id (private, in the queue)", func(f *forumFixture, me *account) req {
+		s := f.story(f.author, "hidden", "A story")
+		expect(f.t, f.flag(f.member, "story", s.ID, "privacy", ""), s201, "")
+		return req{method: "GET", path: "/stories/" + s.ID}
 	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s200, s200}},
 	{"PATCH /stories/:id", func(f *forumFixture, me *account) req {
 		return req{method: "PATCH", path: "/stories/" + f.story(f.author, "open", "A story").ID, body: map[string]string{"body": "Edited."}}
 	}, [roleCount]int{s401, s403, s403, s200, s403, s403, s403, s403}},
 	{"PATCH /stories/:id (private)", func(f *forumFixture, me *account) req {
 		return req{method: "PATCH", path: "/stories/" + f.story(f.author, "hidden", "A story").ID, body: map[string]string{"body": "Edited."}}
-	}, [roleCount]int{s401, s404, s403, s200, s403, s404, s403, s403}},
+	}, [roleCount]int{s401, s404, s403, s200, s403, s404, s404, s404}},
 	{"DELETE /stories/:id", func(f *forumFixture, me *account) req {
 		return req{method: "DELETE", path: "/stories/" + f.story(f.author, "open", "A story").ID}
 	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s204, s204}},
@@ -206,6 +211,11 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 	{"GET /stories/:id/replies (private)", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/stories/" + f.story(f.author, "hidden", "A story").ID + "/replies"}
+	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s404, s404}},
+	{"GET /stories/:id/replies (private, a reply in the queue)", func(f *forumFixture, me *account) req {
+		s := f.story(f.author, "hidden", "A story")
+		expect(f.t, f.flag(f.author, "reply", f.reply(f.member, s.ID, "", "With you.").ID, "privacy", ""), s201, "")
+		return req{method: "GET", path: "/stories/" + s.ID + "/replies"}
 	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s200, s200}},
 	{"POST /stories/:id/replies", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/stories/" + f.story(f.author, "open", "A story").ID + "/replies", body: map[string]string{"body": "With you."}}
@@ -239,12 +249,15 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s201, s201, s400, s201, s201, s201, s201}},
 	{"POST /flags (private)", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "story", "target_id": f.story(f.author, "hidden", "A story").ID, "reason": "spam"}}
-	}, [roleCount]int{s401, s404, s201, s400, s201, s404, s201, s201}},
+	}, [roleCount]int{s401, s404, s201, s400, s201, s404, s404, s404}},
 	{"GET /moderation/queue", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/moderation/queue"}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
 	{"POST /moderation/items/:target_type/:target_id/actions", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "open", "A story").ID + "/actions", body: map[string]string{"action": "hide", "reason": "Checking it."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/items/:target_type/:target_id/actions (private)", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "hidden", "A story").ID + "/actions", body: map[string]string{"action": "hide", "reason": "Checking it."}}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
 	{"POST /moderation/members/:handle/actions", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/moderation/members/" + f.register(uniqueHandle("target")).Handle + "/actions", body: map[string]string{"action": "warn", "reason": "Please be kind."}}

@@ -326,6 +326,44 @@ func TestPremoderation(t *testing.T) {
 	})
 }
 
+// TestModeratorsReadPrivateWritingOnlyInTheQueue: a moderator outside a
+// private circle reads a thread there only while writing in it waits in the
+// queue, and may still act on any writing there.
+func TestModeratorsReadPrivateWritingOnlyInTheQueue(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "hidden", "Kept in the circle")
+		r := f.reply(f.member, s.ID, "", "You are not alone.")
+		read := func(want int, when string) {
+			t.Helper()
+			for _, path := range []string{"/stories/" + s.ID, "/stories/" + s.ID + "/replies"} {
+				if got := f.do(req{method: "GET", path: path, token: f.moderator.Access}); got.Status != want {
+					t.Errorf("GET %s by a moderator %s: %d, want %d", path, when, got.Status, want)
+				}
+			}
+		}
+		read(http.StatusNotFound, "before anything was flagged")
+		expect(t, f.do(req{method: "GET", path: "/circles/hidden/stories", token: f.moderator.Access}), http.StatusForbidden, "members_only")
+		expect(t, f.do(req{method: "GET", path: "/circles/hidden", token: f.moderator.Access}), http.StatusOK, "")
+
+		expect(t, f.flag(f.author, "reply", r.ID, "privacy", ""), http.StatusCreated, "")
+		read(http.StatusOK, "while a reply waits in the queue")
+		replies := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.moderator.Access}))
+		if len(replies.Items) != 1 || replies.Items[0].Body == nil || *replies.Items[0].Body != "You are not alone." {
+			t.Errorf("the flagged thread as its moderator reads it: %+v", replies.Items)
+		}
+		expect(t, f.act("reply", r.ID, "dismiss", "Nothing here identifies anyone."), http.StatusOK, "")
+		read(http.StatusNotFound, "once the queue item was closed")
+
+		// Acting needs no reading: a removal can still be undone.
+		expect(t, f.act("story", s.ID, "remove", "Testing the undo."), http.StatusOK, "")
+		expect(t, f.act("story", s.ID, "restore", "Undone."), http.StatusOK, "")
+		read(http.StatusNotFound, "after acting on a story that was not in the queue")
+		if got := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access})); got.Status != "published" {
+			t.Errorf("the story after remove and restore is %s", got.Status)
+		}
+	})
+}
+
 // TestMemberActions: warn, suspend (sessions die; reading goes on, writing
 // answers 403 suspended), unsuspend, ban (sign-in answers 403 banned).
 func TestMemberActions(t *testing.T) {

@@ -59,7 +59,7 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 	if d.Until != nil {
 		return nil, apperr.Invalid("unknown_field", "until belongs to actions on members.")
 	}
-	info, err := s.forum.Target(ctx, a, t, targetID)
+	info, err := s.forum.TargetToModerate(ctx, a, t, targetID)
 	if err != nil {
 		return nil, err
 	}

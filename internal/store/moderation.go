@@ -419,6 +419,21 @@ func countDelta(from, to string) int {
 	return n
 }
 
+// StoryUnderReview reports whether a story, or a reply in its thread, waits
+// in the moderation queue: only then may moderators outside a private
+// circle read it.
+func (s *Store) StoryUnderReview(ctx context.Context, storyID string) (bool, error) {
+	var under bool
+	err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM moderation_items WHERE target_type = ? AND target_id = ? AND status = ?)
+		OR EXISTS (SELECT 1 FROM replies r JOIN moderation_items i ON i.target_type = ? AND i.target_id = r.id
+			WHERE r.story_id = ? AND i.status = ?)`,
+		TargetStory, storyID, FlagOpen, TargetReply, storyID, FlagOpen).Scan(&under)
+	if err != nil {
+		return false, fmt.Errorf("store: story under review: %w", err)
+	}
+	return under, nil
+}
+
 // QueueSizes counts the open queue items at each priority.
 func (s *Store) QueueSizes(ctx context.Context) (map[int]int64, error) {
 	var rows []struct {

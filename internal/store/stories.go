@@ -49,6 +49,9 @@ type StoryView struct {
 	// story's circle.
 	ReaderIsMember      bool
 	ReaderIsFacilitator bool
+	// UnderReview is not read with the view: the forum asks StoryUnderReview
+	// only for a moderator outside the story's private circle.
+	UnderReview bool
 }
 
 // MaxPins is how many stories a circle may pin.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -652,7 +653,7 @@ func TestKeyboard(t *testing.T) {
 
 // A member changes their password (a wrong current one is named as such and
 // signs nobody out), then forgets it and comes back with a recovery code,
-// which works once.
+// which works once; then makes a new set of codes, which replaces the old.
 func TestChangePasswordAndRecover(t *testing.T) {
 	b := newTab(t)
 	who := handle("hazel")
@@ -693,6 +694,36 @@ func TestChangePasswordAndRecover(t *testing.T) {
 	b.get("button", "Recover my account").click()
 	b.waitJS("a spent code to be refused", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`)
 	b.signIn(who, third)
+
+	// A new set of codes, made with the password, replaces the old one.
+	b.open("/me")
+	b.waitJS("the codes left", `document.querySelector('main').innerText.includes('You have 9 of 10 recovery codes left')`)
+	b.get("textbox", "Your password").fill(testPassword)
+	b.get("button", "Make new recovery codes").click()
+	b.waitJS("the wrong password to be named", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('do not match'))`)
+	b.get("textbox", "Your password").fill(third)
+	b.get("button", "Make new recovery codes").click()
+	b.get("heading", "Your new recovery codes")
+	b.axeCheck("/me new recovery codes")
+	b.screenshot("member-me-new-codes-1280")
+	renewed := eval[[]string](b, `[...document.querySelectorAll('#recovery-codes code')].map(c => c.textContent)`)
+	if len(renewed) != 10 || slices.Contains(renewed, codes[1]) {
+		t.Fatalf("renewed codes %v", renewed)
+	}
+	b.get("button", "I have saved my codes").click()
+	b.waitJS("the full set", `document.querySelector('main').innerText.includes('You have 10 of 10 recovery codes left')`)
+
+	b.get("button", "Sign out").click()
+	b.get("link", "Sign in")
+	b.open("/recover")
+	b.get("textbox", "Handle").fill(who)
+	b.get("textbox", "Recovery code").fill(codes[1])
+	b.get("textbox", "New password").fill(second)
+	b.get("button", "Recover my account").click()
+	b.waitJS("an old code to be refused", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`)
+	b.get("textbox", "Recovery code").fill(renewed[4])
+	b.get("button", "Recover my account").click()
+	b.waitJS("the way back in with a new code", `document.querySelector('main').innerText.includes('You are back in')`)
 }
 
 // Every page, for each kind of person, at a phone's width and a desktop's:

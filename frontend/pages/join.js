@@ -16,19 +16,26 @@ export function showPasswordToggle(...inputs) {
 
 export const passphraseHint = 'Choose a passphrase: four or more ordinary words in a row, like “kettle orchard lamp winter”. At least 15 characters, and not one you use anywhere else.';
 
-function codesView(view, grant, navigate) {
-  setTitle('Save your recovery codes');
-  const list = h('ol', { class: 'codes', id: 'recovery-codes' }, grant.recovery_codes.map((c) => h('li', null, h('code', null, c))));
+// recoveryCodes shows codes, made just now, as a list with a button that
+// copies them and a status line that says what the copy did.
+export function recoveryCodes(codes) {
+  const list = h('ol', { class: 'codes', id: 'recovery-codes' }, codes.map((c) => h('li', null, h('code', null, c))));
   const status = h('p', { class: 'status', role: 'status' });
   const copy = h('button', { type: 'button', class: 'button' }, 'Copy codes');
   copy.addEventListener('click', async () => {
-    if (await copyText(grant.recovery_codes.join('\n'))) {
+    if (await copyText(codes.join('\n'))) {
       status.textContent = 'Copied. Paste them somewhere safe and private, such as a password manager.';
     } else {
       selectText(list);
       status.textContent = 'The codes are selected: press Ctrl+C (or ⌘+C) to copy them.';
     }
   });
+  return { list, copy, status };
+}
+
+function codesView(view, grant, navigate) {
+  setTitle('Save your recovery codes');
+  const { list, copy, status } = recoveryCodes(grant.recovery_codes);
   const done = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
   done.addEventListener('click', () => navigate('/', {
     flash: { message: `Welcome to Hearth, ${grant.member.handle}. There is no hurry: read a few stories, and join a circle when one feels right.` },

@@ -1,11 +1,12 @@
-// /me : the member's account: circles, password, data, sign out, erasure.
+// /me : the member's account: circles, password, recovery codes, data, sign
+// out, erasure.
 import {
   api, deleteAccount, seg, signOut,
 } from '../api.js';
 import {
-  append, busy, clearErrors, drafts, exactly, field, formError, h, modal, setTitle, showError,
+  announce, append, busy, clearErrors, drafts, exactly, field, formError, h, modal, put, setTitle, showError,
 } from '../ui.js';
-import { passphraseHint, showPasswordToggle } from './join.js';
+import { passphraseHint, recoveryCodes, showPasswordToggle } from './join.js';
 
 const roles = { member: 'Member', moderator: 'Moderator', admin: 'Admin' };
 
@@ -40,6 +41,56 @@ function passwordSection() {
     h('h2', { id: 'password-title' }, 'Change password'),
     h('p', null, 'Lost your password? Sign out, and use one of your recovery codes to choose a new one.'),
     form);
+}
+
+// recoverySection says how many recovery codes are left and makes a new
+// set, shown once, in place of the old.
+function recoverySection(count) {
+  const section = h('section', { class: 'card', 'aria-labelledby': 'codes-title' });
+  const show = (left, total) => {
+    const password = field({ label: 'Your password', name: 'codes-password', type: 'password', autocomplete: 'current-password', required: true, hint: 'To be sure it is you.' });
+    const err = formError();
+    const button = h('button', { type: 'submit', class: 'button' }, 'Make new recovery codes');
+    const form = h('form', { class: 'stack', novalidate: true }, password.wrap, h('div', { class: 'form-actions' }, button), err);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearErrors(form);
+      await busy(button, async () => {
+        try {
+          const made = await api('POST', '/me/recovery-codes', { password: password.input.value });
+          saved(made.recovery_codes);
+        } catch (e) {
+          showError(e, { invalid_credentials: password.input }, err);
+        }
+      });
+    });
+    put(section,
+      h('h2', { id: 'codes-title', tabindex: '-1' }, 'Recovery codes'),
+      left === 0
+        ? h('p', null, 'You have no recovery codes left, so if you forgot your password there would be no way back in.')
+        : h('p', null, `You have ${left} of ${total} recovery codes left. If you forget your password, each one lets you back in once.`),
+      left <= 3 ? h('p', null, h('strong', null, 'Make a new set now,'), ' while you still know your password.') : null,
+      h('p', null, 'A new set replaces the old one: your old codes stop working as soon as the new ones are made.'),
+      form);
+  };
+  const saved = (codes) => {
+    const { list, copy, status } = recoveryCodes(codes);
+    const done = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
+    done.addEventListener('click', () => {
+      show(codes.length, codes.length);
+      section.querySelector('h2').focus();
+    });
+    put(section,
+      h('h2', { id: 'codes-title', tabindex: '-1' }, 'Your new recovery codes'),
+      h('p', null, h('strong', null, 'We show them only now.'), ' Copy them into a password manager, or write them down and keep them somewhere private. Your old codes no longer work.'),
+      list,
+      h('div', { class: 'form-actions' }, copy, done),
+      status);
+    section.querySelector('h2').focus();
+    announce('Your new recovery codes are made. Save them now; they are shown only once.');
+  };
+  show(count.left, count.total);
+  return section;
 }
 
 function dataSection() {
@@ -113,7 +164,7 @@ function deleteSection(navigate) {
 }
 
 export default async function render({ view, navigate }) {
-  const me = await api('GET', '/me');
+  const [me, codes] = await Promise.all([api('GET', '/me'), api('GET', '/me/recovery-codes')]);
   setTitle('My account');
   const err = formError();
   const out = h('button', { type: 'button', class: 'button' }, 'Sign out');
@@ -148,6 +199,7 @@ export default async function render({ view, navigate }) {
       h('h2', { id: 'notices-title' }, 'Notices'),
       h('p', null, 'Replies to you and word from the moderation team. ', h('a', { href: '/notices' }, 'Read your notices'), '.')),
     passwordSection(),
+    recoverySection(codes),
     dataSection(),
     deleteSection(navigate));
 }

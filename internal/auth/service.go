@@ -149,13 +149,9 @@ func (s *Service) create(ctx context.Context, handle, password, role string) (*s
 	if err != nil {
 		return nil, nil, hashErr(err)
 	}
-	codes := make([]string, RecoveryCodes)
-	for i := range codes {
-		codes[i] = newRecoveryCode()
-	}
-	codeHashes, err := s.hasher.HashCodes(ctx, codes)
+	codes, codeHashes, err := s.newRecoveryCodes(ctx)
 	if err != nil {
-		return nil, nil, hashErr(err)
+		return nil, nil, err
 	}
 	keyID, wrapped, err := s.keys.NewDataKey()
 	if err != nil {
@@ -170,6 +166,49 @@ func (s *Service) create(ctx context.Context, handle, password, role string) (*s
 		return nil, nil, apperr.Internal(err)
 	}
 	return m, codes, nil
+}
+
+// newRecoveryCodes makes a full set of recovery codes, in clear and hashed.
+func (s *Service) newRecoveryCodes(ctx context.Context) (codes, hashes []string, err error) {
+	codes = make([]string, RecoveryCodes)
+	for i := range codes {
+		codes[i] = newRecoveryCode()
+	}
+	if hashes, err = s.hasher.HashCodes(ctx, codes); err != nil {
+		return nil, nil, hashErr(err)
+	}
+	return codes, hashes, nil
+}
+
+// RecoveryCodesLeft counts the member's unspent recovery codes.
+func (s *Service) RecoveryCodesLeft(ctx context.Context, p *store.Principal) (int, error) {
+	rows, err := s.st.RecoveryCodes(ctx, p.MemberID)
+	if err != nil {
+		return 0, apperr.Internal(err)
+	}
+	return len(rows), nil
+}
+
+// RenewRecoveryCodes puts a full set of new recovery codes in place of the
+// member's old ones, spent or not, after checking their password (failures
+// count against the handle, as sign-ins do), and returns them in clear,
+// once. Their sessions stay: nothing here says anyone else has them.
+func (s *Service) RenewRecoveryCodes(ctx context.Context, p *store.Principal, password string) ([]string, error) {
+	m, err := s.checkPassword(ctx, p.Handle, password)
+	if err != nil {
+		return nil, err
+	}
+	if m.ID != p.MemberID {
+		return nil, apperr.ErrUnauthenticated
+	}
+	codes, hashes, err := s.newRecoveryCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.ReplaceRecoveryCodes(ctx, m.ID, hashes); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return codes, nil
 }
 
 // Login checks a handle and password. Unknown handles and wrong passwords

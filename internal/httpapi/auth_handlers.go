@@ -144,6 +144,36 @@ func (a *API) changePassword(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// GET /me/recovery-codes - how many recovery codes are left
+func (a *API) recoveryCodesLeft(c echo.Context) error {
+	n, err := a.auth.RecoveryCodesLeft(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, struct {
+		Left  int `json:"left"`
+		Total int `json:"total"`
+	}{n, auth.RecoveryCodes})
+}
+
+// POST /me/recovery-codes - a new set of recovery codes, shown once; the
+// old ones stop working
+func (a *API) renewRecoveryCodes(c echo.Context) error {
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	codes, err := a.auth.RenewRecoveryCodes(c.Request().Context(), principal(c), in.Password)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusCreated, struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}{codes})
+}
+
 // GET /me - who am I
 func (a *API) me(c echo.Context) error {
 	p := principal(c)

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"bytes"
 	"crypto/tls"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -380,6 +382,57 @@ func TestRecover(t *testing.T) {
 	// An unknown handle answers like a wrong code.
 	unknown := s.do(req{method: "POST", path: "/auth/recover", body: map[string]string{"handle": "nobody-at-all", "recovery_code": a.RecoveryCodes[1], "new_password": newPassword}})
 	expect(t, unknown, http.StatusUnauthorized, "invalid_recovery")
+}
+
+// TestRenewRecoveryCodes: after spending codes, a member makes a new set
+// with their password; the old codes, spent or not, stop working, and a
+// wrong password changes nothing.
+func TestRenewRecoveryCodes(t *testing.T) {
+	s := newTestServer(t)
+	a := s.register("willowbank")
+	left := func(want int, when string) {
+		t.Helper()
+		r := s.do(req{method: "GET", path: "/me/recovery-codes", token: a.Access})
+		expect(t, r, http.StatusOK, "")
+		if got := r.JSON(t); got["left"] != float64(want) || got["total"] != float64(10) {
+			t.Errorf("recovery codes %s: %v, want %d of 10 left", when, got, want)
+		}
+	}
+	recoverWith := func(code, pw string) *response {
+		return s.do(req{method: "POST", path: "/auth/recover", body: map[string]string{"handle": a.Handle, "recovery_code": code, "new_password": pw}})
+	}
+	renew := func(pw string) *response {
+		return s.do(req{method: "POST", path: "/me/recovery-codes", token: a.Access, body: map[string]string{"password": pw}})
+	}
+	left(10, "at sign-up")
+	const pw = "a new dawn over the hills"
+	r := recoverWith(a.RecoveryCodes[0], pw)
+	expect(t, r, http.StatusOK, "")
+	a.Access = r.JSON(t)["access_token"].(string)
+	left(9, "after one was spent")
+
+	expect(t, renew(testPassword), http.StatusUnauthorized, "invalid_credentials")
+	expect(t, renew(""), http.StatusUnauthorized, "invalid_credentials")
+	left(9, "after a renewal with the wrong password")
+
+	r = renew(pw)
+	expect(t, r, http.StatusCreated, "")
+	var got struct {
+		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	if err := json.Unmarshal(r.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.RecoveryCodes) != 10 || slices.Contains(got.RecoveryCodes, a.RecoveryCodes[1]) {
+		t.Fatalf("renewed codes %v", got.RecoveryCodes)
+	}
+	left(10, "after renewal")
+	// This session lives on; the old codes are dead, the new ones work once.
+	expect(t, s.do(req{method: "GET", path: "/me", token: a.Access}), http.StatusOK, "")
+	expect(t, recoverWith(a.RecoveryCodes[1], "old code, new passphrase"), http.StatusUnauthorized, "invalid_recovery")
+	expect(t, recoverWith(got.RecoveryCodes[9], "new code, new passphrase"), http.StatusOK, "")
+	expect(t, recoverWith(got.RecoveryCodes[9], "same code, once more"), http.StatusUnauthorized, "invalid_recovery")
+	expect(t, s.login(a.Handle, "new code, new passphrase"), http.StatusOK, "")
 }
 
 func TestChangePassword(t *testing.T) {

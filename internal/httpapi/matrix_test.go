@@ -107,6 +107,12 @@ var matrix = []matrixRow{
 	{"POST /me/password", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/me/password", body: map[string]string{"current_password": me.Password, "new_password": "a new calm harbour at dawn"}}
 	}, [roleCount]int{s401, s204, s204, s204, s204, s204, s204, s204}},
+	{"GET /me/recovery-codes", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/recovery-codes"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"POST /me/recovery-codes", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/me/recovery-codes", body: map[string]string{"password": me.Password}}
+	}, [roleCount]int{s401, s201, s201, s201, s201, s201, s201, s201}},
 	{"GET /me/export", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/me/export"}
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},

@@ -43,6 +43,8 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/auth/logout", access: member, handler: a.logout},
 		{method: http.MethodGet, path: "/me", access: member, handler: a.me},
 		{method: http.MethodPost, path: "/me/password", access: member, handler: a.changePassword},
+		{method: http.MethodGet, path: "/me/recovery-codes", access: member, handler: a.recoveryCodesLeft},
+		{method: http.MethodPost, path: "/me/recovery-codes", access: member, handler: a.renewRecoveryCodes},
 		{method: http.MethodGet, path: "/me/export", access: member, handler: a.export},
 		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount},
 		{method: http.MethodGet, path: "/me/notices", access: member, handler: a.notices},

@@ -55,14 +55,7 @@ func (s *Store) CreateMember(ctx context.Context, m *Member, codes []string, key
 				return err
 			}
 		}
-		rows := make([]RecoveryCode, len(codes))
-		for i, h := range codes {
-			rows[i] = RecoveryCode{MemberID: m.ID, Slot: i, Hash: h}
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return tx.Create(&rows).Error
+		return createCodes(tx, m.ID, codes)
 	})
 	if isUnique(err) {
 		return ErrConflict
@@ -121,6 +114,31 @@ func (s *Store) RecoveryCodes(ctx context.Context, memberID string) ([]RecoveryC
 		return nil, fmt.Errorf("store: recovery codes: %w", err)
 	}
 	return rows, nil
+}
+
+// ReplaceRecoveryCodes puts new codes (hashed) in place of all of a
+// member's codes, spent or not, at once.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, memberID string, codes []string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("member_id = ?", memberID).Delete(&RecoveryCode{}).Error; err != nil {
+			return fmt.Errorf("store: drop recovery codes: %w", err)
+		}
+		return createCodes(tx, memberID, codes)
+	})
+}
+
+func createCodes(tx *gorm.DB, memberID string, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	rows := make([]RecoveryCode, len(codes))
+	for i, h := range codes {
+		rows[i] = RecoveryCode{MemberID: memberID, Slot: i, Hash: h}
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return fmt.Errorf("store: recovery codes: %w", err)
+	}
+	return nil
 }
 
 // Recover spends a recovery code, sets a new password hash and revokes every

@@ -49,19 +49,22 @@ func scanReplyView(row rowScanner, v *ReplyView) error {
 		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.SupportedByMe)
 }
 
-// CreateReply inserts a reply, counts it on its story, and stores the rows
-// in also with it, as CreateStory does.
+// CreateReply inserts a reply, stores the rows in also with it (as
+// CreateStory does) and counts it on its story. The count comes last: on
+// PostgreSQL it locks the story's row until commit, and every reply to the
+// story waits for that lock, so it is held for as short a time as can be.
 func (s *Store) CreateReply(ctx context.Context, r *Reply, also ...any) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
-		if countedReply(r.Status) {
-			if err := tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error; err != nil {
-				return err
-			}
+		if err := createAll(tx, also); err != nil {
+			return err
 		}
-		return createAll(tx, also)
+		if !countedReply(r.Status) {
+			return nil
+		}
+		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error
 	})
 }
 

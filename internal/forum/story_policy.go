@@ -19,8 +19,8 @@ const (
 // story's circle, or a pending story of someone else, gets 404, as if it
 // did not exist. Moderators see what they need and no more: a story in a
 // private circle they are not in only while it, or a reply to it, waits in
-// their queue. They may act on any writing, as its log entry and its
-// author's notice record.
+// their queue. They may act on any writing (storyModerate), read or not:
+// every action is logged, and its author told.
 func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 	if act == storyModerate {
 		if !a.moderates() {

@@ -675,24 +675,25 @@ func TestChangePasswordAndRecover(t *testing.T) {
 	b.get("button", "Change password").click()
 	b.waitJS("the change", `document.querySelector('main').innerText.includes('Your password is changed')`)
 
-	b.get("button", "Sign out").click()
-	b.get("link", "Sign in")
-	b.open("/recover")
-	b.get("textbox", "Handle").fill(who)
-	b.get("textbox", "Recovery code").fill(codes[0])
-	b.get("textbox", "New password").fill(third)
-	b.get("button", "Recover my account").click()
-	b.waitJS("the way back in", `document.querySelector('main').innerText.includes('You are back in')`)
+	// recoverWith signs out from /me and tries to come back in with code.
+	recoverWith := func(code, password string) {
+		t.Helper()
+		b.get("button", "Sign out").click()
+		b.get("link", "Sign in")
+		b.open("/recover")
+		b.get("textbox", "Handle").fill(who)
+		b.get("textbox", "Recovery code").fill(code)
+		b.get("textbox", "New password").fill(password)
+		b.get("button", "Recover my account").click()
+	}
+	const backIn = `document.querySelector('main').innerText.includes('You are back in')`
+	const refused = `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`
 
+	recoverWith(codes[0], third)
+	b.waitJS("the way back in", backIn)
 	b.open("/me")
-	b.get("button", "Sign out").click()
-	b.get("link", "Sign in")
-	b.open("/recover")
-	b.get("textbox", "Handle").fill(who)
-	b.get("textbox", "Recovery code").fill(codes[0])
-	b.get("textbox", "New password").fill(testPassword)
-	b.get("button", "Recover my account").click()
-	b.waitJS("a spent code to be refused", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`)
+	recoverWith(codes[0], testPassword)
+	b.waitJS("a spent code to be refused", refused)
 	b.signIn(who, third)
 
 	// A new set of codes, made with the password, replaces the old one.
@@ -712,18 +713,11 @@ func TestChangePasswordAndRecover(t *testing.T) {
 	}
 	b.get("button", "I have saved my codes").click()
 	b.waitJS("the full set", `document.querySelector('main').innerText.includes('You have 10 of 10 recovery codes left')`)
-
-	b.get("button", "Sign out").click()
-	b.get("link", "Sign in")
-	b.open("/recover")
-	b.get("textbox", "Handle").fill(who)
-	b.get("textbox", "Recovery code").fill(codes[1])
-	b.get("textbox", "New password").fill(second)
-	b.get("button", "Recover my account").click()
-	b.waitJS("an old code to be refused", `[...document.querySelectorAll('.field-error:not([hidden])')].some(e => e.textContent.includes('used already'))`)
+	recoverWith(codes[1], second)
+	b.waitJS("an old code to be refused", refused)
 	b.get("textbox", "Recovery code").fill(renewed[4])
 	b.get("button", "Recover my account").click()
-	b.waitJS("the way back in with a new code", `document.querySelector('main').innerText.includes('You are back in')`)
+	b.waitJS("the way back in with a new code", backIn)
 }
 
 // Every page, for each kind of person, at a phone's width and a desktop's:

@@ -196,7 +196,8 @@ func TestQueueReplyOpensItsThread(t *testing.T) {
 func TestModeratorSeesPrivateCircleWithoutItsStories(t *testing.T) {
 	heron := newTab(t)
 	heron.signIn("heron", demoPassword)
-	heron.open("/c/addiction-recovery")
+	heron.waitJS("the private circle's card says who reads it", `[...document.querySelectorAll('.circle-card')].some(c => c.innerText.includes('Addiction recovery') && c.innerText.includes('only its members read its stories'))`)
+	heron.get("link", "Addiction recovery").click()
 	heron.get("heading", "Addiction recovery")
 	heron.waitJS("the private circle's note", `document.querySelector('main').innerText.includes('only its members read its stories')`)
 	heron.waitJS("no list of stories", `!document.getElementById('stories-title') && !document.querySelector('.story-card')`)

@@ -27,7 +27,9 @@ function circleCard(c) {
     h('p', { class: 'meta' },
       c.visibility === 'private' ? badge('Private') : null,
       c.is_facilitator ? badge('You facilitate', 'quiet') : null,
-      `${c.member_count} ${c.member_count === 1 ? 'member' : 'members'}`));
+      `${c.member_count} ${c.member_count === 1 ? 'member' : 'members'}`,
+      // Only the moderation team sees a private circle it is not in.
+      c.visibility === 'private' && !c.is_member ? ' · only its members read its stories' : ''));
 }
 
 function inviteForm(navigate) {

@@ -339,7 +339,6 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 			out.err = err
 			return out
 		}
-		story.ReplyCount = len(replies)
 		out.stories = append(out.stories, story)
 		out.replies = append(out.replies, replies...)
 		if i%step == 0 && i/step < len(s.sample) {

@@ -97,7 +97,7 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 	}
 	reason := strings.TrimSpace(d.Reason)
 	now := s.now()
-	dec := store.Decision{Target: t, TargetID: info.ID, StoryID: info.StoryID, OldStatus: info.Status, NewStatus: newStatus}
+	dec := store.Decision{Target: t, TargetID: info.ID, OldStatus: info.Status, NewStatus: newStatus}
 	if dec.Log, err = s.logEntry(ctx, a, d.Action, string(t), info.ID, reason); err != nil {
 		return nil, err
 	}

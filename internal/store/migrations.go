@@ -16,7 +16,7 @@ var migrations = []migration{
 	{6, "flags found by target id", migrate0006},
 	{7, "the queue read in its own order", migrate0007},
 	{8, "a circle's pinned stories found without reading the rest", migrate0008},
-	{9, "reply counts leave out pending replies", migrate0009},
+	{9, "replies counted as they are read", migrate0009},
 }
 
 // Frozen types of migration 1.
@@ -307,10 +307,13 @@ func migrate0008(tx *gorm.DB) error {
 	return tx.Exec("CREATE INDEX idx_stories_pinned ON stories (circle_id, pinned_at, id) WHERE pinned_at IS NOT NULL").Error
 }
 
-// migrate0009 recounts the stories with pending replies: reply_count once
-// counted them, which told every reader that a reply waited for review.
+// migrate0009 indexes replies by story and status, off which a story's
+// replies are now counted as it is read, and drops the count stories kept:
+// it made replies to one story wait for each other, and it counted pending
+// replies, which told every reader that one waited for review.
 func migrate0009(tx *gorm.DB) error {
-	return tx.Exec(`UPDATE stories SET reply_count = (SELECT COUNT(*) FROM replies r
-		WHERE r.story_id = stories.id AND r.status IN ('published', 'hidden'))
-		WHERE id IN (SELECT story_id FROM replies WHERE status = 'pending')`).Error
+	if err := tx.Exec("CREATE INDEX idx_replies_count ON replies (story_id, status)").Error; err != nil {
+		return err
+	}
+	return tx.Exec("ALTER TABLE stories DROP COLUMN reply_count").Error
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -247,7 +246,6 @@ func queuePage(f FindQueue) (string, []any) {
 type Decision struct {
 	Target    Target
 	TargetID  string
-	StoryID   string // the story a reply belongs to
 	OldStatus string
 	NewStatus string
 	Log       *LogEntry
@@ -255,7 +253,7 @@ type Decision struct {
 }
 
 // Decide applies a decision in one transaction. A removed story loses its
-// pin; a reply removed or restored leaves or rejoins its story's count.
+// pin.
 func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if d.NewStatus != "" {
@@ -271,11 +269,6 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 			if d.Target == TargetStory && d.NewStatus == Removed {
 				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
 					return fmt.Errorf("store: unpin: %w", err)
-				}
-			}
-			if delta := countDelta(d.OldStatus, d.NewStatus); d.Target == TargetReply && delta != 0 {
-				if err := tx.Exec("UPDATE stories SET reply_count = reply_count + ? WHERE id = ?", delta, d.StoryID).Error; err != nil {
-					return fmt.Errorf("store: reply count: %w", err)
 				}
 			}
 		}
@@ -396,27 +389,6 @@ func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]stri
 		return nil, fmt.Errorf("store: circle facilitators: %w", err)
 	}
 	return out, nil
-}
-
-// countedStatuses are the statuses of the replies a story's reply_count
-// counts: those every reader of the thread finds in it, published or as a
-// hidden placeholder. A pending reply is seen only by its author and the
-// moderators, so counting it would tell everyone it waits.
-var countedStatuses = []string{Published, Hidden}
-
-func countedReply(status string) bool { return slices.Contains(countedStatuses, status) }
-
-// countDelta is how a reply's change of status moves its story's
-// reply_count.
-func countDelta(from, to string) int {
-	n := 0
-	if countedReply(to) {
-		n++
-	}
-	if countedReply(from) {
-		n--
-	}
-	return n
 }
 
 // StoryUnderReview reports whether a story, or a reply in its thread, waits

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Reply is one reply in a story's thread. Body is a sealed blob; a removed
@@ -49,22 +48,14 @@ func scanReplyView(row rowScanner, v *ReplyView) error {
 		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.SupportedByMe)
 }
 
-// CreateReply inserts a reply, stores the rows in also with it (as
-// CreateStory does) and counts it on its story. The count comes last: on
-// PostgreSQL it locks the story's row until commit, and every reply to the
-// story waits for that lock, so it is held for as short a time as can be.
+// CreateReply inserts a reply and stores the rows in also with it, as
+// CreateStory does. It writes nothing on the story's row (see replyCount).
 func (s *Store) CreateReply(ctx context.Context, r *Reply, also ...any) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
-		if err := createAll(tx, also); err != nil {
-			return err
-		}
-		if !countedReply(r.Status) {
-			return nil
-		}
-		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count + 1")).Error
+		return createAll(tx, also)
 	})
 }
 
@@ -120,35 +111,18 @@ func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any,
 	return s.updateWriting(ctx, TargetReply, id, cols, also)
 }
 
-// RemoveReply marks a reply removed, destroys its text and takes it off its
-// story's count if it was on it. Removing a removed reply changes nothing.
+// RemoveReply marks a reply removed and destroys its text. Removing a
+// removed reply changes nothing.
 func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		// The status it has now, not the one the caller read, decides the
-		// count: a moderator may have approved it since. On PostgreSQL the
-		// row stays locked until the end, as the moderator's action locks
-		// it, reply before story, so neither waits on the other in a cycle.
-		q := tx.Model(&Reply{}).Select("status").Where("id = ?", r.ID)
-		if s.dialect == Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		var was Reply
-		if err := q.Take(&was).Error; err != nil {
-			return fmt.Errorf("store: reply status: %w", err)
-		}
-		if was.Status == Removed {
-			return nil
-		}
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
 			return err
 		}
-		if err := tx.Model(&Reply{}).Where("id = ?", r.ID).Updates(map[string]any{"status": Removed, "body": nil}).Error; err != nil {
+		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Updates(map[string]any{"status": Removed, "body": nil}).Error
+		if err != nil {
 			return fmt.Errorf("store: remove reply: %w", err)
 		}
-		if !countedReply(was.Status) {
-			return nil
-		}
-		return tx.Model(&Story{}).Where("id = ?", r.StoryID).Update("reply_count", gorm.Expr("reply_count - 1")).Error
+		return nil
 	})
 }
 
@@ -182,9 +156,6 @@ func eraseWriting(tx *gorm.DB, memberID string) error {
 		sql  string
 		args []any
 	}{
-		{`UPDATE stories SET reply_count = reply_count - (SELECT COUNT(*) FROM replies r
-			WHERE r.story_id = stories.id AND r.author_id = ? AND r.status IN ?)
-			WHERE id IN (SELECT story_id FROM replies WHERE author_id = ? AND status IN ?)`, []any{memberID, countedStatuses, memberID, countedStatuses}},
 		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
 		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{FlagClosed, FlagOpen, memberID, memberID}},

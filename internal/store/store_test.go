@@ -12,8 +12,6 @@ import (
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
-
-	"gorm.io/gorm"
 )
 
 var ctx = context.Background()
@@ -64,61 +62,6 @@ func TestMigrationsRunOnce(t *testing.T) {
 					}
 				}
 				st.Close()
-			}
-		})
-	}
-}
-
-// TestMigrationRecountsPendingReplies: a store whose reply counts still
-// include a pending reply (as before migration 9) is recounted on opening,
-// and a story with none pending is left as it was.
-func TestMigrationRecountsPendingReplies(t *testing.T) {
-	for _, d := range storetest.Dialects(t) {
-		t.Run(d, func(t *testing.T) {
-			opts := storetest.Options(t, d)
-			st, err := store.Open(ctx, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			author := newMember(t, st, "author")
-			c := &store.Circle{ID: store.NewID(), Slug: "held", Name: "Held", Visibility: store.VisibilityOpen, Premoderation: true, CreatedAt: now(), UpdatedAt: now()}
-			if err := st.CreateCircle(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-			var stories []string
-			for i, status := range []string{store.Pending, store.Published} {
-				s := &store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: author.ID, Kind: "story", Status: store.Published, CreatedAt: now()}
-				if err := st.CreateStory(ctx, s); err != nil {
-					t.Fatal(err)
-				}
-				r := &store.Reply{ID: store.NewID(), StoryID: s.ID, Path: fmt.Sprint(i), AuthorID: author.ID, Status: status, CreatedAt: now()}
-				if err := st.CreateReply(ctx, r); err != nil {
-					t.Fatal(err)
-				}
-				stories = append(stories, s.ID)
-			}
-			err = st.WriteTx(ctx, func(tx *gorm.DB) error {
-				if err := tx.Exec("UPDATE stories SET reply_count = 1 WHERE id = ?", stories[0]).Error; err != nil {
-					return err
-				}
-				return tx.Exec("DELETE FROM schema_migrations WHERE version = 9").Error
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			st.Close()
-			if st, err = store.Open(ctx, opts); err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			for i, want := range []int{0, 1} {
-				s, err := st.GetStoryView(ctx, stories[i], author.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if s.ReplyCount != want {
-					t.Errorf("story %d after migration 9: reply_count %d, want %d", i, s.ReplyCount, want)
-				}
 			}
 		})
 	}

@@ -23,7 +23,6 @@ type Story struct {
 	ContentWarning []byte
 	PinnedAt       *time.Time
 	SupportCount   int
-	ReplyCount     int
 	CreatedAt      time.Time
 	EditedAt       *time.Time
 }
@@ -45,6 +44,7 @@ type StoryView struct {
 	CircleVisibility string
 	AuthorHandle     string
 	SupportedByMe    bool
+	ReplyCount       int // see replyCount
 	// ReaderIsMember and ReaderIsFacilitator are the reader's place in the
 	// story's circle.
 	ReaderIsMember      bool
@@ -60,10 +60,18 @@ const MaxPins = 5
 // ErrPinLimit means the circle already has MaxPins pinned stories.
 var ErrPinLimit = errors.New("store: pin limit reached")
 
+// replyCount counts the replies to story s that every reader of its thread
+// finds there, published or as a hidden placeholder: a pending reply is
+// seen only by its author and the moderators, a removed one by nobody. It
+// is counted as it is read, off idx_replies_count, not kept on the story's
+// row: every reply would then lock that one row until its transaction
+// ended, and on PostgreSQL replies to a busy story waited for each other.
+const replyCount = `(SELECT COUNT(*) FROM replies r WHERE r.story_id = s.id AND r.status IN ('` + Published + `', '` + Hidden + `'))`
+
 // storyViewSelect lists its columns in the order scanStoryView reads them:
 // pages of stories are scanned by hand, without reflection.
 const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
-	s.pinned_at, s.support_count, s.reply_count, s.created_at, s.edited_at,
+	s.pinned_at, s.support_count, ` + replyCount + `, s.created_at, s.edited_at,
 	c.slug, c.name, c.visibility, m.handle, ss.member_id IS NOT NULL,
 	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
 	FROM stories s

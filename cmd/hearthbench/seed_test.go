@@ -148,7 +148,7 @@ func TestSeedStore(t *testing.T) {
 			t.Errorf("thread reply %d: depth %d, %d bytes, %v", k, r.Depth, len(plain), err)
 		}
 	}
-	busy, err := st.GetStoryView(ctx, f.busyStory, "")
+	busy, err := st.GetStoryView(ctx, f.busyStory, "", false)
 	if err != nil || busy.CircleID != circle.ID || f.busyStory == f.threadStory {
 		t.Errorf("busy story %s: %+v, %v", f.busyStory, busy, err)
 	}

@@ -194,7 +194,7 @@ func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction
 	if err != nil {
 		return nil, nil, storeErr(err)
 	}
-	v, err := s.storyView(ctx, a, r.StoryID)
+	v, err := s.storyView(ctx, a, r.StoryID, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -133,9 +133,14 @@ func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewS
 	return out, nil
 }
 
-// story loads a story as a sees it and applies the policy for act.
+// story loads a story as a sees it, its replies not counted, and applies
+// the policy for act.
 func (s *Service) story(ctx context.Context, a Actor, id string, act storyAction) (*store.StoryView, error) {
-	v, err := s.storyView(ctx, a, id)
+	return s.storyFor(ctx, a, id, act, false)
+}
+
+func (s *Service) storyFor(ctx context.Context, a Actor, id string, act storyAction, counted bool) (*store.StoryView, error) {
+	v, err := s.storyView(ctx, a, id, counted)
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +153,8 @@ func (s *Service) story(ctx context.Context, a Actor, id string, act storyAction
 // storyView loads story id as a sees it. Whether it waits in the queue is
 // asked only where the policy needs to know: of a moderator outside its
 // private circle.
-func (s *Service) storyView(ctx context.Context, a Actor, id string) (*store.StoryView, error) {
-	v, err := s.st.GetStoryView(ctx, id, a.ID)
+func (s *Service) storyView(ctx context.Context, a Actor, id string, counted bool) (*store.StoryView, error) {
+	v, err := s.st.GetStoryView(ctx, id, a.ID, counted)
 	if err != nil {
 		return nil, storeErr(err)
 	}
@@ -161,9 +166,9 @@ func (s *Service) storyView(ctx context.Context, a Actor, id string) (*store.Sto
 	return v, nil
 }
 
-// GetStory returns one story.
+// GetStory returns one story, its replies counted.
 func (s *Service) GetStory(ctx context.Context, a Actor, id string) (*Story, error) {
-	v, err := s.story(ctx, a, id, storyRead)
+	v, err := s.storyFor(ctx, a, id, storyRead, true)
 	if err != nil {
 		return nil, err
 	}

@@ -130,7 +130,7 @@ func TestReaderTurnsAreGivenBack(t *testing.T) {
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 		for range 3 * 32 { // more reads than any pool has turns
-			if _, err := st.GetStoryView(ctx, "no-such-story", "nobody"); !errors.Is(err, store.ErrNotFound) {
+			if _, err := st.GetStoryView(ctx, "no-such-story", "nobody", false); !errors.Is(err, store.ErrNotFound) {
 				t.Fatalf("missing story: %v", err)
 			}
 			if _, err := st.ListReplyViews(ctx, store.FindReplies{StoryID: "no-such-story", Limit: 5}); err != nil {

@@ -44,7 +44,7 @@ type StoryView struct {
 	CircleVisibility string
 	AuthorHandle     string
 	SupportedByMe    bool
-	ReplyCount       int // see replyCount
+	ReplyCount       int // see replyCount; 0 where not counted
 	// ReaderIsMember and ReaderIsFacilitator are the reader's place in the
 	// story's circle.
 	ReaderIsMember      bool
@@ -66,12 +66,21 @@ var ErrPinLimit = errors.New("store: pin limit reached")
 // is counted as it is read, off idx_replies_count, not kept on the story's
 // row: every reply would then lock that one row until its transaction
 // ended, and on PostgreSQL replies to a busy story waited for each other.
+// The count reads an index entry per reply, so only a story to be shown is
+// counted, never one loaded to check a write against (see GetStoryView).
 const replyCount = `(SELECT COUNT(*) FROM replies r WHERE r.story_id = s.id AND r.status IN ('` + Published + `', '` + Hidden + `'))`
 
 // storyViewSelect lists its columns in the order scanStoryView reads them:
 // pages of stories are scanned by hand, without reflection.
-const storyViewSelect = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
-	s.pinned_at, s.support_count, ` + replyCount + `, s.created_at, s.edited_at,
+const storyViewSelect = storyViewHead + replyCount + storyViewTail
+
+// storyUncountedSelect is storyViewSelect with ReplyCount left 0.
+const storyUncountedSelect = storyViewHead + "0" + storyViewTail
+
+const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
+	s.pinned_at, s.support_count, `
+
+const storyViewTail = `, s.created_at, s.edited_at,
 	c.slug, c.name, c.visibility, m.handle, ss.member_id IS NOT NULL,
 	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
 	FROM stories s
@@ -183,10 +192,17 @@ func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
 	})
 }
 
-// GetStoryView returns story id as readerID sees it, or ErrNotFound.
-func (s *Store) GetStoryView(ctx context.Context, id, readerID string) (*StoryView, error) {
+// GetStoryView returns story id as readerID sees it, or ErrNotFound. Its
+// replies are counted only when counted: a story loaded to check a write
+// against (a reply, say) is not shown, and counting costs a busy story the
+// most (see replyCount).
+func (s *Store) GetStoryView(ctx context.Context, id, readerID string, counted bool) (*StoryView, error) {
+	q := storyUncountedSelect
+	if counted {
+		q = storyViewSelect
+	}
 	var v StoryView
-	err := scanStoryView(s.queryRow(ctx, storyViewSelect+" WHERE s.id = ?", readerID, readerID, id), &v)
+	err := scanStoryView(s.queryRow(ctx, q+" WHERE s.id = ?", readerID, readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

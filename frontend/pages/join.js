@@ -16,9 +16,10 @@ export function showPasswordToggle(...inputs) {
 
 export const passphraseHint = 'Choose a passphrase: four or more ordinary words in a row, like “kettle orchard lamp winter”. At least 15 characters, and not one you use anywhere else.';
 
-// recoveryCodes shows codes, made just now, as a list with a button that
-// copies them and a status line that says what the copy did.
-export function recoveryCodes(codes) {
+// savedCodes shows codes, made just now and shown only now: a list, a button
+// that copies them, a status line that says what the copy did, and the
+// button "I have saved my codes", which calls done.
+export function savedCodes(codes, done) {
   const list = h('ol', { class: 'codes', id: 'recovery-codes' }, codes.map((c) => h('li', null, h('code', null, c))));
   const status = h('p', { class: 'status', role: 'status' });
   const copy = h('button', { type: 'button', class: 'button' }, 'Copy codes');
@@ -30,24 +31,26 @@ export function recoveryCodes(codes) {
       status.textContent = 'The codes are selected: press Ctrl+C (or ⌘+C) to copy them.';
     }
   });
-  return { list, copy, status };
+  const saved = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
+  saved.addEventListener('click', done);
+  return [
+    h('p', null, h('strong', null, 'We show them only now.'), ' Copy them into a password manager, or write them down and keep them somewhere private.'),
+    list,
+    h('div', { class: 'form-actions' }, copy, saved),
+    status,
+  ];
 }
 
 function codesView(view, grant, navigate) {
   setTitle('Save your recovery codes');
-  const { list, copy, status } = recoveryCodes(grant.recovery_codes);
-  const done = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
-  done.addEventListener('click', () => navigate('/', {
+  const done = () => navigate('/', {
     flash: { message: `Welcome to Hearth, ${grant.member.handle}. There is no hurry: read a few stories, and join a circle when one feels right.` },
-  }));
+  });
   put(view,
     h('h1', { tabindex: '-1' }, 'Save your recovery codes'),
     h('p', { class: 'lede' }, `You are in, ${grant.member.handle}. One more step, and it matters.`),
     h('p', null, 'If you ever forget your password, one of these codes is the only way back in: Hearth has no email to send a reset to. Each code works once.'),
-    h('p', null, h('strong', null, 'We show them only now.'), ' Copy them into a password manager, or write them down and keep them somewhere private.'),
-    list,
-    h('div', { class: 'form-actions' }, copy, done),
-    status);
+    ...savedCodes(grant.recovery_codes, done));
   view.querySelector('h1').focus();
   announce('Your account is made. Save your recovery codes now; they are shown only once.');
 }

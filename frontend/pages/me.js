@@ -6,7 +6,7 @@ import {
 import {
   announce, append, busy, clearErrors, drafts, exactly, field, formError, h, modal, put, setTitle, showError,
 } from '../ui.js';
-import { passphraseHint, recoveryCodes, showPasswordToggle } from './join.js';
+import { passphraseHint, savedCodes, showPasswordToggle } from './join.js';
 
 const roles = { member: 'Member', moderator: 'Moderator', admin: 'Admin' };
 
@@ -74,18 +74,14 @@ function recoverySection(count) {
       form);
   };
   const saved = (codes) => {
-    const { list, copy, status } = recoveryCodes(codes);
-    const done = h('button', { type: 'button', class: 'button primary' }, 'I have saved my codes');
-    done.addEventListener('click', () => {
+    const done = () => {
       show(codes.length, codes.length);
       section.querySelector('h2').focus();
-    });
+    };
     put(section,
       h('h2', { id: 'codes-title', tabindex: '-1' }, 'Your new recovery codes'),
-      h('p', null, h('strong', null, 'We show them only now.'), ' Copy them into a password manager, or write them down and keep them somewhere private. Your old codes no longer work.'),
-      list,
-      h('div', { class: 'form-actions' }, copy, done),
-      status);
+      h('p', null, 'Your old codes no longer work: these ten take their place.'),
+      ...savedCodes(codes, done));
     section.querySelector('h2').focus();
     announce('Your new recovery codes are made. Save them now; they are shown only once.');
   };

@@ -9,14 +9,15 @@ import (
 	"time"
 )
 
-// Limiter hands each key a token bucket of perMinute tokens refilled over a
-// minute. A Limiter with perMinute 0 allows everything.
+// Limiter hands each key a token bucket of n tokens refilled over a window.
+// A Limiter with n 0 allows everything.
 type Limiter struct {
-	perMinute int
-	mu        sync.Mutex
-	buckets   map[string]*bucket
-	swept     time.Time
-	now       func() time.Time
+	n       int
+	window  time.Duration
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+	now     func() time.Time
 }
 
 type bucket struct {
@@ -24,21 +25,21 @@ type bucket struct {
 	at     time.Time // when tokens was last brought up to date
 }
 
-// New returns a limiter of perMinute actions a key.
-func New(perMinute int) *Limiter {
-	return &Limiter{perMinute: perMinute, buckets: map[string]*bucket{}, now: time.Now}
+// New returns a limiter of n actions a key per window.
+func New(n int, window time.Duration) *Limiter {
+	return &Limiter{n: n, window: window, buckets: map[string]*bucket{}, now: time.Now}
 }
 
-func (l *Limiter) off() bool { return l == nil || l.perMinute == 0 }
+func (l *Limiter) off() bool { return l == nil || l.n == 0 }
 
 // perSecond is the refill rate.
-func (l *Limiter) perSecond() float64 { return float64(l.perMinute) / 60 }
+func (l *Limiter) perSecond() float64 { return float64(l.n) / l.window.Seconds() }
 
 // bucketLocked returns key's bucket brought up to now, making a full one for
-// a new key. Full buckets carry no information; dropping them once a minute
-// keeps memory bounded by the keys active in the last minute.
+// a new key. Full buckets carry no information; dropping them once a
+// minute keeps memory bounded by the keys active lately.
 func (l *Limiter) bucketLocked(key string, now time.Time) *bucket {
-	burst := float64(l.perMinute)
+	burst := float64(l.n)
 	if now.Sub(l.swept) > time.Minute {
 		for k, b := range l.buckets {
 			if b.tokens+now.Sub(b.at).Seconds()*l.perSecond() >= burst {
@@ -86,5 +87,5 @@ func (l *Limiter) Refund(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.bucketLocked(key, l.now())
-	b.tokens = math.Min(float64(l.perMinute), b.tokens+1)
+	b.tokens = math.Min(float64(l.n), b.tokens+1)
 }

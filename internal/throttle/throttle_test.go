@@ -6,7 +6,7 @@ import (
 )
 
 func TestAllowPerKey(t *testing.T) {
-	l := New(3)
+	l := New(3, time.Minute)
 	for i := 0; i < 3; i++ {
 		if ok, _ := l.Allow("a"); !ok {
 			t.Fatalf("attempt %d refused within the burst", i+1)
@@ -22,7 +22,7 @@ func TestAllowPerKey(t *testing.T) {
 }
 
 func TestZeroMeansNoCap(t *testing.T) {
-	l := New(0)
+	l := New(0, time.Minute)
 	for i := 0; i < 1000; i++ {
 		if ok, _ := l.Allow("a"); !ok {
 			t.Fatal("a limiter of 0 refused")
@@ -31,7 +31,7 @@ func TestZeroMeansNoCap(t *testing.T) {
 }
 
 func TestRefundGivesBackOneToken(t *testing.T) {
-	l := New(2)
+	l := New(2, time.Minute)
 	for i := 0; i < 5; i++ {
 		if ok, _ := l.Allow("h"); !ok {
 			t.Fatalf("attempt %d refused although each was refunded", i+1)
@@ -58,7 +58,7 @@ func TestRefundGivesBackOneToken(t *testing.T) {
 }
 
 func TestRefillOverTime(t *testing.T) {
-	l := New(6) // one token every 10 s
+	l := New(6, time.Minute) // one token every 10 s
 	clock := time.Unix(1_000_000, 0)
 	l.now = func() time.Time { return clock }
 	for i := 0; i < 6; i++ {
@@ -78,5 +78,23 @@ func TestRefillOverTime(t *testing.T) {
 	l.mu.Unlock()
 	if n != 1 {
 		t.Fatalf("%d buckets kept after a quiet minute, want only the new one", n)
+	}
+}
+
+func TestWindowOfAnHour(t *testing.T) {
+	l := New(5, time.Hour) // one token every 12 minutes
+	clock := time.Unix(1_000_000, 0)
+	l.now = func() time.Time { return clock }
+	for i := 0; i < 5; i++ {
+		if ok, _ := l.Allow("m"); !ok {
+			t.Fatalf("attempt %d refused within the burst", i+1)
+		}
+	}
+	if ok, wait := l.Allow("m"); ok || wait != 12*60 {
+		t.Fatalf("6th attempt within the hour: ok=%v wait=%d, want a 720 s wait", ok, wait)
+	}
+	clock = clock.Add(12 * time.Minute)
+	if ok, _ := l.Allow("m"); !ok {
+		t.Fatal("no token 12 minutes later")
 	}
 }

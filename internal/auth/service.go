@@ -69,24 +69,30 @@ type DataKeys interface {
 
 // Service runs accounts and sessions.
 type Service struct {
-	log      *slog.Logger
-	st       *store.Store
-	keys     DataKeys
-	hasher   *Hasher
-	tokens   *Tokens
-	failures *throttle.Limiter
-	dummy    string
-	now      func() time.Time
+	log     *slog.Logger
+	st      *store.Store
+	keys    DataKeys
+	hasher  *Hasher
+	signing *SigningKeys
+	devices *Devices
+	// failures counts failed sign-ins and recoveries per handle from
+	// browsers the handle never signed in from; deviceFailures counts
+	// them per device cookie (see Devices).
+	failures, deviceFailures *throttle.Limiter
+	dummy                    string
+	now                      func() time.Time
 }
 
 // NewService wires the service. The dummy hash lets an unknown handle cost
 // exactly what a wrong password costs.
-func NewService(st *store.Store, keys DataKeys, hasher *Hasher, tokens *Tokens) (*Service, error) {
+func NewService(st *store.Store, keys DataKeys, hasher *Hasher, signing *SigningKeys, devices *Devices) (*Service, error) {
 	dummy, err := hasher.Hash(context.Background(), "hearth dummy password for unknown handles")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, tokens: tokens, failures: throttle.New(failedPerHandle), dummy: dummy, now: Now}, nil
+	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, signing: signing, devices: devices,
+		failures: throttle.New(failedPerHandle, time.Minute), deviceFailures: throttle.New(failedPerHandle, time.Minute),
+		dummy: dummy, now: Now}, nil
 }
 
 // Now is the service clock: UTC, to the microsecond both stores keep.
@@ -98,6 +104,9 @@ type Grant struct {
 	AccessToken  string
 	RefreshToken string
 	ExpiresIn    int
+	// Device, after a sign-in or recovery, is the device cookie that
+	// lets this browser past others' failures on the handle next time.
+	Device *DeviceCookie
 }
 
 // Register creates a member with a password and recovery codes, and signs
@@ -123,6 +132,7 @@ func (s *Service) Register(ctx context.Context, handle, password string) (*Grant
 	if err != nil {
 		return nil, nil, err
 	}
+	g.Device = s.devices.issue(m.Handle)
 	return g, codes, nil
 }
 
@@ -190,16 +200,13 @@ func (s *Service) RecoveryCodesLeft(ctx context.Context, p *store.Principal) (in
 }
 
 // RenewRecoveryCodes puts a full set of new recovery codes in place of the
-// member's old ones, spent or not, after checking their password (failures
-// count against the handle, as sign-ins do), and returns them in clear,
-// once. Their sessions stay: nothing here says anyone else has them.
+// member's old ones, spent or not, after checking their password, and
+// returns them in clear, once. Their sessions stay: nothing here says
+// anyone else has them.
 func (s *Service) RenewRecoveryCodes(ctx context.Context, p *store.Principal, password string) ([]string, error) {
-	m, err := s.checkPassword(ctx, p.Handle, password)
+	m, err := s.checkOwnPassword(ctx, p, password)
 	if err != nil {
 		return nil, err
-	}
-	if m.ID != p.MemberID {
-		return nil, apperr.ErrUnauthenticated
 	}
 	codes, hashes, err := s.newRecoveryCodes(ctx)
 	if err != nil {
@@ -212,33 +219,65 @@ func (s *Service) RenewRecoveryCodes(ctx context.Context, p *store.Principal, pa
 }
 
 // Login checks a handle and password. Unknown handles and wrong passwords
-// take the same time and give the same answer.
-func (s *Service) Login(ctx context.Context, handle, password string) (*Grant, error) {
-	m, err := s.checkPassword(ctx, handle, password)
+// take the same time and give the same answer. devices are the device
+// cookies the browser sent (see Devices).
+func (s *Service) Login(ctx context.Context, handle, password string, devices []string) (*Grant, error) {
+	var m *store.Member
+	err := s.guess(handle, devices, ErrInvalidCredentials, func() (err error) {
+		m, err = s.verifyPassword(ctx, handle, password)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	if m.Status == store.StatusBanned {
 		return nil, ErrBanned
 	}
-	return s.startSession(ctx, m)
+	g, err := s.startSession(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	g.Device = s.devices.issue(m.Handle)
+	return g, nil
 }
 
-// checkPassword finds the member of handle and verifies password, throttling
-// failures per handle. The attempt takes its slot before the hash and gets it
-// back only if it succeeds: counting after the hash would let any number of
-// concurrent guesses through a check that none of them had been counted in.
-func (s *Service) checkPassword(ctx context.Context, handle, password string) (*store.Member, error) {
-	key := strings.ToLower(handle)
-	if ok, wait := s.failures.Allow(key); !ok {
-		return nil, apperr.TooMany(wait)
+// guess runs one attempt at a handle's secret (a password, a recovery
+// code), throttling failures, which fail with wrong. A browser with a
+// device cookie for the handle counts against a limit of its own; anyone
+// else counts against the handle's, so strangers' guesses slow each other
+// down without locking the owner out. The attempt takes its slot before it
+// runs and gets it back unless it failed as a guess: counting afterwards
+// would let any number of concurrent guesses through a check none of them
+// had been counted in.
+func (s *Service) guess(handle string, devices []string, wrong error, attempt func() error) error {
+	lim, key := s.failures, strings.ToLower(handle)
+	if nonce, ok := s.devices.verify(handle, devices); ok {
+		lim, key = s.deviceFailures, nonce
 	}
-	m, err := s.verifyPassword(ctx, handle, password)
-	if !errors.Is(err, ErrInvalidCredentials) {
+	if ok, wait := lim.Allow(key); !ok {
+		return apperr.TooMany(wait)
+	}
+	err := attempt()
+	if !errors.Is(err, wrong) {
 		// Success, or a failure that was no guess (busy, store trouble).
-		s.failures.Refund(key)
+		lim.Refund(key)
 	}
-	return m, err
+	return err
+}
+
+// checkOwnPassword verifies the password of the signed-in member before a
+// change only they may make. It is not throttled per handle: only the
+// holder of a session gets here, and the routes that call it have a
+// tight limit of their own per member.
+func (s *Service) checkOwnPassword(ctx context.Context, p *store.Principal, password string) (*store.Member, error) {
+	m, err := s.verifyPassword(ctx, p.Handle, password)
+	if err != nil {
+		return nil, err
+	}
+	if m.ID != p.MemberID {
+		return nil, apperr.ErrUnauthenticated
+	}
+	return m, nil
 }
 
 func (s *Service) verifyPassword(ctx context.Context, handle, password string) (*store.Member, error) {
@@ -292,9 +331,9 @@ func (s *Service) Refresh(ctx context.Context, refresh string) (*Grant, error) {
 	if m.Status == store.StatusBanned {
 		return nil, ErrBanned
 	}
-	access, err := s.tokens.Issue(m.ID, sess.ID, now)
+	access, err := s.issue(ctx, m.ID, sess.ID, now)
 	if err != nil {
-		return nil, apperr.Internal(err)
+		return nil, err
 	}
 	return &Grant{Member: m, AccessToken: access, RefreshToken: next, ExpiresIn: int(AccessTTL.Seconds())}, nil
 }
@@ -308,18 +347,19 @@ func (s *Service) Logout(ctx context.Context, p *store.Principal) error {
 }
 
 // Recover signs a member in with a recovery code and a new password, spends
-// the code and ends every other session. Wrong codes count against the
-// handle's failures like wrong passwords, slot taken up front.
-func (s *Service) Recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
-	key := strings.ToLower(handle)
-	if ok, wait := s.failures.Allow(key); !ok {
-		return nil, apperr.TooMany(wait)
+// the code and ends every other session. Wrong codes count as guesses, as
+// wrong passwords do.
+func (s *Service) Recover(ctx context.Context, handle, code, newPassword string, devices []string) (*Grant, error) {
+	var g *Grant
+	err := s.guess(handle, devices, ErrInvalidRecovery, func() (err error) {
+		g, err = s.recover(ctx, handle, code, newPassword)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	g, err := s.recover(ctx, handle, code, newPassword)
-	if !errors.Is(err, ErrInvalidRecovery) {
-		s.failures.Refund(key)
-	}
-	return g, err
+	g.Device = s.devices.issue(g.Member.Handle)
+	return g, nil
 }
 
 func (s *Service) recover(ctx context.Context, handle, code, newPassword string) (*Grant, error) {
@@ -379,7 +419,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *store.Principal, curren
 	if err := CheckPassword(next, p.Handle); err != nil {
 		return err
 	}
-	if _, err := s.checkPassword(ctx, p.Handle, current); err != nil {
+	if _, err := s.checkOwnPassword(ctx, p, current); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(ctx, next)
@@ -395,12 +435,9 @@ func (s *Service) ChangePassword(ctx context.Context, p *store.Principal, curren
 // Erase deletes the member's account after checking their password: their
 // data key is destroyed, so nothing they wrote can be opened again.
 func (s *Service) Erase(ctx context.Context, p *store.Principal, password string) error {
-	m, err := s.checkPassword(ctx, p.Handle, password)
+	m, err := s.checkOwnPassword(ctx, p, password)
 	if err != nil {
 		return err
-	}
-	if m.ID != p.MemberID {
-		return apperr.ErrUnauthenticated
 	}
 	err = s.st.EraseMember(ctx, m.ID, s.now())
 	if errors.Is(err, store.ErrNotFound) {
@@ -427,22 +464,53 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 
 // Authenticate turns a bearer token into the principal of a live session.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*store.Principal, error) {
-	memberID, sessionID, err := s.tokens.Parse(bearer)
+	tokens := s.signing.current()
+	memberID, sessionID, err := tokens.Parse(bearer)
 	if err != nil {
-		return nil, apperr.ErrUnauthenticated
+		// Another process may have replaced the signing key.
+		var changed bool
+		if tokens, changed = s.signing.recheck(ctx); !changed {
+			return nil, apperr.ErrUnauthenticated
+		}
+		if memberID, sessionID, err = tokens.Parse(bearer); err != nil {
+			return nil, apperr.ErrUnauthenticated
+		}
 	}
 	now := s.now()
-	p, err := s.st.LiveSession(ctx, sessionID, now, now.Add(-IdleTTL))
+	p, err := s.st.LiveSession(ctx, sessionID, signingSecret, now, now.Add(-IdleTTL))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.ErrUnauthenticated
 	}
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	if !p.SigningKeyAt.Equal(tokens.version) {
+		// The key was replaced: the token must verify under the new one,
+		// which a token signed before the rotation never does.
+		if tokens, err = s.signing.at(ctx, p.SigningKeyAt); err != nil {
+			return nil, apperr.Internal(err)
+		}
+		if _, _, err := tokens.Parse(bearer); err != nil {
+			return nil, apperr.ErrUnauthenticated
+		}
+	}
 	if p.MemberID != memberID || p.Status == store.StatusBanned {
 		return nil, apperr.ErrUnauthenticated
 	}
 	return p, nil
+}
+
+// issue signs an access token with the key the store has now.
+func (s *Service) issue(ctx context.Context, memberID, sessionID string, now time.Time) (string, error) {
+	tokens, err := s.signing.fresh(ctx)
+	if err != nil {
+		return "", apperr.Internal(err)
+	}
+	access, err := tokens.Issue(memberID, sessionID, now)
+	if err != nil {
+		return "", apperr.Internal(err)
+	}
+	return access, nil
 }
 
 func (s *Service) startSession(ctx context.Context, m *store.Member) (*Grant, error) {
@@ -460,9 +528,9 @@ func (s *Service) startSession(ctx context.Context, m *store.Member) (*Grant, er
 		}
 		return nil, apperr.Internal(err)
 	}
-	access, err := s.tokens.Issue(m.ID, sess.ID, now)
+	access, err := s.issue(ctx, m.ID, sess.ID, now)
 	if err != nil {
-		return nil, apperr.Internal(err)
+		return nil, err
 	}
 	return &Grant{Member: m, AccessToken: access, RefreshToken: refresh, ExpiresIn: int(AccessTTL.Seconds())}, nil
 }

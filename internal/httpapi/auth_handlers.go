@@ -58,7 +58,7 @@ func (a *API) login(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	g, err := a.auth.Login(c.Request().Context(), in.Handle, in.Password)
+	g, err := a.auth.Login(c.Request().Context(), in.Handle, in.Password, a.deviceCookies(c))
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (a *API) recoverAccount(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	g, err := a.auth.Recover(c.Request().Context(), in.Handle, in.RecoveryCode, in.NewPassword)
+	g, err := a.auth.Recover(c.Request().Context(), in.Handle, in.RecoveryCode, in.NewPassword, a.deviceCookies(c))
 	if err != nil {
 		return err
 	}
@@ -193,6 +193,9 @@ func (a *API) me(c echo.Context) error {
 
 func (a *API) grant(c echo.Context, status int, g *auth.Grant, codes []string) error {
 	a.setRefreshCookie(c, g.RefreshToken)
+	if g.Device != nil {
+		a.setDeviceCookie(c, g.Device)
+	}
 	return respond(c, status, toGrant(g, codes))
 }
 

@@ -74,6 +74,33 @@ func (a *API) clearRefreshCookie(c echo.Context) {
 	c.SetCookie(a.refreshCookieFor(c, "", -1))
 }
 
+// Device cookies (see auth.Devices) travel like the refresh cookie: only
+// to the auth routes on plain HTTP, as __Host- cookies over TLS.
+const deviceCookieTLS = "__Host-" + auth.DeviceCookiePrefix
+
+func (a *API) setDeviceCookie(c echo.Context, d *auth.DeviceCookie) {
+	ck := &http.Cookie{Name: d.Name, Value: d.Value, Path: Prefix + "/auth", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: int(d.MaxAge / time.Second)}
+	if a.overTLS(c) {
+		ck.Name, ck.Path, ck.Secure = "__Host-"+d.Name, "/", true
+	}
+	c.SetCookie(ck)
+}
+
+// deviceCookies reads the values of this transport's device cookies.
+func (a *API) deviceCookies(c echo.Context) []string {
+	prefix := auth.DeviceCookiePrefix
+	if a.overTLS(c) {
+		prefix = deviceCookieTLS
+	}
+	var out []string
+	for _, ck := range c.Cookies() {
+		if strings.HasPrefix(ck.Name, prefix) {
+			out = append(out, ck.Value)
+		}
+	}
+	return out
+}
+
 // refreshCookie reads the refresh token from the cookie of this transport
 // only: over TLS a plain cookie may have been planted by anyone on the
 // network path or a sibling domain, which a __Host- cookie cannot be.

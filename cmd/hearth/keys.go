@@ -11,10 +11,11 @@ import (
 	"hearth/internal/seal"
 )
 
-// keys runs `hearth keys rotate` and `hearth keys retire ID`.
+// keys runs `hearth keys rotate`, `hearth keys retire ID` and `hearth keys
+// rotate-signing`.
 func keys(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fail(exitUsage, "keys needs a subcommand: rotate or retire ID")
+		return fail(exitUsage, "keys needs a subcommand: rotate, retire ID or rotate-signing")
 	}
 	var cfg config.Config
 	fs := flag.NewFlagSet("keys "+args[0], flag.ContinueOnError)
@@ -26,6 +27,8 @@ func keys(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "rotate":
 		return rotate(&cfg, stdout)
+	case "rotate-signing":
+		return rotateSigning(&cfg, stdout)
 	case "retire":
 		if fs.NArg() != 1 {
 			return fail(exitUsage, "keys retire takes the id of one retired key (see %s/retired-keys/)", cfg.DataDir)
@@ -87,6 +90,27 @@ func rotate(cfg *config.Config, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "master key %s is now in use; %d keys re-wrapped\nold key %s kept in %s/retired-keys/ to read older backups; destroy it with: hearth keys retire %s\n",
 		newID, n+m, oldID, cfg.DataDir, retired)
+	return nil
+}
+
+// rotateSigning replaces the key access tokens are signed with. Every
+// running server refuses the old tokens from its next request on; clients
+// refresh, and nobody is signed out.
+func rotateSigning(cfg *config.Config, stdout io.Writer) error {
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	kr, err := openKeyring(cfg)
+	if err != nil {
+		return err
+	}
+	if err := auth.RotateSigningKey(ctx, st, kr); err != nil {
+		return fail(exitKey, "%v", err)
+	}
+	fmt.Fprintln(stdout, "a new token-signing key is in use: every access token signed before now is refused, and clients get new ones by refreshing")
 	return nil
 }
 

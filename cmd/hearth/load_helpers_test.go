@@ -151,17 +151,17 @@ func seedLoadStore(t *testing.T, dir, dsn, prefix string, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := auth.LoadSigningKey(ctx, st, kr)
+	signing, err := auth.LoadSigningKeys(ctx, st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := auth.NewTokens(key)
+	devices, err := auth.LoadDevices(ctx, st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sealer := seal.NewSealer(kr, st, 100)
 	cheap := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 4, 64)
-	svc, err := auth.NewService(st, sealer, cheap, tokens)
+	svc, err := auth.NewService(st, sealer, cheap, signing, devices)
 	if err != nil {
 		t.Fatal(err)
 	}

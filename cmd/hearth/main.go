@@ -40,6 +40,7 @@ Usage:
   hearth admin set-role --handle H --role R          change a member's global role
   hearth keys rotate                                 new master key; re-wrap every data key (server may run)
   hearth keys retire ID                              destroy a retired master key for good
+  hearth keys rotate-signing                         new token-signing key: every access token dies, sessions refresh
   hearth backup --out FILE                           a consistent copy of the store (server may run)
   hearth version                                     print the version
 

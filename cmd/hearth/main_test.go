@@ -465,6 +465,36 @@ func TestRotateRetireAndBackupWhileServing(t *testing.T) {
 	}
 }
 
+// TestRotateSigningWhileServing: a new token-signing key kills every access
+// token at once, while sessions live on: the client refreshes and goes on.
+func TestRotateSigningWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	addr, _ := startServe(t, nil, "--data-dir", dir, "--auth-rate", "0")
+	base := "http://" + addr + "/api/v1"
+	code, body := post(t, base+"/auth/register", "", `{"handle":"signer","password":"lighthouse keeper at night"}`)
+	if code != 201 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	token, refresh := field(t, body, "access_token"), field(t, body, "refresh_token")
+	if c := getMe(t, addr, token); c != 200 {
+		t.Fatalf("GET /me before: %d", c)
+	}
+	code, out, errs := hearth(t, nil, "", "keys", "rotate-signing", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "new token-signing key") {
+		t.Fatalf("rotate-signing: %d %s %s", code, out, errs)
+	}
+	if c := getMe(t, addr, token); c != 401 {
+		t.Fatalf("GET /me with a token signed before rotate-signing: %d, want 401", c)
+	}
+	code, body = post(t, base+"/auth/refresh", "", `{"refresh_token":"`+refresh+`"}`)
+	if code != 200 {
+		t.Fatalf("refresh after rotate-signing: %d %s", code, body)
+	}
+	if c := getMe(t, addr, field(t, body, "access_token")); c != 200 {
+		t.Fatalf("GET /me with the new token: %d", c)
+	}
+}
+
 func TestRotateNeedsKeyFile(t *testing.T) {
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32))
 	dir := t.TempDir()

@@ -194,6 +194,29 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		}
 	}
 
+	// A new token-signing key: the old token dies on both at once; a token
+	// signed by one after the rotation works on the other.
+	_, body = post(t, a+"/auth/login", "", `{"handle":"maple","password":"`+demoPassword+`"}`)
+	old, refresh := field(t, body, "access_token"), field(t, body, "refresh_token")
+	if code, out, errs := hearth(t, nil, "", "keys", "rotate-signing", "--data-dir", dir, "--database", dsn); code != 0 {
+		t.Fatalf("rotate-signing: %d %s %s", code, out, errs)
+	}
+	for _, base := range []string{a, b} {
+		if code, _ := getStatus(t, base+"/me", old); code != 401 {
+			t.Fatalf("%s accepts a token signed before rotate-signing: %d", base, code)
+		}
+	}
+	code, body = post(t, b+"/auth/refresh", "", `{"refresh_token":"`+refresh+`"}`)
+	if code != 200 {
+		t.Fatalf("refresh after rotate-signing: %d %s", code, body)
+	}
+	maple = field(t, body, "access_token")
+	for _, base := range []string{a, b} {
+		if code, _ := getStatus(t, base+"/me", maple); code != 200 {
+			t.Fatalf("%s refuses a token signed after rotate-signing: %d", base, code)
+		}
+	}
+
 	// The database goes away from A: A answers 503, B goes on; A recovers.
 	proxy.stop()
 	if code, body := getStatus(t, a+"/stories/"+story, maple); code != 503 || !strings.Contains(body, "store_unavailable") {

@@ -124,19 +124,19 @@ func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Sto
 const dataKeyCache = 10000
 
 func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring, sealer *seal.Sealer) (*auth.Service, error) {
-	key, err := auth.LoadSigningKey(ctx, st, kr)
+	signing, err := auth.LoadSigningKeys(ctx, st, kr)
 	if err != nil {
 		return nil, fail(exitKey, "%v", err)
 	}
-	tokens, err := auth.NewTokens(key)
+	devices, err := auth.LoadDevices(ctx, st, kr)
 	if err != nil {
-		return nil, err
+		return nil, fail(exitKey, "%v", err)
 	}
 	// One core stays free of argon2id (where there is more than one), so a
 	// flood of sign-ins cannot starve the requests of members already in.
 	n := runtime.NumCPU()
 	slots := max(1, n-1)
-	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), tokens)
+	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), signing, devices)
 }
 
 // newIntake loads the crisis phrases and resources, built in or from the

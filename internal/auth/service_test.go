@@ -79,12 +79,16 @@ func newTestService(t *testing.T, dialect string, slots int) *testService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := NewTokens(testKey)
+	signing, err := LoadSigningKeys(context.Background(), st, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devices, err := LoadDevices(context.Background(), st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := &recordingKeys{Sealer: seal.NewSealer(kr, st, 100)}
-	svc, err := NewService(st, keys, NewHasher(testParams, slots, 64), tokens)
+	svc, err := NewService(st, keys, NewHasher(testParams, slots, 64), signing, devices)
 	if err != nil {
 		t.Fatal(err)
 	}

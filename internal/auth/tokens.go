@@ -33,6 +33,8 @@ type claims struct {
 type Tokens struct {
 	key    []byte
 	parser *jwt.Parser
+	// version is when the key was made, as the store has it.
+	version time.Time
 }
 
 // NewTokens uses key (at least 32 bytes) to sign.
@@ -77,6 +79,11 @@ func (t *Tokens) Parse(token string) (memberID, sessionID string, err error) {
 	var c claims
 	_, err = t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.key, nil })
 	if err != nil || c.Typ != accessType || c.Sid == "" || c.Subject == "" || c.IssuedAt == nil {
+		return "", "", errBadToken
+	}
+	// A token that claims to live longer than we ever issue was not made
+	// by us, whatever its signature says (a leaked key, say): refuse it.
+	if c.ExpiresAt.Sub(c.IssuedAt.Time) > AccessTTL {
 		return "", "", errBadToken
 	}
 	return c.Subject, c.Sid, nil

@@ -20,12 +20,16 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := auth.NewTokens(make([]byte, 32))
+	signing, err := auth.LoadSigningKeys(ctx, st, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devices, err := auth.LoadDevices(ctx, st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sealer := seal.NewSealer(kr, st, 100)
-	accounts, err := auth.NewService(st, sealer, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 2, 2), tokens)
+	accounts, err := auth.NewService(st, sealer, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 2, 2), signing, devices)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func TestReaderTurnsAreGivenBack(t *testing.T) {
 			if _, err := st.ListReplyViews(ctx, store.FindReplies{StoryID: "no-such-story", Limit: 5}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.LiveSession(cancelled, "no-such-session", time.Now(), time.Now()); err == nil {
+			if _, err := st.LiveSession(cancelled, "no-such-session", "", time.Now(), time.Now()); err == nil {
 				t.Fatal("a cancelled read succeeded")
 			}
 			if _, err := st.ListQueue(cancelled, store.FindQueue{Limit: 5}); err == nil {

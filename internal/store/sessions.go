@@ -88,19 +88,24 @@ type Principal struct {
 	Role           string
 	Status         string
 	SuspendedUntil *time.Time
+	// SigningKeyAt is the version of the token-signing key in the store,
+	// read with the session so that a key replaced by another process is
+	// noticed at once, at no extra round trip.
+	SigningKeyAt time.Time
 }
 
 // LiveSession returns the principal of a session that is neither revoked nor
 // expired (absolute or idle) at now and whose member is neither banned nor
 // deleted, or ErrNotFound.
-func (s *Store) LiveSession(ctx context.Context, sessionID string, now, idleSince time.Time) (*Principal, error) {
+func (s *Store) LiveSession(ctx context.Context, sessionID, signingSecret string, now, idleSince time.Time) (*Principal, error) {
 	// Every request runs this: scanned by hand, without reflection.
 	var p Principal
 	var until sql.NullTime
-	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until
+	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until,
+		(SELECT created_at FROM secrets WHERE name = ?)
 		FROM sessions s JOIN members m ON m.id = s.member_id
 		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
-		sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &p.Role, &p.Status, &until)
+		signingSecret, sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &p.Role, &p.Status, &until, exprTime{&p.SigningKeyAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -229,6 +234,46 @@ func (s *Store) GetSecret(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("store: get secret: %w", err)
 	}
 	return row.Value, nil
+}
+
+// GetSecretVersion returns a stored secret with the time it was made, its
+// version.
+func (s *Store) GetSecretVersion(ctx context.Context, name string) ([]byte, time.Time, error) {
+	var row secret
+	err := s.r.WithContext(ctx).Where("name = ?", name).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("store: get secret: %w", err)
+	}
+	return row.Value, row.CreatedAt, nil
+}
+
+// SecretVersion returns when the stored secret was made.
+func (s *Store) SecretVersion(ctx context.Context, name string) (time.Time, error) {
+	var t time.Time
+	err := s.queryRow(ctx, "SELECT created_at FROM secrets WHERE name = ?", name).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, fmt.Errorf("store: secret version: %w", err)
+	}
+	return t, nil
+}
+
+// ReplaceSecret puts a new value, made at now, in place of a stored
+// secret; ErrNotFound when there is none.
+func (s *Store) ReplaceSecret(ctx context.Context, name string, value []byte, now time.Time) error {
+	res := s.w.WithContext(ctx).Model(&secret{}).Where("name = ?", name).Updates(map[string]any{"value": value, "created_at": now})
+	if res.Error != nil {
+		return fmt.Errorf("store: replace secret: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // PutSecretIfAbsent stores a secret unless one of that name exists; either

@@ -103,7 +103,7 @@ func TestRefreshRotationAndReplay(t *testing.T) {
 		if err := st.CreateSession(ctx, sess, "h1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.LiveSession(ctx, sess.ID, now(), n.Add(-time.Hour)); err != nil {
+		if _, err := st.LiveSession(ctx, sess.ID, "", now(), n.Add(-time.Hour)); err != nil {
 			t.Fatalf("new session not live: %v", err)
 		}
 		if _, err := st.RotateRefresh(ctx, "h1", "h2", now(), n.Add(-time.Hour)); err != nil {
@@ -119,7 +119,7 @@ func TestRefreshRotationAndReplay(t *testing.T) {
 		if _, err := st.RotateRefresh(ctx, "h2", "h5", now(), n.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("token of a killed session: %v", err)
 		}
-		if _, err := st.LiveSession(ctx, sess.ID, now(), n.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LiveSession(ctx, sess.ID, "", now(), n.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("killed session still live: %v", err)
 		}
 	})
@@ -133,10 +133,10 @@ func TestSessionExpiry(t *testing.T) {
 		if err := st.CreateSession(ctx, sess, "a"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.LiveSession(ctx, sess.ID, n.Add(2*time.Hour), n); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LiveSession(ctx, sess.ID, "", n.Add(2*time.Hour), n); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("past absolute expiry: %v", err)
 		}
-		if _, err := st.LiveSession(ctx, sess.ID, n, n.Add(time.Second)); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.LiveSession(ctx, sess.ID, "", n, n.Add(time.Second)); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("idle too long: %v", err)
 		}
 	})
@@ -332,10 +332,10 @@ func TestClosedAccountsHaveNoLiveSessions(t *testing.T) {
 				if err := st.CreateSession(ctx, sess, "r0-"+c.status); err != nil {
 					t.Fatal(err)
 				}
-				if err := st.UpdateMember(ctx, m.ID, map[string]any{"status": c.status}); err != nil {
+				if err := st.UpdateMember(ctx, m.ID, store.MemberUpdate{Standing: &store.Standing{Status: c.status}}); err != nil {
 					t.Fatal(err)
 				}
-				_, err := st.LiveSession(ctx, sess.ID, now(), n.Add(-time.Hour))
+				_, err := st.LiveSession(ctx, sess.ID, "", now(), n.Add(-time.Hour))
 				if c.want == nil && err != nil || c.want != nil && !errors.Is(err, store.ErrNotFound) {
 					t.Fatalf("LiveSession: %v", err)
 				}

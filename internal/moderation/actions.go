@@ -110,13 +110,13 @@ func (s *Service) ActOnWriting(ctx context.Context, a forum.Actor, targetType, t
 			dec.Notices = append(dec.Notices, n)
 		}
 	}
-	flags, err := s.st.OpenFlags(ctx, []string{info.ID})
+	flags, err := s.st.OpenFlags(ctx, t, info.ID)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
 	told := map[string]bool{}
 	for _, f := range flags {
-		if f.ReporterID == nil || told[*f.ReporterID] || f.TargetType != string(t) {
+		if f.ReporterID == nil || told[*f.ReporterID] {
 			continue
 		}
 		told[*f.ReporterID] = true
@@ -179,7 +179,7 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 	}
 	now := s.now()
 	reason := strings.TrimSpace(d.Reason)
-	cols := map[string]any{}
+	var standing *store.Standing
 	end := false
 	kind, message := "", ""
 	if d.Action != "suspend" && d.Until != nil {
@@ -197,7 +197,7 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 			return nil, apperr.Invalid("invalid_until", "A suspension needs until: a time in the future, at most a year away.")
 		}
 		until := d.Until.UTC()
-		cols["status"], cols["suspended_until"] = store.StatusSuspended, until
+		standing = &store.Standing{Status: store.StatusSuspended, SuspendedUntil: &until}
 		end = true
 		kind = NoticeSuspended
 		message = "Your account is suspended until " + until.Format("2 January 2006, 15:04 MST") + ". You can sign in and read, but not write. The reason: " + reason + signature
@@ -205,9 +205,9 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 		if m.Status != store.StatusSuspended {
 			return nil, apperr.New(http.StatusConflict, "not_suspended", "This member is not suspended.")
 		}
-		cols["status"], cols["suspended_until"] = store.StatusActive, nil
+		standing = &store.Standing{Status: store.StatusActive}
 	case "ban":
-		cols["status"], cols["suspended_until"] = store.StatusBanned, nil
+		standing = &store.Standing{Status: store.StatusBanned}
 		end = true
 	default:
 		return nil, apperr.Invalid("invalid_action", "action is warn, suspend, unsuspend or ban.")
@@ -226,19 +226,15 @@ func (s *Service) ActOnMember(ctx context.Context, a forum.Actor, handle string,
 			notices = append(notices, n)
 		}
 	}
-	if err := s.st.MemberAction(ctx, m.ID, cols, end, log, notices, now); err != nil {
+	if err := s.st.MemberAction(ctx, m.ID, store.MemberUpdate{Standing: standing}, end, log, notices, now); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, errBanned
 		}
 		return nil, apperr.Internal(err)
 	}
 	out := &MemberOutcome{Handle: m.Handle, Status: m.Status, SuspendedUntil: m.SuspendedUntil}
-	if st, ok := cols["status"].(string); ok {
-		out.Status = st
-		out.SuspendedUntil = nil
-		if u, ok := cols["suspended_until"].(time.Time); ok {
-			out.SuspendedUntil = &u
-		}
+	if standing != nil {
+		out.Status, out.SuspendedUntil = standing.Status, standing.SuspendedUntil
 	}
 	return out, nil
 }
@@ -263,7 +259,7 @@ func (s *Service) SetRole(ctx context.Context, a *forum.Actor, handle, role stri
 			return err
 		}
 	}
-	if err := s.st.MemberAction(ctx, m.ID, map[string]any{"role": role}, false, log, nil, s.now()); err != nil {
+	if err := s.st.MemberAction(ctx, m.ID, store.MemberUpdate{Role: &role}, false, log, nil, s.now()); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return errBanned
 		}

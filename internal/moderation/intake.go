@@ -33,7 +33,7 @@ func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received
 	crisis := in.crisis.Match(w.Texts...)
 	// Writing that reads as a crisis is never held back from the circle.
 	if w.Circle.Premoderation && !w.Circle.IsFacilitator && !w.AuthorModerates && !crisis {
-		n, err := in.st.CountWriting(ctx, w.AuthorID, w.Circle.ID)
+		n, err := in.st.CountPublished(ctx, w.AuthorID, w.Circle.ID)
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}

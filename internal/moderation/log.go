@@ -66,8 +66,11 @@ func (s *Service) Log(ctx context.Context, a forum.Actor, limit int, cursor stri
 			return nil, err
 		}
 		t := r.TargetType + ":" + r.TargetID
-		if r.TargetType == "member" {
+		switch {
+		case r.TargetType == "member":
 			t = "member:" + handleOrGone(r.TargetHandle, "")
+		case r.TargetCircle != nil:
+			t = "circle:" + *r.TargetCircle
 		}
 		page.Items = append(page.Items, LogLine{ID: r.ID, Actor: handleOrGone(r.ActorHandle, "system"), Action: r.Action,
 			Target: t, Reason: reason, CreatedAt: r.CreatedAt.UTC()})

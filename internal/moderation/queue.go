@@ -25,12 +25,18 @@ type QueueItem struct {
 	Status         string        `json:"status"`
 }
 
-// FlagSummary is a flag as the queue shows it.
+// FlagSummary is the open flags of one reason on an item, counted: an
+// item flagged a thousand times is as short as one flagged once. Note is
+// the newest note, Notes the newest few; CreatedAt is when the first of
+// them came, LatestAt the last.
 type FlagSummary struct {
 	Reason    string    `json:"reason"`
-	Note      string    `json:"note"`
+	Count     int       `json:"count"`
 	System    bool      `json:"system"`
+	Note      string    `json:"note"`
+	Notes     []string  `json:"notes"`
 	CreatedAt time.Time `json:"created_at"`
+	LatestAt  time.Time `json:"latest_at"`
 }
 
 const excerptChars = 280
@@ -83,23 +89,35 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		ids[i] = r.TargetID
 		blobs = append(blobs, r.Body)
 	}
-	flags, err := s.st.OpenFlags(ctx, ids)
+	groups, err := s.st.FlagGroups(ctx, ids)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	for _, fl := range flags {
-		blobs = append(blobs, fl.Note)
+	for _, g := range groups {
+		for _, n := range g.Notes {
+			blobs = append(blobs, n.Note)
+		}
 	}
 	if ctx, err = s.sealer.Warm(ctx, blobs...); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	byTarget := make(map[string][]FlagSummary, len(rows))
-	for _, fl := range flags {
-		note, err := s.open(ctx, fl.Note, flagLoc(fl.ID))
-		if err != nil {
-			return nil, err
+	for _, g := range groups {
+		sum := FlagSummary{Reason: g.Reason, Count: g.Count, System: g.System, Notes: []string{},
+			CreatedAt: g.First.UTC(), LatestAt: g.Latest.UTC()}
+		for _, n := range g.Notes {
+			note, err := s.open(ctx, n.Note, flagLoc(n.FlagID))
+			if err != nil {
+				return nil, err
+			}
+			if note != "" {
+				sum.Notes = append(sum.Notes, note)
+			}
 		}
-		byTarget[fl.TargetID] = append(byTarget[fl.TargetID], FlagSummary{Reason: fl.Reason, Note: note, System: fl.ReporterID == nil, CreatedAt: fl.CreatedAt.UTC()})
+		if len(sum.Notes) > 0 {
+			sum.Note = sum.Notes[0]
+		}
+		byTarget[g.TargetID] = append(byTarget[g.TargetID], sum)
 	}
 	page.Items = make([]QueueItem, len(rows))
 	for i, r := range rows {

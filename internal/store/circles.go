@@ -44,14 +44,26 @@ type CircleMember struct {
 }
 
 // Invite lets members into a private circle; only the code's hash is kept.
+// An invite lives while it is unrevoked, unexpired and not used up, and
+// while its maker still facilitates the circle in good standing: it dies
+// with their appointment, suspension, ban or account (see liveInvite).
 type Invite struct {
-	CodeHash  string `gorm:"primaryKey"`
+	ID        string `gorm:"primaryKey"`
+	CodeHash  string
 	CircleID  string
 	CreatedBy string
 	MaxUses   int
 	Uses      int
 	ExpiresAt time.Time
 	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// InviteView is an invite with its maker's handle, for the circle's
+// facilitators.
+type InviteView struct {
+	Invite
+	MakerHandle string
 }
 
 // ErrInvite means an invite code is unknown, spent, expired or for another
@@ -61,23 +73,33 @@ var ErrInvite = errors.New("store: invite not valid")
 const circleViewSelect = `SELECT c.*, cm.member_id IS NOT NULL AS is_member, COALESCE(cm.facilitator, false) AS is_facilitator
 	FROM circles c LEFT JOIN circle_members cm ON cm.circle_id = c.id AND cm.member_id = ?`
 
-// CreateCircle inserts a circle; a taken slug gives ErrConflict.
-func (s *Store) CreateCircle(ctx context.Context, c *Circle) error {
-	if err := s.w.WithContext(ctx).Create(c).Error; err != nil {
-		if isUnique(err) {
-			return ErrConflict
+// CreateCircle inserts a circle with the log entry that records it; a
+// taken slug gives ErrConflict.
+func (s *Store) CreateCircle(ctx context.Context, c *Circle, log *LogEntry) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return err
 		}
+		return tx.Create(log).Error
+	})
+	if isUnique(err) {
+		return ErrConflict
+	}
+	if err != nil {
 		return fmt.Errorf("store: create circle: %w", err)
 	}
 	return nil
 }
 
-// UpdateCircle changes the named columns of a circle.
-func (s *Store) UpdateCircle(ctx context.Context, id string, cols map[string]any) error {
-	if err := s.w.WithContext(ctx).Model(&Circle{}).Where("id = ?", id).Updates(cols).Error; err != nil {
-		return fmt.Errorf("store: update circle: %w", err)
-	}
-	return nil
+// UpdateCircle changes the named columns of a circle and logs the change,
+// in one transaction.
+func (s *Store) UpdateCircle(ctx context.Context, id string, cols map[string]any, log *LogEntry) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Circle{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+			return fmt.Errorf("store: update circle: %w", err)
+		}
+		return tx.Create(log).Error
+	})
 }
 
 // GetCircleView returns the circle with slug as memberID sees it, or
@@ -135,8 +157,8 @@ func (s *Store) JoinCircle(ctx context.Context, circleID, memberID, inviteHash s
 		if err != nil || !added || inviteHash == "" {
 			return err
 		}
-		res := tx.Model(&Invite{}).Where("code_hash = ? AND circle_id = ? AND uses < max_uses AND expires_at > ?", inviteHash, circleID, now).
-			Update("uses", gorm.Expr("uses + 1"))
+		res := tx.Exec("UPDATE invites SET uses = uses + 1 WHERE code_hash = ? AND circle_id = ? AND "+liveInvite,
+			inviteHash, circleID, now, now)
 		if res.Error != nil {
 			return fmt.Errorf("store: spend invite: %w", res.Error)
 		}
@@ -161,9 +183,18 @@ func addMember(tx *gorm.DB, circleID, memberID string, facilitator bool, now tim
 	return true, tx.Model(&Circle{}).Where("id = ?", circleID).Update("member_count", gorm.Expr("member_count + 1")).Error
 }
 
+// liveInvite is the condition (on a row of invites, with now twice) under
+// which an invite still lets members in. Revoking an invite when its maker
+// loses their place is the record of it; this keeps a path that forgets to
+// revoke from ever letting anyone in.
+const liveInvite = `invites.revoked_at IS NULL AND invites.uses < invites.max_uses AND invites.expires_at > ? AND EXISTS (
+	SELECT 1 FROM circle_members cm JOIN members m ON m.id = cm.member_id
+	WHERE cm.circle_id = invites.circle_id AND cm.member_id = invites.created_by AND cm.facilitator
+	AND (m.status = 'active' OR m.status = 'suspended' AND m.suspended_until <= ?))`
+
 // LeaveCircle removes memberID from circleID (a facilitator stops being
-// one); ErrNotFound when they were not in it.
-func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string) error {
+// one, and their invites die); ErrNotFound when they were not in it.
+func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("circle_id = ? AND member_id = ?", circleID, memberID).Delete(&CircleMember{})
 		if res.Error != nil {
@@ -172,8 +203,24 @@ func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string) erro
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
+		if err := revokeInvitesBy(tx, memberID, circleID, now); err != nil {
+			return err
+		}
 		return tx.Model(&Circle{}).Where("id = ?", circleID).Update("member_count", gorm.Expr("member_count - 1")).Error
 	})
+}
+
+// revokeInvitesBy revokes the live invites memberID made: in circleID, or
+// in every circle when circleID is "".
+func revokeInvitesBy(tx *gorm.DB, memberID, circleID string, now time.Time) error {
+	q := tx.Model(&Invite{}).Where("created_by = ? AND revoked_at IS NULL", memberID)
+	if circleID != "" {
+		q = q.Where("circle_id = ?", circleID)
+	}
+	if err := q.Update("revoked_at", now).Error; err != nil {
+		return fmt.Errorf("store: revoke invites: %w", err)
+	}
+	return nil
 }
 
 // SetFacilitator appoints memberID facilitator of circleID (joining them to
@@ -189,6 +236,11 @@ func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, o
 				return err
 			}
 		}
+		if !on {
+			if err := revokeInvitesBy(tx, memberID, circleID, now); err != nil {
+				return err
+			}
+		}
 		return tx.Create(log).Error
 	})
 }
@@ -197,6 +249,43 @@ func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, o
 func (s *Store) CreateInvite(ctx context.Context, inv *Invite) error {
 	if err := s.w.WithContext(ctx).Create(inv).Error; err != nil {
 		return fmt.Errorf("store: create invite: %w", err)
+	}
+	return nil
+}
+
+// ListLiveInvites lists a circle's live invites, newest first, after the
+// id given.
+func (s *Store) ListLiveInvites(ctx context.Context, circleID, before string, limit int, now time.Time) ([]InviteView, error) {
+	q := `SELECT invites.id, invites.code_hash, invites.circle_id, invites.created_by, invites.max_uses, invites.uses,
+		invites.expires_at, invites.created_at, invites.revoked_at, maker.handle
+		FROM invites JOIN members maker ON maker.id = invites.created_by
+		WHERE invites.circle_id = ? AND ` + liveInvite
+	args := []any{circleID, now, now}
+	if before != "" {
+		q += " AND invites.id < ?"
+		args = append(args, before)
+	}
+	q += " ORDER BY invites.id DESC LIMIT ?"
+	out, err := queryRows(ctx, s, limit, scanInviteView, q, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list invites: %w", err)
+	}
+	return out, nil
+}
+
+func scanInviteView(row rowScanner, v *InviteView) error {
+	return row.Scan(&v.ID, &v.CodeHash, &v.CircleID, &v.CreatedBy, &v.MaxUses, &v.Uses, &v.ExpiresAt, &v.CreatedAt, &v.RevokedAt, &v.MakerHandle)
+}
+
+// RevokeInvite revokes invite id of circleID; ErrNotFound when there is no
+// such live invite.
+func (s *Store) RevokeInvite(ctx context.Context, circleID, id string, now time.Time) error {
+	res := s.w.WithContext(ctx).Model(&Invite{}).Where("id = ? AND circle_id = ? AND revoked_at IS NULL", id, circleID).Update("revoked_at", now)
+	if res.Error != nil {
+		return fmt.Errorf("store: revoke invite: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
 	}
 	return nil
 }

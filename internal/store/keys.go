@@ -124,7 +124,10 @@ func (s *Store) RewrapKeys(ctx context.Context, dataKeyAAD func(id string) []byt
 // them until ScrubWAL runs: callers run it once the erasure is committed.
 func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := eraseWriting(tx, memberID); err != nil {
+		if err := eraseWriting(tx, memberID, now); err != nil {
+			return err
+		}
+		if err := revokeInvitesBy(tx, memberID, "", now); err != nil {
 			return err
 		}
 		for _, q := range []struct {

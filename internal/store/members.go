@@ -94,9 +94,38 @@ func (s *Store) GetMember(ctx context.Context, f FindMember) (*Member, error) {
 	return &m, nil
 }
 
-// UpdateMember sets the given columns of one member.
-func (s *Store) UpdateMember(ctx context.Context, id string, cols map[string]any) error {
-	res := s.w.WithContext(ctx).Model(&Member{}).Where("id = ?", id).Updates(cols)
+// MemberUpdate changes some of a member's fields; nil ones stay.
+type MemberUpdate struct {
+	Role     *string
+	Standing *Standing
+}
+
+// Standing is a member's status with the end of a suspension, which change
+// together: a member who is not suspended has no end of one.
+type Standing struct {
+	Status         string
+	SuspendedUntil *time.Time
+}
+
+// apply runs u as an UPDATE on q (which picks the members): GORM's Select
+// names the fields to write, so a nil end of suspension is written as NULL.
+func (u MemberUpdate) apply(q *gorm.DB) *gorm.DB {
+	var m Member
+	var fields []string
+	if u.Role != nil {
+		m.Role = *u.Role
+		fields = append(fields, "Role")
+	}
+	if u.Standing != nil {
+		m.Status, m.SuspendedUntil = u.Standing.Status, u.Standing.SuspendedUntil
+		fields = append(fields, "Status", "SuspendedUntil")
+	}
+	return q.Model(&Member{}).Select(fields).Updates(&m)
+}
+
+// UpdateMember changes one member.
+func (s *Store) UpdateMember(ctx context.Context, id string, u MemberUpdate) error {
+	res := u.apply(s.w.WithContext(ctx).Where("id = ?", id))
 	if res.Error != nil {
 		return fmt.Errorf("store: update member: %w", res.Error)
 	}

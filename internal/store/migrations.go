@@ -17,6 +17,7 @@ var migrations = []migration{
 	{7, "the queue read in its own order", migrate0007},
 	{8, "a circle's pinned stories found without reading the rest", migrate0008},
 	{9, "replies counted as they are read", migrate0009},
+	{10, "invites with ids that can be revoked; one open system flag per target; the log by target", migrate0010},
 }
 
 // Frozen types of migration 1.
@@ -316,4 +317,64 @@ func migrate0009(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("ALTER TABLE stories DROP COLUMN reply_count").Error
+}
+
+// Frozen type of migration 10: invites get an id of their own (they are
+// listed and revoked by it; the code's hash stays the way a code is looked
+// up) and a revocation time.
+type invite0010 struct {
+	ID        string    `gorm:"primaryKey"`
+	CodeHash  string    `gorm:"not null"`
+	CircleID  string    `gorm:"not null"`
+	CreatedBy string    `gorm:"not null"`
+	MaxUses   int       `gorm:"not null"`
+	Uses      int       `gorm:"not null;default:0"`
+	ExpiresAt time.Time `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+	RevokedAt *time.Time
+	Circle    circle0003 `gorm:"foreignKey:CircleID;constraint:OnDelete:CASCADE"`
+	Maker     member0001 `gorm:"foreignKey:CreatedBy"`
+}
+
+func (invite0010) TableName() string { return "invites_v10" }
+
+// migrate0010 rebuilds invites with ids (SQLite cannot change a primary
+// key in place), closes all but the first of the open system flags on each
+// target and lets the database keep it so, and indexes the log by target
+// (an author reads why their writing was removed).
+func migrate0010(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&invite0010{}); err != nil {
+		return err
+	}
+	var old []invite0003
+	if err := tx.Find(&old).Error; err != nil {
+		return err
+	}
+	for _, o := range old {
+		n := invite0010{ID: NewIDAt(o.CreatedAt), CodeHash: o.CodeHash, CircleID: o.CircleID, CreatedBy: o.CreatedBy,
+			MaxUses: o.MaxUses, Uses: o.Uses, ExpiresAt: o.ExpiresAt, CreatedAt: o.CreatedAt}
+		if err := tx.Omit("Circle", "Maker").Create(&n).Error; err != nil {
+			return err
+		}
+	}
+	now := time.Now().UTC()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"DROP TABLE invites", nil},
+		{"ALTER TABLE invites_v10 RENAME TO invites", nil},
+		{"CREATE UNIQUE INDEX idx_invites_code ON invites (code_hash)", nil},
+		{"CREATE INDEX idx_invites_circle ON invites (circle_id, created_at)", nil},
+		{"CREATE INDEX idx_invites_maker ON invites (created_by)", nil},
+		{`UPDATE flags SET status = 'closed', closed_at = ? WHERE reporter_id IS NULL AND status = 'open' AND id NOT IN
+			(SELECT MIN(id) FROM flags WHERE reporter_id IS NULL AND status = 'open' GROUP BY target_type, target_id)`, []any{now}},
+		{"CREATE UNIQUE INDEX idx_flags_open_system ON flags (target_type, target_id) WHERE status = 'open' AND reporter_id IS NULL", nil},
+		{"CREATE INDEX idx_log_target ON moderation_log (target_type, target_id)", nil},
+	} {
+		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Flag is one report on a story or reply. A system flag (crisis detection)
@@ -74,11 +75,12 @@ type LogEntry struct {
 func (LogEntry) TableName() string { return "moderation_log" }
 
 // LogView is a log entry with the handles of its actor and, for actions on
-// members, its target.
+// members, its target, or the slug of a circle it changed.
 type LogView struct {
 	LogEntry
 	ActorHandle  *string
 	TargetHandle *string
+	TargetCircle *string
 }
 
 // Notice is a message to one member, sealed with their key.
@@ -97,6 +99,14 @@ func createAll(tx *gorm.DB, rows []any) error {
 		if item, ok := r.(*ModerationItem); ok {
 			if err := upsertItem(tx, item); err != nil {
 				return err
+			}
+			continue
+		}
+		if f, ok := r.(*Flag); ok && f.ReporterID == nil {
+			// One open system flag a target: a crisis edited in again
+			// and again is one crisis (idx_flags_open_system).
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(f).Error; err != nil {
+				return fmt.Errorf("store: create system flag: %w", err)
 			}
 			continue
 		}
@@ -172,15 +182,12 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 	return hidden, err
 }
 
-// OpenFlags returns the open flags on the given targets, oldest first. An
-// open flag has no closed_at, so neither it nor the status is read.
-func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, error) {
-	if len(targetIDs) == 0 {
-		return nil, nil
-	}
-	out, err := queryRows(ctx, s, len(targetIDs), scanOpenFlag,
+// OpenFlags returns the open flags on one target, oldest first, for an
+// action on it to close and answer each reporter.
+func (s *Store) OpenFlags(ctx context.Context, t Target, targetID string) ([]Flag, error) {
+	out, err := queryRows(ctx, s, 0, scanOpenFlag,
 		`SELECT id, target_type, target_id, reporter_id, reason, note, created_at
-		FROM flags WHERE status = ? AND target_id IN ? ORDER BY created_at, id`, FlagOpen, targetIDs)
+		FROM flags WHERE status = ? AND target_id = ? AND target_type = ? ORDER BY created_at, id`, FlagOpen, targetID, t)
 	if err != nil {
 		return nil, fmt.Errorf("store: open flags: %w", err)
 	}
@@ -190,6 +197,71 @@ func (s *Store) OpenFlags(ctx context.Context, targetIDs []string) ([]Flag, erro
 func scanOpenFlag(row rowScanner, f *Flag) error {
 	f.Status = FlagOpen
 	return row.Scan(&f.ID, &f.TargetType, &f.TargetID, &f.ReporterID, &f.Reason, &f.Note, &f.CreatedAt)
+}
+
+// FlagGroup is the open flags of one reason on one target, as the queue
+// shows them: counted, with only the newest few notes, so an item's size
+// never grows with how often it was flagged.
+type FlagGroup struct {
+	TargetID      string
+	Reason        string
+	System        bool
+	Count         int
+	First, Latest time.Time
+	Notes         []FlagNote // newest first, at most NotesPerGroup
+}
+
+// FlagNote is one flag's sealed note.
+type FlagNote struct {
+	FlagID string
+	Note   []byte
+}
+
+// NotesPerGroup is how many notes a flag group carries.
+const NotesPerGroup = 3
+
+// FlagGroups returns the open flags on the given targets grouped by target,
+// reason and whether the system raised them, in two queries whatever their
+// number.
+func (s *Store) FlagGroups(ctx context.Context, targetIDs []string) ([]FlagGroup, error) {
+	if len(targetIDs) == 0 {
+		return nil, nil
+	}
+	groups, err := queryRows(ctx, s, len(targetIDs), func(row rowScanner, g *FlagGroup) error {
+		return row.Scan(&g.TargetID, &g.Reason, &g.System, &g.Count, exprTime{&g.First}, exprTime{&g.Latest})
+	}, `SELECT target_id, reason, reporter_id IS NULL, COUNT(*), MIN(created_at), MAX(created_at)
+		FROM flags WHERE status = ? AND target_id IN ?
+		GROUP BY target_id, reason, reporter_id IS NULL ORDER BY target_id, MIN(created_at)`, FlagOpen, targetIDs)
+	if err != nil {
+		return nil, fmt.Errorf("store: flag groups: %w", err)
+	}
+	type note struct {
+		TargetID, Reason string
+		FlagNote
+	}
+	notes, err := queryRows(ctx, s, 0, func(row rowScanner, n *note) error {
+		return row.Scan(&n.TargetID, &n.Reason, &n.FlagID, &n.Note)
+	}, `SELECT target_id, reason, id, note FROM (
+			SELECT target_id, reason, id, note, ROW_NUMBER() OVER (PARTITION BY target_id, reason ORDER BY created_at DESC, id DESC) AS nth
+			FROM flags WHERE status = ? AND target_id IN ? AND note IS NOT NULL) newest
+		WHERE nth <= ? ORDER BY target_id, reason, nth`, FlagOpen, targetIDs, NotesPerGroup)
+	if err != nil {
+		return nil, fmt.Errorf("store: flag notes: %w", err)
+	}
+	// A note belongs to the members' group of its reason: the system
+	// writes none.
+	byReason := make(map[[2]string]*FlagGroup, len(groups))
+	for i := range groups {
+		if g := &groups[i]; !g.System {
+			byReason[[2]string{g.TargetID, g.Reason}] = g
+		}
+	}
+	for _, n := range notes {
+		if g := byReason[[2]string{n.TargetID, n.Reason}]; g != nil {
+			g.Notes = append(g.Notes, n.FlagNote)
+		}
+	}
+	return groups, nil
 }
 
 // FindQueue pages through the open queue: priority, then oldest.
@@ -288,14 +360,14 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	})
 }
 
-// MemberAction changes a member's standing (cols on members), ending every
-// session when endSessions, and logs it with its notices, in one
-// transaction.
-func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[string]any, endSessions bool, log *LogEntry, notices []*Notice, now time.Time) error {
+// MemberAction changes a member (u may change nothing, as a warning does),
+// ending every session when endSessions, and logs it with its notices, in
+// one transaction.
+func (s *Store) MemberAction(ctx context.Context, memberID string, u MemberUpdate, endSessions bool, log *LogEntry, notices []*Notice, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if len(cols) > 0 {
+		if u != (MemberUpdate{}) {
 			// A ban is final, even against an action racing it.
-			res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusBanned).Updates(cols)
+			res := u.apply(tx.Where("id = ? AND status <> ?", memberID, StatusBanned))
 			if res.Error != nil {
 				return fmt.Errorf("store: member action: %w", res.Error)
 			}
@@ -303,8 +375,19 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[stri
 				return ErrConflict
 			}
 		}
+		if u.Standing != nil && u.Standing.Status == StatusBanned {
+			// A banned member's flags no longer speak for the community.
+			if err := closeFlagsBy(tx, memberID, now); err != nil {
+				return err
+			}
+		}
 		if endSessions {
+			// A suspension or ban also ends what the member's word let
+			// others do: their sessions and the invites they made.
 			if err := revokeSessions(tx, memberID, "", now); err != nil {
+				return err
+			}
+			if err := revokeInvitesBy(tx, memberID, "", now); err != nil {
 				return err
 			}
 		}
@@ -316,15 +399,19 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, cols map[stri
 	})
 }
 
-// CountWriting counts the stories and replies a member has written in a
-// circle, for pre-moderation of newcomers.
-func (s *Store) CountWriting(ctx context.Context, authorID, circleID string) (int64, error) {
+// CountPublished counts the stories and replies of a member in a circle
+// that readers can see as published, for pre-moderation of newcomers: only
+// writing a moderator approved, or that went out published, shows the
+// member is past their first steps. Held, removed or deleted writing does
+// not count, or three spam posts a moderator removed would let the fourth
+// straight through.
+func (s *Store) CountPublished(ctx context.Context, authorID, circleID string) (int64, error) {
 	var n int64
-	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ?) +
-		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ?)`,
-		authorID, circleID, authorID, circleID).Scan(&n)
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ? AND status = ?) +
+		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ? AND r.status = ?)`,
+		authorID, circleID, Published, authorID, circleID, Published).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("store: count writing: %w", err)
+		return 0, fmt.Errorf("store: count published writing: %w", err)
 	}
 	return n, nil
 }
@@ -344,9 +431,10 @@ func (s *Store) ListNotices(ctx context.Context, memberID, before string, limit 
 
 // ListLog lists the moderation log, newest first, before the id given.
 func (s *Store) ListLog(ctx context.Context, before string, limit int) ([]LogView, error) {
-	q := `SELECT l.*, m.handle AS actor_handle, t.handle AS target_handle FROM moderation_log l
+	q := `SELECT l.*, m.handle AS actor_handle, t.handle AS target_handle, c.slug AS target_circle FROM moderation_log l
 		LEFT JOIN members m ON m.id = l.actor_id
-		LEFT JOIN members t ON l.target_type = 'member' AND t.id = l.target_id`
+		LEFT JOIN members t ON l.target_type = 'member' AND t.id = l.target_id
+		LEFT JOIN circles c ON l.target_type = 'circle' AND c.id = l.target_id`
 	var args []any
 	if before != "" {
 		q += " WHERE l.id < ?"
@@ -357,6 +445,27 @@ func (s *Store) ListLog(ctx context.Context, before string, limit int) ([]LogVie
 	var out []LogView
 	if err := s.r.WithContext(ctx).Raw(q, args...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list log: %w", err)
+	}
+	return out, nil
+}
+
+// RemovalReasons returns, for each of the given targets a moderator
+// removed, the log entry of its latest removal (its reason, sealed with
+// the moderator's key), off idx_log_target.
+func (s *Store) RemovalReasons(ctx context.Context, t Target, ids []string) (map[string]LogEntry, error) {
+	out := map[string]LogEntry{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := queryRows(ctx, s, len(ids), func(row rowScanner, e *LogEntry) error {
+		return row.Scan(&e.ID, &e.TargetID, &e.Reason)
+	}, `SELECT id, target_id, reason FROM moderation_log WHERE target_type = ? AND target_id IN ? AND action = ? ORDER BY id`,
+		t, ids, "remove")
+	if err != nil {
+		return nil, fmt.Errorf("store: removal reasons: %w", err)
+	}
+	for _, e := range rows {
+		out[e.TargetID] = e // later entries win: ids grow with time
 	}
 	return out, nil
 }
@@ -430,6 +539,35 @@ func (s *Store) FlagsBy(ctx context.Context, reporterID string) ([]Flag, error) 
 		return nil, fmt.Errorf("store: flags by member: %w", err)
 	}
 	return out, nil
+}
+
+// closeFlagsBy closes the open flags a reporter filed (they were banned or
+// erased): they no longer count toward the three-member hide. An item left
+// with no open flag on writing that is plainly published leaves the queue;
+// held or hidden writing stays for a moderator to decide.
+func closeFlagsBy(tx *gorm.DB, reporterID string, now time.Time) error {
+	var targets []struct{ TargetType, TargetID string }
+	if err := tx.Raw("SELECT DISTINCT target_type, target_id FROM flags WHERE reporter_id = ? AND status = ?", reporterID, FlagOpen).
+		Scan(&targets).Error; err != nil {
+		return fmt.Errorf("store: flags by reporter: %w", err)
+	}
+	if err := tx.Exec("UPDATE flags SET status = ?, closed_at = ? WHERE reporter_id = ? AND status = ?", FlagClosed, now, reporterID, FlagOpen).Error; err != nil {
+		return fmt.Errorf("store: close reporter's flags: %w", err)
+	}
+	for _, t := range targets {
+		table, ok := targetTables[Target(t.TargetType)]
+		if !ok {
+			continue
+		}
+		err := tx.Exec(`UPDATE moderation_items SET status = ?, updated_at = ? WHERE target_type = ? AND target_id = ? AND status = ?
+			AND NOT EXISTS (SELECT 1 FROM flags WHERE target_type = ? AND target_id = ? AND status = ?)
+			AND EXISTS (SELECT 1 FROM `+table+` WHERE id = ? AND status = ?)`,
+			FlagClosed, now, t.TargetType, t.TargetID, FlagOpen, t.TargetType, t.TargetID, FlagOpen, t.TargetID, Published).Error
+		if err != nil {
+			return fmt.Errorf("store: close items: %w", err)
+		}
+	}
+	return nil
 }
 
 // closeItem takes writing out of the queue and closes its open flags: its

@@ -132,16 +132,17 @@ type Writing struct {
 	Replies []ReplyView
 }
 
-// MemberWriting returns every story and reply of a member that is not
-// removed, oldest first.
+// MemberWriting returns every story and reply of a member that still has
+// its words, oldest first: what a moderator removed is still theirs, what
+// they deleted is gone.
 func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
 	var w Writing
 	var err error
-	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.status <> ? ORDER BY s.id", memberID, memberID, memberID, Removed)
+	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.body IS NOT NULL ORDER BY s.id", memberID, memberID, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("store: member stories: %w", err)
 	}
-	w.Replies, err = queryRows(ctx, s, 0, scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.status <> ? ORDER BY r.id", memberID, memberID, Removed)
+	w.Replies, err = queryRows(ctx, s, 0, scanReplyView, replyViewSelect+" WHERE r.author_id = ? AND r.body IS NOT NULL ORDER BY r.id", memberID, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("store: member replies: %w", err)
 	}
@@ -151,7 +152,7 @@ func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, e
 // eraseWriting, inside an account's erasure, removes everything the member
 // wrote (the text is destroyed, the places in threads stay as "removed")
 // and takes them out of their circles.
-func eraseWriting(tx *gorm.DB, memberID string) error {
+func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -170,5 +171,5 @@ func eraseWriting(tx *gorm.DB, memberID string) error {
 			return fmt.Errorf("store: erase writing: %w", err)
 		}
 	}
-	return nil
+	return closeFlagsBy(tx, memberID, now)
 }

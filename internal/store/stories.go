@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 )
 
@@ -100,6 +101,37 @@ func scanStoryView(row rowScanner, v *StoryView) error {
 
 // rowScanner is what scans one row.
 type rowScanner interface{ Scan(...any) error }
+
+// exprTime scans a time computed by an expression (MIN, MAX): PostgreSQL
+// hands it back as a time, but SQLite knows a column's type only from its
+// declaration, so an expression's time comes back as the text the driver
+// stored.
+type exprTime struct{ t *time.Time }
+
+func (e exprTime) Scan(v any) error {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		*e.t = time.Time{}
+		return nil
+	case time.Time:
+		*e.t = x
+		return nil
+	case string:
+		s = x
+	case []byte:
+		s = string(x)
+	default:
+		return fmt.Errorf("store: a time cannot come from %T", v)
+	}
+	for _, layout := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			*e.t = t
+			return nil
+		}
+	}
+	return fmt.Errorf("store: %q is not a time", s)
+}
 
 type failedRow struct{ err error }
 

@@ -1,7 +1,7 @@
 // /c/{slug} : a circle: its pinned guidance first, then its stories.
 import { api, currentMember, seg } from '../api.js';
 import {
-  append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, put, selectText, setTitle, showError, when,
+  announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, put, selectText, setTitle, showError, uid, when,
 } from '../ui.js';
 import { joinCircle, placeholder, withWarning } from './common.js';
 
@@ -85,15 +85,48 @@ function inviteTools(circle) {
             h('button', { type: 'button', class: 'button small', onclick: copy(inv.code, codeEl) }, 'Copy code'),
             h('button', { type: 'button', class: 'button small', onclick: copy(link, linkEl) }, 'Copy link')),
           copied);
+        form.dispatchEvent(new Event('invite-made'));
       } catch (e) {
         showError(e, { invalid_max_uses: uses.input, invalid_expires_in_hours: hours.input }, err);
       }
     });
   });
+  const live = h('div', { class: 'live-invites' });
+  const showLive = async () => {
+    const page = await api('GET', `/circles/${seg(circle.slug)}/invites?limit=100`);
+    if (!page.items.length) {
+      put(live, h('p', { class: 'quiet-text' }, 'No invite is open right now.'));
+      return;
+    }
+    const status = h('p', { class: 'status', role: 'status' });
+    put(live,
+      h('h4', null, 'Open invites'),
+      h('p', { class: 'hint' }, 'Codes are shown only once, when made. Revoke an invite you no longer need; it also ends when its maker stops facilitating here.'),
+      h('ul', { class: 'invite-list' }, page.items.map((inv) => {
+        const label = uid('invite');
+        const revoke = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': label }, 'Revoke');
+        revoke.addEventListener('click', () => busy(revoke, async () => {
+          try {
+            await api('DELETE', `/circles/${seg(circle.slug)}/invites/${seg(inv.id)}`);
+            await showLive();
+            announce('Invite revoked: its code no longer works.');
+          } catch (e) {
+            status.textContent = e.message;
+          }
+        }));
+        return h('li', null,
+          h('span', { id: label }, `Made by ${inv.created_by ? inv.created_by.handle : 'a facilitator'} `, when(inv.created_at),
+            ` · used ${inv.uses} of ${inv.max_uses} · until `, exactly(inv.expires_at)),
+          ' ', revoke);
+      })),
+      status);
+  };
+  form.addEventListener('invite-made', showLive);
+  showLive().catch((e) => put(live, h('p', { class: 'form-error' }, e.message)));
   return h('section', { class: 'card', 'aria-labelledby': 'invites-title' },
     h('h3', { id: 'invites-title' }, 'Invite someone'),
     h('p', null, 'This circle is private. Make a code for each person you invite, and send it to them privately.'),
-    form);
+    form, live);
 }
 
 function leaveButton(circle, rerender) {

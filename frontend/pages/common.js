@@ -32,8 +32,12 @@ export function placeholder(status, what) {
   return `This ${what} is hidden while the moderation team looks at it.`;
 }
 
-/** A note to the author (or a moderator) about writing not everyone sees. */
-export function statusNote(status, what, mine) {
+/**
+ * A note to the author (or a moderator) about writing not everyone sees.
+ * reason is why the moderation team removed it, which only its author is
+ * given.
+ */
+export function statusNote(status, what, mine, reason) {
   if (status === 'pending') {
     return h('p', { class: 'note' }, mine
       ? `Thank you for sharing. Because you are new here, a moderator reads your first writing before others see it. You can see this ${what} meanwhile.`
@@ -44,8 +48,13 @@ export function statusNote(status, what, mine) {
       ? `This ${what} is hidden from others while the moderation team looks at it. It has not been removed, and you can still see it.`
       : `This ${what} is hidden from the circle; only its author and the moderation team see it.`);
   }
+  if (status === 'removed' && mine) {
+    return h('div', { class: 'note' },
+      h('p', null, `The moderation team removed this ${what}, so the circle no longer sees it. It is still yours: you can read it here, it is in your data download, and you can delete it.`),
+      reason ? h('p', null, 'Their reason: ', h('q', null, reason)) : null);
+  }
   if (status === 'removed') {
-    return h('p', { class: 'note' }, `This ${what} was removed; only the moderation team sees its words.`);
+    return h('p', { class: 'note' }, `This ${what} was removed; only its author and the moderation team see its words.`);
   }
   return null;
 }

@@ -42,11 +42,17 @@ const reasonWords = {
   other: 'Other',
 };
 
+// flagSummary lists an item's flags counted by reason, with the newest few
+// notes of each: never one line per flag, however many came.
 function flagSummary(flags) {
   if (!flags.length) return h('p', { class: 'meta' }, 'No flags: new writing waiting for review.');
-  return h('ul', { class: 'flags', 'aria-label': `${flags.length} ${flags.length === 1 ? 'flag' : 'flags'}` }, flags.map((f) => h('li', null,
-    h('strong', null, reasonWords[f.reason] || f.reason), f.system ? ' (noticed by Hearth)' : '', ' · ', when(f.created_at),
-    f.note ? h('span', { class: 'flag-note' }, ` · “${f.note}”`) : null)));
+  const total = flags.reduce((n, f) => n + f.count, 0);
+  return h('ul', { class: 'flags', 'aria-label': `${total} ${total === 1 ? 'flag' : 'flags'}` }, flags.map((f) => h('li', null,
+    h('strong', null, reasonWords[f.reason] || f.reason),
+    f.count > 1 ? ` × ${f.count}` : '',
+    f.system ? ' (noticed by Hearth)' : '', ' · ',
+    f.count > 1 ? ['first ', when(f.created_at), ', last ', when(f.latest_at)] : when(f.created_at),
+    f.notes.length ? h('ul', { class: 'flag-notes' }, f.notes.map((n) => h('li', { class: 'flag-note' }, `“${n}”`))) : null)));
 }
 
 function item(it) {

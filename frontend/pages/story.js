@@ -148,7 +148,10 @@ export default async function render(ctx) {
       type: 'story', id: story.id, done: (msg) => { actionsStatus.textContent = msg; },
     }, 'Flag this story'));
     if (!mine) storyActions.append(flag);
-    if (mine && story.status !== 'removed') {
+    if (mine && story.status === 'removed') {
+      storyActions.append(...deleteButton('stories', story.id, titleId,
+        async () => ctx.navigate(`/c/${seg(story.circle)}`, { flash: { message: 'Your story is deleted.' } })));
+    } else if (mine) {
       const edit = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': titleId }, 'Edit');
       edit.addEventListener('click', () => {
         const ed = editStoryForm(story,
@@ -198,7 +201,7 @@ export default async function render(ctx) {
       h('span', { class: 'handle' }, story.author ? story.author.handle : 'a former member'),
       mine ? ' (you)' : '', ' · ', when(story.created_at),
       story.edited_at ? ' · edited' : '') : null,
-    statusNote(story.status, 'story', mine),
+    statusNote(story.status, 'story', mine, story.removed_reason),
     content,
     editSlot);
 
@@ -263,30 +266,34 @@ export default async function render(ctx) {
           type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
         }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
         actions.append(flag);
-      } else if (r.status !== 'removed') {
-        const edit = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Edit');
-        edit.addEventListener('click', () => {
-          const ed = editReplyForm(r, async (out) => {
-            r.body = out.body;
-            bodyEl.replaceChildren(...paragraphs(out.body));
-            edited.textContent = ' · edited';
-            editSlot.replaceChildren();
-            bodyEl.hidden = false;
-            actions.hidden = false;
-            status.textContent = 'Your changes are saved.';
-            edit.focus();
-          }, () => {
-            editSlot.replaceChildren();
-            bodyEl.hidden = false;
-            actions.hidden = false;
-            edit.focus();
+      } else {
+        // What a moderator removed can still be deleted, not edited.
+        if (r.status !== 'removed') {
+          const edit = h('button', { type: 'button', class: 'button small quiet', 'aria-describedby': metaId }, 'Edit');
+          edit.addEventListener('click', () => {
+            const ed = editReplyForm(r, async (out) => {
+              r.body = out.body;
+              bodyEl.replaceChildren(...paragraphs(out.body));
+              edited.textContent = ' · edited';
+              editSlot.replaceChildren();
+              bodyEl.hidden = false;
+              actions.hidden = false;
+              status.textContent = 'Your changes are saved.';
+              edit.focus();
+            }, () => {
+              editSlot.replaceChildren();
+              bodyEl.hidden = false;
+              actions.hidden = false;
+              edit.focus();
+            });
+            bodyEl.hidden = true;
+            actions.hidden = true;
+            editSlot.replaceChildren(ed.form);
+            ed.focus();
           });
-          bodyEl.hidden = true;
-          actions.hidden = true;
-          editSlot.replaceChildren(ed.form);
-          ed.focus();
-        });
-        actions.append(edit, ...deleteButton('replies', r.id, metaId, async () => {
+          actions.append(edit);
+        }
+        actions.append(...deleteButton('replies', r.id, metaId, async () => {
           bodyEl.replaceWith(h('p', { class: 'placeholder-text' }, placeholder('removed', 'reply')));
           actions.remove();
           counts.remove();
@@ -300,7 +307,7 @@ export default async function render(ctx) {
           rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
           rMine ? ' (you)' : '', ' · ', when(r.created_at), edited),
         rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
-        rReadable ? statusNote(r.status, 'reply', rMine) : null,
+        rReadable ? statusNote(r.status, 'reply', rMine, r.removed_reason) : null,
         rReadable ? bodyEl : null,
         editSlot,
         rReadable ? counts : null,

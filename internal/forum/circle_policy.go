@@ -6,13 +6,14 @@ import "hearth/internal/store"
 type circleAction int
 
 const (
-	circleRead    circleAction = iota // see it: its name, description and members' count
-	circleStories                     // list its stories
-	circleJoin                        // join (an invite is checked apart)
-	circleLeave                       // leave
-	circleWrite                       // write stories and replies, give support
-	circleInvite                      // make invite codes
-	circleManage                      // create, change, appoint facilitators
+	circleRead       circleAction = iota // see it: its name, description and members' count
+	circleStories                        // list its stories
+	circleJoin                           // join (an invite is checked apart)
+	circleLeave                          // leave
+	circleWrite                          // write stories and replies, give support
+	circleInvite                         // make and revoke invite codes
+	circleSeeInvites                     // list the live invites
+	circleManage                         // create, change, appoint facilitators
 )
 
 // circlePolicy decides what a on circle c. A private circle does not exist
@@ -33,7 +34,7 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {
 		return errNotFound
 	}
-	if act != circleRead && act != circleStories && a.Suspended {
+	if act != circleRead && act != circleStories && act != circleSeeInvites && a.Suspended {
 		return ErrSuspended
 	}
 	switch act {
@@ -45,7 +46,7 @@ func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
 		if !c.IsMember {
 			return errNotMember
 		}
-	case circleInvite:
+	case circleInvite, circleSeeInvites:
 		if !c.IsFacilitator {
 			return errNotFacilitator
 		}

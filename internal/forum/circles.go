@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -82,7 +83,12 @@ func (s *Service) CreateCircle(ctx context.Context, a Actor, in NewCircle) (*Cir
 	now := s.now()
 	c := store.Circle{ID: store.NewID(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Description: in.Description,
 		Visibility: in.Visibility, Premoderation: in.Premoderation, CreatedAt: now, UpdatedAt: now}
-	if err := s.st.CreateCircle(ctx, &c); err != nil {
+	log, err := s.logEntry(ctx, a, "create_circle", "circle", c.ID,
+		fmt.Sprintf("%s (%s), %s, premoderation %s", c.Name, c.Slug, c.Visibility, onOff(c.Premoderation)))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.CreateCircle(ctx, &c, log); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, apperr.New(http.StatusConflict, "slug_taken", "A circle with that slug already exists.")
 		}
@@ -101,6 +107,7 @@ func (s *Service) UpdateCircle(ctx context.Context, a Actor, slug string, p Circ
 	if err != nil {
 		return nil, storeErr(err)
 	}
+	was := c.Circle
 	if p.Name != nil {
 		c.Name = strings.TrimSpace(*p.Name)
 	}
@@ -116,14 +123,49 @@ func (s *Service) UpdateCircle(ctx context.Context, a Actor, slug string, p Circ
 	if err := checkCircle(c.Name, c.Description, c.Visibility); err != nil {
 		return nil, err
 	}
+	changes := circleChanges(&was, &c.Circle)
+	if len(changes) == 0 {
+		out := toCircle(c)
+		return &out, nil
+	}
 	c.UpdatedAt = s.now()
+	log, err := s.logEntry(ctx, a, "update_circle", "circle", c.ID, strings.Join(changes, "; "))
+	if err != nil {
+		return nil, err
+	}
 	err = s.st.UpdateCircle(ctx, c.ID, map[string]any{"name": c.Name, "description": c.Description,
-		"visibility": c.Visibility, "premoderation": c.Premoderation, "updated_at": c.UpdatedAt})
+		"visibility": c.Visibility, "premoderation": c.Premoderation, "updated_at": c.UpdatedAt}, log)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out := toCircle(c)
 	return &out, nil
+}
+
+// circleChanges says what changed from was to now, for the log: who made
+// a private circle open is as much on the record as who hid a story.
+func circleChanges(was, now *store.Circle) []string {
+	var out []string
+	if was.Name != now.Name {
+		out = append(out, fmt.Sprintf("name %q → %q", was.Name, now.Name))
+	}
+	if was.Description != now.Description {
+		out = append(out, fmt.Sprintf("description %q → %q", was.Description, now.Description))
+	}
+	if was.Visibility != now.Visibility {
+		out = append(out, "visibility "+was.Visibility+" → "+now.Visibility)
+	}
+	if was.Premoderation != now.Premoderation {
+		out = append(out, "premoderation "+onOff(was.Premoderation)+" → "+onOff(now.Premoderation))
+	}
+	return out
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }
 
 // circle loads a circle and applies the policy for act.
@@ -231,7 +273,7 @@ func (s *Service) Leave(ctx context.Context, a Actor, slug string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.st.LeaveCircle(ctx, c.ID, a.ID); err != nil {
+	if err := s.st.LeaveCircle(ctx, c.ID, a.ID, s.now()); err != nil {
 		return storeErr(err)
 	}
 	return nil
@@ -243,11 +285,16 @@ type NewInvite struct {
 	ExpiresInHours int `json:"expires_in_hours"`
 }
 
-// Invite is a fresh invite code, shown once.
+// Invite is an invite as a circle's facilitators see it. Code is set only
+// in the answer that made it: only its hash is kept.
 type Invite struct {
-	Code      string    `json:"code"`
+	ID        string    `json:"id"`
+	Code      string    `json:"code,omitempty"`
 	ExpiresAt time.Time `json:"expires_at"`
 	MaxUses   int       `json:"max_uses"`
+	Uses      int       `json:"uses"`
+	CreatedBy *Author   `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Invite limits.
@@ -278,12 +325,55 @@ func (s *Service) CreateInvite(ctx context.Context, a Actor, slug string, in New
 	raw := inviteEncoding.EncodeToString(b)
 	code := raw[:4] + "-" + raw[4:8] + "-" + raw[8:12] + "-" + raw[12:]
 	now := s.now()
-	inv := store.Invite{CodeHash: inviteHash(code), CircleID: c.ID, CreatedBy: a.ID, MaxUses: in.MaxUses,
+	inv := store.Invite{ID: store.NewID(), CodeHash: inviteHash(code), CircleID: c.ID, CreatedBy: a.ID, MaxUses: in.MaxUses,
 		ExpiresAt: now.Add(time.Duration(in.ExpiresInHours) * time.Hour), CreatedAt: now}
 	if err := s.st.CreateInvite(ctx, &inv); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	return &Invite{Code: code, ExpiresAt: inv.ExpiresAt.UTC(), MaxUses: inv.MaxUses}, nil
+	return &Invite{ID: inv.ID, Code: code, ExpiresAt: inv.ExpiresAt.UTC(), MaxUses: inv.MaxUses, CreatedAt: now.UTC()}, nil
+}
+
+// ListInvites lists a private circle's live invites, without their codes,
+// newest first (its facilitators).
+func (s *Service) ListInvites(ctx context.Context, a Actor, slug string, limit int, cursor string) (*Page[Invite], error) {
+	c, err := s.circle(ctx, a, slug, circleSeeInvites)
+	if err != nil {
+		return nil, err
+	}
+	before := ""
+	if cursor != "" {
+		_, parts, err := DecodeCursor(cursor, "i")
+		if err != nil {
+			return nil, err
+		}
+		before = parts[0]
+	}
+	rows, err := s.st.ListLiveInvites(ctx, c.ID, before, limit+1, s.now())
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	page := &Page[Invite]{Items: []Invite{}}
+	for i, r := range rows {
+		if i == limit {
+			page.NextCursor = EncodeCursor("i", rows[i-1].ID)
+			break
+		}
+		page.Items = append(page.Items, Invite{ID: r.ID, ExpiresAt: r.ExpiresAt.UTC(), MaxUses: r.MaxUses, Uses: r.Uses,
+			CreatedBy: &Author{Handle: r.MakerHandle}, CreatedAt: r.CreatedAt.UTC()})
+	}
+	return page, nil
+}
+
+// RevokeInvite ends an invite of a circle at once (its facilitators).
+func (s *Service) RevokeInvite(ctx context.Context, a Actor, slug, id string) error {
+	c, err := s.circle(ctx, a, slug, circleInvite)
+	if err != nil {
+		return err
+	}
+	if err := s.st.RevokeInvite(ctx, c.ID, id, s.now()); err != nil {
+		return storeErr(err)
+	}
+	return nil
 }
 
 // inviteHash is how an invite code is stored: codes carry 80 random bits,
@@ -317,23 +407,33 @@ func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle stri
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	// The log names the circle in the entry's sealed reason, written with
-	// the admin's key like any reason.
-	keyID, err := s.dataKeyID(ctx, a)
+	// The log names the circle in the entry's sealed reason.
+	action := "appoint_facilitator"
+	if !on {
+		action = "remove_facilitator"
+	}
+	entry, err := s.logEntry(ctx, a, action, "member", m.ID, "circle "+c.Slug)
 	if err != nil {
 		return err
-	}
-	entry := &store.LogEntry{ID: store.NewID(), ActorID: &a.ID, Action: "appoint_facilitator", TargetType: "member", TargetID: m.ID, CreatedAt: s.now()}
-	if !on {
-		entry.Action = "remove_facilitator"
-	}
-	if entry.Reason, err = s.sealer.Seal(ctx, keyID, []byte("circle "+c.Slug), LogLocation(entry.ID)); err != nil {
-		return apperr.Internal(err)
 	}
 	if err := s.st.SetFacilitator(ctx, c.ID, m.ID, on, entry, s.now()); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil
+}
+
+// logEntry makes a log entry of an admin's change, its reason sealed with
+// their key like every reason on the log.
+func (s *Service) logEntry(ctx context.Context, a Actor, action, targetType, targetID, reason string) (*store.LogEntry, error) {
+	keyID, err := s.dataKeyID(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	e := &store.LogEntry{ID: store.NewID(), ActorID: &a.ID, Action: action, TargetType: targetType, TargetID: targetID, CreatedAt: s.now()}
+	if e.Reason, err = s.sealer.Seal(ctx, keyID, []byte(reason), LogLocation(e.ID)); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return e, nil
 }
 
 // LogLocation is where a moderation log entry's reason is sealed.

@@ -23,6 +23,8 @@ type Reply struct {
 	SupportedByMe bool       `json:"supported_by_me"`
 	CreatedAt     time.Time  `json:"created_at"`
 	EditedAt      *time.Time `json:"edited_at"`
+	// RemovedReason: as on a story.
+	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources: as on a story.
 	CrisisResources any `json:"crisis_resources,omitempty"`
 }
@@ -75,12 +77,9 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
 	r.Path = r.ID
 	if in.ParentID != nil {
-		parent, err := s.st.GetReply(ctx, *in.ParentID)
-		if errors.Is(err, store.ErrNotFound) || err == nil && parent.StoryID != v.ID {
-			return nil, errParent
-		}
+		parent, err := s.parent(ctx, a, v, *in.ParentID)
 		if err != nil {
-			return nil, apperr.Internal(err)
+			return nil, err
 		}
 		PlaceUnder(&r, parent)
 	}
@@ -110,6 +109,26 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 	}
 	out.CrisisResources = got.Crisis
 	return out, nil
+}
+
+// parent finds the reply a new reply to story v answers. Writing the
+// caller may not see answers 404, as if it did not exist; a reply they can
+// see in another thread is a mistake worth naming.
+func (s *Service) parent(ctx context.Context, a Actor, v *store.StoryView, id string) (*store.Reply, error) {
+	parent, err := s.st.GetReply(ctx, id)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if parent.StoryID == v.ID {
+		if err := replyPolicy(a, replyRead, v, parent); err != nil {
+			return nil, err
+		}
+		return parent, nil
+	}
+	if _, _, err := s.reply(ctx, a, id, replyRead); err != nil {
+		return nil, err
+	}
+	return nil, errParent
 }
 
 func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, error) {
@@ -175,15 +194,23 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 		return nil, apperr.Internal(err)
 	}
 	page := &Page[Reply]{Items: make([]Reply, 0, min(len(rows), limit))}
+	removed := map[string]**string{}
 	for i := range rows {
 		if i == limit {
 			page.NextCursor = EncodeCursor("r", rows[i-1].Path)
 			break
 		}
 		page.Items = page.Items[:i+1]
+		own := removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body)
 		if err := s.openReplyInto(ctx, a, &rows[i], &page.Items[i]); err != nil {
 			return nil, err
 		}
+		if own {
+			removed[rows[i].ID] = &page.Items[i].RemovedReason
+		}
+	}
+	if err := s.tellWhyRemoved(ctx, store.TargetReply, removed); err != nil {
+		return nil, err
 	}
 	return page, nil
 }
@@ -240,7 +267,7 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 	return out, nil
 }
 
-// DeleteReply removes a reply (its author, or a moderator). Its place in
+// DeleteReply removes a reply (its author only). Its place in
 // the thread stays, so the replies under it keep their context.
 func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
 	r, _, err := s.reply(ctx, a, id, replyDelete)

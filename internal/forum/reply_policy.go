@@ -45,7 +45,7 @@ func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) e
 			return errRemoved
 		}
 	case replyDelete:
-		if !author && !a.moderates() {
+		if !author { // as storyDelete
 			return errNotAuthor
 		}
 	}

@@ -34,6 +34,8 @@ type Story struct {
 	ReplyCount     int        `json:"reply_count"`
 	CreatedAt      time.Time  `json:"created_at"`
 	EditedAt       *time.Time `json:"edited_at"`
+	// RemovedReason tells the author why a moderator removed their story.
+	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources answers writing that reads as a crisis, once, in the
 	// response that created it.
 	CrisisResources any `json:"crisis_resources,omitempty"`
@@ -172,7 +174,49 @@ func (s *Service) GetStory(ctx context.Context, a Actor, id string) (*Story, err
 	if err != nil {
 		return nil, err
 	}
-	return s.openStory(ctx, a, v)
+	removed := removedOwn(a, v.AuthorID, v.Status, v.Body)
+	out, err := s.openStory(ctx, a, v)
+	if err != nil || !removed {
+		return out, err
+	}
+	if err := s.tellWhyRemoved(ctx, store.TargetStory, map[string]**string{out.ID: &out.RemovedReason}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// removedOwn reports whether writing is a's own, removed by a moderator
+// with its words kept: its author is told why.
+func removedOwn(a Actor, authorID, status string, body []byte) bool {
+	return authorID == a.ID && status == store.Removed && body != nil
+}
+
+// tellWhyRemoved fills in, for each target id in into, the reason the
+// moderator gave when they removed it, in one query for them all.
+func (s *Service) tellWhyRemoved(ctx context.Context, t store.Target, into map[string]**string) error {
+	if len(into) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(into))
+	for id := range into {
+		ids = append(ids, id)
+	}
+	entries, err := s.st.RemovalReasons(ctx, t, ids)
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	for id, e := range entries {
+		plain, err := s.sealer.OpenInPlace(ctx, e.Reason, LogLocation(e.ID))
+		if errors.Is(err, seal.ErrUnknownKey) {
+			continue // the moderator's account is gone, and their words with it
+		}
+		if err != nil {
+			return apperr.Internal(err)
+		}
+		reason := string(plain)
+		*into[id] = &reason
+	}
+	return nil
 }
 
 // openStory opens a story's texts for a, or leaves them out where a may see
@@ -274,7 +318,11 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 		return nil, apperr.Internal(err)
 	}
 	page := &Page[Story]{Items: []Story{}}
+	removed := map[string]int{}
 	for i := range rows {
+		if i < limit && removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body) {
+			removed[rows[i].ID] = i
+		}
 		if i == limit {
 			last := rows[i-1]
 			if last.PinnedAt != nil {
@@ -289,6 +337,13 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 			return nil, err
 		}
 		page.Items = append(page.Items, *st)
+	}
+	into := make(map[string]**string, len(removed))
+	for id, i := range removed {
+		into[id] = &page.Items[i].RemovedReason
+	}
+	if err := s.tellWhyRemoved(ctx, store.TargetStory, into); err != nil {
+		return nil, err
 	}
 	return page, nil
 }
@@ -357,7 +412,7 @@ func circleOf(v *store.StoryView) *store.CircleView {
 		IsMember: v.ReaderIsMember, IsFacilitator: v.ReaderIsFacilitator}
 }
 
-// DeleteStory removes a story (its author, or a moderator): its text is
+// DeleteStory removes a story (its author only): its text is
 // destroyed and it reads as removed.
 func (s *Service) DeleteStory(ctx context.Context, a Actor, id string) error {
 	if _, err := s.story(ctx, a, id, storyDelete); err != nil {

@@ -54,7 +54,10 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 			return errRemoved
 		}
 	case storyDelete:
-		if !author && !a.moderates() {
+		// Deleting destroys the text for good: its author's right alone.
+		// Moderators take writing down with remove, which is logged, told
+		// and can be undone.
+		if !author {
 			return errNotAuthor
 		}
 	case storyPin:
@@ -69,16 +72,10 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 }
 
 // canReadText reports whether a sees the words of writing by authorID with
-// status: pending and hidden writing shows everyone but its author and the
-// moderators a placeholder; removed writing shows it to all but moderators,
-// who may restore it.
+// status: pending, hidden and removed writing shows everyone but its author
+// and the moderators a placeholder. The author keeps reading what a
+// moderator removed (it is theirs, and they may appeal), and moderators may
+// restore it. Writing its author deleted has no words left for anyone.
 func canReadText(a Actor, authorID, status string) bool {
-	switch status {
-	case store.Published:
-		return true
-	case store.Removed:
-		return a.moderates()
-	default: // pending, hidden
-		return authorID == a.ID || a.moderates()
-	}
+	return status == store.Published || authorID == a.ID || a.moderates()
 }

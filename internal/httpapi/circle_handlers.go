@@ -118,6 +118,27 @@ func (a *API) createInvite(c echo.Context) error {
 	return respond(c, http.StatusCreated, out)
 }
 
+// GET /circles/{slug}/invites - the live invites, without their codes
+func (a *API) listInvites(c echo.Context) error {
+	limit, cursor, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := a.forum.ListInvites(c.Request().Context(), actor(c), c.Param("slug"), limit, cursor)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, page)
+}
+
+// DELETE /circles/{slug}/invites/{id} - a facilitator revokes an invite
+func (a *API) revokeInvite(c echo.Context) error {
+	if err := a.forum.RevokeInvite(c.Request().Context(), actor(c), c.Param("slug"), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 // PUT /circles/{slug}/facilitators/{handle} - an admin appoints a facilitator
 func (a *API) appointFacilitator(c echo.Context) error {
 	return a.setFacilitator(c, true)

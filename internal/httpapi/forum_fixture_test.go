@@ -61,7 +61,7 @@ func newForum(t *testing.T, dialect string, opts ...serverOption) *forumFixture 
 // sees it, as roles are read with the session.
 func (f *forumFixture) withRole(a *account, role string) *account {
 	f.t.Helper()
-	if err := f.store.UpdateMember(context.Background(), a.ID, map[string]any{"role": role}); err != nil {
+	if err := f.store.UpdateMember(context.Background(), a.ID, store.MemberUpdate{Role: &role}); err != nil {
 		f.t.Fatal(err)
 	}
 	a.Role = role
@@ -93,10 +93,16 @@ func (f *forumFixture) join(slug string, a *account) {
 // invite makes an invite code as the circle's facilitator.
 func (f *forumFixture) invite(slug string, uses int) string {
 	f.t.Helper()
+	return f.newInvite(slug, uses)["code"].(string)
+}
+
+// newInvite makes an invite as the circle's facilitator and returns it.
+func (f *forumFixture) newInvite(slug string, uses int) map[string]any {
+	f.t.Helper()
 	r := f.do(req{method: "POST", path: "/circles/" + slug + "/invites", token: f.facilitator.Access,
 		body: map[string]int{"max_uses": uses, "expires_in_hours": 24}})
 	expect(f.t, r, http.StatusCreated, "")
-	return r.JSON(f.t)["code"].(string)
+	return r.JSON(f.t)
 }
 
 // storyJSON is a story as the API returns it.

@@ -298,7 +298,7 @@ func TestRepliesThreadOrder(t *testing.T) {
 		// A parent from another story is refused.
 		other := f.story(f.author, "open", "Another")
 		expect(t, f.do(req{method: "POST", path: "/stories/" + other.ID + "/replies", token: f.member.Access, body: map[string]string{"body": "x", "parent_id": a.ID}}), http.StatusBadRequest, "invalid_parent")
-		expect(t, f.do(req{method: "POST", path: "/stories/" + other.ID + "/replies", token: f.member.Access, body: map[string]string{"body": "x", "parent_id": "nope"}}), http.StatusBadRequest, "invalid_parent")
+		expect(t, f.do(req{method: "POST", path: "/stories/" + other.ID + "/replies", token: f.member.Access, body: map[string]string{"body": "x", "parent_id": "nope"}}), http.StatusNotFound, "not_found")
 		expect(t, f.do(req{method: "POST", path: "/stories/" + other.ID + "/replies", token: f.member.Access, body: map[string]string{"body": strings.Repeat("x", 10_001)}}), http.StatusBadRequest, "invalid_body")
 
 		// Edit and delete: the thread keeps its shape around a removed reply.

@@ -154,6 +154,13 @@ var matrix = []matrixRow{
 	{"POST /circles/:slug/invites", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/circles/hidden/invites", body: map[string]int{"max_uses": 3, "expires_in_hours": 48}}
 	}, [roleCount]int{s401, s404, s403, s403, s201, s404, s403, s403}},
+	{"GET /circles/:slug/invites", func(f *forumFixture, me *account) req {
+		f.invite("hidden", 2)
+		return req{method: "GET", path: "/circles/hidden/invites"}
+	}, [roleCount]int{s401, s404, s403, s403, s200, s404, s403, s403}},
+	{"DELETE /circles/:slug/invites/:id", func(f *forumFixture, me *account) req {
+		return req{method: "DELETE", path: "/circles/hidden/invites/" + f.newInvite("hidden", 2)["id"].(string)}
+	}, [roleCount]int{s401, s404, s403, s403, s204, s404, s403, s403}},
 	{"PUT /circles/:slug/facilitators/:handle", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/circles/open/facilitators/" + f.outsider.Handle}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s403, s204}},
@@ -197,7 +204,7 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s404, s403, s200, s403, s404, s404, s404}},
 	{"DELETE /stories/:id", func(f *forumFixture, me *account) req {
 		return req{method: "DELETE", path: "/stories/" + f.story(f.author, "open", "A story").ID}
-	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s204, s204}},
+	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s403, s403}},
 	{"PUT /stories/:id/pin", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/stories/" + f.story(f.author, "open", "A story").ID + "/pin"}
 	}, [roleCount]int{s401, s403, s403, s403, s204, s403, s403, s403}},
@@ -233,7 +240,7 @@ var matrix = []matrixRow{
 	{"DELETE /replies/:id", func(f *forumFixture, me *account) req {
 		s := f.story(f.member, "open", "A story")
 		return req{method: "DELETE", path: "/replies/" + f.reply(f.author, s.ID, "", "With you.").ID}
-	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s204, s204}},
+	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s403, s403}},
 	{"PUT /stories/:id/support", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/stories/" + f.story(f.author, "open", "A story").ID + "/support"}
 	}, [roleCount]int{s401, s403, s204, s204, s204, s403, s403, s403}},

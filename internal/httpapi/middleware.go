@@ -13,6 +13,7 @@ import (
 
 	"hearth/internal/apperr"
 	"hearth/internal/store"
+	"hearth/internal/throttle"
 )
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
@@ -122,10 +123,21 @@ func (a *API) limitAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitWrites caps what one member may write a minute.
+// limitWrites caps how many changes one member may make a minute.
 func (a *API) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
+	return limitMember(a.writeLimit, next)
+}
+
+// limitHashing caps the routes that hash a password, per member: each
+// costs a core for a moment, and a stolen session must not become a
+// password-guessing machine.
+func (a *API) limitHashing(next echo.HandlerFunc) echo.HandlerFunc {
+	return limitMember(a.hashLimit, next)
+}
+
+func limitMember(l *throttle.Limiter, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if ok, wait := a.writeLimit.Allow(principal(c).MemberID); !ok {
+		if ok, wait := l.Allow(principal(c).MemberID); !ok {
 			return apperr.TooMany(wait)
 		}
 		return next(c)

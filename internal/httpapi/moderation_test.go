@@ -43,6 +43,8 @@ type queueJSON struct {
 	Excerpt    string
 	Flags      []struct {
 		Reason, Note string
+		Notes        []string
+		Count        int
 		System       bool
 	}
 	Priority string
@@ -111,10 +113,15 @@ func TestThreeFlagsHideOnceThenRestore(t *testing.T) {
 			}
 		}
 		items := decode[pageJSON[queueJSON]](t, q).Items
-		if len(items) != 1 || items[0].TargetID != s.ID || items[0].StoryID != s.ID || len(items[0].Flags) != 4 || items[0].Priority != "harassment" ||
-			items[0].Author.Handle != f.author.Handle || !strings.Contains(items[0].Excerpt, "The body of Flag me") ||
-			items[0].Flags[0].Note != "note 0 from a reporter" && items[0].Flags[0].Note != "note 1 from a reporter" && items[0].Flags[0].Note != "note 2 from a reporter" {
+		if len(items) != 1 || items[0].TargetID != s.ID || items[0].StoryID != s.ID || items[0].Priority != "harassment" ||
+			items[0].Author.Handle != f.author.Handle || !strings.Contains(items[0].Excerpt, "The body of Flag me") {
 			t.Fatalf("queue %+v", items)
+		}
+		// Flags come counted by reason, with their notes.
+		fl := items[0].Flags
+		if len(fl) != 2 || fl[0].Reason != "harassment" || fl[0].Count != 3 || len(fl[0].Notes) != 3 || fl[0].Note != fl[0].Notes[0] ||
+			!strings.HasPrefix(fl[0].Note, "note ") || fl[1].Reason != "spam" || fl[1].Count != 1 || len(fl[1].Notes) != 0 {
+			t.Fatalf("flags %+v", fl)
 		}
 
 		expect(t, f.act("story", s.ID, "restore", ""), http.StatusBadRequest, "invalid_reason")
@@ -255,8 +262,8 @@ func TestCrisisCare(t *testing.T) {
 	})
 }
 
-// TestPremoderation: a newcomer's first three pieces of writing in a
-// pre-moderated circle wait; the fourth is published; approval publishes.
+// TestPremoderation: a newcomer's writing in a pre-moderated circle waits
+// until three pieces of it have been published; approval publishes.
 func TestPremoderation(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
 		expect(t, f.do(req{method: "PATCH", path: "/circles/open", token: f.admin.Access, body: map[string]bool{"premoderation": true}}), http.StatusOK, "")
@@ -270,7 +277,8 @@ func TestPremoderation(t *testing.T) {
 		r1 := f.reply(newcomer, host.ID, "", "second")
 		r2 := f.reply(newcomer, host.ID, "", "third")
 		fourth := f.story(newcomer, "open", "My fourth")
-		if first.Status != "pending" || r1.Status != "pending" || r2.Status != "pending" || fourth.Status != "published" {
+		// Held writing is not yet published: the fourth waits too.
+		if first.Status != "pending" || r1.Status != "pending" || r2.Status != "pending" || fourth.Status != "pending" {
 			t.Fatalf("statuses %s %s %s %s", first.Status, r1.Status, r2.Status, fourth.Status)
 		}
 		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusNotFound, "")
@@ -280,11 +288,11 @@ func TestPremoderation(t *testing.T) {
 		if len(page.Items) != 0 {
 			t.Errorf("others see pending replies: %+v", page.Items)
 		}
-		if got := kinds(f.notices(newcomer)); len(got) != 3 || got[0] != "held" {
+		if got := kinds(f.notices(newcomer)); len(got) != 4 || got[0] != "held" {
 			t.Errorf("newcomer notices %v", got)
 		}
-		if len(f.queue()) != 3 {
-			t.Fatalf("queue holds %d items, want 3", len(f.queue()))
+		if len(f.queue()) != 4 {
+			t.Fatalf("queue holds %d items, want 4", len(f.queue()))
 		}
 		expect(t, f.act("story", first.ID, "dismiss", "Nothing to see."), http.StatusConflict, "still_pending")
 		// reply_count counts what every reader finds in the thread, so it
@@ -317,6 +325,14 @@ func TestPremoderation(t *testing.T) {
 		expect(t, f.do(req{method: "GET", path: "/stories/" + first.ID, token: f.member.Access}), http.StatusOK, "")
 		if got := kinds(f.notices(newcomer)); got[0] != "approved" {
 			t.Errorf("newcomer notices after approval %v", got)
+		}
+		// Two published (the removed one does not count): still held.
+		if st := f.story(newcomer, "open", "Still new").Status; st != "pending" {
+			t.Errorf("with two published, new writing is %s, want pending", st)
+		}
+		expect(t, f.act("story", fourth.ID, "approve", "Welcome."), http.StatusOK, "")
+		if st := f.story(newcomer, "open", "Past the first three").Status; st != "published" {
+			t.Errorf("with three published, new writing is %s, want published", st)
 		}
 		// A story's author hears of published replies to it.
 		f.reply(f.facilitator, fourth.ID, "", "Welcome!")
@@ -567,6 +583,26 @@ func TestEditThatReadsAsCrisis(t *testing.T) {
 		}
 		if q := f.queue(); len(q) != 1 || q[0].Priority != "crisis" || q[0].TargetID != s.ID {
 			t.Errorf("queue after the edit: %+v", q)
+		}
+	})
+}
+
+// TestRemovedWritingDoesNotEndPremoderation: three held posts that a
+// moderator removed do not let the fourth through.
+func TestRemovedWritingDoesNotEndPremoderation(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		expect(t, f.do(req{method: "PATCH", path: "/circles/open", token: f.admin.Access, body: map[string]bool{"premoderation": true}}), http.StatusOK, "")
+		spammer := f.register(uniqueHandle("spammer"))
+		expect(t, f.do(req{method: "POST", path: "/circles/open/join", token: spammer.Access}), http.StatusNoContent, "")
+		for i := range 3 {
+			s := f.story(spammer, "open", fmt.Sprintf("Buy now %d", i))
+			if s.Status != "pending" {
+				t.Fatalf("held post %d is %s", i, s.Status)
+			}
+			expect(t, f.act("story", s.ID, "remove", "Spam."), http.StatusOK, "")
+		}
+		if s := f.story(spammer, "open", "Buy now, really"); s.Status != "pending" {
+			t.Errorf("after three removed posts the fourth is %s, want pending", s.Status)
 		}
 	})
 }

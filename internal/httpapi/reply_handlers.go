@@ -47,7 +47,7 @@ func (a *API) updateReply(c echo.Context) error {
 	return respond(c, http.StatusOK, out)
 }
 
-// DELETE /replies/{id} - the author or a moderator removes a reply
+// DELETE /replies/{id} - the author deletes a reply
 func (a *API) deleteReply(c echo.Context) error {
 	if err := a.forum.DeleteReply(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return err

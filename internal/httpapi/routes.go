@@ -18,16 +18,26 @@ const (
 	admin                   // admins only
 )
 
+// limit is which rate limit a route counts against.
+type limit int
+
+const (
+	// byDefault: reads count against nothing; every route that changes
+	// something counts against the member's write limit
+	// (--member-write-rate), so a route added later cannot forget it.
+	byDefault limit = iota
+	byAddress       // --auth-rate per client address (sign-up, sign-in, recovery, refresh)
+	hashing         // routes that hash a password: a few an hour per member
+	never           // signing out is never refused
+)
+
 // route is one line of the route table.
 type route struct {
 	method  string
 	path    string
 	access  access
 	handler echo.HandlerFunc
-	// authLimited routes count against --auth-rate by client address.
-	authLimited bool
-	// writes count against --member-write-rate for the member.
-	writes bool
+	limit   limit
 }
 
 // routes is every route of the API, readable top to bottom. Rules finer than
@@ -36,17 +46,17 @@ type route struct {
 func (a *API) routes() []route {
 	return []route{
 		// Accounts and sessions.
-		{method: http.MethodPost, path: "/auth/register", access: anyone, handler: a.register, authLimited: true},
-		{method: http.MethodPost, path: "/auth/login", access: anyone, handler: a.login, authLimited: true},
-		{method: http.MethodPost, path: "/auth/refresh", access: anyone, handler: a.refresh, authLimited: true},
-		{method: http.MethodPost, path: "/auth/recover", access: anyone, handler: a.recoverAccount, authLimited: true},
-		{method: http.MethodPost, path: "/auth/logout", access: member, handler: a.logout},
+		{method: http.MethodPost, path: "/auth/register", access: anyone, handler: a.register, limit: byAddress},
+		{method: http.MethodPost, path: "/auth/login", access: anyone, handler: a.login, limit: byAddress},
+		{method: http.MethodPost, path: "/auth/refresh", access: anyone, handler: a.refresh, limit: byAddress},
+		{method: http.MethodPost, path: "/auth/recover", access: anyone, handler: a.recoverAccount, limit: byAddress},
+		{method: http.MethodPost, path: "/auth/logout", access: member, handler: a.logout, limit: never},
 		{method: http.MethodGet, path: "/me", access: member, handler: a.me},
-		{method: http.MethodPost, path: "/me/password", access: member, handler: a.changePassword},
+		{method: http.MethodPost, path: "/me/password", access: member, handler: a.changePassword, limit: hashing},
 		{method: http.MethodGet, path: "/me/recovery-codes", access: member, handler: a.recoveryCodesLeft},
-		{method: http.MethodPost, path: "/me/recovery-codes", access: member, handler: a.renewRecoveryCodes},
+		{method: http.MethodPost, path: "/me/recovery-codes", access: member, handler: a.renewRecoveryCodes, limit: hashing},
 		{method: http.MethodGet, path: "/me/export", access: member, handler: a.export},
-		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount},
+		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount, limit: hashing},
 		{method: http.MethodGet, path: "/me/notices", access: member, handler: a.notices},
 
 		// Circles.
@@ -57,19 +67,21 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/circles/:slug/join", access: member, handler: a.joinCircle},
 		{method: http.MethodPost, path: "/circles/:slug/leave", access: member, handler: a.leaveCircle},
 		{method: http.MethodPost, path: "/circles/:slug/invites", access: member, handler: a.createInvite},
+		{method: http.MethodGet, path: "/circles/:slug/invites", access: member, handler: a.listInvites},
+		{method: http.MethodDelete, path: "/circles/:slug/invites/:id", access: member, handler: a.revokeInvite},
 		{method: http.MethodPut, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.appointFacilitator},
 		{method: http.MethodDelete, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.removeFacilitator},
 		{method: http.MethodGet, path: "/circles/:slug/stories", access: member, handler: a.listStories},
 
 		// Stories, replies, support.
-		{method: http.MethodPost, path: "/circles/:slug/stories", access: member, handler: a.createStory, writes: true},
+		{method: http.MethodPost, path: "/circles/:slug/stories", access: member, handler: a.createStory},
 		{method: http.MethodGet, path: "/stories/:id", access: member, handler: a.getStory},
 		{method: http.MethodPatch, path: "/stories/:id", access: member, handler: a.updateStory},
 		{method: http.MethodDelete, path: "/stories/:id", access: member, handler: a.deleteStory},
 		{method: http.MethodPut, path: "/stories/:id/pin", access: member, handler: a.pinStory},
 		{method: http.MethodDelete, path: "/stories/:id/pin", access: member, handler: a.unpinStory},
 		{method: http.MethodGet, path: "/stories/:id/replies", access: member, handler: a.listReplies},
-		{method: http.MethodPost, path: "/stories/:id/replies", access: member, handler: a.createReply, writes: true},
+		{method: http.MethodPost, path: "/stories/:id/replies", access: member, handler: a.createReply},
 		{method: http.MethodPatch, path: "/replies/:id", access: member, handler: a.updateReply},
 		{method: http.MethodDelete, path: "/replies/:id", access: member, handler: a.deleteReply},
 		{method: http.MethodPut, path: "/stories/:id/support", access: member, handler: a.supportStory},
@@ -78,7 +90,7 @@ func (a *API) routes() []route {
 		{method: http.MethodDelete, path: "/replies/:id/support", access: member, handler: a.unsupportReply},
 
 		// Flags and moderation.
-		{method: http.MethodPost, path: "/flags", access: member, handler: a.fileFlag, writes: true},
+		{method: http.MethodPost, path: "/flags", access: member, handler: a.fileFlag},
 		{method: http.MethodGet, path: "/moderation/queue", access: moderator, handler: a.queue},
 		{method: http.MethodPost, path: "/moderation/items/:target_type/:target_id/actions", access: moderator, handler: a.actOnItem},
 		{method: http.MethodPost, path: "/moderation/members/:handle/actions", access: moderator, handler: a.actOnMember},
@@ -93,7 +105,7 @@ func (a *API) guard(r route) []echo.MiddlewareFunc {
 	if r.method == http.MethodGet {
 		mw = append(mw, a.readTurn) // first, so the session check takes its turn too
 	}
-	if r.authLimited {
+	if r.limit == byAddress {
 		mw = append(mw, a.limitAuth)
 	}
 	switch r.access {
@@ -104,7 +116,10 @@ func (a *API) guard(r route) []echo.MiddlewareFunc {
 	case admin:
 		mw = append(mw, a.authenticate, requireRole(auth.RoleAdmin))
 	}
-	if r.writes {
+	switch {
+	case r.limit == hashing:
+		mw = append(mw, a.limitHashing)
+	case r.limit == byDefault && r.access != anyone && r.method != http.MethodGet:
 		mw = append(mw, a.limitWrites)
 	}
 	return mw

@@ -181,19 +181,46 @@ func TestErasedMembersWritingIsGone(t *testing.T) {
 	}
 }
 
-// TestMemberWriteRate caps stories and replies per member a minute.
+// TestMemberWriteRate caps what one member may change a minute: stories
+// and replies, and every other route that changes something (joining,
+// editing, support), but never reading or signing out.
 func TestMemberWriteRate(t *testing.T) {
 	t.Parallel()
-	f := newForum(t, store.SQLite, withConfig(func(c *config.Config) { c.MemberWriteRate = 3 }))
-	s := f.story(f.author, "open", "one")
-	f.reply(f.author, s.ID, "", "two")
-	f.reply(f.author, s.ID, "", "three")
-	r := f.do(req{method: "POST", path: "/stories/" + s.ID + "/replies", token: f.author.Access, body: map[string]string{"body": "four"}})
+	s := newTestServer(t, withConfig(func(c *config.Config) { c.MemberWriteRate = 5 }))
+	admin := s.register(uniqueHandle("adm"))
+	role := "admin"
+	if err := s.store.UpdateMember(context.Background(), admin.ID, store.MemberUpdate{Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, s.do(req{method: "POST", path: "/circles", token: admin.Access,
+		body: map[string]any{"slug": "open", "name": "Open", "description": "", "visibility": "open"}}), http.StatusCreated, "")
+	a := s.register(uniqueHandle("writer"))
+	expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: a.Access}), http.StatusNoContent, "")
+	r := s.do(req{method: "POST", path: "/circles/open/stories", token: a.Access, body: map[string]string{"title": "one", "body": "two"}})
+	expect(t, r, http.StatusCreated, "")
+	id := r.JSON(t)["id"].(string)
+	expect(t, s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "three"}}), http.StatusOK, "")
+	expect(t, s.do(req{method: "PUT", path: "/stories/" + id + "/support", token: a.Access}), http.StatusNoContent, "")
+	expect(t, s.do(req{method: "POST", path: "/stories/" + id + "/replies", token: a.Access, body: map[string]string{"body": "five"}}), http.StatusCreated, "")
+	r = s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "six"}})
 	expect(t, r, http.StatusTooManyRequests, "rate_limited")
 	if r.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	// The cap is per member, and reading is not writing.
-	f.reply(f.member, s.ID, "", "someone else")
-	expect(t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusOK, "")
+	// Refused writes change nothing.
+	if got := s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}).JSON(t); got["body"] != "three" {
+		t.Errorf("a refused edit changed the story: %v", got["body"])
+	}
+	for _, w := range []req{
+		{method: "DELETE", path: "/stories/" + id + "/support"},
+		{method: "POST", path: "/circles/open/leave"},
+	} {
+		w.token = a.Access
+		expect(t, s.do(w), http.StatusTooManyRequests, "rate_limited")
+	}
+	// The cap is per member; reading and signing out are never refused.
+	b := s.register(uniqueHandle("reader"))
+	expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: b.Access}), http.StatusNoContent, "")
+	expect(t, s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}), http.StatusOK, "")
+	expect(t, s.do(req{method: "POST", path: "/auth/logout", token: a.Access}), http.StatusNoContent, "")
 }

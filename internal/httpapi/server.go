@@ -26,6 +26,10 @@ import (
 // Prefix is where the JSON API lives.
 const Prefix = "/api/v1"
 
+// hashesPerHour is how often one member may call a route that hashes a
+// password (password change, new recovery codes, account deletion).
+const hashesPerHour = 5
+
 // maxBody is the largest request body accepted.
 const maxBody = "64KiB"
 
@@ -51,6 +55,7 @@ type API struct {
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
+	hashLimit  *throttle.Limiter
 	metrics    *metrics
 	readTurn   echo.MiddlewareFunc
 }
@@ -64,8 +69,9 @@ func New(d Deps) *echo.Echo {
 		forum:      d.Forum,
 		moderation: d.Moderation,
 		log:        d.Log,
-		authLimit:  throttle.New(d.Config.AuthRate),
-		writeLimit: throttle.New(d.Config.MemberWriteRate),
+		authLimit:  throttle.New(d.Config.AuthRate, time.Minute),
+		writeLimit: throttle.New(d.Config.MemberWriteRate, time.Minute),
+		hashLimit:  throttle.New(hashesPerHour, time.Hour),
 		metrics:    newMetrics(d.Store, d.SealStats),
 		readTurn:   readTurns(readsAtOnce(d.Store)),
 	}

@@ -30,11 +30,12 @@ var fastParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 // testServer is a real Hearth API over HTTP on a real store in a temp dir.
 type testServer struct {
-	t     *testing.T
-	URL   string
-	echo  *echo.Echo
-	store *store.Store
-	logs  *syncBuffer
+	t       *testing.T
+	URL     string
+	echo    *echo.Echo
+	store   *store.Store
+	keyring *seal.Keyring
+	logs    *syncBuffer
 	// storePath is the SQLite file, for tests that read its raw bytes.
 	storePath string
 }
@@ -102,16 +103,16 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := auth.LoadSigningKey(context.Background(), st, kr)
+	signing, err := auth.LoadSigningKeys(context.Background(), st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := auth.NewTokens(key)
+	devices, err := auth.LoadDevices(context.Background(), st, kr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sealer := seal.NewSealer(kr, st, su.dataKeys)
-	svc, err := auth.NewService(st, sealer, auth.NewHasher(su.params, su.slots, su.slots), tokens)
+	svc, err := auth.NewService(st, sealer, auth.NewHasher(su.params, su.slots, su.slots), signing, devices)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), SealStats: sealer.Stats, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}
+	return &testServer{t: t, URL: hs.URL, echo: e, store: st, keyring: kr, logs: logs, storePath: storeOpts.SQLitePath}
 }
 
 type syncBuffer struct {

@@ -56,7 +56,7 @@ func (a *API) updateStory(c echo.Context) error {
 	return respond(c, http.StatusOK, out)
 }
 
-// DELETE /stories/{id} - the author or a moderator removes a story
+// DELETE /stories/{id} - the author deletes a story
 func (a *API) deleteStory(c echo.Context) error {
 	if err := a.forum.DeleteStory(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return err

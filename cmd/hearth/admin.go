@@ -13,11 +13,8 @@ import (
 	"golang.org/x/term"
 
 	"hearth/internal/apperr"
-	"hearth/internal/auth"
 	"hearth/internal/config"
-	"hearth/internal/forum"
-	"hearth/internal/moderation"
-	"hearth/internal/seal"
+	"hearth/internal/kernel"
 )
 
 func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -36,7 +33,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	// The role is checked (by the service's own rule) before anything is
 	// opened, so a typo cannot leave a new store or key behind.
-	if handle == "" || !auth.ValidRole(role) {
+	if handle == "" || !kernel.ValidRole(role) {
 		return fail(exitUsage, "admin %s needs --handle and --role (member, moderator or admin)", args[0])
 	}
 	ctx := context.Background()
@@ -52,11 +49,11 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer st.Close()
-		svc, err := newAuth(ctx, st, kr, seal.NewSealer(kr, st, dataKeyCache))
+		svc, err := buildServices(ctx, &cfg, st, kr)
 		if err != nil {
 			return err
 		}
-		m, codes, err := svc.CreateMember(ctx, handle, password, role)
+		m, codes, err := svc.Auth.CreateMember(ctx, handle, password, role)
 		if err != nil {
 			return describe(err)
 		}
@@ -72,10 +69,12 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return err
 		}
 		// The same rule and log entry as PUT /admin/members/{handle}/role,
-		// with the operator (no member) as the actor.
-		sealer := seal.NewSealer(kr, st, dataKeyCache)
-		mod := moderation.New(st, sealer, forum.New(st, sealer, nil))
-		if err := mod.SetRole(ctx, nil, handle, role); err != nil {
+		// with the operator as the actor.
+		svc, err := buildServices(ctx, &cfg, st, kr)
+		if err != nil {
+			return err
+		}
+		if err := svc.Moderation.SetRole(ctx, kernel.Operator, handle, role); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", strings.ToLower(handle), role)

@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	"hearth/internal/demo"
-	"hearth/internal/forum"
-	"hearth/internal/moderation"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -151,29 +151,19 @@ func seedLoadStore(t *testing.T, dir, dsn, prefix string, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signing, err := auth.LoadSigningKeys(ctx, st, kr)
+	o := app.Defaults()
+	o.Hashing, o.HashSlots, o.HashQueue = auth.Params{Memory: 64, Time: 1, Threads: 1}, 4, 64
+	svc, err := app.Build(ctx, st, kr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	devices, err := auth.LoadDevices(ctx, st, kr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := seal.NewSealer(kr, st, 100)
-	cheap := auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 4, 64)
-	svc, err := auth.NewService(st, sealer, cheap, signing, devices)
-	if err != nil {
-		t.Fatal(err)
-	}
-	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
-	fm := forum.New(st, sealer, intake)
-	if seeded, err := demo.Seed(ctx, st, svc, fm, moderation.New(st, sealer, fm)); err != nil || !seeded {
+	if seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation); err != nil || !seeded {
 		t.Fatalf("demo content: seeded %v, %v", seeded, err)
 	}
 	handles := make([]string, n)
 	for i := range handles {
 		handles[i] = fmt.Sprintf("%s%02d", prefix, i)
-		if _, _, err := svc.CreateMember(ctx, handles[i], loadPassword, auth.RoleMember); err != nil {
+		if _, _, err := svc.Auth.CreateMember(ctx, handles[i], loadPassword, kernel.RoleMember); err != nil {
 			t.Fatalf("create %s: %v", handles[i], err)
 		}
 	}

@@ -11,24 +11,18 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 
-	"hearth/internal/auth"
+	"hearth/internal/app"
 	"hearth/internal/config"
 	"hearth/internal/demo"
-	"hearth/internal/forum"
 	"hearth/internal/httpapi"
 	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
-
-// hashQueue is how many sign-ins may wait for a hashing slot per core before
-// the rest are told to come back shortly.
-const hashQueue = 8
 
 func newLogger(format string, w io.Writer) *slog.Logger {
 	if format == "json" {
@@ -119,42 +113,26 @@ func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Sto
 	return st, nil
 }
 
-// dataKeyCache is how many unwrapped member data keys stay in memory: a
-// busy forum's active writers, at about 200 bytes each.
-const dataKeyCache = 10000
-
-func newAuth(ctx context.Context, st *store.Store, kr *seal.Keyring, sealer *seal.Sealer) (*auth.Service, error) {
-	signing, err := auth.LoadSigningKeys(ctx, st, kr)
-	if err != nil {
-		return nil, fail(exitKey, "%v", err)
-	}
-	devices, err := auth.LoadDevices(ctx, st, kr)
-	if err != nil {
-		return nil, fail(exitKey, "%v", err)
-	}
-	// One core stays free of argon2id (where there is more than one), so a
-	// flood of sign-ins cannot starve the requests of members already in.
-	n := runtime.NumCPU()
-	slots := max(1, n-1)
-	return auth.NewService(st, sealer, auth.NewHasher(auth.DefaultParams, slots, hashQueue*n), signing, devices)
-}
-
-// newIntake loads the crisis phrases and resources, built in or from the
-// files given.
-func newIntake(cfg *config.Config, st *store.Store, sealer *seal.Sealer) (*moderation.Intake, error) {
-	phrases, resources := moderation.DefaultPhrases(), moderation.DefaultResources()
+// buildServices builds the service graph with the crisis phrases and
+// resources given, built in or from the files named.
+func buildServices(ctx context.Context, cfg *config.Config, st *store.Store, kr *seal.Keyring) (*app.Services, error) {
+	o := app.Defaults()
 	var err error
 	if cfg.CrisisPhrases != "" {
-		if phrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {
+		if o.CrisisPhrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {
 			return nil, fail(exitUsage, "%v", err)
 		}
 	}
 	if cfg.CrisisResources != "" {
-		if resources, err = moderation.LoadResources(cfg.CrisisResources); err != nil {
+		if o.CrisisResources, err = moderation.LoadResources(cfg.CrisisResources); err != nil {
 			return nil, fail(exitUsage, "%v", err)
 		}
 	}
-	return moderation.NewIntake(st, sealer, moderation.NewDetector(phrases), resources), nil
+	svc, err := app.Build(ctx, st, kr, o)
+	if err != nil {
+		return nil, fail(exitKey, "%v", err)
+	}
+	return svc, nil
 }
 
 func serve(args []string, stderr io.Writer) error {
@@ -177,19 +155,12 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer closeStore(st, log)
-	sealer := seal.NewSealer(kr, st, dataKeyCache)
-	svc, err := newAuth(ctx, st, kr, sealer)
+	svc, err := buildServices(ctx, &cfg, st, kr)
 	if err != nil {
 		return err
 	}
-	intake, err := newIntake(&cfg, st, sealer)
-	if err != nil {
-		return err
-	}
-	fm := forum.New(st, sealer, intake)
-	mod := moderation.New(st, sealer, fm)
 	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, svc, fm, mod)
+		seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation)
 		if err != nil {
 			return fail(exitStore, "demo content: %v", err)
 		}
@@ -199,8 +170,7 @@ func serve(args []string, stderr io.Writer) error {
 			log.Info("the store already holds members; demo content left out")
 		}
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: mod,
-		SealStats: sealer.Stats, Log: log})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Services: svc, Log: log})
 	srv := httpapi.NewHTTPServer(cfg.Addr, e)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"hearth/internal/auth"
 	hforum "hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -182,7 +183,7 @@ func (s *seeder) seedMembers(ctx context.Context, st *store.Store, out *seeded) 
 		return member{handle: handle, password: seedPassword, login: login}, err
 	}
 	for k := range s.size.members {
-		m, err := add(fmt.Sprintf("bench-%04d", k), auth.RoleMember)
+		m, err := add(fmt.Sprintf("bench-%04d", k), kernel.RoleMember)
 		if err != nil {
 			return err
 		}
@@ -190,10 +191,10 @@ func (s *seeder) seedMembers(ctx context.Context, st *store.Store, out *seeded) 
 		s.memberIDs = append(s.memberIDs, members[k].ID)
 		s.keyIDs = append(s.keyIDs, keys[k].ID)
 	}
-	if out.admin, err = add("bench-admin", auth.RoleAdmin); err != nil {
+	if out.admin, err = add("bench-admin", kernel.RoleAdmin); err != nil {
 		return err
 	}
-	if out.moderator, err = add("bench-moderator", auth.RoleModerator); err != nil {
+	if out.moderator, err = add("bench-moderator", kernel.RoleModerator); err != nil {
 		return err
 	}
 	return st.CreateAll(ctx, members, keys)
@@ -323,17 +324,19 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 		if i%4 == 0 {
 			warning = warnings[i/4%len(warnings)]
 		}
-		texts := map[string]string{"title": storyTitle(rng, i), "body": prose(rng, 900+rng.IntN(300)), "content_warning": warning}
-		blobs := map[string][]byte{}
-		for col, t := range texts {
-			b, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(t), hforum.StoryLocation(story.ID, col))
+		lt, lb, lw := store.StoryLocations(story.ID)
+		for _, f := range []struct {
+			to   *[]byte
+			text string
+			at   seal.Location
+		}{{&story.Title, storyTitle(rng, i), lt}, {&story.Body, prose(rng, 900+rng.IntN(300)), lb}, {&story.ContentWarning, warning, lw}} {
+			b, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(f.text), f.at)
 			if err != nil {
 				out.err = err
 				return out
 			}
-			blobs[col] = b
+			*f.to = b
 		}
-		story.Title, story.Body, story.ContentWarning = blobs["title"], blobs["body"], blobs["content_warning"]
 		replies, err := s.threadOf(ctx, rng, &story, c, i)
 		if err != nil {
 			out.err = err
@@ -380,7 +383,7 @@ func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Stor
 		if parent >= 0 {
 			hforum.PlaceUnder(&r, &out[parent])
 		}
-		blob, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(body), hforum.ReplyLocation(r.ID))
+		blob, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(body), store.ReplyLocation(r.ID))
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"hearth/internal/auth"
 	hforum "hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -143,7 +144,7 @@ func TestSeedStore(t *testing.T) {
 		t.Fatalf("thread: %d replies, %v; want %d", len(thread), err, threadReplies)
 	}
 	for k, r := range thread {
-		plain, err := sealer.Open(ctx, r.Body, hforum.ReplyLocation(r.ID))
+		plain, err := sealer.Open(ctx, r.Body, store.ReplyLocation(r.ID))
 		if err != nil || len(plain) != textBytes || !strings.HasPrefix(string(plain), fmt.Sprintf("Reply %d. ", k)) || r.Depth != k%5 {
 			t.Errorf("thread reply %d: depth %d, %d bytes, %v", k, r.Depth, len(plain), err)
 		}
@@ -165,7 +166,7 @@ func TestSeedStore(t *testing.T) {
 		t.Errorf("seed password does not verify: %v", err)
 	}
 	admin, err := st.GetMember(ctx, store.FindMember{Handle: &got.admin.handle})
-	if err != nil || admin.Role != auth.RoleAdmin {
+	if err != nil || admin.Role != kernel.RoleAdmin {
 		t.Errorf("admin %s: %+v, %v", got.admin.handle, admin, err)
 	}
 }

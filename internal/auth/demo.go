@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"hearth/internal/apperr"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -23,8 +24,8 @@ func (s *Service) CreateDemoMembers(ctx context.Context, password string, accoun
 	}
 	out := make(map[string]*store.Member, len(accounts))
 	for _, a := range accounts {
-		if err := checkRole(a.Role); err != nil {
-			return nil, err
+		if !kernel.ValidRole(a.Role) {
+			return nil, kernel.ErrInvalidRole
 		}
 		h, err := CanonicalHandle(a.Handle)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -124,7 +125,7 @@ func loadSecret(ctx context.Context, st *store.Store, w Wrapper, name string) ([
 		if err != nil {
 			return nil, err
 		}
-		if blob, err = st.PutSecretIfAbsent(ctx, name, wrapped, Now()); err != nil {
+		if blob, err = st.PutSecretIfAbsent(ctx, name, wrapped, kernel.Now()); err != nil {
 			return nil, err
 		}
 	} else if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
 )
@@ -34,18 +35,18 @@ func TestCreateMember(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			s := newTestService(t, d, 2)
-			m, codes, err := s.CreateMember(ctx, "Keeper", svcPassword, RoleAdmin)
+			m, codes, err := s.CreateMember(ctx, "Keeper", svcPassword, kernel.RoleAdmin)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if m.Handle != "keeper" || m.Role != RoleAdmin || len(codes) != RecoveryCodes || m.DataKeyID == nil {
+			if m.Handle != "keeper" || m.Role != kernel.RoleAdmin || len(codes) != RecoveryCodes || m.DataKeyID == nil {
 				t.Fatalf("member %+v, %d codes", m, len(codes))
 			}
 			// Nobody signed in: no session, no refresh token.
 			if n := countRows(t, s, "sessions"); n != 0 {
 				t.Fatalf("CreateMember left %d sessions", n)
 			}
-			if _, _, err := s.CreateMember(ctx, "other", svcPassword, "overlord"); !errors.Is(err, ErrInvalidRole) {
+			if _, _, err := s.CreateMember(ctx, "other", svcPassword, "overlord"); !errors.Is(err, kernel.ErrInvalidRole) {
 				t.Fatalf("unknown role: %v", err)
 			}
 		})

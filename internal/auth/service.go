@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -30,26 +31,6 @@ const (
 	failedPerHandle = 10
 )
 
-// Roles.
-const (
-	RoleMember    = "member"
-	RoleModerator = "moderator"
-	RoleAdmin     = "admin"
-)
-
-// ValidRole reports whether r is a global role. It is the one place the
-// roles are listed; checkRole turns it into the error clients see.
-func ValidRole(r string) bool {
-	return r == RoleMember || r == RoleModerator || r == RoleAdmin
-}
-
-func checkRole(r string) error {
-	if !ValidRole(r) {
-		return ErrInvalidRole
-	}
-	return nil
-}
-
 // Errors a client may see.
 var (
 	ErrInvalidCredentials = apperr.New(http.StatusUnauthorized, "invalid_credentials", "That handle and password do not match.")
@@ -57,7 +38,6 @@ var (
 	ErrHandleTaken        = apperr.New(http.StatusConflict, "handle_taken", "That handle is taken. Please choose another.")
 	ErrBanned             = apperr.New(http.StatusForbidden, "banned", "This account has been closed by the moderation team.")
 	ErrRefreshInvalid     = apperr.New(http.StatusUnauthorized, "invalid_refresh_token", "Your session has ended. Please sign in again.")
-	ErrInvalidRole        = apperr.Invalid("invalid_role", "A role is member, moderator or admin.")
 )
 
 // DataKeys makes each member's data key at sign-up and forgets it at
@@ -92,11 +72,8 @@ func NewService(st *store.Store, keys DataKeys, hasher *Hasher, signing *Signing
 	}
 	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, signing: signing, devices: devices,
 		failures: throttle.New(failedPerHandle, time.Minute), deviceFailures: throttle.New(failedPerHandle, time.Minute),
-		dummy: dummy, now: Now}, nil
+		dummy: dummy, now: kernel.Now}, nil
 }
-
-// Now is the service clock: UTC, to the microsecond both stores keep.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Grant is what a successful sign-in hands the client.
 type Grant struct {
@@ -124,7 +101,7 @@ func (s *Service) Register(ctx context.Context, handle, password string) (*Grant
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, nil, apperr.Internal(err)
 	}
-	m, codes, err := s.create(ctx, h, password, RoleMember)
+	m, codes, err := s.create(ctx, h, password, kernel.RoleMember)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -139,8 +116,8 @@ func (s *Service) Register(ctx context.Context, handle, password string) (*Grant
 // CreateMember makes an account with any role, for the admin command line
 // and the demo: no one signs in, so no session is made.
 func (s *Service) CreateMember(ctx context.Context, handle, password, role string) (*store.Member, []string, error) {
-	if err := checkRole(role); err != nil {
-		return nil, nil, err
+	if !kernel.ValidRole(role) {
+		return nil, nil, kernel.ErrInvalidRole
 	}
 	h, err := CanonicalHandle(handle)
 	if err != nil {
@@ -460,6 +437,13 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 		s.log.WarnContext(ctx, "erasure committed; its pages stay in the WAL until the next checkpoint", "err", err)
 	}
 	return nil
+}
+
+// ActorOf is who the principal of a session acts as: a suspension counts
+// until its time is up, by the service clock.
+func (s *Service) ActorOf(p *store.Principal) kernel.Actor {
+	suspended := p.Status == store.StatusSuspended && (p.SuspendedUntil == nil || p.SuspendedUntil.After(s.now()))
+	return kernel.Actor{ID: p.MemberID, Role: p.Role, Suspended: suspended}
 }
 
 // Authenticate turns a bearer token into the principal of a live session.

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -71,7 +72,7 @@ func RotateSigningKey(ctx context.Context, st *store.Store, w Wrapper) error {
 	if err != nil {
 		return err
 	}
-	return st.ReplaceSecret(ctx, signingSecret, wrapped, Now())
+	return st.ReplaceSecret(ctx, signingSecret, wrapped, kernel.Now())
 }
 
 func (k *SigningKeys) current() *Tokens { return k.cur.Load() }

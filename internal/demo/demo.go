@@ -12,6 +12,7 @@ import (
 
 	"hearth/internal/auth"
 	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
@@ -21,10 +22,10 @@ const Password = "hearth demo passphrase"
 
 // Accounts are the demo sign-ins the README lists, by handle and role.
 var Accounts = []struct{ Handle, Role string }{
-	{"maple", auth.RoleMember},
-	{"willow", auth.RoleMember}, // facilitator of cardiac-recovery
-	{"heron", auth.RoleModerator},
-	{"juniper", auth.RoleAdmin},
+	{"maple", kernel.RoleMember},
+	{"willow", kernel.RoleMember}, // facilitator of cardiac-recovery
+	{"heron", kernel.RoleModerator},
+	{"juniper", kernel.RoleAdmin},
 }
 
 // seeder writes the demo content through the forum's and moderation's own
@@ -32,7 +33,7 @@ var Accounts = []struct{ Handle, Role string }{
 type seeder struct {
 	forum  *forum.Service
 	mod    *moderation.Service
-	actors map[string]forum.Actor
+	actors map[string]kernel.Actor
 }
 
 // Seed fills the store when it has no members. It reports whether it did.
@@ -44,7 +45,7 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 	if n > 0 {
 		return false, nil
 	}
-	s := seeder{forum: fm, mod: mod, actors: map[string]forum.Actor{}}
+	s := seeder{forum: fm, mod: mod, actors: map[string]kernel.Actor{}}
 	var all []auth.Account
 	for _, p := range people {
 		all = append(all, auth.Account{Handle: p.Handle, Role: p.Role})
@@ -57,7 +58,7 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 		return false, fmt.Errorf("demo accounts: %w", err)
 	}
 	for h, m := range made {
-		s.actors[h] = forum.Actor{ID: m.ID, Role: m.Role}
+		s.actors[h] = kernel.Actor{ID: m.ID, Role: m.Role}
 	}
 	for _, c := range circles {
 		if err := s.circle(ctx, c); err != nil {
@@ -173,7 +174,7 @@ func (s *seeder) replies(ctx context.Context, storyID string, parent *string, rs
 		}
 		for _, f := range r.Flags {
 			in := moderation.NewFlag{TargetType: string(store.TargetReply), TargetID: out.ID, Reason: f.Reason, Note: f.Note}
-			if _, err := s.mod.File(ctx, s.actors[f.By], in); err != nil {
+			if _, err := s.mod.FileFlag(ctx, s.actors[f.By], in); err != nil {
 				return fmt.Errorf("flag by %s: %w", f.By, err)
 			}
 		}

@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	"hearth/internal/forum"
-	"hearth/internal/moderation"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -20,33 +21,25 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signing, err := auth.LoadSigningKeys(ctx, st, kr)
+	// The real graph, crisis care included, so demo writing that read as
+	// a crisis would show up as flags in the queue below.
+	o := app.Defaults()
+	o.Hashing, o.HashSlots, o.HashQueue = auth.Params{Memory: 64, Time: 1, Threads: 1}, 2, 2
+	svc, err := app.Build(ctx, st, kr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	devices, err := auth.LoadDevices(ctx, st, kr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := seal.NewSealer(kr, st, 100)
-	accounts, err := auth.NewService(st, sealer, auth.NewHasher(auth.Params{Memory: 64, Time: 1, Threads: 1}, 2, 2), signing, devices)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The real intake, so demo writing that read as a crisis would show up
-	// as flags in the queue below.
-	fm := forum.New(st, sealer, moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources()))
-	mod := moderation.New(st, sealer, fm)
-	if seeded, err := Seed(ctx, st, accounts, fm, mod); err != nil || !seeded {
+	fm, mod := svc.Forum, svc.Moderation
+	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod); err != nil || !seeded {
 		t.Fatalf("Seed = %v, %v", seeded, err)
 	}
 
-	actor := func(handle string) forum.Actor {
+	actor := func(handle string) kernel.Actor {
 		m, err := st.GetMember(ctx, store.FindMember{Handle: &handle})
 		if err != nil {
 			t.Fatalf("demo account %s: %v", handle, err)
 		}
-		return forum.Actor{ID: m.ID, Role: m.Role}
+		return kernel.Actor{ID: m.ID, Role: m.Role}
 	}
 	for _, a := range Accounts {
 		if got := actor(a.Handle); got.Role != a.Role {
@@ -121,7 +114,7 @@ func TestSeed(t *testing.T) {
 	}
 
 	// A store with members is never touched again.
-	if seeded, err := Seed(ctx, st, accounts, fm, mod); err != nil || seeded {
+	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod); err != nil || seeded {
 		t.Fatalf("second Seed = %v, %v", seeded, err)
 	}
 }

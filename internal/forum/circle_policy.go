@@ -1,6 +1,9 @@
 package forum
 
-import "hearth/internal/store"
+import (
+	"hearth/internal/kernel"
+	"hearth/internal/store"
+)
 
 // circleAction is what an actor asks to do with a circle.
 type circleAction int
@@ -21,21 +24,21 @@ const (
 // know where the writing in their queue comes from and can manage circles,
 // but read a private circle's stories and write only where they are
 // members (see storyPolicy for the writing that waits in their queue).
-func circlePolicy(a Actor, act circleAction, c *store.CircleView) error {
+func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
 	if act == circleManage {
-		if !a.isAdmin() {
+		if !a.IsAdmin() {
 			return errNotAdmin
 		}
 		if a.Suspended {
-			return ErrSuspended
+			return kernel.ErrSuspended
 		}
 		return nil
 	}
-	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.moderates() {
+	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.Moderates() {
 		return errNotFound
 	}
 	if act != circleRead && act != circleStories && act != circleSeeInvites && a.Suspended {
-		return ErrSuspended
+		return kernel.ErrSuspended
 	}
 	switch act {
 	case circleStories:

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
-	"hearth/internal/seal"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -57,10 +57,10 @@ type CirclePatch struct {
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func checkCircle(name, description, visibility string) error {
-	if err := CheckText("name", strings.TrimSpace(name), 1, maxCircleName); err != nil {
+	if err := kernel.CheckText("name", strings.TrimSpace(name), 1, maxCircleName); err != nil {
 		return err
 	}
-	if err := CheckText("description", description, 0, maxCircleDesc); err != nil {
+	if err := kernel.CheckText("description", description, 0, maxCircleDesc); err != nil {
 		return err
 	}
 	if visibility != store.VisibilityOpen && visibility != store.VisibilityPrivate {
@@ -70,7 +70,7 @@ func checkCircle(name, description, visibility string) error {
 }
 
 // CreateCircle makes a circle (admins).
-func (s *Service) CreateCircle(ctx context.Context, a Actor, in NewCircle) (*Circle, error) {
+func (s *Service) CreateCircle(ctx context.Context, a kernel.Actor, in NewCircle) (*Circle, error) {
 	if err := circlePolicy(a, circleManage, nil); err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) CreateCircle(ctx context.Context, a Actor, in NewCircle) (*Cir
 	now := s.now()
 	c := store.Circle{ID: store.NewID(), Slug: in.Slug, Name: strings.TrimSpace(in.Name), Description: in.Description,
 		Visibility: in.Visibility, Premoderation: in.Premoderation, CreatedAt: now, UpdatedAt: now}
-	log, err := s.logEntry(ctx, a, "create_circle", "circle", c.ID,
+	log, err := s.log.Entry(ctx, a, "create_circle", "circle", c.ID,
 		fmt.Sprintf("%s (%s), %s, premoderation %s", c.Name, c.Slug, c.Visibility, onOff(c.Premoderation)))
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (s *Service) CreateCircle(ctx context.Context, a Actor, in NewCircle) (*Cir
 }
 
 // UpdateCircle changes a circle (admins).
-func (s *Service) UpdateCircle(ctx context.Context, a Actor, slug string, p CirclePatch) (*Circle, error) {
+func (s *Service) UpdateCircle(ctx context.Context, a kernel.Actor, slug string, p CirclePatch) (*Circle, error) {
 	if err := circlePolicy(a, circleManage, nil); err != nil {
 		return nil, err
 	}
@@ -123,42 +123,47 @@ func (s *Service) UpdateCircle(ctx context.Context, a Actor, slug string, p Circ
 	if err := checkCircle(c.Name, c.Description, c.Visibility); err != nil {
 		return nil, err
 	}
-	changes := circleChanges(&was, &c.Circle)
+	u, changes := circleChanges(&was, &c.Circle)
 	if len(changes) == 0 {
 		out := toCircle(c)
 		return &out, nil
 	}
 	c.UpdatedAt = s.now()
-	log, err := s.logEntry(ctx, a, "update_circle", "circle", c.ID, strings.Join(changes, "; "))
+	u.UpdatedAt = c.UpdatedAt
+	log, err := s.log.Entry(ctx, a, "update_circle", "circle", c.ID, strings.Join(changes, "; "))
 	if err != nil {
 		return nil, err
 	}
-	err = s.st.UpdateCircle(ctx, c.ID, map[string]any{"name": c.Name, "description": c.Description,
-		"visibility": c.Visibility, "premoderation": c.Premoderation, "updated_at": c.UpdatedAt}, log)
-	if err != nil {
+	if err := s.st.UpdateCircle(ctx, c.ID, u, log); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out := toCircle(c)
 	return &out, nil
 }
 
-// circleChanges says what changed from was to now, for the log: who made
-// a private circle open is as much on the record as who hid a story.
-func circleChanges(was, now *store.Circle) []string {
+// circleChanges is what changed from was to now: the update to store, and
+// the words for the log (who made a private circle open is as much on the
+// record as who hid a story).
+func circleChanges(was, now *store.Circle) (store.CircleUpdate, []string) {
+	var u store.CircleUpdate
 	var out []string
 	if was.Name != now.Name {
+		u.Name = &now.Name
 		out = append(out, fmt.Sprintf("name %q → %q", was.Name, now.Name))
 	}
 	if was.Description != now.Description {
+		u.Description = &now.Description
 		out = append(out, fmt.Sprintf("description %q → %q", was.Description, now.Description))
 	}
 	if was.Visibility != now.Visibility {
+		u.Visibility = &now.Visibility
 		out = append(out, "visibility "+was.Visibility+" → "+now.Visibility)
 	}
 	if was.Premoderation != now.Premoderation {
+		u.Premoderation = &now.Premoderation
 		out = append(out, "premoderation "+onOff(was.Premoderation)+" → "+onOff(now.Premoderation))
 	}
-	return out
+	return u, out
 }
 
 func onOff(b bool) string {
@@ -169,7 +174,7 @@ func onOff(b bool) string {
 }
 
 // circle loads a circle and applies the policy for act.
-func (s *Service) circle(ctx context.Context, a Actor, slug string, act circleAction) (*store.CircleView, error) {
+func (s *Service) circle(ctx context.Context, a kernel.Actor, slug string, act circleAction) (*store.CircleView, error) {
 	c, err := s.st.GetCircleView(ctx, slug, a.ID)
 	if err != nil {
 		return nil, storeErr(err)
@@ -181,10 +186,10 @@ func (s *Service) circle(ctx context.Context, a Actor, slug string, act circleAc
 }
 
 // ListCircles lists the circles a may see, by slug.
-func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor string) (*Page[Circle], error) {
-	f := store.FindCircles{MemberID: a.ID, AllPrivate: a.moderates(), Limit: limit + 1}
+func (s *Service) ListCircles(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[Circle], error) {
+	f := store.FindCircles{MemberID: a.ID, AllPrivate: a.Moderates(), Limit: limit + 1}
 	if cursor != "" {
-		_, parts, err := DecodeCursor(cursor, "c")
+		_, parts, err := kernel.DecodeCursor(cursor, "c")
 		if err != nil {
 			return nil, err
 		}
@@ -194,10 +199,10 @@ func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor st
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &Page[Circle]{Items: []Circle{}}
+	page := &kernel.Page[Circle]{Items: []Circle{}}
 	for i := range rows {
 		if i == limit {
-			page.NextCursor = EncodeCursor("c", rows[i-1].Slug)
+			page.NextCursor = kernel.EncodeCursor("c", rows[i-1].Slug)
 			break
 		}
 		page.Items = append(page.Items, toCircle(&rows[i]))
@@ -206,7 +211,7 @@ func (s *Service) ListCircles(ctx context.Context, a Actor, limit int, cursor st
 }
 
 // GetCircle returns one circle.
-func (s *Service) GetCircle(ctx context.Context, a Actor, slug string) (*Circle, error) {
+func (s *Service) GetCircle(ctx context.Context, a kernel.Actor, slug string) (*Circle, error) {
 	c, err := s.circle(ctx, a, slug, circleRead)
 	if err != nil {
 		return nil, err
@@ -216,7 +221,7 @@ func (s *Service) GetCircle(ctx context.Context, a Actor, slug string) (*Circle,
 }
 
 // MemberCircles lists the circles a is in, for GET /me.
-func (s *Service) MemberCircles(ctx context.Context, a Actor) ([]Circle, error) {
+func (s *Service) MemberCircles(ctx context.Context, a kernel.Actor) ([]Circle, error) {
 	rows, err := s.st.MemberCircles(ctx, a.ID)
 	if err != nil {
 		return nil, apperr.Internal(err)
@@ -232,9 +237,9 @@ var errInvite = apperr.New(http.StatusNotFound, "invite_invalid", "This invite c
 
 // Join makes a a member of a circle. A private circle needs a live invite
 // code; a wrong code and a circle that does not exist look the same.
-func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) error {
+func (s *Service) Join(ctx context.Context, a kernel.Actor, slug, inviteCode string) error {
 	if a.Suspended { // before anything that could tell a private circle exists
-		return ErrSuspended
+		return kernel.ErrSuspended
 	}
 	c, err := s.st.GetCircleView(ctx, slug, a.ID)
 	if errors.Is(err, store.ErrNotFound) && inviteCode != "" {
@@ -268,7 +273,7 @@ func (s *Service) Join(ctx context.Context, a Actor, slug, inviteCode string) er
 }
 
 // Leave takes a out of a circle.
-func (s *Service) Leave(ctx context.Context, a Actor, slug string) error {
+func (s *Service) Leave(ctx context.Context, a kernel.Actor, slug string) error {
 	c, err := s.circle(ctx, a, slug, circleLeave)
 	if err != nil {
 		return err
@@ -288,13 +293,13 @@ type NewInvite struct {
 // Invite is an invite as a circle's facilitators see it. Code is set only
 // in the answer that made it: only its hash is kept.
 type Invite struct {
-	ID        string    `json:"id"`
-	Code      string    `json:"code,omitempty"`
-	ExpiresAt time.Time `json:"expires_at"`
-	MaxUses   int       `json:"max_uses"`
-	Uses      int       `json:"uses"`
-	CreatedBy *Author   `json:"created_by,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string         `json:"id"`
+	Code      string         `json:"code,omitempty"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	MaxUses   int            `json:"max_uses"`
+	Uses      int            `json:"uses"`
+	CreatedBy *kernel.Author `json:"created_by,omitempty"`
+	CreatedAt time.Time      `json:"created_at"`
 }
 
 // Invite limits.
@@ -306,7 +311,7 @@ const (
 var inviteEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
 // CreateInvite makes an invite code for a private circle (its facilitators).
-func (s *Service) CreateInvite(ctx context.Context, a Actor, slug string, in NewInvite) (*Invite, error) {
+func (s *Service) CreateInvite(ctx context.Context, a kernel.Actor, slug string, in NewInvite) (*Invite, error) {
 	c, err := s.circle(ctx, a, slug, circleInvite)
 	if err != nil {
 		return nil, err
@@ -335,14 +340,14 @@ func (s *Service) CreateInvite(ctx context.Context, a Actor, slug string, in New
 
 // ListInvites lists a private circle's live invites, without their codes,
 // newest first (its facilitators).
-func (s *Service) ListInvites(ctx context.Context, a Actor, slug string, limit int, cursor string) (*Page[Invite], error) {
+func (s *Service) ListInvites(ctx context.Context, a kernel.Actor, slug string, limit int, cursor string) (*kernel.Page[Invite], error) {
 	c, err := s.circle(ctx, a, slug, circleSeeInvites)
 	if err != nil {
 		return nil, err
 	}
 	before := ""
 	if cursor != "" {
-		_, parts, err := DecodeCursor(cursor, "i")
+		_, parts, err := kernel.DecodeCursor(cursor, "i")
 		if err != nil {
 			return nil, err
 		}
@@ -352,20 +357,20 @@ func (s *Service) ListInvites(ctx context.Context, a Actor, slug string, limit i
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &Page[Invite]{Items: []Invite{}}
+	page := &kernel.Page[Invite]{Items: []Invite{}}
 	for i, r := range rows {
 		if i == limit {
-			page.NextCursor = EncodeCursor("i", rows[i-1].ID)
+			page.NextCursor = kernel.EncodeCursor("i", rows[i-1].ID)
 			break
 		}
 		page.Items = append(page.Items, Invite{ID: r.ID, ExpiresAt: r.ExpiresAt.UTC(), MaxUses: r.MaxUses, Uses: r.Uses,
-			CreatedBy: &Author{Handle: r.MakerHandle}, CreatedAt: r.CreatedAt.UTC()})
+			CreatedBy: &kernel.Author{Handle: r.MakerHandle}, CreatedAt: r.CreatedAt.UTC()})
 	}
 	return page, nil
 }
 
 // RevokeInvite ends an invite of a circle at once (its facilitators).
-func (s *Service) RevokeInvite(ctx context.Context, a Actor, slug, id string) error {
+func (s *Service) RevokeInvite(ctx context.Context, a kernel.Actor, slug, id string) error {
 	c, err := s.circle(ctx, a, slug, circleInvite)
 	if err != nil {
 		return err
@@ -391,7 +396,7 @@ func inviteHash(code string) string {
 }
 
 // SetFacilitator appoints (on) or removes a circle's facilitator (admins).
-func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle string, on bool) error {
+func (s *Service) SetFacilitator(ctx context.Context, a kernel.Actor, slug, handle string, on bool) error {
 	if err := circlePolicy(a, circleManage, nil); err != nil {
 		return err
 	}
@@ -402,7 +407,7 @@ func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle stri
 	h := strings.ToLower(handle)
 	m, err := s.st.GetMember(ctx, store.FindMember{Handle: &h})
 	if errors.Is(err, store.ErrNotFound) || err == nil && m.Status == store.StatusDeleted {
-		return apperr.New(http.StatusNotFound, "member_not_found", "No member has that handle.")
+		return kernel.ErrNoMember
 	}
 	if err != nil {
 		return apperr.Internal(err)
@@ -412,7 +417,7 @@ func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle stri
 	if !on {
 		action = "remove_facilitator"
 	}
-	entry, err := s.logEntry(ctx, a, action, "member", m.ID, "circle "+c.Slug)
+	entry, err := s.log.Entry(ctx, a, action, "member", m.ID, "circle "+c.Slug)
 	if err != nil {
 		return err
 	}
@@ -420,23 +425,4 @@ func (s *Service) SetFacilitator(ctx context.Context, a Actor, slug, handle stri
 		return apperr.Internal(err)
 	}
 	return nil
-}
-
-// logEntry makes a log entry of an admin's change, its reason sealed with
-// their key like every reason on the log.
-func (s *Service) logEntry(ctx context.Context, a Actor, action, targetType, targetID, reason string) (*store.LogEntry, error) {
-	keyID, err := s.dataKeyID(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	e := &store.LogEntry{ID: store.NewID(), ActorID: &a.ID, Action: action, TargetType: targetType, TargetID: targetID, CreatedAt: s.now()}
-	if e.Reason, err = s.sealer.Seal(ctx, keyID, []byte(reason), LogLocation(e.ID)); err != nil {
-		return nil, apperr.Internal(err)
-	}
-	return e, nil
-}
-
-// LogLocation is where a moderation log entry's reason is sealed.
-func LogLocation(id string) seal.Location {
-	return seal.Location{Table: "moderation_log", Column: "reason", RowID: id}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hearth/internal/apperr"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -17,7 +18,7 @@ type Export struct {
 // Export gathers the circles a is in and every story and reply they wrote
 // that still has its words, oldest first: writing a moderator removed is
 // theirs too, and comes with the reason.
-func (s *Service) Export(ctx context.Context, a Actor) (*Export, error) {
+func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Export, error) {
 	circles, err := s.MemberCircles(ctx, a)
 	if err != nil {
 		return nil, err

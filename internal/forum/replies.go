@@ -6,27 +6,28 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
 
 // Reply is a reply as a reader sees it; a placeholder has no author or body.
 type Reply struct {
-	ID            string     `json:"id"`
-	StoryID       string     `json:"story_id"`
-	ParentID      *string    `json:"parent_id"`
-	Depth         int        `json:"depth"`
-	Author        *Author    `json:"author"`
-	Body          *string    `json:"body,omitempty"`
-	Status        string     `json:"status"`
-	SupportCount  int        `json:"support_count"`
-	SupportedByMe bool       `json:"supported_by_me"`
-	CreatedAt     time.Time  `json:"created_at"`
-	EditedAt      *time.Time `json:"edited_at"`
+	ID            string         `json:"id"`
+	StoryID       string         `json:"story_id"`
+	ParentID      *string        `json:"parent_id"`
+	Depth         int            `json:"depth"`
+	Author        *kernel.Author `json:"author"`
+	Body          *string        `json:"body,omitempty"`
+	Status        string         `json:"status"`
+	SupportCount  int            `json:"support_count"`
+	SupportedByMe bool           `json:"supported_by_me"`
+	CreatedAt     time.Time      `json:"created_at"`
+	EditedAt      *time.Time     `json:"edited_at"`
 	// RemovedReason: as on a story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources: as on a story.
-	CrisisResources any `json:"crisis_resources,omitempty"`
+	CrisisResources *kernel.CrisisResources `json:"crisis_resources,omitempty"`
 }
 
 // MaxDepth is the deepest a reply sits: a reply to a reply at MaxDepth
@@ -58,20 +59,15 @@ func PlaceUnder(r, parent *store.Reply) {
 	r.Path = parent.Path + r.ID
 }
 
-// ReplyLocation is where a reply's body is sealed.
-func ReplyLocation(id string) seal.Location {
-	return seal.Location{Table: "replies", Column: "body", RowID: id}
-}
-
 var errParent = apperr.Invalid("invalid_parent", "parent_id must be a reply to this same story.")
 
 // CreateReply replies to a story, or under another reply of it.
-func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in NewReply) (*Reply, error) {
+func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID string, in NewReply) (*Reply, error) {
 	v, err := s.story(ctx, a, storyID, storyReply)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckText("body", in.Body, 1, maxReplyBody); err != nil {
+	if err := kernel.CheckText("body", in.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
 	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
@@ -87,34 +83,31 @@ func (s *Service) CreateReply(ctx context.Context, a Actor, storyID string, in N
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.st.GetCircleView(ctx, v.CircleSlug, a.ID)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	got, err := s.receive(ctx, Writing{Target: store.TargetReply, ID: r.ID, Circle: c, AuthorID: a.ID,
-		StoryID: v.ID, StoryAuthorID: v.AuthorID, AuthorModerates: a.moderates(), Texts: []string{in.Body}})
+	w := writing(store.TargetReply, r.ID, circleOf(v), a, in.Body)
+	w.StoryID, w.StoryAuthorID = v.ID, v.AuthorID
+	verdict, crisis, err := s.intake.Receive(ctx, w)
 	if err != nil {
 		return nil, err
 	}
-	r.Status = got.Status
-	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), ReplyLocation(r.ID)); err != nil {
+	r.Status = verdict.Status
+	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if err := s.st.CreateReply(ctx, &r, got.Also...); err != nil {
+	if err := s.st.CreateReply(ctx, &r, verdict.Effects); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out, err := s.getReply(ctx, a, r.ID)
 	if err != nil {
 		return nil, err
 	}
-	out.CrisisResources = got.Crisis
+	out.CrisisResources = crisis
 	return out, nil
 }
 
 // parent finds the reply a new reply to story v answers. Writing the
 // caller may not see answers 404, as if it did not exist; a reply they can
 // see in another thread is a mistake worth naming.
-func (s *Service) parent(ctx context.Context, a Actor, v *store.StoryView, id string) (*store.Reply, error) {
+func (s *Service) parent(ctx context.Context, a kernel.Actor, v *store.StoryView, id string) (*store.Reply, error) {
 	parent, err := s.st.GetReply(ctx, id)
 	if err != nil {
 		return nil, storeErr(err)
@@ -131,7 +124,7 @@ func (s *Service) parent(ctx context.Context, a Actor, v *store.StoryView, id st
 	return nil, errParent
 }
 
-func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, error) {
+func (s *Service) getReply(ctx context.Context, a kernel.Actor, id string) (*Reply, error) {
 	rv, err := s.st.GetReplyView(ctx, id, a.ID)
 	if err != nil {
 		return nil, storeErr(err)
@@ -146,14 +139,14 @@ func (s *Service) getReply(ctx context.Context, a Actor, id string) (*Reply, err
 // openReplyInto fills out with a reply as a sees it: its body opened, or
 // left out for a placeholder. It fills in place so that a page of replies
 // is one allocation, not one per reply.
-func (s *Service) openReplyInto(ctx context.Context, a Actor, rv *store.ReplyView, out *Reply) error {
+func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.ReplyView, out *Reply) error {
 	*out = Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
 		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt)}
 	if !canReadText(a, rv.AuthorID, rv.Status) || rv.Body == nil {
 		return nil
 	}
 	// Every caller hands over a view it just read and keeps no blob of.
-	plain, err := s.sealer.OpenInPlace(ctx, rv.Body, ReplyLocation(rv.ID))
+	plain, err := s.sealer.OpenInPlace(ctx, rv.Body, store.ReplyLocation(rv.ID))
 	if errors.Is(err, seal.ErrUnknownKey) {
 		out.Status = store.Removed
 		return nil
@@ -161,21 +154,21 @@ func (s *Service) openReplyInto(ctx context.Context, a Actor, rv *store.ReplyVie
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	body := opened(plain)
-	out.Author, out.Body = &Author{Handle: rv.AuthorHandle}, &body
+	body := string(plain)
+	out.Author, out.Body = &kernel.Author{Handle: rv.AuthorHandle}, &body
 	return nil
 }
 
 // ListReplies lists a story's replies in thread order: each reply after its
 // parent, siblings oldest first.
-func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limit int, cursor string) (*Page[Reply], error) {
+func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID string, limit int, cursor string) (*kernel.Page[Reply], error) {
 	v, err := s.story(ctx, a, storyID, storyRead)
 	if err != nil {
 		return nil, err
 	}
-	f := store.FindReplies{StoryID: v.ID, ReaderID: a.ID, SeePending: a.moderates(), Limit: limit + 1}
+	f := store.FindReplies{StoryID: v.ID, ReaderID: a.ID, SeePending: a.Moderates(), Limit: limit + 1}
 	if cursor != "" {
-		_, parts, err := DecodeCursor(cursor, "r")
+		_, parts, err := kernel.DecodeCursor(cursor, "r")
 		if err != nil {
 			return nil, err
 		}
@@ -193,11 +186,11 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &Page[Reply]{Items: make([]Reply, 0, min(len(rows), limit))}
+	page := &kernel.Page[Reply]{Items: make([]Reply, 0, min(len(rows), limit))}
 	removed := map[string]**string{}
 	for i := range rows {
 		if i == limit {
-			page.NextCursor = EncodeCursor("r", rows[i-1].Path)
+			page.NextCursor = kernel.EncodeCursor("r", rows[i-1].Path)
 			break
 		}
 		page.Items = page.Items[:i+1]
@@ -216,7 +209,7 @@ func (s *Service) ListReplies(ctx context.Context, a Actor, storyID string, limi
 }
 
 // reply loads a reply with its story and applies the policy for act.
-func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction) (*store.Reply, *store.StoryView, error) {
+func (s *Service) reply(ctx context.Context, a kernel.Actor, id string, act replyAction) (*store.Reply, *store.StoryView, error) {
 	r, err := s.st.GetReply(ctx, id)
 	if err != nil {
 		return nil, nil, storeErr(err)
@@ -232,28 +225,29 @@ func (s *Service) reply(ctx context.Context, a Actor, id string, act replyAction
 }
 
 // UpdateReply edits a reply (its author).
-func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPatch) (*Reply, error) {
+func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p ReplyPatch) (*Reply, error) {
 	r, v, err := s.reply(ctx, a, id, replyEdit)
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckText("body", p.Body, 1, maxReplyBody); err != nil {
+	if err := kernel.CheckText("body", p.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
 	keyID, err := s.dataKeyID(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	blob, err := s.sealer.Seal(ctx, keyID, []byte(p.Body), ReplyLocation(id))
+	blob, err := s.sealer.Seal(ctx, keyID, []byte(p.Body), store.ReplyLocation(id))
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	got, err := s.edited(ctx, Writing{Target: store.TargetReply, ID: id, Circle: circleOf(v), AuthorID: a.ID,
-		StoryID: r.StoryID, StoryAuthorID: v.AuthorID, Texts: []string{p.Body}})
+	w := writing(store.TargetReply, id, circleOf(v), a, p.Body)
+	w.StoryID, w.StoryAuthorID = r.StoryID, v.AuthorID
+	eff, crisis, err := s.intake.Edited(ctx, w)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.UpdateReply(ctx, id, map[string]any{"body": blob, "edited_at": s.now()}, got.Also...); err != nil {
+	if err := s.st.EditReply(ctx, id, blob, s.now(), eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}
@@ -263,13 +257,13 @@ func (s *Service) UpdateReply(ctx context.Context, a Actor, id string, p ReplyPa
 	if err != nil {
 		return nil, err
 	}
-	out.CrisisResources = got.Crisis
+	out.CrisisResources = crisis
 	return out, nil
 }
 
 // DeleteReply removes a reply (its author only). Its place in
 // the thread stays, so the replies under it keep their context.
-func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
+func (s *Service) DeleteReply(ctx context.Context, a kernel.Actor, id string) error {
 	r, _, err := s.reply(ctx, a, id, replyDelete)
 	if err != nil {
 		return err
@@ -281,7 +275,7 @@ func (s *Service) DeleteReply(ctx context.Context, a Actor, id string) error {
 }
 
 // SupportReply gives (on) or withdraws support of a reply.
-func (s *Service) SupportReply(ctx context.Context, a Actor, id string, on bool) error {
+func (s *Service) SupportReply(ctx context.Context, a kernel.Actor, id string, on bool) error {
 	if _, _, err := s.reply(ctx, a, id, replySupport); err != nil {
 		return err
 	}

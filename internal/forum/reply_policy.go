@@ -1,6 +1,9 @@
 package forum
 
-import "hearth/internal/store"
+import (
+	"hearth/internal/kernel"
+	"hearth/internal/store"
+)
 
 // replyAction is what an actor asks to do with a reply.
 type replyAction int
@@ -15,7 +18,7 @@ const (
 
 // replyPolicy decides what a may do with reply r on story s. The story's
 // rules for reading come first: a reply is as visible as its story.
-func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) error {
+func replyPolicy(a kernel.Actor, act replyAction, s *store.StoryView, r *store.Reply) error {
 	if act == replyModerate {
 		return storyPolicy(a, storyModerate, s)
 	}
@@ -23,11 +26,11 @@ func replyPolicy(a Actor, act replyAction, s *store.StoryView, r *store.Reply) e
 		return err
 	}
 	author := r.AuthorID == a.ID
-	if r.Status == store.Pending && !author && !a.moderates() {
+	if r.Status == store.Pending && !author && !a.Moderates() {
 		return errNotFound
 	}
 	if act != replyRead && a.Suspended {
-		return ErrSuspended
+		return kernel.ErrSuspended
 	}
 	switch act {
 	case replySupport:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -20,25 +21,25 @@ type Author struct {
 // Story is a story as a reader sees it. A placeholder (removed writing, or
 // hidden writing of someone else) has no author, title, body or warning.
 type Story struct {
-	ID             string     `json:"id"`
-	Circle         string     `json:"circle"`
-	Author         *Author    `json:"author"`
-	Title          *string    `json:"title,omitempty"`
-	Body           *string    `json:"body,omitempty"`
-	ContentWarning *string    `json:"content_warning,omitempty"`
-	Kind           string     `json:"kind"`
-	Status         string     `json:"status"`
-	Pinned         bool       `json:"pinned"`
-	SupportCount   int        `json:"support_count"`
-	SupportedByMe  bool       `json:"supported_by_me"`
-	ReplyCount     int        `json:"reply_count"`
-	CreatedAt      time.Time  `json:"created_at"`
-	EditedAt       *time.Time `json:"edited_at"`
+	ID             string         `json:"id"`
+	Circle         string         `json:"circle"`
+	Author         *kernel.Author `json:"author"`
+	Title          *string        `json:"title,omitempty"`
+	Body           *string        `json:"body,omitempty"`
+	ContentWarning *string        `json:"content_warning,omitempty"`
+	Kind           string         `json:"kind"`
+	Status         string         `json:"status"`
+	Pinned         bool           `json:"pinned"`
+	SupportCount   int            `json:"support_count"`
+	SupportedByMe  bool           `json:"supported_by_me"`
+	ReplyCount     int            `json:"reply_count"`
+	CreatedAt      time.Time      `json:"created_at"`
+	EditedAt       *time.Time     `json:"edited_at"`
 	// RemovedReason tells the author why a moderator removed their story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources answers writing that reads as a crisis, once, in the
 	// response that created it.
-	CrisisResources any `json:"crisis_resources,omitempty"`
+	CrisisResources *kernel.CrisisResources `json:"crisis_resources,omitempty"`
 }
 
 // Story kinds.
@@ -63,26 +64,32 @@ type StoryPatch struct {
 	ContentWarning *string `json:"content_warning"`
 }
 
-// StoryLocation is where a story's column is sealed.
-func StoryLocation(id, column string) seal.Location {
-	return seal.Location{Table: "stories", Column: column, RowID: id}
+// sealStory seals the three texts of story id with the author's key.
+func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string) (store.StoryEdit, error) {
+	var e store.StoryEdit
+	lt, lb, lw := store.StoryLocations(id)
+	for _, f := range []struct {
+		to   *[]byte
+		text string
+		at   seal.Location
+	}{{&e.Title, title, lt}, {&e.Body, body, lb}, {&e.ContentWarning, warning, lw}} {
+		blob, err := s.sealer.Seal(ctx, keyID, []byte(f.text), f.at)
+		if err != nil {
+			return e, apperr.Internal(err)
+		}
+		*f.to = blob
+	}
+	return e, nil
 }
 
-// sealStory seals the three texts of story id with the author's key.
-func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string) (map[string]any, error) {
-	cols := map[string]any{}
-	for col, text := range map[string]string{"title": title, "body": body, "content_warning": warning} {
-		blob, err := s.sealer.Seal(ctx, keyID, []byte(text), StoryLocation(id, col))
-		if err != nil {
-			return nil, apperr.Internal(err)
-		}
-		cols[col] = blob
-	}
-	return cols, nil
+// writing is how new or edited writing goes to the intake.
+func writing(t store.Target, id string, c *store.CircleView, a kernel.Actor, texts ...string) kernel.Writing {
+	return kernel.Writing{Target: string(t), ID: id, CircleID: c.ID, CircleName: c.Name, Premoderation: c.Premoderation,
+		AuthorID: a.ID, AuthorFacilitates: c.IsFacilitator, AuthorModerates: a.Moderates(), Texts: texts}
 }
 
 // CreateStory shares a story, or guidance from a facilitator, in a circle.
-func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewStory) (*Story, error) {
+func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, in NewStory) (*Story, error) {
 	c, err := s.circle(ctx, a, slug, circleWrite)
 	if err != nil {
 		return nil, err
@@ -102,10 +109,10 @@ func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewS
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckText("body", in.Body, 1, maxStoryBody); err != nil {
+	if err := kernel.CheckText("body", in.Body, 1, maxStoryBody); err != nil {
 		return nil, err
 	}
-	if err := CheckText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
+	if err := kernel.CheckText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
 		return nil, err
 	}
 	keyID, err := s.dataKeyID(ctx, a)
@@ -113,35 +120,34 @@ func (s *Service) CreateStory(ctx context.Context, a Actor, slug string, in NewS
 		return nil, err
 	}
 	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, CreatedAt: s.now()}
-	got, err := s.receive(ctx, Writing{Target: store.TargetStory, ID: st.ID, Circle: c, AuthorID: a.ID, AuthorModerates: a.moderates(),
-		Texts: []string{t, in.Body, in.ContentWarning}})
+	verdict, crisis, err := s.intake.Receive(ctx, writing(store.TargetStory, st.ID, c, a, t, in.Body, in.ContentWarning))
 	if err != nil {
 		return nil, err
 	}
-	st.Status = got.Status
-	cols, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning)
+	st.Status = verdict.Status
+	sealed, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning)
 	if err != nil {
 		return nil, err
 	}
-	st.Title, st.Body, st.ContentWarning = cols["title"].([]byte), cols["body"].([]byte), cols["content_warning"].([]byte)
-	if err := s.st.CreateStory(ctx, &st, got.Also...); err != nil {
+	st.Title, st.Body, st.ContentWarning = sealed.Title, sealed.Body, sealed.ContentWarning
+	if err := s.st.CreateStory(ctx, &st, verdict.Effects); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out, err := s.GetStory(ctx, a, st.ID)
 	if err != nil {
 		return nil, err
 	}
-	out.CrisisResources = got.Crisis
+	out.CrisisResources = crisis
 	return out, nil
 }
 
 // story loads a story as a sees it, its replies not counted, and applies
 // the policy for act.
-func (s *Service) story(ctx context.Context, a Actor, id string, act storyAction) (*store.StoryView, error) {
+func (s *Service) story(ctx context.Context, a kernel.Actor, id string, act storyAction) (*store.StoryView, error) {
 	return s.storyFor(ctx, a, id, act, false)
 }
 
-func (s *Service) storyFor(ctx context.Context, a Actor, id string, act storyAction, counted bool) (*store.StoryView, error) {
+func (s *Service) storyFor(ctx context.Context, a kernel.Actor, id string, act storyAction, counted bool) (*store.StoryView, error) {
 	v, err := s.storyView(ctx, a, id, counted)
 	if err != nil {
 		return nil, err
@@ -155,12 +161,12 @@ func (s *Service) storyFor(ctx context.Context, a Actor, id string, act storyAct
 // storyView loads story id as a sees it. Whether it waits in the queue is
 // asked only where the policy needs to know: of a moderator outside its
 // private circle.
-func (s *Service) storyView(ctx context.Context, a Actor, id string, counted bool) (*store.StoryView, error) {
+func (s *Service) storyView(ctx context.Context, a kernel.Actor, id string, counted bool) (*store.StoryView, error) {
 	v, err := s.st.GetStoryView(ctx, id, a.ID, counted)
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if v.CircleVisibility == store.VisibilityPrivate && !v.ReaderIsMember && a.moderates() {
+	if v.CircleVisibility == store.VisibilityPrivate && !v.ReaderIsMember && a.Moderates() {
 		if v.UnderReview, err = s.st.StoryUnderReview(ctx, v.ID); err != nil {
 			return nil, apperr.Internal(err)
 		}
@@ -169,7 +175,7 @@ func (s *Service) storyView(ctx context.Context, a Actor, id string, counted boo
 }
 
 // GetStory returns one story, its replies counted.
-func (s *Service) GetStory(ctx context.Context, a Actor, id string) (*Story, error) {
+func (s *Service) GetStory(ctx context.Context, a kernel.Actor, id string) (*Story, error) {
 	v, err := s.storyFor(ctx, a, id, storyRead, true)
 	if err != nil {
 		return nil, err
@@ -187,7 +193,7 @@ func (s *Service) GetStory(ctx context.Context, a Actor, id string) (*Story, err
 
 // removedOwn reports whether writing is a's own, removed by a moderator
 // with its words kept: its author is told why.
-func removedOwn(a Actor, authorID, status string, body []byte) bool {
+func removedOwn(a kernel.Actor, authorID, status string, body []byte) bool {
 	return authorID == a.ID && status == store.Removed && body != nil
 }
 
@@ -206,7 +212,7 @@ func (s *Service) tellWhyRemoved(ctx context.Context, t store.Target, into map[s
 		return apperr.Internal(err)
 	}
 	for id, e := range entries {
-		plain, err := s.sealer.OpenInPlace(ctx, e.Reason, LogLocation(e.ID))
+		plain, err := s.sealer.OpenInPlace(ctx, e.Reason, store.LogReasonLocation(e.ID))
 		if errors.Is(err, seal.ErrUnknownKey) {
 			continue // the moderator's account is gone, and their words with it
 		}
@@ -222,7 +228,7 @@ func (s *Service) tellWhyRemoved(ctx context.Context, t store.Target, into map[s
 // openStory opens a story's texts for a, or leaves them out where a may see
 // only a placeholder. A blob whose author was erased reads as removed; any
 // other failure to open is a 500, never someone else's text.
-func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*Story, error) {
+func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryView) (*Story, error) {
 	out := &Story{ID: v.ID, Circle: v.CircleSlug, Kind: v.Kind, Status: v.Status, Pinned: v.PinnedAt != nil,
 		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, ReplyCount: v.ReplyCount,
 		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt)}
@@ -230,13 +236,14 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 		return out, nil
 	}
 	texts := make([]*string, 3)
+	lt, lb, lw := store.StoryLocations(v.ID)
 	for i, f := range []struct {
-		col  string
 		blob []byte
-	}{{"title", v.Title}, {"body", v.Body}, {"content_warning", v.ContentWarning}} {
+		at   seal.Location
+	}{{v.Title, lt}, {v.Body, lb}, {v.ContentWarning, lw}} {
 		// Every caller hands over a view it just read and stores none of
 		// its blobs again.
-		plain, err := s.sealer.OpenInPlace(ctx, f.blob, StoryLocation(v.ID, f.col))
+		plain, err := s.sealer.OpenInPlace(ctx, f.blob, f.at)
 		if errors.Is(err, seal.ErrUnknownKey) {
 			out.Status = store.Removed
 			return out, nil
@@ -244,10 +251,10 @@ func (s *Service) openStory(ctx context.Context, a Actor, v *store.StoryView) (*
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
-		t := opened(plain)
+		t := string(plain)
 		texts[i] = &t
 	}
-	out.Author = &Author{Handle: v.AuthorHandle}
+	out.Author = &kernel.Author{Handle: v.AuthorHandle}
 	out.Title, out.Body, out.ContentWarning = texts[0], texts[1], texts[2]
 	return out, nil
 }
@@ -263,24 +270,24 @@ func utc(t *time.Time) *time.Time {
 // ListStories lists a circle's stories: pinned first (newest pin first),
 // then newest first. The cursor says which of the two runs the page
 // continues and where.
-func (s *Service) ListStories(ctx context.Context, a Actor, slug string, limit int, cursor string) (*Page[Story], error) {
+func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, limit int, cursor string) (*kernel.Page[Story], error) {
 	c, err := s.circle(ctx, a, slug, circleStories)
 	if err != nil {
 		return nil, err
 	}
-	f := store.FindStories{CircleID: c.ID, ReaderID: a.ID, SeePending: a.moderates(), Pinned: true, Limit: limit + 1}
+	f := store.FindStories{CircleID: c.ID, ReaderID: a.ID, SeePending: a.Moderates(), Pinned: true, Limit: limit + 1}
 	if cursor != "" {
-		kind, parts, err := DecodeCursor(cursor, "p", "s")
+		kind, parts, err := kernel.DecodeCursor(cursor, "p", "s")
 		if err != nil {
 			return nil, err
 		}
 		if kind == "p" {
 			if len(parts) != 2 {
-				return nil, errCursor
+				return nil, kernel.ErrCursor
 			}
 			ns, err := strconv.ParseInt(parts[0], 10, 64)
 			if err != nil {
-				return nil, errCursor
+				return nil, kernel.ErrCursor
 			}
 			t := time.Unix(0, ns).UTC()
 			f.BeforePinned, f.Before = &t, parts[1]
@@ -308,7 +315,7 @@ func (s *Service) ListStories(ctx context.Context, a Actor, slug string, limit i
 
 // storyPage opens up to limit stories, warming the key cache in one batch
 // first, and makes the cursor from the last one shown.
-func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView, limit int) (*Page[Story], error) {
+func (s *Service) storyPage(ctx context.Context, a kernel.Actor, rows []store.StoryView, limit int) (*kernel.Page[Story], error) {
 	blobs := make([][]byte, 0, len(rows))
 	for i := range rows {
 		blobs = append(blobs, rows[i].Body)
@@ -317,7 +324,7 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &Page[Story]{Items: []Story{}}
+	page := &kernel.Page[Story]{Items: []Story{}}
 	removed := map[string]int{}
 	for i := range rows {
 		if i < limit && removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body) {
@@ -326,9 +333,9 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 		if i == limit {
 			last := rows[i-1]
 			if last.PinnedAt != nil {
-				page.NextCursor = EncodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
+				page.NextCursor = kernel.EncodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
 			} else {
-				page.NextCursor = EncodeCursor("s", last.ID)
+				page.NextCursor = kernel.EncodeCursor("s", last.ID)
 			}
 			break
 		}
@@ -349,7 +356,7 @@ func (s *Service) storyPage(ctx context.Context, a Actor, rows []store.StoryView
 }
 
 // UpdateStory edits a story (its author).
-func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPatch) (*Story, error) {
+func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p StoryPatch) (*Story, error) {
 	v, err := s.story(ctx, a, id, storyEdit)
 	if err != nil {
 		return nil, err
@@ -368,13 +375,13 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 		}
 	}
 	if p.Body != nil {
-		if err := CheckText("body", *p.Body, 1, maxStoryBody); err != nil {
+		if err := kernel.CheckText("body", *p.Body, 1, maxStoryBody); err != nil {
 			return nil, err
 		}
 		body = *p.Body
 	}
 	if p.ContentWarning != nil {
-		if err := CheckText("content_warning", *p.ContentWarning, 0, maxContentWarning); err != nil {
+		if err := kernel.CheckText("content_warning", *p.ContentWarning, 0, maxContentWarning); err != nil {
 			return nil, err
 		}
 		warning = *p.ContentWarning
@@ -383,16 +390,16 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 	if err != nil {
 		return nil, err
 	}
-	cols, err := s.sealStory(ctx, keyID, id, t, body, warning)
+	edit, err := s.sealStory(ctx, keyID, id, t, body, warning)
 	if err != nil {
 		return nil, err
 	}
-	cols["edited_at"] = s.now()
-	got, err := s.edited(ctx, Writing{Target: store.TargetStory, ID: id, Circle: circleOf(v), AuthorID: a.ID, Texts: []string{t, body, warning}})
+	edit.EditedAt = s.now()
+	eff, crisis, err := s.intake.Edited(ctx, writing(store.TargetStory, id, circleOf(v), a, t, body, warning))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.st.UpdateStory(ctx, id, cols, got.Also...); err != nil {
+	if err := s.st.EditStory(ctx, id, edit, eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}
@@ -402,19 +409,19 @@ func (s *Service) UpdateStory(ctx context.Context, a Actor, id string, p StoryPa
 	if err != nil {
 		return nil, err
 	}
-	out.CrisisResources = got.Crisis
+	out.CrisisResources = crisis
 	return out, nil
 }
 
 // circleOf is the circle of a story as its reader sees it, for the intake.
 func circleOf(v *store.StoryView) *store.CircleView {
-	return &store.CircleView{Circle: store.Circle{ID: v.CircleID, Slug: v.CircleSlug, Name: v.CircleName, Visibility: v.CircleVisibility},
+	return &store.CircleView{Circle: store.Circle{ID: v.CircleID, Slug: v.CircleSlug, Name: v.CircleName, Visibility: v.CircleVisibility, Premoderation: v.CirclePremoderation},
 		IsMember: v.ReaderIsMember, IsFacilitator: v.ReaderIsFacilitator}
 }
 
 // DeleteStory removes a story (its author only): its text is
 // destroyed and it reads as removed.
-func (s *Service) DeleteStory(ctx context.Context, a Actor, id string) error {
+func (s *Service) DeleteStory(ctx context.Context, a kernel.Actor, id string) error {
 	if _, err := s.story(ctx, a, id, storyDelete); err != nil {
 		return err
 	}
@@ -425,7 +432,7 @@ func (s *Service) DeleteStory(ctx context.Context, a Actor, id string) error {
 }
 
 // Pin pins (on) or unpins a story in its circle (the circle's facilitators).
-func (s *Service) Pin(ctx context.Context, a Actor, id string, on bool) error {
+func (s *Service) Pin(ctx context.Context, a kernel.Actor, id string, on bool) error {
 	v, err := s.story(ctx, a, id, storyPin)
 	if err != nil {
 		return err
@@ -442,7 +449,7 @@ func (s *Service) Pin(ctx context.Context, a Actor, id string, on bool) error {
 
 // SupportStory gives (on) or withdraws support of a story; doing it twice
 // is the same as once.
-func (s *Service) SupportStory(ctx context.Context, a Actor, id string, on bool) error {
+func (s *Service) SupportStory(ctx context.Context, a kernel.Actor, id string, on bool) error {
 	if _, err := s.story(ctx, a, id, storySupport); err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package forum
 
-import "hearth/internal/store"
+import (
+	"hearth/internal/kernel"
+	"hearth/internal/store"
+)
 
 // storyAction is what an actor asks to do with a story.
 type storyAction int
@@ -21,22 +24,22 @@ const (
 // private circle they are not in only while it, or a reply to it, waits in
 // their queue. They may act on any writing (storyModerate), read or not:
 // every action is logged, and its author told.
-func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
+func storyPolicy(a kernel.Actor, act storyAction, s *store.StoryView) error {
 	if act == storyModerate {
-		if !a.moderates() {
+		if !a.Moderates() {
 			return errNotModerator
 		}
 		return nil
 	}
 	author := s.AuthorID == a.ID
-	if s.CircleVisibility == store.VisibilityPrivate && !s.ReaderIsMember && !(a.moderates() && s.UnderReview) {
+	if s.CircleVisibility == store.VisibilityPrivate && !s.ReaderIsMember && !(a.Moderates() && s.UnderReview) {
 		return errNotFound
 	}
-	if s.Status == store.Pending && !author && !a.moderates() {
+	if s.Status == store.Pending && !author && !a.Moderates() {
 		return errNotFound
 	}
 	if act != storyRead && a.Suspended {
-		return ErrSuspended
+		return kernel.ErrSuspended
 	}
 	switch act {
 	case storyReply, storySupport:
@@ -76,6 +79,6 @@ func storyPolicy(a Actor, act storyAction, s *store.StoryView) error {
 // and the moderators a placeholder. The author keeps reading what a
 // moderator removed (it is theirs, and they may appeal), and moderators may
 // restore it. Writing its author deleted has no words left for anyone.
-func canReadText(a Actor, authorID, status string) bool {
-	return status == store.Published || authorID == a.ID || a.moderates()
+func canReadText(a kernel.Actor, authorID, status string) bool {
+	return status == store.Published || authorID == a.ID || a.Moderates()
 }

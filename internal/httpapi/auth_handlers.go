@@ -10,6 +10,7 @@ import (
 	"hearth/internal/apperr"
 	"hearth/internal/auth"
 	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
@@ -224,7 +225,7 @@ func (a *API) export(c echo.Context) error {
 		Member     memberJSON `json:"member"`
 		*forum.Export
 		Flags []moderation.FiledFlag `json:"flags"`
-	}{auth.Now(), toMember(m), w, flags})
+	}{kernel.Now(), toMember(m), w, flags})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

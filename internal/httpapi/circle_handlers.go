@@ -2,36 +2,11 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"hearth/internal/apperr"
 	"hearth/internal/forum"
-	"hearth/internal/store"
 )
-
-// actor is the signed-in member as the forum knows them. A suspension
-// counts until its time is up.
-func actor(c echo.Context) forum.Actor {
-	p := principal(c)
-	suspended := p.Status == store.StatusSuspended && (p.SuspendedUntil == nil || p.SuspendedUntil.After(time.Now()))
-	return forum.Actor{ID: p.MemberID, Role: p.Role, Suspended: suspended}
-}
-
-// listParams reads ?limit= (default 20, 1 to 100) and ?cursor=.
-func listParams(c echo.Context) (int, string, error) {
-	limit := 20
-	if s := c.QueryParam("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			return 0, "", apperr.Invalid("invalid_limit", "limit must be a whole number from 1 to 100.")
-		}
-		limit = n
-	}
-	return limit, c.QueryParam("cursor"), nil
-}
 
 // GET /circles - the circles the member can see
 func (a *API) listCircles(c echo.Context) error {

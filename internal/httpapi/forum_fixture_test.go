@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"hearth/internal/auth"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -42,8 +42,8 @@ func newForum(t *testing.T, dialect string, opts ...serverOption) *forumFixture 
 	f.author = f.register(uniqueHandle("author"))
 	f.facilitator = f.register(uniqueHandle("facil"))
 	f.otherFacilitator = f.register(uniqueHandle("otherfacil"))
-	f.moderator = f.withRole(f.register(uniqueHandle("mod")), auth.RoleModerator)
-	f.admin = f.withRole(f.register(uniqueHandle("adm")), auth.RoleAdmin)
+	f.moderator = f.withRole(f.register(uniqueHandle("mod")), kernel.RoleModerator)
+	f.admin = f.withRole(f.register(uniqueHandle("adm")), kernel.RoleAdmin)
 	f.circle("open", store.VisibilityOpen)
 	f.circle("hidden", store.VisibilityPrivate)
 	f.circle("other", store.VisibilityOpen)

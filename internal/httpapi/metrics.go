@@ -26,7 +26,7 @@ type metrics struct {
 
 var priorityLabels = map[int]string{0: "crisis", 1: "privacy", 2: "harassment", 3: "normal"}
 
-func newMetrics(st *store.Store, sealStats func() seal.Stats) *metrics {
+func newMetrics(st *store.Store, sealer *seal.Sealer) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -50,7 +50,7 @@ func newMetrics(st *store.Store, sealStats func() seal.Stats) *metrics {
 			sessions: prometheus.NewDesc("hearth_sessions_alive", "Sessions neither ended nor expired.", nil, nil),
 		})
 	}
-	if sealStats != nil {
+	if sealer != nil {
 		for _, c := range []struct {
 			name, help string
 			get        func(seal.Stats) uint64
@@ -62,7 +62,7 @@ func newMetrics(st *store.Store, sealStats func() seal.Stats) *metrics {
 			{"hearth_seal_key_cache_misses_total", "Data keys unwrapped from the store.", func(s seal.Stats) uint64 { return s.CacheMisses }},
 		} {
 			m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
-				func() float64 { return float64(c.get(sealStats())) }))
+				func() float64 { return float64(c.get(sealer.Stats())) }))
 		}
 	}
 	return m

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net"
-	"net/http"
 	"net/netip"
 	"strings"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hearth/internal/apperr"
-	"hearth/internal/store"
+	"hearth/internal/kernel"
 	"hearth/internal/throttle"
 )
 
@@ -86,15 +85,6 @@ func (a *API) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-const principalKey = "principal"
-
-// principal is the signed-in member of the request; routes that need one
-// have been through authenticate.
-func principal(c echo.Context) *store.Principal {
-	p, _ := c.Get(principalKey).(*store.Principal)
-	return p
-}
-
 // authenticate reads the bearer token from the Authorization header (never a
 // query string) and checks its session.
 func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
@@ -109,6 +99,7 @@ func (a *API) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(principalKey, p)
+		c.Set(actorKey, a.auth.ActorOf(p))
 		return next(c)
 	}
 }
@@ -153,7 +144,7 @@ func requireRole(roles ...string) echo.MiddlewareFunc {
 					return next(c)
 				}
 			}
-			return apperr.New(http.StatusForbidden, "forbidden", "This needs a role you do not have.")
+			return kernel.ErrForbidden
 		}
 	}
 }

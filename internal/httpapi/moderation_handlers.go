@@ -14,7 +14,7 @@ func (a *API) fileFlag(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	out, err := a.moderation.File(c.Request().Context(), actor(c), in)
+	out, err := a.moderation.FileFlag(c.Request().Context(), actor(c), in)
 	if err != nil {
 		return err
 	}
@@ -81,8 +81,7 @@ func (a *API) setRole(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	me := actor(c)
-	if err := a.moderation.SetRole(c.Request().Context(), &me, c.Param("handle"), in.Role); err != nil {
+	if err := a.moderation.SetRole(c.Request().Context(), actor(c), c.Param("handle"), in.Role); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"hearth/internal/app"
 	"io"
 	"log/slog"
 	"os"
@@ -44,7 +45,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 	}
 
 	// Registration calls no service, so nil services are fine here.
-	e := New(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := New(Deps{Services: &app.Services{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	router := routerOperations(e.Routes())
 	if len(router) < 5 {
 		t.Fatalf("router: found only %d routes", len(router))

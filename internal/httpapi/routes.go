@@ -1,11 +1,10 @@
 package httpapi
 
 import (
+	"hearth/internal/kernel"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"hearth/internal/auth"
 )
 
 // access is who may call a route, before any rule of its domain.
@@ -112,9 +111,9 @@ func (a *API) guard(r route) []echo.MiddlewareFunc {
 	case member:
 		mw = append(mw, a.authenticate)
 	case moderator:
-		mw = append(mw, a.authenticate, requireRole(auth.RoleModerator, auth.RoleAdmin))
+		mw = append(mw, a.authenticate, requireRole(kernel.RoleModerator, kernel.RoleAdmin))
 	case admin:
-		mw = append(mw, a.authenticate, requireRole(auth.RoleAdmin))
+		mw = append(mw, a.authenticate, requireRole(kernel.RoleAdmin))
 	}
 	switch {
 	case r.limit == hashing:

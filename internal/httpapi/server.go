@@ -14,11 +14,11 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"hearth/frontend"
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
-	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -33,16 +33,11 @@ const hashesPerHour = 5
 // maxBody is the largest request body accepted.
 const maxBody = "64KiB"
 
-// Deps are the services the API calls.
+// Deps are what the API runs on: its settings, the services, its log.
 type Deps struct {
-	Config     config.Config
-	Store      *store.Store
-	Auth       *auth.Service
-	Forum      *forum.Service
-	Moderation *moderation.Service
-	// SealStats, when set, feeds the seal counters of /metrics.
-	SealStats func() seal.Stats
-	Log       *slog.Logger
+	Config   config.Config
+	Services *app.Services
+	Log      *slog.Logger
 }
 
 // API holds what handlers need.
@@ -62,18 +57,19 @@ type API struct {
 
 // New builds the Echo router with every route, middleware and the frontend.
 func New(d Deps) *echo.Echo {
+	svc := d.Services
 	a := &API{
 		cfg:        d.Config,
-		store:      d.Store,
-		auth:       d.Auth,
-		forum:      d.Forum,
-		moderation: d.Moderation,
+		store:      svc.Store,
+		auth:       svc.Auth,
+		forum:      svc.Forum,
+		moderation: svc.Moderation,
 		log:        d.Log,
 		authLimit:  throttle.New(d.Config.AuthRate, time.Minute),
 		writeLimit: throttle.New(d.Config.MemberWriteRate, time.Minute),
 		hashLimit:  throttle.New(hashesPerHour, time.Hour),
-		metrics:    newMetrics(d.Store, d.SealStats),
-		readTurn:   readTurns(readsAtOnce(d.Store)),
+		metrics:    newMetrics(svc.Store, svc.Sealer),
+		readTurn:   readTurns(readsAtOnce(svc.Store)),
 	}
 	e := echo.New()
 	e.HideBanner = true

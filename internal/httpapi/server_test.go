@@ -15,10 +15,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	"hearth/internal/config"
-	"hearth/internal/forum"
-	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -103,23 +102,14 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	if err != nil {
 		t.Fatal(err)
 	}
-	signing, err := auth.LoadSigningKeys(context.Background(), st, kr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	devices, err := auth.LoadDevices(context.Background(), st, kr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer := seal.NewSealer(kr, st, su.dataKeys)
-	svc, err := auth.NewService(st, sealer, auth.NewHasher(su.params, su.slots, su.slots), signing, devices)
+	o := app.Defaults()
+	o.Hashing, o.HashSlots, o.HashQueue, o.DataKeyCache = su.params, su.slots, su.slots, su.dataKeys
+	svc, err := app.Build(context.Background(), st, kr, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
-	fm := forum.New(st, sealer, intake)
-	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), SealStats: sealer.Stats, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	e := New(Deps{Config: cfg, Services: svc, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, URL: hs.URL, echo: e, store: st, keyring: kr, logs: logs, storePath: storeOpts.SQLitePath}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hearth/internal/kernel"
 	"io"
 	"io/fs"
 	"os"
@@ -15,18 +16,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
-
-// Resource is one place to turn to in a crisis.
-type Resource struct {
-	Name    string `json:"name"`
-	Contact string `json:"contact"`
-}
-
-// Resources are shown to someone whose writing reads as a crisis.
-type Resources struct {
-	Message   string     `json:"message"`
-	Resources []Resource `json:"resources"`
-}
 
 // Limits on a --crisis-resources file.
 const (
@@ -46,11 +35,11 @@ const (
 
 // DefaultResources returns the built-in crisis message and resources. The
 // circle's facilitators are added by the caller.
-func DefaultResources() Resources {
-	return Resources{
+func DefaultResources() kernel.CrisisResources {
+	return kernel.CrisisResources{
 		Message: "It sounds like you are carrying a lot right now. You don't have to carry it alone: " +
 			"if you are in danger, please reach out now.",
-		Resources: []Resource{
+		Resources: []kernel.CrisisResource{
 			{Name: "Find a helpline", Contact: "findahelpline.com — free, confidential helplines in your country"},
 			{Name: "Emergency services", Contact: "your local emergency number (911 in the US, 112 in the EU, 999 in the UK)"},
 		},
@@ -63,9 +52,9 @@ func DefaultResources() Resources {
 // must be 1–10 resources, each with a name of 1–100 and a contact of 1–300
 // characters. Surrounding whitespace is trimmed. Errors name the file and
 // what is wrong, and never repeat the file's content beyond a field name.
-func LoadResources(path string) (Resources, error) {
-	fail := func(format string, args ...any) (Resources, error) {
-		return Resources{}, fmt.Errorf("crisis resources file %q: "+format, append([]any{path}, args...)...)
+func LoadResources(path string) (kernel.CrisisResources, error) {
+	fail := func(format string, args ...any) (kernel.CrisisResources, error) {
+		return kernel.CrisisResources{}, fmt.Errorf("crisis resources file %q: "+format, append([]any{path}, args...)...)
 	}
 	data, err := readCrisisFile(path, maxResourcesFileBytes)
 	if err != nil {
@@ -78,7 +67,7 @@ func LoadResources(path string) (Resources, error) {
 		return fail("is empty")
 	}
 
-	var r Resources
+	var r kernel.CrisisResources
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hearth/internal/kernel"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -309,17 +310,17 @@ func TestCrisisLoadResources(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadResources(valid): %v", err)
 	}
-	want := Resources{Message: "You are not alone.", Resources: []Resource{
+	want := kernel.CrisisResources{Message: "You are not alone.", Resources: []kernel.CrisisResource{
 		{Name: "Samaritans", Contact: "116 123"}, {Name: "Text line", Contact: "Text SHOUT to 85258"}}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("LoadResources = %+v, want %+v", got, want)
 	}
 
-	many := make([]Resource, maxResources+1)
+	many := make([]kernel.CrisisResource, maxResources+1)
 	for i := range many {
-		many[i] = Resource{Name: fmt.Sprintf("R%d", i), Contact: "123"}
+		many[i] = kernel.CrisisResource{Name: fmt.Sprintf("R%d", i), Contact: "123"}
 	}
-	tooMany, _ := json.Marshal(Resources{Message: "m", Resources: many})
+	tooMany, _ := json.Marshal(kernel.CrisisResources{Message: "m", Resources: many})
 	one := `[{"name":"n","contact":"c"}]`
 
 	cases := []struct {

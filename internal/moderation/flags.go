@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
-	"hearth/internal/forum"
-	"hearth/internal/seal"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -28,10 +27,6 @@ type FlagReceipt struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
-func flagLoc(id string) seal.Location {
-	return seal.Location{Table: "flags", Column: "note", RowID: id}
-}
-
 func target(t string) (store.Target, error) {
 	switch store.Target(t) {
 	case store.TargetStory, store.TargetReply:
@@ -40,9 +35,9 @@ func target(t string) (store.Target, error) {
 	return "", apperr.Invalid("invalid_target_type", "target_type is story or reply.")
 }
 
-// File flags writing a can read. Flags from three members hide it until a
-// moderator acts (crisis flags aside: those reach moderators only).
-func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagReceipt, error) {
+// FileFlag flags writing a can read. Flags from three members hide it until
+// a moderator acts (crisis flags aside: those reach moderators only).
+func (s *Service) FileFlag(ctx context.Context, a kernel.Actor, in NewFlag) (*FlagReceipt, error) {
 	if err := policy(a, flagWriting, nil); err != nil {
 		return nil, err
 	}
@@ -54,10 +49,10 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 	if !ok {
 		return nil, apperr.Invalid("invalid_reason", "reason is harassment, spam, crisis, privacy, misinformation or other.")
 	}
-	if err := forum.CheckText("note", in.Note, 0, maxNote); err != nil {
+	if err := kernel.CheckText("note", in.Note, 0, maxNote); err != nil {
 		return nil, err
 	}
-	info, err := s.forum.Target(ctx, a, t, in.TargetID)
+	info, err := s.writings.Target(ctx, a, t, in.TargetID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,13 +62,15 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 	now := s.now()
 	f := &store.Flag{ID: store.NewID(), TargetType: string(t), TargetID: info.ID, ReporterID: &a.ID, Reason: in.Reason, Status: store.FlagOpen, CreatedAt: now}
 	if in.Note != "" {
-		if f.Note, _, err = s.sealFor(ctx, a.ID, in.Note, flagLoc(f.ID)); err != nil {
+		if f.Note, _, err = sealFor(ctx, s.st, s.sealer, a.ID, in.Note, store.FlagNoteLocation(f.ID)); err != nil {
 			return nil, err
 		}
 	}
 	item := &store.ModerationItem{TargetType: string(t), TargetID: info.ID, CircleID: info.CircleID, AuthorID: info.AuthorID,
 		Priority: prio, FirstFlaggedAt: now, UpdatedAt: now}
-	hidden, err := s.st.FileFlag(ctx, f, item, hideAfter)
+	// Hiding by flags is a moderation action too: on the record, by the
+	// system, in the transaction that hides.
+	hidden, err := s.st.FileFlag(ctx, f, item, hideAfter, store.Effects{Log: s.log.system("hide_by_flags", t, info.ID)})
 	if errors.Is(err, store.ErrConflict) {
 		return nil, errFlaggedAlready
 	}
@@ -81,12 +78,7 @@ func (s *Service) File(ctx context.Context, a forum.Actor, in NewFlag) (*FlagRec
 		return nil, apperr.Internal(err)
 	}
 	if hidden {
-		// Hiding by flags is a moderation action too: on the record, by
-		// the system, and told to the author.
-		err := s.st.AppendLog(ctx, &store.LogEntry{ID: store.NewID(), Action: "hide_by_flags", TargetType: string(t), TargetID: info.ID, CreatedAt: now})
-		if err != nil {
-			return nil, apperr.Internal(err)
-		}
+		// And told to the author.
 		n, err := notice(ctx, s.st, s.sealer, info.AuthorID, NoticeHidden, authorMessage(NoticeHidden, t, ""), t, info.ID, now)
 		if err == nil && n != nil {
 			err = s.st.AddNotices(ctx, n)
@@ -107,14 +99,14 @@ type FiledFlag struct {
 
 // FlagsFiled lists the flags a filed, with their notes opened, for GET
 // /me/export.
-func (s *Service) FlagsFiled(ctx context.Context, a forum.Actor) ([]FiledFlag, error) {
+func (s *Service) FlagsFiled(ctx context.Context, a kernel.Actor) ([]FiledFlag, error) {
 	rows, err := s.st.FlagsBy(ctx, a.ID)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out := []FiledFlag{}
 	for _, f := range rows {
-		note, err := s.open(ctx, f.Note, flagLoc(f.ID))
+		note, err := open(ctx, s.sealer, f.Note, store.FlagNoteLocation(f.ID))
 		if err != nil {
 			return nil, err
 		}

@@ -5,105 +5,106 @@ import (
 	"strings"
 
 	"hearth/internal/apperr"
-	"hearth/internal/auth"
-	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
 // Intake decides what becomes of new writing: whether a newcomer's writing
-// waits for review, whether it reads as a crisis, and who is told.
+// waits for review, whether it reads as a crisis, and who is told. The
+// forum asks it before storing a story or reply.
 type Intake struct {
 	st        *store.Store
-	sealer    forum.Sealer
+	sealer    Sealer
 	crisis    *Detector
-	resources Resources
+	resources kernel.CrisisResources
 }
 
 // NewIntake returns the forum's intake.
-func NewIntake(st *store.Store, sealer forum.Sealer, crisis *Detector, resources Resources) *Intake {
+func NewIntake(st *store.Store, sealer Sealer, crisis *Detector, resources kernel.CrisisResources) *Intake {
 	return &Intake{st: st, sealer: sealer, crisis: crisis, resources: resources}
 }
 
-// Receive implements forum.Intake. Writing that reads as a crisis is
-// published as usual, answered with crisis resources, and put at the head
-// of the queue by a system flag.
-func (in *Intake) Receive(ctx context.Context, w forum.Writing) (*forum.Received, error) {
-	now := auth.Now()
-	out := &forum.Received{Status: store.Published}
+// Receive is told of new writing. Writing that reads as a crisis is
+// published as usual, even from a newcomer to a pre-moderated circle,
+// answered with crisis resources, and put at the head of the queue by a
+// system flag.
+func (in *Intake) Receive(ctx context.Context, w kernel.Writing) (store.Verdict, *kernel.CrisisResources, error) {
+	now := kernel.Now()
+	t := store.Target(w.Target)
+	v := store.Verdict{Status: store.Published}
 	crisis := in.crisis.Match(w.Texts...)
-	// Writing that reads as a crisis is never held back from the circle.
-	if w.Circle.Premoderation && !w.Circle.IsFacilitator && !w.AuthorModerates && !crisis {
-		n, err := in.st.CountPublished(ctx, w.AuthorID, w.Circle.ID)
+	if w.Premoderation && !w.AuthorFacilitates && !w.AuthorModerates && !crisis {
+		n, err := in.st.CountPublished(ctx, w.AuthorID, w.CircleID)
 		if err != nil {
-			return nil, apperr.Internal(err)
+			return v, nil, apperr.Internal(err)
 		}
 		if n < heldFirst {
-			out.Status = store.Pending
-			out.Also = append(out.Also, &store.ModerationItem{TargetType: string(w.Target), TargetID: w.ID, CircleID: w.Circle.ID,
-				AuthorID: w.AuthorID, Priority: priorities["other"], FirstFlaggedAt: now, UpdatedAt: now})
-			n, err := notice(ctx, in.st, in.sealer, w.AuthorID, NoticeHeld, authorMessage(NoticeHeld, w.Target, ""), w.Target, w.ID, now)
-			if err != nil {
-				return nil, err
-			}
-			if n != nil {
-				out.Also = append(out.Also, n)
+			v.Status = store.Pending
+			v.Item = &store.ModerationItem{TargetType: w.Target, TargetID: w.ID, CircleID: w.CircleID,
+				AuthorID: w.AuthorID, Priority: priorities["other"], FirstFlaggedAt: now, UpdatedAt: now}
+			if err := in.tell(ctx, &v.Effects, w.AuthorID, NoticeHeld, authorMessage(NoticeHeld, t, ""), t, w.ID); err != nil {
+				return v, nil, err
 			}
 		}
 	}
+	var res *kernel.CrisisResources
 	if crisis {
-		if err := in.crisisCare(ctx, w, out); err != nil {
-			return nil, err
+		var err error
+		if res, err = in.crisisCare(ctx, w, &v.Effects); err != nil {
+			return v, nil, err
 		}
 	}
-	if w.Target == store.TargetReply && out.Status == store.Published && w.StoryAuthorID != w.AuthorID {
-		n, err := notice(ctx, in.st, in.sealer, w.StoryAuthorID, NoticeReply, "Someone in "+w.Circle.Name+" replied to your story.", store.TargetStory, w.StoryID, now)
-		if err != nil {
-			return nil, err
-		}
-		if n != nil {
-			out.Also = append(out.Also, n)
+	if t == store.TargetReply && v.Status == store.Published && w.StoryAuthorID != w.AuthorID {
+		if err := in.tell(ctx, &v.Effects, w.StoryAuthorID, NoticeReply, "Someone in "+w.CircleName+" replied to your story.", store.TargetStory, w.StoryID); err != nil {
+			return v, nil, err
 		}
 	}
-	return out, nil
+	return v, res, nil
 }
 
-// Edited implements forum.Intake: an edit that reads as a crisis is cared
-// for as new writing would be.
-func (in *Intake) Edited(ctx context.Context, w forum.Writing) (*forum.Received, error) {
-	out := &forum.Received{}
-	if in.crisis.Match(w.Texts...) {
-		if err := in.crisisCare(ctx, w, out); err != nil {
-			return nil, err
-		}
+// Edited is told of an edit: one that reads as a crisis is cared for as new
+// writing would be. Edits are never held back.
+func (in *Intake) Edited(ctx context.Context, w kernel.Writing) (store.Effects, *kernel.CrisisResources, error) {
+	var eff store.Effects
+	if !in.crisis.Match(w.Texts...) {
+		return eff, nil, nil
 	}
-	return out, nil
+	res, err := in.crisisCare(ctx, w, &eff)
+	return eff, res, err
 }
 
-// crisisCare files the system's crisis flag with w and answers with the
-// crisis resources.
-func (in *Intake) crisisCare(ctx context.Context, w forum.Writing, out *forum.Received) error {
-	now := auth.Now()
-	out.Also = append(out.Also,
-		&store.Flag{ID: store.NewID(), TargetType: string(w.Target), TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now},
-		&store.ModerationItem{TargetType: string(w.Target), TargetID: w.ID, CircleID: w.Circle.ID, AuthorID: w.AuthorID,
-			Priority: priorities[store.ReasonCrisis], FirstFlaggedAt: now, UpdatedAt: now})
-	res, err := in.resourcesFor(ctx, w.Circle)
+// tell adds a notice to memberID to eff (none when they have no key any
+// more).
+func (in *Intake) tell(ctx context.Context, eff *store.Effects, memberID, kind, message string, t store.Target, targetID string) error {
+	n, err := notice(ctx, in.st, in.sealer, memberID, kind, message, t, targetID, kernel.Now())
 	if err != nil {
 		return err
 	}
-	out.Crisis = res
+	if n != nil {
+		eff.Notices = append(eff.Notices, n)
+	}
 	return nil
 }
 
+// crisisCare raises the system's crisis flag on w and returns the crisis
+// resources for its author.
+func (in *Intake) crisisCare(ctx context.Context, w kernel.Writing, eff *store.Effects) (*kernel.CrisisResources, error) {
+	now := kernel.Now()
+	eff.SystemFlag = &store.Flag{ID: store.NewID(), TargetType: w.Target, TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now}
+	eff.Item = &store.ModerationItem{TargetType: w.Target, TargetID: w.ID, CircleID: w.CircleID, AuthorID: w.AuthorID,
+		Priority: priorities[store.ReasonCrisis], FirstFlaggedAt: now, UpdatedAt: now}
+	return in.resourcesFor(ctx, w)
+}
+
 // resourcesFor adds the circle's facilitators to the crisis resources.
-func (in *Intake) resourcesFor(ctx context.Context, c *store.CircleView) (Resources, error) {
-	res := Resources{Message: in.resources.Message, Resources: append([]Resource(nil), in.resources.Resources...)}
-	handles, err := in.st.CircleFacilitators(ctx, c.ID)
+func (in *Intake) resourcesFor(ctx context.Context, w kernel.Writing) (*kernel.CrisisResources, error) {
+	res := &kernel.CrisisResources{Message: in.resources.Message, Resources: append([]kernel.CrisisResource(nil), in.resources.Resources...)}
+	handles, err := in.st.CircleFacilitators(ctx, w.CircleID)
 	if err != nil {
-		return res, apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
 	if len(handles) > 0 {
-		res.Resources = append(res.Resources, Resource{Name: "Your circle's facilitators", Contact: strings.Join(handles, ", ") + ", here in " + c.Name})
+		res.Resources = append(res.Resources, kernel.CrisisResource{Name: "Your circle's facilitators", Contact: strings.Join(handles, ", ") + ", here in " + w.CircleName})
 	}
 	return res, nil
 }

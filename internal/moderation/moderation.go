@@ -11,23 +11,40 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
-	"hearth/internal/auth"
-	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
 
-// Service is moderation: flags, the queue, actions, notices and the log.
-type Service struct {
-	st     *store.Store
-	sealer forum.Sealer
-	forum  *forum.Service
-	now    func() time.Time
+// Sealer seals and opens text; *seal.Sealer is one. Moderation opens only
+// rows it has just read, for display.
+type Sealer interface {
+	Seal(ctx context.Context, keyID string, plaintext []byte, loc seal.Location) ([]byte, error)
+	OpenInPlace(ctx context.Context, blob []byte, loc seal.Location) ([]byte, error)
+	Warm(ctx context.Context, blobs ...[]byte) (context.Context, error)
 }
 
-// New returns moderation over the forum it moderates.
-func New(st *store.Store, sealer forum.Sealer, fm *forum.Service) *Service {
-	return &Service{st: st, sealer: sealer, forum: fm, now: auth.Now}
+// Writings finds the writing moderation acts on, by the forum's rules of
+// who may read what; *forum.Service is one.
+type Writings interface {
+	// Target finds a story or reply a may read, or answers 404.
+	Target(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error)
+	// TargetToModerate finds one for a moderator to act on, read or not.
+	TargetToModerate(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error)
+}
+
+// Service is moderation: flags, the queue, actions, notices and the log.
+type Service struct {
+	st       *store.Store
+	sealer   Sealer
+	writings Writings
+	log      *Logbook
+	now      func() time.Time
+}
+
+// New returns moderation over the writing it moderates and its log.
+func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook) *Service {
+	return &Service{st: st, sealer: sealer, writings: writings, log: log, now: kernel.Now}
 }
 
 // Flag reasons, and the queue priority each gives (lower comes first).
@@ -47,15 +64,13 @@ const (
 	// hideAfter is how many members' flags hide writing until a moderator acts.
 	hideAfter = 3
 	// heldFirst is how many stories or replies of a newcomer to a
-	// pre-moderated circle wait for review.
+	// pre-moderated circle must be published before the rest go out at once.
 	heldFirst = 3
 	maxNote   = 1_000
 	maxReason = 1_000
 )
 
 var (
-	errNoMember       = apperr.New(http.StatusNotFound, "member_not_found", "No member has that handle.")
-	errForbidden      = apperr.New(http.StatusForbidden, "forbidden", "This needs a role you do not have.")
 	errChanged        = apperr.New(http.StatusConflict, "changed", "This writing changed while you were looking at it. Reload the queue and look again.")
 	errBanned         = apperr.New(http.StatusConflict, "banned", "This member is banned; a ban is final.")
 	errFlaggedAlready = apperr.New(http.StatusConflict, "already_flagged", "You have already flagged this, and the moderation team has it. Thank you.")
@@ -63,11 +78,7 @@ var (
 
 // sealFor seals text with the data key of memberID at loc; ok is false when
 // the member has no key any more (erased), and nothing can be sealed for them.
-func (s *Service) sealFor(ctx context.Context, memberID string, text string, loc seal.Location) ([]byte, bool, error) {
-	return sealFor(ctx, s.st, s.sealer, memberID, text, loc)
-}
-
-func sealFor(ctx context.Context, st *store.Store, sealer forum.Sealer, memberID, text string, loc seal.Location) ([]byte, bool, error) {
+func sealFor(ctx context.Context, st *store.Store, sealer Sealer, memberID, text string, loc seal.Location) ([]byte, bool, error) {
 	m, err := st.GetMember(ctx, store.FindMember{ID: &memberID})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, false, nil
@@ -88,11 +99,11 @@ func sealFor(ctx context.Context, st *store.Store, sealer forum.Sealer, memberID
 // open opens a sealed value; an erased key or no value gives "". Every
 // caller opens rows it just read, for display only, so the blob is theirs
 // to open in place.
-func (s *Service) open(ctx context.Context, blob []byte, loc seal.Location) (string, error) {
+func open(ctx context.Context, sealer Sealer, blob []byte, loc seal.Location) (string, error) {
 	if blob == nil {
 		return "", nil
 	}
-	p, err := s.sealer.OpenInPlace(ctx, blob, loc)
+	p, err := sealer.OpenInPlace(ctx, blob, loc)
 	if errors.Is(err, seal.ErrUnknownKey) {
 		return "", nil
 	}

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
-	"hearth/internal/forum"
-	"hearth/internal/seal"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -26,10 +25,6 @@ const (
 
 const signature = "\n\n— the moderation team"
 
-func noticeLoc(id string) seal.Location {
-	return seal.Location{Table: "notices", Column: "message", RowID: id}
-}
-
 func word(t store.Target) string {
 	if t == store.TargetReply {
 		return "reply"
@@ -39,9 +34,9 @@ func word(t store.Target) string {
 
 // notice makes a sealed notice for memberID, or nil when they have no key
 // any more.
-func notice(ctx context.Context, st *store.Store, sealer forum.Sealer, memberID, kind, message string, t store.Target, targetID string, now time.Time) (*store.Notice, error) {
+func notice(ctx context.Context, st *store.Store, sealer Sealer, memberID, kind, message string, t store.Target, targetID string, now time.Time) (*store.Notice, error) {
 	n := &store.Notice{ID: store.NewID(), MemberID: memberID, Kind: kind, TargetType: string(t), TargetID: targetID, CreatedAt: now}
-	b, ok, err := sealFor(ctx, st, sealer, memberID, message, noticeLoc(n.ID))
+	b, ok, err := sealFor(ctx, st, sealer, memberID, message, store.NoticeLocation(n.ID))
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -91,10 +86,10 @@ type Notice struct {
 }
 
 // Notices lists a's notices, newest first.
-func (s *Service) Notices(ctx context.Context, a forum.Actor, limit int, cursor string) (*forum.Page[Notice], error) {
+func (s *Service) Notices(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[Notice], error) {
 	before := ""
 	if cursor != "" {
-		_, parts, err := forum.DecodeCursor(cursor, "n")
+		_, parts, err := kernel.DecodeCursor(cursor, "n")
 		if err != nil {
 			return nil, err
 		}
@@ -104,13 +99,13 @@ func (s *Service) Notices(ctx context.Context, a forum.Actor, limit int, cursor 
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &forum.Page[Notice]{Items: []Notice{}}
+	page := &kernel.Page[Notice]{Items: []Notice{}}
 	for i, n := range rows {
 		if i == limit {
-			page.NextCursor = forum.EncodeCursor("n", rows[i-1].ID)
+			page.NextCursor = kernel.EncodeCursor("n", rows[i-1].ID)
 			break
 		}
-		msg, err := s.open(ctx, n.Message, noticeLoc(n.ID))
+		msg, err := open(ctx, s.sealer, n.Message, store.NoticeLocation(n.ID))
 		if err != nil {
 			return nil, err
 		}

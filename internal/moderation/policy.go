@@ -1,8 +1,7 @@
 package moderation
 
 import (
-	"hearth/internal/auth"
-	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -14,43 +13,49 @@ const (
 	readQueue                  // the queue and the log
 	actOnWriting               // dismiss, approve, hide, remove, restore
 	actOnMember                // warn, suspend, unsuspend, ban
-	changeRole                 // admins only
+	changeRole                 // admins, and the operator
 )
 
 // policy decides whether a may do act; target is the member acted on, for
 // actOnMember and changeRole. Moderators act on members; only admins act on
-// moderators; nobody acts on an admin, or on themselves, from here.
-func policy(a forum.Actor, act action, target *store.Member) error {
+// moderators; nobody acts on an admin, or on themselves, from here. The
+// operator at the command line may change anyone's role: they hold the
+// machine, and that is how the first admin is made and the last one
+// replaced.
+func policy(a kernel.Actor, act action, target *store.Member) error {
 	switch act {
 	case flagWriting:
 		if a.Suspended {
-			return forum.ErrSuspended
+			return kernel.ErrSuspended
 		}
 		return nil
 	case readQueue:
 		if !a.Moderates() {
-			return errForbidden
+			return kernel.ErrForbidden
 		}
 		return nil
 	case actOnWriting:
 		if !a.Moderates() {
-			return errForbidden
+			return kernel.ErrForbidden
 		}
 	case actOnMember:
-		if !a.Moderates() || target.ID == a.ID || target.Role == auth.RoleAdmin ||
-			target.Role == auth.RoleModerator && a.Role != auth.RoleAdmin {
-			return errForbidden
+		if !a.Moderates() || target.ID == a.ID || target.Role == kernel.RoleAdmin ||
+			target.Role == kernel.RoleModerator && !a.IsAdmin() {
+			return kernel.ErrForbidden
 		}
 	case changeRole:
-		if a.Role != auth.RoleAdmin || target.ID == a.ID {
-			return errForbidden
+		if a.Operator {
+			return nil
+		}
+		if !a.IsAdmin() || target.ID == a.ID {
+			return kernel.ErrForbidden
 		}
 	default:
-		return errForbidden
+		return kernel.ErrForbidden
 	}
 	// A suspended moderator or admin may read, like any member, but not act.
 	if a.Suspended {
-		return forum.ErrSuspended
+		return kernel.ErrSuspended
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"hearth/internal/apperr"
-	"hearth/internal/forum"
+	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
 
@@ -17,7 +17,7 @@ type QueueItem struct {
 	TargetID       string        `json:"target_id"`
 	StoryID        string        `json:"story_id"` // the story itself, or the one a reply answers
 	Circle         string        `json:"circle"`
-	Author         forum.Author  `json:"author"`
+	Author         kernel.Author `json:"author"`
 	Excerpt        string        `json:"excerpt"`
 	Flags          []FlagSummary `json:"flags"`
 	Priority       string        `json:"priority"`
@@ -56,13 +56,13 @@ func excerpt(s string) string {
 // Queue lists open items: crisis first, then privacy, then harassment, then
 // the rest; oldest first within each. A page costs the same few queries
 // whatever its size.
-func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor string) (*forum.Page[QueueItem], error) {
+func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[QueueItem], error) {
 	if err := policy(a, readQueue, nil); err != nil {
 		return nil, err
 	}
 	f := store.FindQueue{Limit: limit + 1}
 	if cursor != "" {
-		kind, p, err := forum.DecodeCursor(cursor, "q")
+		kind, p, err := kernel.DecodeCursor(cursor, "q")
 		if err != nil || kind != "q" || len(p) != 4 {
 			return nil, apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
 		}
@@ -77,10 +77,10 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	page := &forum.Page[QueueItem]{Items: []QueueItem{}}
+	page := &kernel.Page[QueueItem]{Items: []QueueItem{}}
 	if len(rows) > limit {
 		last := rows[limit-1]
-		page.NextCursor = forum.EncodeCursor("q", strconv.Itoa(last.Priority), strconv.FormatInt(last.FirstFlaggedAt.UnixNano(), 10), last.TargetType, last.TargetID)
+		page.NextCursor = kernel.EncodeCursor("q", strconv.Itoa(last.Priority), strconv.FormatInt(last.FirstFlaggedAt.UnixNano(), 10), last.TargetType, last.TargetID)
 		rows = rows[:limit]
 	}
 	ids := make([]string, len(rows))
@@ -106,7 +106,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 		sum := FlagSummary{Reason: g.Reason, Count: g.Count, System: g.System, Notes: []string{},
 			CreatedAt: g.First.UTC(), LatestAt: g.Latest.UTC()}
 		for _, n := range g.Notes {
-			note, err := s.open(ctx, n.Note, flagLoc(n.FlagID))
+			note, err := open(ctx, s.sealer, n.Note, store.FlagNoteLocation(n.FlagID))
 			if err != nil {
 				return nil, err
 			}
@@ -130,7 +130,7 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 			fs = []FlagSummary{}
 		}
 		page.Items[i] = QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: r.StoryID, Circle: r.CircleSlug,
-			Author: forum.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
+			Author: kernel.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: r.TargetStatus}
 	}
 	return page, nil
@@ -140,13 +140,14 @@ func (s *Service) Queue(ctx context.Context, a forum.Actor, limit int, cursor st
 // reply's body ("" once destroyed).
 func (s *Service) queueText(ctx context.Context, r *store.QueueItem) (string, error) {
 	if r.TargetType == string(store.TargetReply) {
-		return s.open(ctx, r.Body, forum.ReplyLocation(r.TargetID))
+		return open(ctx, s.sealer, r.Body, store.ReplyLocation(r.TargetID))
 	}
-	title, err := s.open(ctx, r.Title, forum.StoryLocation(r.TargetID, "title"))
+	lt, lb, _ := store.StoryLocations(r.TargetID)
+	title, err := open(ctx, s.sealer, r.Title, lt)
 	if err != nil {
 		return "", err
 	}
-	body, err := s.open(ctx, r.Body, forum.StoryLocation(r.TargetID, "body"))
+	body, err := open(ctx, s.sealer, r.Body, lb)
 	if err != nil {
 		return "", err
 	}

@@ -91,11 +91,32 @@ func (s *Store) CreateCircle(ctx context.Context, c *Circle, log *LogEntry) erro
 	return nil
 }
 
-// UpdateCircle changes the named columns of a circle and logs the change,
-// in one transaction.
-func (s *Store) UpdateCircle(ctx context.Context, id string, cols map[string]any, log *LogEntry) error {
+// CircleUpdate changes some of a circle's settings; nil fields stay.
+type CircleUpdate struct {
+	Name, Description, Visibility *string
+	Premoderation                 *bool
+	UpdatedAt                     time.Time
+}
+
+// UpdateCircle changes a circle and logs the change, in one transaction.
+func (s *Store) UpdateCircle(ctx context.Context, id string, u CircleUpdate, log *LogEntry) error {
+	c := Circle{UpdatedAt: u.UpdatedAt}
+	fields := []string{"UpdatedAt"}
+	set := func(field string, to *string, dst *string) {
+		if to != nil {
+			*dst = *to
+			fields = append(fields, field)
+		}
+	}
+	set("Name", u.Name, &c.Name)
+	set("Description", u.Description, &c.Description)
+	set("Visibility", u.Visibility, &c.Visibility)
+	if u.Premoderation != nil {
+		c.Premoderation = *u.Premoderation
+		fields = append(fields, "Premoderation")
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&Circle{}).Where("id = ?", id).Updates(cols).Error; err != nil {
+		if err := tx.Model(&Circle{}).Where("id = ?", id).Select(fields).Updates(&c).Error; err != nil {
 			return fmt.Errorf("store: update circle: %w", err)
 		}
 		return tx.Create(log).Error
@@ -106,11 +127,16 @@ func (s *Store) UpdateCircle(ctx context.Context, id string, cols map[string]any
 // ErrNotFound.
 func (s *Store) GetCircleView(ctx context.Context, slug, memberID string) (*CircleView, error) {
 	var v CircleView
-	res := s.r.WithContext(ctx).Raw(circleViewSelect+" WHERE c.slug = ?", memberID, slug).Scan(&v)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: get circle: %w", res.Error)
+	var found bool
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		res := db.Raw(circleViewSelect+" WHERE c.slug = ?", memberID, slug).Scan(&v)
+		found = res.RowsAffected > 0
+		return res.Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: get circle: %w", err)
 	}
-	if res.RowsAffected == 0 {
+	if !found {
 		return nil, ErrNotFound
 	}
 	return &v, nil
@@ -129,8 +155,10 @@ type FindCircles struct {
 // the member is in, and with AllPrivate every private one.
 func (s *Store) ListCircleViews(ctx context.Context, f FindCircles) ([]CircleView, error) {
 	var out []CircleView
-	err := s.r.WithContext(ctx).Raw(circleViewSelect+` WHERE c.slug > ? AND (c.visibility = ? OR cm.member_id IS NOT NULL OR ?)
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Raw(circleViewSelect+` WHERE c.slug > ? AND (c.visibility = ? OR cm.member_id IS NOT NULL OR ?)
 		ORDER BY c.slug LIMIT ?`, f.MemberID, f.AfterSlug, VisibilityOpen, f.AllPrivate, f.Limit).Scan(&out).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: list circles: %w", err)
 	}
@@ -140,8 +168,10 @@ func (s *Store) ListCircleViews(ctx context.Context, f FindCircles) ([]CircleVie
 // MemberCircles lists the circles a member is in, by slug.
 func (s *Store) MemberCircles(ctx context.Context, memberID string) ([]CircleView, error) {
 	var out []CircleView
-	err := s.r.WithContext(ctx).Raw(`SELECT c.*, true AS is_member, cm.facilitator AS is_facilitator
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Raw(`SELECT c.*, true AS is_member, cm.facilitator AS is_facilitator
 		FROM circles c JOIN circle_members cm ON cm.circle_id = c.id AND cm.member_id = ? ORDER BY c.slug`, memberID).Scan(&out).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: member circles: %w", err)
 	}
@@ -288,4 +318,17 @@ func (s *Store) RevokeInvite(ctx context.Context, circleID, id string, now time.
 		return ErrNotFound
 	}
 	return nil
+}
+
+// CircleFacilitators lists the handles of a circle's facilitators.
+func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]string, error) {
+	var out []string
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Raw(`SELECT m.handle FROM circle_members cm JOIN members m ON m.id = cm.member_id
+		WHERE cm.circle_id = ? AND cm.facilitator ORDER BY m.handle`, circleID).Scan(&out).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: circle facilitators: %w", err)
+	}
+	return out, nil
 }

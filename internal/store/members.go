@@ -74,17 +74,18 @@ type FindMember struct {
 
 // GetMember returns the member matching f, or ErrNotFound.
 func (s *Store) GetMember(ctx context.Context, f FindMember) (*Member, error) {
-	q := s.r.WithContext(ctx)
+	var where string
+	var arg any
 	switch {
 	case f.ID != nil:
-		q = q.Where("id = ?", *f.ID)
+		where, arg = "id = ?", *f.ID
 	case f.Handle != nil:
-		q = q.Where("handle = ?", *f.Handle)
+		where, arg = "handle = ?", *f.Handle
 	default:
 		return nil, errors.New("store: GetMember needs a field")
 	}
 	var m Member
-	err := q.Take(&m).Error
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where(where, arg).Take(&m).Error })
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -138,7 +139,9 @@ func (s *Store) UpdateMember(ctx context.Context, id string, u MemberUpdate) err
 // RecoveryCodes returns a member's unused recovery codes.
 func (s *Store) RecoveryCodes(ctx context.Context, memberID string) ([]RecoveryCode, error) {
 	var rows []RecoveryCode
-	err := s.r.WithContext(ctx).Where("member_id = ? AND used_at IS NULL", memberID).Order("slot").Find(&rows).Error
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Where("member_id = ? AND used_at IS NULL", memberID).Order("slot").Find(&rows).Error
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: recovery codes: %w", err)
 	}
@@ -203,6 +206,40 @@ func (s *Store) SetPassword(ctx context.Context, memberID, passwordHash, keep st
 // CountMembers counts accounts.
 func (s *Store) CountMembers(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.r.WithContext(ctx).Model(&Member{}).Count(&n).Error
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Model(&Member{}).Count(&n).Error })
 	return n, err
+}
+
+// MemberAction changes a member (u may change nothing, as a warning does)
+// with its effects (the log entry, notices), in one transaction. A
+// suspension or ban also ends what the member's word let others do: their
+// sessions and the invites they made; a ban closes their open flags too.
+func (s *Store) MemberAction(ctx context.Context, memberID string, u MemberUpdate, eff Effects, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if u != (MemberUpdate{}) {
+			// A ban is final, even against an action racing it.
+			res := u.apply(tx.Where("id = ? AND status <> ?", memberID, StatusBanned))
+			if res.Error != nil {
+				return fmt.Errorf("store: member action: %w", res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return ErrConflict
+			}
+		}
+		if u.Standing != nil && u.Standing.Status == StatusBanned {
+			// A banned member's flags no longer speak for the community.
+			if err := closeFlagsBy(tx, memberID, now); err != nil {
+				return err
+			}
+		}
+		if u.Standing != nil && (u.Standing.Status == StatusSuspended || u.Standing.Status == StatusBanned) {
+			if err := revokeSessions(tx, memberID, "", now); err != nil {
+				return err
+			}
+			if err := revokeInvitesBy(tx, memberID, "", now); err != nil {
+				return err
+			}
+		}
+		return eff.write(tx)
+	})
 }

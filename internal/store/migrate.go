@@ -112,7 +112,9 @@ func (s *Store) advisoryLock(ctx context.Context, key int64) (func(), error) {
 // AppliedMigrations lists the versions recorded in the database.
 func (s *Store) AppliedMigrations(ctx context.Context) ([]int, error) {
 	var v []int
-	err := s.r.WithContext(ctx).Model(&schemaMigration{}).Order("version").Pluck("version", &v).Error
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Model(&schemaMigration{}).Order("version").Pluck("version", &v).Error
+	})
 	return v, err
 }
 

@@ -120,11 +120,11 @@ func TestInvites(t *testing.T) {
 		}
 		until := now.Add(time.Hour)
 		sus := store.MemberUpdate{Standing: &store.Standing{Status: store.StatusSuspended, SuspendedUntil: &until}}
-		if err := st.MemberAction(ctx, other, sus, true, logged(other), nil, now); err != nil {
+		if err := st.MemberAction(ctx, other, sus, store.Effects{Log: logged(other)}, now); err != nil {
 			t.Fatal(err)
 		}
 		lift := store.MemberUpdate{Standing: &store.Standing{Status: store.StatusActive}}
-		if err := st.MemberAction(ctx, other, lift, false, logged(other), nil, now); err != nil {
+		if err := st.MemberAction(ctx, other, lift, store.Effects{Log: logged(other)}, now); err != nil {
 			t.Fatal(err)
 		}
 		if err := join(ids[0], members[6], "other's"); !errors.Is(err, store.ErrInvite) {

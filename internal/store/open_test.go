@@ -107,7 +107,7 @@ func TestBackupFileIsPrivateFromTheStart(t *testing.T) {
 
 // TestSQLiteConnectionsKeepOnePlan: every SQLite connection the store opens
 // runs with the query planner stability guarantee, so no statement is
-// parsed and planned again on each run (see qpsg.go).
+// parsed and planned again on each run (see stableplans.go).
 func TestSQLiteConnectionsKeepOnePlan(t *testing.T) {
 	before := store.StablePlanConns()
 	st := storetest.Open(t, store.SQLite)
@@ -117,6 +117,20 @@ func TestSQLiteConnectionsKeepOnePlan(t *testing.T) {
 	if got := store.StablePlanConns() - before; got < 2 {
 		t.Fatalf("%d connections got the guarantee, want the writer and at least one reader", got)
 	}
+}
+
+// TestReadsPassTheAdmissionPoint: a read that goes around the admission
+// point is refused on both stores, so none can: every read the rest of the
+// suite makes came through it.
+func TestReadsPassTheAdmissionPoint(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		if err := st.ReadAroundTheGate(t.Context()); !errors.Is(err, store.ErrNotAdmitted) {
+			t.Fatalf("a read around the admission point: %v, want it refused", err)
+		}
+		if _, err := st.CountMembers(t.Context()); err != nil {
+			t.Fatalf("a read through it: %v", err)
+		}
+	})
 }
 
 // TestReaderTurnsAreGivenBack: every read gives its turn back, found or

@@ -48,26 +48,26 @@ func scanReplyView(row rowScanner, v *ReplyView) error {
 		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.SupportedByMe)
 }
 
-// CreateReply inserts a reply and stores the rows in also with it, as
-// CreateStory does. It writes nothing on the story's row (see replyCount).
-func (s *Store) CreateReply(ctx context.Context, r *Reply, also ...any) error {
+// CreateReply inserts a reply with its effects, as CreateStory does. It
+// writes nothing on the story's row (see replyCount).
+func (s *Store) CreateReply(ctx context.Context, r *Reply, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
-		return createAll(tx, also)
+		return eff.write(tx)
 	})
 }
 
 // GetReply returns reply id, or ErrNotFound.
 func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 	var r Reply
-	res := s.r.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&r)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: get reply: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&r).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get reply: %w", err)
 	}
 	return &r, nil
 }
@@ -105,10 +105,21 @@ func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView,
 	return out, nil
 }
 
-// UpdateReply changes the named columns of a reply.
-// As with stories, a removed reply is never written to again (ErrNotFound).
-func (s *Store) UpdateReply(ctx context.Context, id string, cols map[string]any, also ...any) error {
-	return s.updateWriting(ctx, TargetReply, id, cols, also)
+// EditReply writes an author's edit of a reply (its body sealed anew) with
+// its effects. As with stories, a removed reply is never written to again
+// (ErrNotFound).
+func (s *Store) EditReply(ctx context.Context, id string, body []byte, editedAt time.Time, eff Effects) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", id, Removed).
+			Select("Body", "EditedAt").Updates(&Reply{Body: body, EditedAt: &editedAt})
+		if res.Error != nil {
+			return fmt.Errorf("store: edit reply: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return eff.write(tx)
+	})
 }
 
 // RemoveReply marks a reply removed and destroys its text. Removing a
@@ -118,7 +129,7 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
 			return err
 		}
-		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Updates(map[string]any{"status": Removed, "body": nil}).Error
+		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Select("Status", "Body").Updates(&Reply{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove reply: %w", err)
 		}
@@ -126,8 +137,8 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 	})
 }
 
-// Writing is everything one member wrote, for their export.
-type Writing struct {
+// Authored is everything one member wrote, for their export.
+type Authored struct {
 	Stories []StoryView
 	Replies []ReplyView
 }
@@ -135,8 +146,8 @@ type Writing struct {
 // MemberWriting returns every story and reply of a member that still has
 // its words, oldest first: what a moderator removed is still theirs, what
 // they deleted is gone.
-func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, error) {
-	var w Writing
+func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Authored, error) {
+	var w Authored
 	var err error
 	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.body IS NOT NULL ORDER BY s.id", memberID, memberID, memberID)
 	if err != nil {
@@ -147,29 +158,4 @@ func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Writing, e
 		return nil, fmt.Errorf("store: member replies: %w", err)
 	}
 	return &w, nil
-}
-
-// eraseWriting, inside an account's erasure, removes everything the member
-// wrote (the text is destroyed, the places in threads stay as "removed")
-// and takes them out of their circles.
-func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
-		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
-			[]any{FlagClosed, FlagOpen, memberID, memberID}},
-		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
-		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
-		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
-		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
-		{`DELETE FROM notices WHERE member_id = ?`, []any{memberID}},
-		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
-	} {
-		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
-			return fmt.Errorf("store: erase writing: %w", err)
-		}
-	}
-	return closeFlagsBy(tx, memberID, now)
 }

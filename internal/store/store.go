@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,12 +23,14 @@ import (
 
 // Store is the database: on SQLite, one writer connection (so writers queue
 // inside the process instead of failing with "database is locked") and a pool
-// of readers; on PostgreSQL both are the same pool.
+// of readers; on PostgreSQL both draw on one pool of connections.
 type Store struct {
-	w       *gorm.DB
-	r       *gorm.DB
-	dialect string
-	path    string // the SQLite file
+	w *gorm.DB
+	// readerPool is reached only through read (see query.go), which it
+	// enforces.
+	readerPool *gorm.DB
+	dialect    string
+	path       string // the SQLite file
 	// group batches SQLite write transactions under one commit.
 	group *groupCommit
 	// readers lets queries onto the reader pool in order (see gate).
@@ -148,8 +151,12 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	rdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: r, dialect: SQLite, path: path, group: &groupCommit{db: w}, readers: newGate(n)}
+	s := &Store{w: w, readerPool: r, dialect: SQLite, path: path, group: &groupCommit{db: w}, readers: newGate(n)}
 	if err := s.checkSQLite(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := guardReaders(r); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -159,7 +166,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 // checkSQLite reads the durability pragmas back: a driver that silently
 // ignored one would turn acknowledged writes into lost ones.
 func (s *Store) checkSQLite() error {
-	for _, db := range []*gorm.DB{s.w, s.r} {
+	for _, db := range []*gorm.DB{s.w, s.readerPool} {
 		var sync int
 		if err := db.Raw("PRAGMA synchronous").Scan(&sync).Error; err != nil {
 			return fmt.Errorf("store: read synchronous: %w", err)
@@ -193,8 +200,19 @@ func openPostgres(dsn string) (*Store, error) {
 	}
 	sqlDB.SetMaxOpenConns(postgresConns)
 	sqlDB.SetMaxIdleConns(postgresConns)
+	// Readers draw on the same connections through a GORM of their own, so
+	// the admission check holds for reads and never for writes.
+	r, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gormConfig())
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: PostgreSQL readers: %w", err)
+	}
+	if err := guardReaders(r); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	// Writes share the pool, so reads take at most three quarters of it.
-	return &Store{w: db, r: db, dialect: Postgres, readers: newGate(postgresConns * 3 / 4)}, nil
+	return &Store{w: db, readerPool: r, dialect: Postgres, readers: newGate(postgresConns * 3 / 4)}, nil
 }
 
 // RedactDSN hides the password of a DSN so it can be printed.
@@ -223,12 +241,11 @@ func (s *Store) Dialect() string { return s.dialect }
 // Close closes every connection.
 func (s *Store) Close() error {
 	var errs []error
-	for _, db := range []*gorm.DB{s.w, s.r} {
-		if sqlDB, err := db.DB(); err == nil {
+	closed := map[*sql.DB]bool{}
+	for _, db := range []*gorm.DB{s.w, s.readerPool} {
+		if sqlDB, err := db.DB(); err == nil && !closed[sqlDB] {
+			closed[sqlDB] = true
 			errs = append(errs, sqlDB.Close())
-		}
-		if s.w == s.r {
-			break
 		}
 	}
 	return errors.Join(errs...)
@@ -237,7 +254,7 @@ func (s *Store) Close() error {
 // Ping checks the store answers.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.r.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+	return s.queryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // Checkpoint folds the WAL into the main file and truncates it, so a stopped
@@ -276,7 +293,7 @@ func (s *Store) OnQuery(fn func(op string, d time.Duration)) {
 			}
 		}
 	}
-	for _, db := range []*gorm.DB{s.w, s.r} {
+	for _, db := range []*gorm.DB{s.w, s.readerPool} {
 		cb := db.Callback()
 		_ = cb.Query().Before("gorm:query").Register("hearth:before_query", before)
 		_ = cb.Query().After("gorm:query").Register("hearth:after_query", after("query"))
@@ -290,8 +307,5 @@ func (s *Store) OnQuery(fn func(op string, d time.Duration)) {
 		_ = cb.Update().After("gorm:update").Register("hearth:after_update", after("update"))
 		_ = cb.Delete().Before("gorm:delete").Register("hearth:before_delete", before)
 		_ = cb.Delete().After("gorm:delete").Register("hearth:after_delete", after("delete"))
-		if s.w == s.r {
-			break
-		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 )
 
@@ -40,12 +39,13 @@ const (
 // author's handle, and the reader's own relation to both.
 type StoryView struct {
 	Story
-	CircleSlug       string
-	CircleName       string
-	CircleVisibility string
-	AuthorHandle     string
-	SupportedByMe    bool
-	ReplyCount       int // see replyCount; 0 where not counted
+	CircleSlug          string
+	CircleName          string
+	CircleVisibility    string
+	CirclePremoderation bool
+	AuthorHandle        string
+	SupportedByMe       bool
+	ReplyCount          int // see replyCount; 0 where not counted
 	// ReaderIsMember and ReaderIsFacilitator are the reader's place in the
 	// story's circle.
 	ReaderIsMember      bool
@@ -82,7 +82,7 @@ const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, 
 	s.pinned_at, s.support_count, `
 
 const storyViewTail = `, s.created_at, s.edited_at,
-	c.slug, c.name, c.visibility, m.handle, ss.member_id IS NOT NULL,
+	c.slug, c.name, c.visibility, c.premoderation, m.handle, ss.member_id IS NOT NULL,
 	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
 	FROM stories s
 	JOIN circles c ON c.id = s.circle_id
@@ -96,131 +96,17 @@ const storyViewTail = `, s.created_at, s.edited_at,
 func scanStoryView(row rowScanner, v *StoryView) error {
 	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
 		&v.PinnedAt, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &v.EditedAt,
-		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
+		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.CirclePremoderation, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
 }
 
-// rowScanner is what scans one row.
-type rowScanner interface{ Scan(...any) error }
-
-// exprTime scans a time computed by an expression (MIN, MAX): PostgreSQL
-// hands it back as a time, but SQLite knows a column's type only from its
-// declaration, so an expression's time comes back as the text the driver
-// stored.
-type exprTime struct{ t *time.Time }
-
-func (e exprTime) Scan(v any) error {
-	var s string
-	switch x := v.(type) {
-	case nil:
-		*e.t = time.Time{}
-		return nil
-	case time.Time:
-		*e.t = x
-		return nil
-	case string:
-		s = x
-	case []byte:
-		s = string(x)
-	default:
-		return fmt.Errorf("store: a time cannot come from %T", v)
-	}
-	for _, layout := range sqlite3.SQLiteTimestampFormats {
-		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			*e.t = t
-			return nil
-		}
-	}
-	return fmt.Errorf("store: %q is not a time", s)
-}
-
-type failedRow struct{ err error }
-
-func (r failedRow) Scan(...any) error { return r.err }
-
-// firstRow scans the first row of rows and closes them; no row is
-// sql.ErrNoRows. done, if set, runs once the rows are closed.
-type firstRow struct {
-	rows *sql.Rows
-	done func()
-}
-
-func (r firstRow) Scan(dest ...any) error {
-	defer func() {
-		r.rows.Close()
-		if r.done != nil {
-			r.done()
-		}
-	}()
-	if !r.rows.Next() {
-		if err := r.rows.Err(); err != nil {
-			return err
-		}
-		return sql.ErrNoRows
-	}
-	return r.rows.Scan(dest...)
-}
-
-// firstRowOf runs q on db (a transaction, say) for one row. (GORM's own
-// Row() can hand back a row that panics when the query never started, as
-// with a cancelled request.)
-func firstRowOf(db *gorm.DB, q string, args ...any) rowScanner {
-	rows, err := db.Raw(q, args...).Rows()
-	if err != nil {
-		return failedRow{err}
-	}
-	return firstRow{rows: rows}
-}
-
-// queryRow runs q on a reader connection for one row, in its turn.
-func (s *Store) queryRow(ctx context.Context, q string, args ...any) rowScanner {
-	if err := s.readers.enter(ctx); err != nil {
-		return failedRow{err}
-	}
-	rows, err := s.r.WithContext(ctx).Raw(q, args...).Rows()
-	if err != nil {
-		s.readers.leave()
-		return failedRow{err}
-	}
-	return firstRow{rows: rows, done: s.readers.leave}
-}
-
-// queryRows runs q on a reader connection, in its turn, and scans every
-// row with scan; expect is how many rows to make room for up front (a
-// page's limit; 0 when unknown), since growing a slice of views row by row
-// costs more than reading them.
-func queryRows[T any](ctx context.Context, s *Store, expect int, scan func(rowScanner, *T) error, q string, args ...any) ([]T, error) {
-	if err := s.readers.enter(ctx); err != nil {
-		return nil, err
-	}
-	defer s.readers.leave()
-	rows, err := s.r.WithContext(ctx).Raw(q, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	if expect > 0 {
-		out = make([]T, 0, expect)
-	}
-	for rows.Next() {
-		var zero T
-		out = append(out, zero)
-		if err := scan(rows, &out[len(out)-1]); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
-}
-
-// CreateStory inserts a story, and with it in the same transaction the rows
-// in also (a queue item, a system flag, notices), so no story is ever held
-// without its place in the queue.
-func (s *Store) CreateStory(ctx context.Context, st *Story, also ...any) error {
+// CreateStory inserts a story with its effects in one transaction, so no
+// story is ever held without its place in the queue.
+func (s *Store) CreateStory(ctx context.Context, st *Story, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(st).Error; err != nil {
 			return fmt.Errorf("store: create story: %w", err)
 		}
-		return createAll(tx, also)
+		return eff.write(tx)
 	})
 }
 
@@ -292,26 +178,29 @@ func storyPage(f FindStories) (string, []any) {
 	return q, append(args, f.Limit)
 }
 
-// UpdateStory changes the named columns of a story.
-// A removed story is never written to again, so an edit racing a delete
-// cannot put destroyed text back: that edit gives ErrNotFound.
-// The rows in also (a crisis flag an edit raised) are stored with it.
-func (s *Store) UpdateStory(ctx context.Context, id string, cols map[string]any, also ...any) error {
-	return s.updateWriting(ctx, TargetStory, id, cols, also)
+// StoryEdit is an author's edit of a story: its texts sealed anew, and
+// when.
+type StoryEdit struct {
+	Title, Body, ContentWarning []byte
+	EditedAt                    time.Time
 }
 
-// updateWriting changes a story or reply that is not removed, with the
-// rows in also, in one transaction; a removed one gives ErrNotFound.
-func (s *Store) updateWriting(ctx context.Context, t Target, id string, cols map[string]any, also []any) error {
+// EditStory writes an edit with its effects (a crisis flag it raised) in
+// one transaction. A removed story is never written to again, so an edit
+// racing a delete cannot put destroyed text back: that edit gives
+// ErrNotFound.
+func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Table(targetTables[t]).Where("id = ? AND status <> ?", id, Removed).Updates(cols)
+		res := tx.Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).
+			Select("Title", "Body", "ContentWarning", "EditedAt").
+			Updates(&Story{Title: e.Title, Body: e.Body, ContentWarning: e.ContentWarning, EditedAt: &e.EditedAt})
 		if res.Error != nil {
-			return fmt.Errorf("store: update %s: %w", t, res.Error)
+			return fmt.Errorf("store: edit story: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return createAll(tx, also)
+		return eff.write(tx)
 	})
 }
 
@@ -320,7 +209,7 @@ func (s *Store) updateWriting(ctx context.Context, t Target, id string, cols map
 func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		err := tx.Model(&Story{}).Where("id = ?", id).
-			Updates(map[string]any{"status": Removed, "title": nil, "body": nil, "content_warning": nil, "pinned_at": nil}).Error
+			Select("Status", "Title", "Body", "ContentWarning", "PinnedAt").Updates(&Story{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove story: %w", err)
 		}
@@ -388,4 +277,31 @@ const (
 var supportTables = map[Target]struct{ supports, column, targets string }{
 	TargetStory: {"story_supports", "story_id", "stories"},
 	TargetReply: {"reply_supports", "reply_id", "replies"},
+}
+
+// CountPublished counts the stories and replies of a member in a circle
+// that readers can see as published, for pre-moderation of newcomers: only
+// writing a moderator approved, or that went out published, shows the
+// member is past their first steps. Held, removed or deleted writing does
+// not count, or three spam posts a moderator removed would let the fourth
+// straight through.
+func (s *Store) CountPublished(ctx context.Context, authorID, circleID string) (int64, error) {
+	var n int64
+	err := s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM stories WHERE author_id = ? AND circle_id = ? AND status = ?) +
+		(SELECT COUNT(*) FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.author_id = ? AND s.circle_id = ? AND r.status = ?)`,
+		authorID, circleID, Published, authorID, circleID, Published).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count published writing: %w", err)
+	}
+	return n, nil
+}
+
+// WritingRef is where a story or reply sits and how it stands: what
+// moderation needs to act on it.
+type WritingRef struct {
+	Target                            Target
+	ID, StoryID, CircleID, CircleSlug string
+	AuthorID, Status                  string
+	// HasText is false once its author deleted it or was erased.
+	HasText bool
 }

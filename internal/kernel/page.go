@@ -1,4 +1,4 @@
-package forum
+package kernel
 
 import (
 	"encoding/base64"
@@ -6,6 +6,13 @@ import (
 
 	"hearth/internal/apperr"
 )
+
+// Page is one page of a list, keyset-paginated: NextCursor is absent at
+// the end.
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
 
 // EncodeCursor makes a cursor, opaque to clients: a kind letter and the
 // keyset position, base64url encoded. Cursors hold ids, times and numbers,
@@ -15,19 +22,20 @@ func EncodeCursor(kind string, parts ...string) *string {
 	return &s
 }
 
-var errCursor = apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
+// ErrCursor answers a cursor that is not one of ours.
+var ErrCursor = apperr.Invalid("invalid_cursor", "The cursor is not valid; start again from the first page.")
 
 // DecodeCursor returns the kind and parts of a cursor, checking that the
 // kind is one of kinds and every part is made of id characters.
 func DecodeCursor(c string, kinds ...string) (string, []string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) > 512 {
-		return "", nil, errCursor
+		return "", nil, ErrCursor
 	}
 	parts := strings.Split(string(b), "|")
 	for _, p := range parts[1:] {
 		if p == "" || strings.IndexFunc(p, func(r rune) bool { return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r == '-') }) >= 0 {
-			return "", nil, errCursor
+			return "", nil, ErrCursor
 		}
 	}
 	for _, k := range kinds {
@@ -35,5 +43,5 @@ func DecodeCursor(c string, kinds ...string) (string, []string, error) {
 			return k, parts[1:], nil
 		}
 	}
-	return "", nil, errCursor
+	return "", nil, ErrCursor
 }

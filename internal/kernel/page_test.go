@@ -1,4 +1,4 @@
-package forum
+package kernel
 
 import (
 	"strings"

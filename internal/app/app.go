@@ -1,0 +1,85 @@
+// Package app builds Hearth's services and wires them to each other: the
+// one place the service graph is made. Services stand side by side and
+// reach one another only through the small interfaces each declares;
+// this is where those are filled in. cmd/hearth builds the graph here, and
+// so does every test that runs a whole Hearth.
+package app
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+
+	"hearth/internal/auth"
+	"hearth/internal/forum"
+	"hearth/internal/kernel"
+	"hearth/internal/moderation"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// Options are what the graph is built with beyond the store and the keys.
+type Options struct {
+	// Hashing is the argon2id cost; HashSlots how many hashes run at once
+	// and HashQueue how many wait before the rest are told to come back.
+	Hashing              auth.Params
+	HashSlots, HashQueue int
+	// DataKeyCache is how many unwrapped member data keys stay in memory.
+	DataKeyCache int
+	// CrisisPhrases and CrisisResources are the crisis detector's list and
+	// what writing that reads as a crisis is answered with.
+	CrisisPhrases   []string
+	CrisisResources kernel.CrisisResources
+}
+
+// Defaults are the options of a production Hearth on this machine:
+// argon2id at OWASP's cost, hashing on every core but one (so a flood of
+// sign-ins cannot starve the members already in) with a short queue, and
+// the built-in crisis phrases and resources.
+func Defaults() Options {
+	n := runtime.NumCPU()
+	return Options{
+		Hashing:         auth.DefaultParams,
+		HashSlots:       max(1, n-1),
+		HashQueue:       8 * n,
+		DataKeyCache:    10000, // a busy forum's active writers, about 200 bytes each
+		CrisisPhrases:   moderation.DefaultPhrases(),
+		CrisisResources: moderation.DefaultResources(),
+	}
+}
+
+// Services is the built graph.
+type Services struct {
+	Store      *store.Store
+	Sealer     *seal.Sealer
+	Auth       *auth.Service
+	Forum      *forum.Service
+	Moderation *moderation.Service
+}
+
+// Build makes every service over st, with the master keys in kr.
+func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*Services, error) {
+	sealer := seal.NewSealer(kr, st, o.DataKeyCache)
+	signing, err := auth.LoadSigningKeys(ctx, st, kr)
+	if err != nil {
+		return nil, fmt.Errorf("token-signing key: %w", err)
+	}
+	devices, err := auth.LoadDevices(ctx, st, kr)
+	if err != nil {
+		return nil, fmt.Errorf("device-cookie key: %w", err)
+	}
+	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices)
+	if err != nil {
+		return nil, err
+	}
+	logbook := moderation.NewLogbook(st, sealer)
+	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
+	fm := forum.New(st, sealer, intake, logbook)
+	return &Services{
+		Store:      st,
+		Sealer:     sealer,
+		Auth:       accounts,
+		Forum:      fm,
+		Moderation: moderation.New(st, sealer, fm, logbook),
+	}, nil
+}

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Effects are the rows written in one transaction with a change to writing
+// or to a member, so that nothing is ever stored without them: the
+// writing's item in the moderation queue, the system's crisis flag, the log
+// entry that records the change, and the notices it sends.
+type Effects struct {
+	Item *ModerationItem
+	// SystemFlag is raised by Hearth itself (crisis wording): one open a
+	// target at most, however often the writing is edited.
+	SystemFlag *Flag
+	Log        *LogEntry
+	Notices    []*Notice
+}
+
+// write stores e in tx.
+func (e *Effects) write(tx *gorm.DB) error {
+	if e.Item != nil {
+		if err := upsertItem(tx, e.Item); err != nil {
+			return err
+		}
+	}
+	if e.SystemFlag != nil {
+		// idx_flags_open_system keeps it one: a crisis edited in again
+		// and again is one crisis.
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e.SystemFlag).Error; err != nil {
+			return fmt.Errorf("store: create system flag: %w", err)
+		}
+	}
+	if e.Log != nil {
+		if err := tx.Create(e.Log).Error; err != nil {
+			return fmt.Errorf("store: append log: %w", err)
+		}
+	}
+	if len(e.Notices) > 0 {
+		if err := tx.Create(e.Notices).Error; err != nil {
+			return fmt.Errorf("store: add notices: %w", err)
+		}
+	}
+	return nil
+}
+
+// Add gathers more effects into e.
+func (e *Effects) Add(more Effects) {
+	if more.Item != nil {
+		e.Item = more.Item
+	}
+	if more.SystemFlag != nil {
+		e.SystemFlag = more.SystemFlag
+	}
+	if more.Log != nil {
+		e.Log = more.Log
+	}
+	e.Notices = append(e.Notices, more.Notices...)
+}
+
+// Verdict is what moderation's intake made of new writing: the status it
+// is stored with, published or pending, and its effects.
+type Verdict struct {
+	Status string
+	Effects
+}

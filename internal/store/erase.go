@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// EraseMember destroys a member's data key, recovery codes and sessions and
+// leaves a tombstone without handle or password, in one transaction. A member
+// already erased (or never there) gives ErrNotFound. The destroyed bytes are
+// zeroed in their pages by secure_delete, but on SQLite the WAL still holds
+// them until ScrubWAL runs: callers run it once the erasure is committed.
+func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := eraseWriting(tx, memberID, now); err != nil {
+			return err
+		}
+		if err := revokeInvitesBy(tx, memberID, "", now); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			model any
+			where string
+		}{{&DataKey{}, "member_id = ?"}, {&RecoveryCode{}, "member_id = ?"}, {&Session{}, "member_id = ?"}} {
+			if err := tx.Where(q.where, memberID).Delete(q.model).Error; err != nil {
+				return err
+			}
+		}
+		// "~" never appears in a handle, so the tombstone cannot be signed
+		// into or taken; the old handle is free again.
+		res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusDeleted).Updates(map[string]any{
+			"handle": "~" + memberID, "password_hash": "", "status": StatusDeleted, "deleted_at": now, "data_key_id": nil,
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if errors.Is(err, ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: erase member: %w", err)
+	}
+	return nil
+}
+
+// eraseWriting, inside an account's erasure, removes everything the member
+// wrote (the text is destroyed, the places in threads stay as "removed")
+// and takes them out of their circles.
+func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
+		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
+			[]any{FlagClosed, FlagOpen, memberID, memberID}},
+		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
+		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM notices WHERE member_id = ?`, []any{memberID}},
+		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
+	} {
+		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+			return fmt.Errorf("store: erase writing: %w", err)
+		}
+	}
+	return closeFlagsBy(tx, memberID, now)
+}
+
+// How ScrubWAL waits. Each attempt may hold SQLite's write lock for at most
+// scrubBusy while it waits for readers; between attempts writers go on.
+const (
+	scrubBusy   = 50 * time.Millisecond
+	scrubPause  = 50 * time.Millisecond
+	scrubBudget = 2 * time.Second
+)
+
+// ScrubWAL folds the WAL into the database file and truncates it, so pages
+// an erasure overwrote are gone from both. It runs on a connection of its
+// own with a short busy timeout, never on the shared writer connection: a
+// truncating checkpoint holds the write lock while it waits for readers,
+// and with the writer's long timeout every write in the process would stall
+// behind it. It retries while readers hold older snapshots, for at most
+// scrubBudget (or until ctx ends), then gives up; the next checkpoint (at
+// the latest the one at a clean stop) finishes the job. PostgreSQL has no
+// such file: it returns nil there.
+func (s *Store) ScrubWAL(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, scrubBudget)
+	defer cancel()
+	db, err := sql.Open("sqlite3", fmt.Sprintf("file:%s?_busy_timeout=%d", s.path, scrubBusy.Milliseconds()))
+	if err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var last error
+	for {
+		var busy, logFrames, done int
+		err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done)
+		switch {
+		case err == nil && busy == 0:
+			return nil
+		case err == nil:
+			last = errors.New("readers kept older snapshots")
+		default:
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("store: checkpoint gave up: %w", last)
+		case <-time.After(scrubPause):
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package store
+
+import "hearth/internal/seal"
+
+// Where each sealed column is. A value is sealed with additional data that
+// names its table, column and row (seal.Location), so a sealed value copied
+// to another row or column fails to open. These are the one place the
+// services learn those names.
+
+// StoryLocations are where a story's title, body and content warning are
+// sealed.
+func StoryLocations(id string) (title, body, warning seal.Location) {
+	return seal.Location{Table: "stories", Column: "title", RowID: id},
+		seal.Location{Table: "stories", Column: "body", RowID: id},
+		seal.Location{Table: "stories", Column: "content_warning", RowID: id}
+}
+
+// ReplyLocation is where a reply's body is sealed.
+func ReplyLocation(id string) seal.Location {
+	return seal.Location{Table: "replies", Column: "body", RowID: id}
+}
+
+// LogReasonLocation is where a moderation log entry's reason is sealed.
+func LogReasonLocation(id string) seal.Location {
+	return seal.Location{Table: "moderation_log", Column: "reason", RowID: id}
+}
+
+// NoticeLocation is where a notice's message is sealed.
+func NoticeLocation(id string) seal.Location {
+	return seal.Location{Table: "notices", Column: "message", RowID: id}
+}
+
+// FlagNoteLocation is where a flag's note is sealed.
+func FlagNoteLocation(id string) seal.Location {
+	return seal.Location{Table: "flags", Column: "note", RowID: id}
+}

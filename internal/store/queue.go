@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ModerationItem is one target in the moderation queue, with the highest
+// priority (lowest number) of its open flags.
+type ModerationItem struct {
+	TargetType     string `gorm:"primaryKey"`
+	TargetID       string `gorm:"primaryKey"`
+	CircleID       string
+	AuthorID       string
+	Status         string
+	Priority       int
+	FirstFlaggedAt time.Time
+	UpdatedAt      time.Time
+}
+
+// QueueItem is an open queue item with what a moderator sees of it: its
+// place in the queue, its circle and author, and the writing itself.
+type QueueItem struct {
+	TargetType     string
+	TargetID       string
+	Priority       int
+	FirstFlaggedAt time.Time
+	CircleSlug     string
+	AuthorHandle   string
+	// StoryID is the story itself or the one a reply answers; Title is a
+	// story's (nil for a reply); Body is nil once the text is destroyed.
+	StoryID      string
+	TargetStatus string
+	Title, Body  []byte
+}
+
+// upsertItem opens a queue item, or raises the priority of an open one; a
+// closed item reopens as new.
+func upsertItem(tx *gorm.DB, it *ModerationItem) error {
+	err := tx.Exec(`INSERT INTO moderation_items (target_type, target_id, circle_id, author_id, status, priority, first_flagged_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (target_type, target_id) DO UPDATE SET
+			priority = CASE WHEN moderation_items.status = 'closed' OR excluded.priority < moderation_items.priority
+				THEN excluded.priority ELSE moderation_items.priority END,
+			first_flagged_at = CASE WHEN moderation_items.status = 'closed'
+				THEN excluded.first_flagged_at ELSE moderation_items.first_flagged_at END,
+			status = 'open', updated_at = excluded.updated_at`,
+		it.TargetType, it.TargetID, it.CircleID, it.AuthorID, FlagOpen, it.Priority, it.FirstFlaggedAt, it.UpdatedAt).Error
+	if err != nil {
+		return fmt.Errorf("store: queue item: %w", err)
+	}
+	return nil
+}
+
+// FindQueue pages through the open queue: priority, then oldest.
+type FindQueue struct {
+	After *QueueItem // the last item of the previous page
+	Limit int
+}
+
+// queueSelect reads an item with its circle, its author and the writing
+// itself, so a page of the queue is this one query and one for its flags.
+// Each LEFT JOIN is keyed by a CASE that is NULL for the other kind of
+// target, so the database looks up only the table the item's writing is in.
+const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flagged_at, c.slug, m.handle,
+	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body)
+	FROM moderation_items i
+	JOIN circles c ON c.id = i.circle_id
+	JOIN members m ON m.id = i.author_id
+	LEFT JOIN stories s ON s.id = CASE WHEN i.target_type = ? THEN i.target_id END
+	LEFT JOIN replies r ON r.id = CASE WHEN i.target_type = ? THEN i.target_id END
+	WHERE i.status = ?`
+
+func scanQueueItem(row rowScanner, q *QueueItem) error {
+	return row.Scan(&q.TargetType, &q.TargetID, &q.Priority, &q.FirstFlaggedAt, &q.CircleSlug, &q.AuthorHandle,
+		&q.StoryID, &q.TargetStatus, &q.Title, &q.Body)
+}
+
+// ListQueue lists open queue items with their circle, author and writing.
+func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error) {
+	q, args := queuePage(f)
+	out, err := queryRows(ctx, s, f.Limit, scanQueueItem, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list queue: %w", err)
+	}
+	return out, nil
+}
+
+// queuePage is the query for one page of the open queue.
+func queuePage(f FindQueue) (string, []any) {
+	q := queueSelect
+	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
+	if f.After != nil {
+		a := f.After
+		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND
+			(i.target_type > ? OR (i.target_type = ? AND i.target_id > ?))))))`
+		args = append(args, a.Priority, a.Priority, a.FirstFlaggedAt, a.FirstFlaggedAt, a.TargetType, a.TargetType, a.TargetID)
+	}
+	q += " ORDER BY i.priority, i.first_flagged_at, i.target_type, i.target_id LIMIT ?"
+	return q, append(args, f.Limit)
+}
+
+// Decision is what a moderator's action on writing changes, all at once:
+// the target's status (if NewStatus is set), its open flags and queue item
+// closed, and its effects (a log entry, notices).
+type Decision struct {
+	Target    Target
+	TargetID  string
+	OldStatus string
+	NewStatus string
+	Effects
+}
+
+// Decide applies a decision in one transaction. A removed story loses its
+// pin.
+func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if d.NewStatus != "" {
+			// Only from the status the moderator saw: a change since (its
+			// author deleted it, another moderator acted) is a conflict.
+			res := tx.Exec("UPDATE "+targetTables[d.Target]+" SET status = ? WHERE id = ? AND status = ?", d.NewStatus, d.TargetID, d.OldStatus)
+			if res.Error != nil {
+				return fmt.Errorf("store: set status: %w", res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return ErrConflict
+			}
+			if d.Target == TargetStory && d.NewStatus == Removed {
+				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
+					return fmt.Errorf("store: unpin: %w", err)
+				}
+			}
+		}
+		if err := closeItem(tx, d.Target, d.TargetID, now); err != nil {
+			return err
+		}
+		return d.Effects.write(tx)
+	})
+}
+
+// StoryUnderReview reports whether a story, or a reply in its thread, waits
+// in the moderation queue: only then may moderators outside a private
+// circle read it.
+func (s *Store) StoryUnderReview(ctx context.Context, storyID string) (bool, error) {
+	var under bool
+	err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM moderation_items WHERE target_type = ? AND target_id = ? AND status = ?)
+		OR EXISTS (SELECT 1 FROM replies r JOIN moderation_items i ON i.target_type = ? AND i.target_id = r.id
+			WHERE r.story_id = ? AND i.status = ?)`,
+		TargetStory, storyID, FlagOpen, TargetReply, storyID, FlagOpen).Scan(&under)
+	if err != nil {
+		return false, fmt.Errorf("store: story under review: %w", err)
+	}
+	return under, nil
+}
+
+// QueueSizes counts the open queue items at each priority.
+func (s *Store) QueueSizes(ctx context.Context) (map[int]int64, error) {
+	var rows []struct {
+		Priority int
+		N        int64
+	}
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Raw(`SELECT priority, COUNT(*) AS n FROM moderation_items WHERE status = ? GROUP BY priority`, FlagOpen).Scan(&rows).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: queue sizes: %w", err)
+	}
+	out := make(map[int]int64, len(rows))
+	for _, r := range rows {
+		out[r.Priority] = r.N
+	}
+	return out, nil
+}
+
+// closeItem takes writing out of the queue and closes its open flags: a
+// moderator decided, or its author deleted it and there is nothing left to
+// decide.
+func closeItem(tx *gorm.DB, t Target, id string, now time.Time) error {
+	if err := tx.Model(&Flag{}).Where("target_type = ? AND target_id = ? AND status = ?", t, id, FlagOpen).
+		Select("Status", "ClosedAt").Updates(&Flag{Status: FlagClosed, ClosedAt: &now}).Error; err != nil {
+		return fmt.Errorf("store: close flags: %w", err)
+	}
+	return tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ?", t, id).
+		Select("Status", "UpdatedAt").Updates(&ModerationItem{Status: FlagClosed, UpdatedAt: now}).Error
+}

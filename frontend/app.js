@@ -2,7 +2,7 @@
 // page, the site navigation, and focus moved to each new page's heading.
 
 import { ApiError, currentMember, isModerator, onSessionChange, restoreSession } from './api.js';
-import { h, put, setTitle } from './ui.js';
+import { h, put, safePath, setTitle } from './ui.js';
 
 // who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
 // for the moderation team; none is for everyone.
@@ -58,11 +58,6 @@ function takeFlash() {
   const f = flash;
   flash = null;
   return f;
-}
-
-/** Keeps only same-site paths, so ?next= can never lead elsewhere. */
-export function safePath(p) {
-  return typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\') ? p : '/';
 }
 
 let seqNo = 0;

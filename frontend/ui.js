@@ -192,6 +192,27 @@ export async function busy(button, work) {
   }
 }
 
+/**
+ * A "Show more" button for a keyset-paginated list: it loads the page
+ * after cursor with load(cursor), hands its items to add, and hides once
+ * there are no more. Returns the button and the place its errors show.
+ */
+export function pager(label, cursor, load, add) {
+  const err = formError();
+  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, label);
+  more.addEventListener('click', () => busy(more, async () => {
+    try {
+      const next = await load(cursor);
+      add(next.items);
+      cursor = next.next_cursor;
+      more.hidden = !cursor;
+    } catch (e) {
+      showError(e, null, err);
+    }
+  }));
+  return [more, err];
+}
+
 /** Writes text to the clipboard; answers false when the browser will not. */
 export async function copyText(text) {
   try {
@@ -293,4 +314,9 @@ export function modal(labelText, ...children) {
       dialog.close();
     },
   };
+}
+
+/** Keeps only same-site paths, so ?next= can never lead elsewhere. */
+export function safePath(p) {
+  return typeof p === 'string' && p.startsWith('/') && !p.startsWith('//') && !p.startsWith('/\\') ? p : '/';
 }

@@ -1,7 +1,7 @@
 // /c/{slug} : a circle: its pinned guidance first, then its stories.
 import { api, currentMember, seg } from '../api.js';
 import {
-  announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, put, selectText, setTitle, showError, uid, when,
+  announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, pager, put, selectText, setTitle, showError, uid, when,
 } from '../ui.js';
 import { joinCircle, placeholder, withWarning } from './common.js';
 
@@ -224,21 +224,13 @@ export default async function render(ctx) {
   }
   setTitle(circle.name);
   const list = h('ol', { class: 'cards stories' }, page ? page.items.map(storyCard) : []);
-  let cursor = page && page.next_cursor;
-  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more stories');
-  const moreErr = formError();
-  more.addEventListener('click', () => busy(more, async () => {
-    try {
-      const next = await api('GET', `/circles/${seg(slug)}/stories?limit=20&cursor=${seg(cursor)}`);
-      const first = next.items.length ? storyCard(next.items[0]) : null;
-      list.append(...(first ? [first] : []), ...next.items.slice(1).map(storyCard));
-      cursor = next.next_cursor;
-      more.hidden = !cursor;
-      if (first) first.querySelector('a').focus();
-    } catch (e) {
-      showError(e, null, moreErr);
-    }
-  }));
+  const [more, moreErr] = pager('Show more stories', page && page.next_cursor,
+    (cursor) => api('GET', `/circles/${seg(slug)}/stories?limit=20&cursor=${seg(cursor)}`),
+    (items) => {
+      const cards = items.map(storyCard);
+      list.append(...cards);
+      if (cards.length) cards[0].querySelector('a').focus();
+    });
 
   const flash = ctx.takeFlash();
   append(view,

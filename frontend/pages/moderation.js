@@ -2,7 +2,7 @@
 // "Reveal" is pressed, so moderators choose when to read hard words.
 import { api, seg } from '../api.js';
 import {
-  append, badge, busy, clearErrors, exactly, field, formError, h, setTitle, showError, uid, when,
+  append, badge, busy, clearErrors, exactly, field, formError, h, pager, setTitle, showError, uid, when,
 } from '../ui.js';
 import modNav from './modnav.js';
 
@@ -118,19 +118,9 @@ export default async function render({ view }) {
   setTitle('Moderation queue');
   const page = await api('GET', '/moderation/queue?limit=50');
   const list = h('ol', { class: 'cards queue' }, page.items.map(item));
-  let cursor = page.next_cursor;
-  const err = formError();
-  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more items');
-  more.addEventListener('click', () => busy(more, async () => {
-    try {
-      const next = await api('GET', `/moderation/queue?limit=50&cursor=${seg(cursor)}`);
-      list.append(...next.items.map(item));
-      cursor = next.next_cursor;
-      more.hidden = !cursor;
-    } catch (e) {
-      showError(e, null, err);
-    }
-  }));
+  const [more, err] = pager('Show more items', page.next_cursor,
+    (cursor) => api('GET', `/moderation/queue?limit=50&cursor=${seg(cursor)}`),
+    (items) => list.append(...items.map(item)));
   append(view,
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation queue'),

@@ -1,7 +1,7 @@
 // /moderation/log : every moderation action, newest first.
 import { api, seg } from '../api.js';
 import {
-  append, busy, exactly, formError, h, setTitle, showError,
+  append, exactly, h, pager, setTitle,
 } from '../ui.js';
 import modNav from './modnav.js';
 
@@ -24,19 +24,9 @@ export default async function render({ view }) {
   setTitle('Moderation log');
   const page = await api('GET', '/moderation/log?limit=50');
   const list = h('ol', { class: 'log' }, page.items.map(entry));
-  let cursor = page.next_cursor;
-  const err = formError();
-  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show older entries');
-  more.addEventListener('click', () => busy(more, async () => {
-    try {
-      const next = await api('GET', `/moderation/log?limit=50&cursor=${seg(cursor)}`);
-      list.append(...next.items.map(entry));
-      cursor = next.next_cursor;
-      more.hidden = !cursor;
-    } catch (e) {
-      showError(e, null, err);
-    }
-  }));
+  const [more, err] = pager('Show older entries', page.next_cursor,
+    (cursor) => api('GET', `/moderation/log?limit=50&cursor=${seg(cursor)}`),
+    (items) => list.append(...items.map(entry)));
   append(view,
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation log'),

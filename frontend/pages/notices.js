@@ -1,7 +1,7 @@
 // /notices : replies to the member and word from the moderation team.
 import { api, seg } from '../api.js';
 import {
-  append, badge, busy, formError, h, paragraphs, setTitle, showError, when,
+  append, badge, h, pager, paragraphs, setTitle, when,
 } from '../ui.js';
 
 const kinds = {
@@ -30,19 +30,9 @@ export default async function render({ view }) {
   setTitle('Notices');
   const page = await api('GET', '/me/notices?limit=20');
   const list = h('ol', { class: 'cards' }, page.items.map(notice));
-  let cursor = page.next_cursor;
-  const err = formError();
-  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show older notices');
-  more.addEventListener('click', () => busy(more, async () => {
-    try {
-      const next = await api('GET', `/me/notices?limit=20&cursor=${seg(cursor)}`);
-      list.append(...next.items.map(notice));
-      cursor = next.next_cursor;
-      more.hidden = !cursor;
-    } catch (e) {
-      showError(e, null, err);
-    }
-  }));
+  const [more, err] = pager('Show older notices', page.next_cursor,
+    (cursor) => api('GET', `/me/notices?limit=20&cursor=${seg(cursor)}`),
+    (items) => list.append(...items.map(notice)));
   append(view,
     h('h1', { tabindex: '-1' }, 'Notices'),
     h('p', { class: 'lede' }, 'Replies to what you wrote, and word from the moderation team. Newest first.'),

@@ -1,8 +1,7 @@
 // /signin : handle and password.
 import { signIn } from '../api.js';
-import { safePath } from '../app.js';
 import {
-  append, busy, clearErrors, field, formError, h, setTitle, showError,
+  append, busy, clearErrors, field, formError, h, safePath, setTitle, showError,
 } from '../ui.js';
 import { showPasswordToggle } from './join.js';
 

@@ -1,7 +1,7 @@
 // /s/{id} : a story, its reply tree, support, flags and replies at any depth.
 import { api, currentMember, isModerator, seg } from '../api.js';
 import {
-  announce, append, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal, paragraphs, setTitle, showError, uid, when,
+  announce, append, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal, pager, paragraphs, setTitle, showError, uid, when,
 } from '../ui.js';
 import {
   joinCircle, placeholder, statusNote, withWarning,
@@ -334,19 +334,9 @@ export default async function render(ctx) {
   };
   showCount();
 
-  let cursor = replies.next_cursor;
-  const moreErr = formError();
-  const more = h('button', { type: 'button', class: 'button', hidden: !cursor }, 'Show more replies');
-  more.addEventListener('click', () => busy(more, async () => {
-    try {
-      const next = await api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}`);
-      next.items.forEach(place);
-      cursor = next.next_cursor;
-      more.hidden = !cursor;
-    } catch (e) {
-      showError(e, null, moreErr);
-    }
-  }));
+  const [more, moreErr] = pager('Show more replies', replies.next_cursor,
+    (cursor) => api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}`),
+    (items) => items.forEach(place));
 
   // The one reply form: it moves under a reply when "Reply" is pressed.
   if (canAct) {

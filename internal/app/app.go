@@ -14,6 +14,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
+	"hearth/internal/notify"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -55,6 +56,7 @@ type Services struct {
 	Auth       *auth.Service
 	Forum      *forum.Service
 	Moderation *moderation.Service
+	Notify     *notify.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -72,14 +74,16 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	notices := notify.New(st, sealer, nil)
 	logbook := moderation.NewLogbook(st, sealer)
-	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
-	fm := forum.New(st, sealer, intake, logbook)
+	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
+	fm := forum.New(st, sealer, intake, logbook, notices)
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Notify:     notices,
 	}, nil
 }

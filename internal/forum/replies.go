@@ -17,7 +17,7 @@ type Reply struct {
 	StoryID       string         `json:"story_id"`
 	ParentID      *string        `json:"parent_id"`
 	Depth         int            `json:"depth"`
-	Author        *kernel.Author `json:"author"`
+	Author        *Author        `json:"author"`
 	Body          *string        `json:"body,omitempty"`
 	Status        string         `json:"status"`
 	SupportCount  int            `json:"support_count"`
@@ -72,9 +72,9 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	}
 	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
 	r.Path = r.ID
+	var parent *store.Reply // the reply it answers, wherever it is placed
 	if in.ParentID != nil {
-		parent, err := s.parent(ctx, a, v, *in.ParentID)
-		if err != nil {
+		if parent, err = s.parent(ctx, a, v, *in.ParentID); err != nil {
 			return nil, err
 		}
 		PlaceUnder(&r, parent)
@@ -93,7 +93,13 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if err := s.st.CreateReply(ctx, &r, verdict.Effects); err != nil {
+	told, err := s.notices.Replied(ctx, &r, v, parent)
+	if err != nil {
+		return nil, err
+	}
+	eff := verdict.Effects
+	eff.Add(told)
+	if err := s.st.CreateReply(ctx, &r, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out, err := s.getReply(ctx, a, r.ID)
@@ -155,7 +161,7 @@ func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.R
 		return apperr.Internal(err)
 	}
 	body := string(plain)
-	out.Author, out.Body = &kernel.Author{Handle: rv.AuthorHandle}, &body
+	out.Author, out.Body = &Author{Handle: rv.AuthorHandle, Facilitator: rv.AuthorFacilitates}, &body
 	return nil
 }
 

@@ -15,8 +15,12 @@ import (
 
 type noticeJSON struct {
 	ID, Kind, Message string
-	TargetType        string `json:"target_type"`
-	TargetID          string `json:"target_id"`
+	TargetType        string  `json:"target_type"`
+	TargetID          string  `json:"target_id"`
+	StoryID           string  `json:"story_id"`
+	ActionID          *string `json:"action_id"`
+	ReadAt            *string `json:"read_at"`
+	Actor             *struct{ Handle string }
 }
 
 func (f *forumFixture) notices(a *account) []noticeJSON {
@@ -47,8 +51,9 @@ type queueJSON struct {
 		Count        int
 		System       bool
 	}
-	Priority string
-	Status   string
+	Priority       string
+	Status         string
+	AcknowledgedBy *string `json:"acknowledged_by"`
 }
 
 func (f *forumFixture) queue() []queueJSON {

@@ -19,6 +19,7 @@ import (
 	"hearth/internal/config"
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
+	"hearth/internal/notify"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -47,6 +48,7 @@ type API struct {
 	auth       *auth.Service
 	forum      *forum.Service
 	moderation *moderation.Service
+	notify     *notify.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -64,6 +66,7 @@ func New(d Deps) *echo.Echo {
 		auth:       svc.Auth,
 		forum:      svc.Forum,
 		moderation: svc.Moderation,
+		notify:     svc.Notify,
 		log:        d.Log,
 		authLimit:  throttle.New(d.Config.AuthRate, time.Minute),
 		writeLimit: throttle.New(d.Config.MemberWriteRate, time.Minute),

@@ -33,6 +33,7 @@ type testServer struct {
 	URL     string
 	echo    *echo.Echo
 	store   *store.Store
+	svc     *app.Services
 	keyring *seal.Keyring
 	logs    *syncBuffer
 	// storePath is the SQLite file, for tests that read its raw bytes.
@@ -112,7 +113,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	e := New(Deps{Config: cfg, Services: svc, Log: slog.New(slog.NewTextHandler(logs, nil))})
 	hs := httptest.NewServer(e)
 	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, echo: e, store: st, keyring: kr, logs: logs, storePath: storeOpts.SQLitePath}
+	return &testServer{t: t, URL: hs.URL, echo: e, store: st, svc: svc, keyring: kr, logs: logs, storePath: storeOpts.SQLitePath}
 }
 
 type syncBuffer struct {

@@ -18,6 +18,9 @@ type Effects struct {
 	SystemFlag *Flag
 	Log        *LogEntry
 	Notices    []*Notice
+	// Follows start members following a story; one that unfollowed it
+	// stays unfollowed.
+	Follows []*Follow
 }
 
 // write stores e in tx.
@@ -40,8 +43,16 @@ func (e *Effects) write(tx *gorm.DB) error {
 		}
 	}
 	if len(e.Notices) > 0 {
-		if err := tx.Create(e.Notices).Error; err != nil {
+		// A notice that would tell a member twice what they have not yet
+		// read (idx_notices_reply_once, idx_notices_crisis_once) is not
+		// sent again.
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e.Notices).Error; err != nil {
 			return fmt.Errorf("store: add notices: %w", err)
+		}
+	}
+	if len(e.Follows) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e.Follows).Error; err != nil {
+			return fmt.Errorf("store: follow: %w", err)
 		}
 	}
 	return nil
@@ -59,6 +70,7 @@ func (e *Effects) Add(more Effects) {
 		e.Log = more.Log
 	}
 	e.Notices = append(e.Notices, more.Notices...)
+	e.Follows = append(e.Follows, more.Follows...)
 }
 
 // Verdict is what moderation's intake made of new writing: the status it

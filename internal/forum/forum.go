@@ -53,8 +53,8 @@ type Recorder interface {
 
 // Service is the forum.
 type Service struct {
-	st     *store.Store
-	sealer Sealer
+	st      *store.Store
+	sealer  Sealer
 	intake  Intake
 	log     Recorder
 	notices Notifier

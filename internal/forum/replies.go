@@ -13,17 +13,17 @@ import (
 
 // Reply is a reply as a reader sees it; a placeholder has no author or body.
 type Reply struct {
-	ID            string         `json:"id"`
-	StoryID       string         `json:"story_id"`
-	ParentID      *string        `json:"parent_id"`
-	Depth         int            `json:"depth"`
-	Author        *Author        `json:"author"`
-	Body          *string        `json:"body,omitempty"`
-	Status        string         `json:"status"`
-	SupportCount  int            `json:"support_count"`
-	SupportedByMe bool           `json:"supported_by_me"`
-	CreatedAt     time.Time      `json:"created_at"`
-	EditedAt      *time.Time     `json:"edited_at"`
+	ID            string     `json:"id"`
+	StoryID       string     `json:"story_id"`
+	ParentID      *string    `json:"parent_id"`
+	Depth         int        `json:"depth"`
+	Author        *Author    `json:"author"`
+	Body          *string    `json:"body,omitempty"`
+	Status        string     `json:"status"`
+	SupportCount  int        `json:"support_count"`
+	SupportedByMe bool       `json:"supported_by_me"`
+	CreatedAt     time.Time  `json:"created_at"`
+	EditedAt      *time.Time `json:"edited_at"`
 	// RemovedReason: as on a story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources: as on a story.

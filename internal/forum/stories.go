@@ -24,22 +24,22 @@ type Author struct {
 // Story is a story as a reader sees it. A placeholder (removed writing, or
 // hidden writing of someone else) has no author, title, body or warning.
 type Story struct {
-	ID             string         `json:"id"`
-	Circle         string         `json:"circle"`
-	Author         *Author        `json:"author"`
-	Title          *string        `json:"title,omitempty"`
-	Body           *string        `json:"body,omitempty"`
-	ContentWarning *string        `json:"content_warning,omitempty"`
-	Kind           string         `json:"kind"`
-	Status         string         `json:"status"`
-	Pinned         bool           `json:"pinned"`
-	SupportCount   int            `json:"support_count"`
-	SupportedByMe  bool           `json:"supported_by_me"`
+	ID             string  `json:"id"`
+	Circle         string  `json:"circle"`
+	Author         *Author `json:"author"`
+	Title          *string `json:"title,omitempty"`
+	Body           *string `json:"body,omitempty"`
+	ContentWarning *string `json:"content_warning,omitempty"`
+	Kind           string  `json:"kind"`
+	Status         string  `json:"status"`
+	Pinned         bool    `json:"pinned"`
+	SupportCount   int     `json:"support_count"`
+	SupportedByMe  bool    `json:"supported_by_me"`
 	// Following: the reader follows it, and hears of its replies.
-	Following bool `json:"following"`
-	ReplyCount     int            `json:"reply_count"`
-	CreatedAt      time.Time      `json:"created_at"`
-	EditedAt       *time.Time     `json:"edited_at"`
+	Following  bool       `json:"following"`
+	ReplyCount int        `json:"reply_count"`
+	CreatedAt  time.Time  `json:"created_at"`
+	EditedAt   *time.Time `json:"edited_at"`
 	// RemovedReason tells the author why a moderator removed their story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources answers writing that reads as a crisis, once, in the

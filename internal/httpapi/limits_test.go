@@ -28,7 +28,7 @@ func serveReal(t *testing.T, s *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewHTTPServer(ln.Addr().String(), s.echo)
+	srv := NewHTTPServer(ln.Addr().String(), s.handler)
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()

@@ -30,11 +30,14 @@ var fastParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
 
 // testServer is a real Hearth API over HTTP on a real store in a temp dir.
 type testServer struct {
-	t     *testing.T
-	URL   string
-	echo  *echo.Echo
-	store *store.Store
-	logs  *syncBuffer
+	t    *testing.T
+	URL  string
+	echo *echo.Echo
+	// handler is echo wrapped in the check of every answer against the
+	// spec; anything that serves the API in a test serves this.
+	handler http.Handler
+	store   *store.Store
+	logs    *syncBuffer
 	// storePath is the SQLite file, for tests that read its raw bytes.
 	storePath string
 }
@@ -119,9 +122,10 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(moderation.DefaultPhrases()), moderation.DefaultResources())
 	fm := forum.New(st, sealer, intake)
 	e := New(Deps{Config: cfg, Store: st, Auth: svc, Forum: fm, Moderation: moderation.New(st, sealer, fm), SealStats: sealer.Stats, Log: slog.New(slog.NewTextHandler(logs, nil))})
-	hs := httptest.NewServer(e)
+	h := specChecked(t, e)
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	return &testServer{t: t, URL: hs.URL, echo: e, store: st, logs: logs, storePath: storeOpts.SQLitePath}
+	return &testServer{t: t, URL: hs.URL, echo: e, handler: h, store: st, logs: logs, storePath: storeOpts.SQLitePath}
 }
 
 type syncBuffer struct {

@@ -128,7 +128,7 @@ const slowLine = "GET /healthz HTTP/1.1\r\nHost: hearth.test\r\nX-Slow: "
 // when ReadHeaderTimeout runs out, well before ReadTimeout would, while
 // everyone else is served as usual.
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	a := s.register(uniqueHandle("steady"))
 	addr := serveReal(t, s)
 	srv := NewHTTPServer(addr, nil)
@@ -273,7 +273,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 // Clients that send their headers and then dribble the body are cut off by
 // ReadTimeout: the handler's read fails and the connection closes.
 func TestSlowBodiesAreCutOff(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	srv := NewHTTPServer(addr, nil)
 	const n = 100
@@ -431,7 +431,7 @@ func exchange(addr, path string, contentLength int64, body io.Reader) (int, stri
 // A 10 MB body is refused with 413 whether its length is declared or not,
 // and the server never holds more than the limit of it.
 func TestBodyOf10MBIsRefused(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	const size = 10 * mib
 	login := Prefix + "/auth/login"
@@ -471,7 +471,7 @@ func TestBodyOf10MBIsRefused(t *testing.T) {
 // is read (and here refused for what it says), one byte more is 413,
 // declared or chunked.
 func TestBodyLimitIs64KiB(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	body := func(size int) io.Reader {
 		head := `{"handle":"edge","password":"`
@@ -499,7 +499,7 @@ func TestBodyLimitIs64KiB(t *testing.T) {
 // Deeply nested JSON within the 64 KiB limit is refused with 400: no crash,
 // no 5xx, little memory.
 func TestNestedJSONIsRefused(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	arrays := func(depth int) string {
 		return `{"handle":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `,"password":"x"}`
@@ -555,7 +555,7 @@ func TestNestedJSONIsRefused(t *testing.T) {
 // with passwords of nearly 64 KiB, and bodies a byte over the limit) is
 // refused, without a 5xx or a hash, and the heap comes back to where it was.
 func TestFloodOf64KiBBodies(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	n := socketBudget(t, 500)
 	// exactly returns a reader of a JSON body of exactly size bytes, made as

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,14 +137,67 @@ func TestMovedOrChangedBlobsFailClosed(t *testing.T) {
 	expect(t, f.do(req{method: "GET", path: "/stories/" + a.ID, token: f.member.Access}), http.StatusOK, "")
 }
 
-// TestErasedMembersWritingIsGone deletes an account and finds none of the
-// blobs it wrote on disk; its stories and replies read as removed.
+// TestErasedMembersWritingIsGone deletes an account on every store: its
+// stories and replies read as removed and lose their sealed text in the
+// store, what others wrote under them stays, the circles count one member
+// fewer, and flags it filed lose their notes.
+// TestErasedMembersWritingLeavesNoBytes scans SQLite's files after the same.
 func TestErasedMembersWritingIsGone(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Soon gone")
+		rp := f.reply(f.author, s.ID, "", "Also soon gone")
+		keep := f.reply(f.member, s.ID, rp.ID, "An answer that stays")
+		theirs := f.story(f.member, "open", "Someone else's")
+		expect(t, f.flag(f.author, "story", theirs.ID, "other", "a note from the author"), http.StatusCreated, "")
+		db := f.storeDB(t)
+		sealed := func() int64 {
+			return count(t, db, "SELECT count(*) FROM stories WHERE id = ? AND title IS NOT NULL AND body IS NOT NULL AND content_warning IS NOT NULL", s.ID) +
+				count(t, db, "SELECT count(*) FROM replies WHERE id = ? AND body IS NOT NULL", rp.ID) +
+				count(t, db, "SELECT count(*) FROM flags WHERE target_id = ? AND note IS NOT NULL", theirs.ID)
+		}
+		if n := sealed(); n != 3 {
+			t.Fatalf("%d of 3 sealed texts in the store before erasure: the check below could not fail", n)
+		}
+
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: f.author.Access, body: map[string]string{"password": testPassword}}), http.StatusNoContent, "")
+
+		if n := sealed(); n != 0 {
+			t.Errorf("%d sealed texts of the erased member remain in the store", n)
+		}
+		st := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}))
+		if st.Status != "removed" || st.Title != nil || st.Body != nil || st.Author != nil || st.ReplyCount != 1 {
+			t.Errorf("erased story reads %+v, want a removed placeholder counting the one reply that stays", st)
+		}
+		page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
+		if len(page.Items) != 2 || page.Items[0].Status != "removed" || page.Items[0].Body != nil || page.Items[0].Author != nil ||
+			page.Items[1].ID != keep.ID || *page.Items[1].Body != "An answer that stays" || *page.Items[1].ParentID != rp.ID {
+			t.Errorf("thread after erasure %+v", page.Items)
+		}
+		c := f.do(req{method: "GET", path: "/circles/open", token: f.member.Access}).JSON(t)
+		if c["member_count"] != float64(2) { // the member and the facilitator remain
+			t.Errorf("member_count after erasure %v", c["member_count"])
+		}
+		var notes []string
+		for _, it := range f.queue() {
+			if it.TargetID == theirs.ID {
+				for _, fl := range it.Flags {
+					notes = append(notes, fl.Note)
+				}
+			}
+		}
+		if !slices.Equal(notes, []string{""}) {
+			t.Errorf("the erased member's flag shows notes %q in the queue, want one flag without its note", notes)
+		}
+	})
+}
+
+// TestErasedMembersWritingLeavesNoBytes finds none of the blobs an erased
+// member wrote in SQLite's database file or WAL.
+func TestErasedMembersWritingLeavesNoBytes(t *testing.T) {
 	t.Parallel()
 	f := newForum(t, store.SQLite)
 	s := f.story(f.author, "open", "Soon gone")
 	rp := f.reply(f.author, s.ID, "", "Also soon gone")
-	keep := f.reply(f.member, s.ID, rp.ID, "An answer that stays")
 	db := rawDB(t, f.testServer)
 	var blobs [][]byte
 	for _, col := range []string{"title", "body", "content_warning"} {
@@ -166,34 +220,21 @@ func TestErasedMembersWritingIsGone(t *testing.T) {
 			t.Errorf("blob %d of the erased member remains on disk", i)
 		}
 	}
-	st := f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}).JSON(t)
-	if st["status"] != "removed" || st["body"] != nil || st["author"] != nil || st["reply_count"] != float64(1) {
-		t.Errorf("erased story reads %v", st)
-	}
-	page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
-	if len(page.Items) != 2 || page.Items[0].Status != "removed" || page.Items[0].Body != nil ||
-		page.Items[1].ID != keep.ID || *page.Items[1].Body != "An answer that stays" {
-		t.Errorf("thread after erasure %+v", page.Items)
-	}
-	c := f.do(req{method: "GET", path: "/circles/open", token: f.member.Access}).JSON(t)
-	if c["member_count"] != float64(2) { // the member and the facilitator remain
-		t.Errorf("member_count after erasure %v", c["member_count"])
-	}
 }
 
 // TestMemberWriteRate caps stories and replies per member a minute.
 func TestMemberWriteRate(t *testing.T) {
-	t.Parallel()
-	f := newForum(t, store.SQLite, withConfig(func(c *config.Config) { c.MemberWriteRate = 3 }))
-	s := f.story(f.author, "open", "one")
-	f.reply(f.author, s.ID, "", "two")
-	f.reply(f.author, s.ID, "", "three")
-	r := f.do(req{method: "POST", path: "/stories/" + s.ID + "/replies", token: f.author.Access, body: map[string]string{"body": "four"}})
-	expect(t, r, http.StatusTooManyRequests, "rate_limited")
-	if r.Header.Get("Retry-After") == "" {
-		t.Error("429 without Retry-After")
-	}
-	// The cap is per member, and reading is not writing.
-	f.reply(f.member, s.ID, "", "someone else")
-	expect(t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusOK, "")
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "one")
+		f.reply(f.author, s.ID, "", "two")
+		f.reply(f.author, s.ID, "", "three")
+		r := f.do(req{method: "POST", path: "/stories/" + s.ID + "/replies", token: f.author.Access, body: map[string]string{"body": "four"}})
+		expect(t, r, http.StatusTooManyRequests, "rate_limited")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		// The cap is per member, and reading is not writing.
+		f.reply(f.member, s.ID, "", "someone else")
+		expect(t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusOK, "")
+	}, withConfig(func(c *config.Config) { c.MemberWriteRate = 3 }))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -558,19 +559,40 @@ func TestFirstLoadIsSmallAndLocal(t *testing.T) {
 	signedIn.open("/c/cardiac-recovery")
 	storyPath = eval[string](signedIn, `document.querySelector('.stories > li h3 a').getAttribute('href')`)
 
+	// measure loads path and counts every request of that page until the
+	// browser reports the network idle (no request for 500 ms after the
+	// load), so a request the app makes late is counted too.
 	measure := func(b *tab, path string) {
 		t.Helper()
 		var mu sync.Mutex
+		var loader cdp.LoaderID // the navigation's own, once its document is asked for
 		urls := map[network.RequestID]string{}
-		bytes := map[network.RequestID]float64{}
+		finished := map[network.RequestID]float64{}
+		idle := make(chan struct{})
 		if err := chromedp.Listen(b.ctx, func(ev any) {
 			mu.Lock()
 			defer mu.Unlock()
 			switch ev := ev.(type) {
 			case *network.EventRequestWillBeSent:
-				urls[ev.RequestID] = ev.Request.URL
+				if ev.Type == network.ResourceTypeDocument && ev.Request.URL == baseURL+path {
+					loader = ev.LoaderID
+				}
+				// What an earlier page of the tab still asked for is not this page's.
+				if loader != "" && ev.LoaderID == loader {
+					urls[ev.RequestID] = ev.Request.URL
+				}
 			case *network.EventLoadingFinished:
-				bytes[ev.RequestID] = ev.EncodedDataLength
+				finished[ev.RequestID] = ev.EncodedDataLength
+			case *network.EventLoadingFailed:
+				finished[ev.RequestID] = 0
+			case *page.EventLifecycleEvent:
+				if ev.Name == "networkIdle" && loader != "" && ev.LoaderID == loader {
+					select {
+					case <-idle:
+					default:
+						close(idle)
+					}
+				}
 			}
 		}); err != nil {
 			t.Fatal(err)
@@ -581,16 +603,38 @@ func TestFirstLoadIsSmallAndLocal(t *testing.T) {
 		if _, err := chromedp.Call(b.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := chromedp.Call(b.ctx, page.SetLifecycleEventsEnabled, page.SetLifecycleEventsEnabledParams{Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
 		b.open(path)
-		time.Sleep(300 * time.Millisecond)
+		select {
+		case <-idle:
+		case <-time.After(30 * time.Second):
+			mu.Lock()
+			var open []string
+			for id, u := range urls {
+				if _, ok := finished[id]; !ok {
+					open = append(open, u)
+				}
+			}
+			mu.Unlock()
+			t.Fatalf("%s: the network never went idle; still open: %v", path, open)
+		}
 		mu.Lock()
 		defer mu.Unlock()
+		if len(urls) == 0 {
+			t.Fatalf("%s: no request of the page was seen", path)
+		}
 		var total float64
 		for id, u := range urls {
 			if !strings.HasPrefix(u, baseURL+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
 				t.Errorf("%s asked another origin for %s", path, u)
 			}
-			total += bytes[id]
+			n, ok := finished[id]
+			if !ok {
+				t.Errorf("%s: %s still loading when the network was reported idle", path, u)
+			}
+			total += n
 		}
 		t.Logf("first load of %s: %d requests, %.1f KB", path, len(urls), total/1024)
 		if total > 100*1024 {

@@ -446,13 +446,24 @@ func TestModeratorMemberActions(t *testing.T) {
 		heron.waitJS("the outcome of "+action, `document.querySelector('main .status')?.textContent.startsWith('Done.')`)
 	}
 	act("warn", "Please keep replies kind.", "")
+	// A page for members only opens: the warning left the session alone.
+	m.open("/me")
+	if p := m.path(); p != "/me" {
+		t.Fatalf("after a warning the member's tab is at %s, want /me", p)
+	}
 	tomorrow := time.Now().Add(24 * time.Hour).Format("2006-01-02T15:04")
 	act("suspend", "A day away to cool off.", tomorrow)
 	if got := eval[string](heron, `document.querySelector('main .status').textContent`); !strings.Contains(got, "suspended") {
 		t.Fatalf("the outcome reads %q", got)
 	}
 
-	// The suspension ended the member's session; they sign in and read.
+	// The suspension ended the member's session: loading the page again,
+	// the tab's refresh cookie no longer signs them in. They sign in anew
+	// and read.
+	m.open("/me")
+	if p := m.path(); p != "/signin?next=%2Fme" {
+		t.Fatalf("after the suspension the member's tab is at %s: the session lives on", p)
+	}
 	m.signIn(who, testPassword)
 	m.open("/notices")
 	m.waitJS("the notices", `document.querySelector('main').innerText.includes('Please keep replies kind.') && document.querySelector('main').innerText.includes('suspended until')`)

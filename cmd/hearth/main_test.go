@@ -467,8 +467,8 @@ func TestRotateRetireAndBackupWhileServing(t *testing.T) {
 	if check != "ok" || members != 2 {
 		t.Fatalf("backup: integrity %q, %d members", check, members)
 	}
-	if code, _, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile); code == 0 {
-		t.Fatalf("backup over an existing file succeeded: %s", errs)
+	if code, _, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile); code != exitStore || !strings.Contains(errs, backupFile) {
+		t.Fatalf("backup over an existing file: exit %d, want %d naming the file: %s", code, exitStore, errs)
 	}
 
 	// After a restart both members sign in, then the old key is retired.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"hearth/internal/store/storetest"
 )
 
 // role is a column of the role × route matrix.
@@ -313,7 +315,7 @@ var matrix = []matrixRow{
 // it also fails when a route of the API has no row.
 func TestRoleRouteMatrix(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testDialects(t) {
+	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			covered := map[string]bool{}

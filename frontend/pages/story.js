@@ -124,7 +124,7 @@ function facilitatorBadge(author) {
 
 // followButton says, and changes, whether the reader hears of new replies.
 function followButton(story) {
-  const status = h('span', { class: 'status', role: 'status' });
+  const status = h('span', { class: 'follow-status', role: 'status' });
   const button = h('button', { type: 'button', class: 'button small quiet' });
   const show = () => {
     button.textContent = story.following ? 'Following' : 'Follow';

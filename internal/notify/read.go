@@ -25,11 +25,11 @@ type Notice struct {
 	CreatedAt  time.Time      `json:"created_at"`
 }
 
-// deliveryLag is how far behind the newest reply a member's delivery mark
-// stays. A reply takes its place in the stream a moment before its
-// transaction commits, so one committed late may have an earlier place
-// than one already delivered; reading again what came within the lag
-// (already delivered replies are not told twice) loses none of them.
+// deliveryLag is how long a reply may take to commit after it takes its
+// place in the feed (published_id, a moment before the commit). A reply
+// committed late may have an earlier place than one already delivered, so
+// a delivery settles the feed only up to this far behind now, and the
+// window after it is read once more when it has passed.
 const deliveryLag = time.Minute
 
 // deliver tells a of the replies published in the stories they follow
@@ -38,19 +38,22 @@ const deliveryLag = time.Minute
 // they silenced, and only where they may still read.
 func (s *Service) deliver(ctx context.Context, a kernel.Actor) error {
 	feed, err := s.st.FeedSince(ctx, a.ID)
-	if err != nil || len(feed) == 0 {
-		return err
+	if err != nil {
+		return apperr.Internal(err)
 	}
-	authors := make([]string, 0, len(feed))
-	for _, r := range feed {
+	if feed.Through == "" {
+		return nil
+	}
+	authors := make([]string, 0, len(feed.Replies))
+	for _, r := range feed.Replies {
 		authors = append(authors, r.AuthorID)
 	}
 	quiet, err := s.silenced(ctx, a.ID, authors)
 	if err != nil {
 		return err
 	}
-	notices := make([]*store.Notice, 0, len(feed))
-	for _, r := range feed {
+	notices := make([]*store.Notice, 0, len(feed.Replies))
+	for _, r := range feed.Replies {
 		if quiet[r.AuthorID] || r.ParentAuthorID != nil && *r.ParentAuthorID == a.ID {
 			continue
 		}
@@ -58,14 +61,15 @@ func (s *Service) deliver(ctx context.Context, a kernel.Actor) error {
 			TargetType: string(store.TargetReply), TargetID: r.ReplyID, StoryID: &r.StoryID, CircleID: &r.CircleID,
 			ActorID: &r.AuthorID, CreatedAt: r.CreatedAt})
 	}
-	mark := feed[len(feed)-1].PublishedID
-	if lagging := store.NewIDAt(s.now().Add(-deliveryLag)); mark > lagging {
-		mark = lagging
-	}
-	if err := s.st.DeliverFeed(ctx, a.ID, notices, mark); err != nil {
+	if err := s.st.DeliverFeed(ctx, a.ID, notices, feed.Through, min(feed.Through, s.settled())); err != nil {
 		return apperr.Internal(err)
 	}
 	return nil
+}
+
+// settled is the place in the feed before which every reply has committed.
+func (s *Service) settled() string {
+	return store.NewIDAt(s.now().Add(-deliveryLag))
 }
 
 // List lists a's notices, newest first; with unread, only those not yet
@@ -127,7 +131,7 @@ func (s *Service) read(ctx context.Context, v *store.NoticeView) (Notice, error)
 // UnreadCount counts a's unread notices, first delivering the replies that
 // wait for them.
 func (s *Service) UnreadCount(ctx context.Context, a kernel.Actor) (int64, error) {
-	n, waiting, err := s.st.UnreadNotices(ctx, a.ID)
+	n, waiting, err := s.st.UnreadNotices(ctx, a.ID, s.settled())
 	if err != nil {
 		return 0, apperr.Internal(err)
 	}
@@ -137,7 +141,7 @@ func (s *Service) UnreadCount(ctx context.Context, a kernel.Actor) (int64, error
 	if err := s.deliver(ctx, a); err != nil {
 		return 0, err
 	}
-	if n, _, err = s.st.UnreadNotices(ctx, a.ID); err != nil {
+	if n, _, err = s.st.UnreadNotices(ctx, a.ID, s.settled()); err != nil {
 		return 0, apperr.Internal(err)
 	}
 	return n, nil

@@ -20,6 +20,7 @@ var migrations = []migration{
 	{10, "invites with ids that can be revoked; one open system flag per target; the log by target", migrate0010},
 	{11, "following, and notices that name their target, actor and action", migrate0011},
 	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
+	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
 }
 
 // Frozen types of migration 1.
@@ -498,4 +499,22 @@ func migrate0012(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// Frozen type of migration 21. A delivery of followed replies used to keep
+// one mark, held a minute behind the newest reply for replies that commit
+// late; every look within that minute read the minute again. DeliveredTo
+// is how far the feed was read; CaughtUpTo stays where nothing can still
+// arrive, and the minute is read again once, when it has passed.
+type noticeFeed0021 struct {
+	DeliveredTo string `gorm:"not null;default:''"`
+}
+
+func (noticeFeed0021) TableName() string { return "notice_feeds" }
+
+func migrate0021(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&noticeFeed0021{}, "DeliveredTo"); err != nil {
+		return err
+	}
+	return tx.Exec("UPDATE notice_feeds SET delivered_to = caught_up_to").Error
 }

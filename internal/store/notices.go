@@ -98,15 +98,17 @@ func (s *Store) ListNotices(ctx context.Context, f FindNotices) ([]NoticeView, e
 }
 
 // UnreadNotices counts a member's unread notices, off idx_notices_unread,
-// and says whether replies in stories they follow wait to be delivered to
-// them (see FeedSince), in one query.
-func (s *Store) UnreadNotices(ctx context.Context, memberID string) (count int64, waiting bool, err error) {
+// and says whether their feed needs delivering (see Feed): a reply by
+// someone else published past where it was delivered, or a settling
+// window that has passed. In one query, and without reading what was
+// delivered already.
+func (s *Store) UnreadNotices(ctx context.Context, memberID string, settled string) (count int64, waiting bool, err error) {
 	err = s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM notices WHERE member_id = ? AND read_at IS NULL),
 		EXISTS (SELECT 1 FROM follows f JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
 			WHERE f.member_id = ? AND f.following AND r.author_id <> f.member_id
-			AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')
-			AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.member_id = f.member_id AND n.target_id = r.id))`,
-		memberID, memberID, memberID).Scan(&count, &waiting)
+			AND r.published_id > COALESCE((SELECT delivered_to FROM notice_feeds WHERE member_id = ?), ''))
+		OR EXISTS (SELECT 1 FROM notice_feeds WHERE member_id = ? AND caught_up_to < delivered_to AND delivered_to <= ?)`,
+		memberID, memberID, memberID, memberID, settled).Scan(&count, &waiting)
 	if err != nil {
 		return 0, false, fmt.Errorf("store: unread notices: %w", err)
 	}
@@ -176,42 +178,94 @@ type FeedReply struct {
 // next.
 const maxFeed = 500
 
-// FeedSince lists the replies published in the stories memberID follows,
-// since they began following and since their last delivery, by others,
-// that they may still read (a private circle's only while they are in
-// it), oldest first.
-func (s *Store) FeedSince(ctx context.Context, memberID string) ([]FeedReply, error) {
-	out, err := queryRows(ctx, s, 0, func(row rowScanner, r *FeedReply) error {
-		return row.Scan(&r.PublishedID, &r.ReplyID, &r.StoryID, &r.CircleID, &r.AuthorID, &r.ParentAuthorID, &r.CreatedAt)
-	}, `SELECT r.published_id, r.id, r.story_id, s.circle_id, r.author_id, p.author_id, r.created_at
-		FROM follows f
-		JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
-		JOIN stories s ON s.id = r.story_id
-		JOIN circles c ON c.id = s.circle_id
-		LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = f.member_id
-		LEFT JOIN replies p ON p.id = r.parent_id
-		WHERE f.member_id = ? AND f.following AND r.status = ? AND r.author_id <> f.member_id
-		AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')
-		AND (c.visibility = ? OR cm.member_id IS NOT NULL)
-		ORDER BY r.published_id LIMIT ?`, memberID, Published, memberID, VisibilityOpen, maxFeed)
+// replyOnce is idx_notices_reply_once's condition, written out as
+// literals so that the planner, which does not look at bound values, can
+// prove a query may use the index.
+const replyOnce = "n.kind IN ('" + NoticeReply + "', '" + NoticeReplyToYou + "') AND n.target_type = '" + string(TargetReply) + "'"
+
+// Feed is what a member's next delivery holds: the replies they have not
+// been told of, oldest first, and how far it read (Through: every reply
+// published up to it in the stories they follow is among Replies or was
+// delivered before, or may still commit within the settling window).
+type Feed struct {
+	Replies []FeedReply
+	Through string
+}
+
+// FeedSince reads memberID's feed: the replies published in the stories
+// they follow, since they began following and past where their feed is
+// settled (caught_up_to), by others, that they may still read (a private
+// circle's only while they are in it), and that they have not been told
+// of. A reply takes its place (published_id) a moment before its
+// transaction commits, so the feed reads again from the settled mark
+// rather than from where it was last delivered.
+func (s *Store) FeedSince(ctx context.Context, memberID string) (Feed, error) {
+	var f Feed
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		// How far the stories they follow go, read first: a reply that
+		// commits after it is found at the next look.
+		var through *string
+		err := db.Raw(`SELECT MAX(r.published_id) FROM follows f
+			JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
+			WHERE f.member_id = ? AND f.following
+			AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')`,
+			memberID, memberID).Row().Scan(&through)
+		if err != nil || through == nil {
+			return err
+		}
+		f.Through = *through
+		rows, err := db.Raw(`SELECT r.published_id, r.id, r.story_id, s.circle_id, r.author_id, p.author_id, r.created_at
+			FROM follows f
+			JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
+			JOIN stories s ON s.id = r.story_id
+			JOIN circles c ON c.id = s.circle_id
+			LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = f.member_id
+			LEFT JOIN replies p ON p.id = r.parent_id
+			WHERE f.member_id = ? AND f.following AND r.status = ? AND r.author_id <> f.member_id
+			AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')
+			AND r.published_id <= ?
+			AND (c.visibility = ? OR cm.member_id IS NOT NULL)
+			AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.member_id = f.member_id AND n.target_id = r.id
+				AND `+replyOnce+`)
+			ORDER BY r.published_id LIMIT ?`, memberID, Published, memberID, f.Through, VisibilityOpen, maxFeed).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r FeedReply
+			if err := rows.Scan(&r.PublishedID, &r.ReplyID, &r.StoryID, &r.CircleID, &r.AuthorID, &r.ParentAuthorID, &r.CreatedAt); err != nil {
+				return err
+			}
+			f.Replies = append(f.Replies, r)
+		}
+		if len(f.Replies) == maxFeed {
+			f.Through = f.Replies[maxFeed-1].PublishedID
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: feed: %w", err)
+		return Feed{}, fmt.Errorf("store: feed: %w", err)
 	}
-	return out, nil
+	return f, nil
 }
 
 // DeliverFeed stores the notices a delivery made (one a reply at most:
-// idx_notices_reply_once) and moves the member's mark to mark, never back.
-func (s *Store) DeliverFeed(ctx context.Context, memberID string, notices []*Notice, mark string) error {
+// idx_notices_reply_once) and moves the member's marks forward, never
+// back: delivered to through, settled up to caughtUp.
+func (s *Store) DeliverFeed(ctx context.Context, memberID string, notices []*Notice, through, caughtUp string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if len(notices) > 0 {
 			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(notices).Error; err != nil {
 				return fmt.Errorf("store: deliver notices: %w", err)
 			}
 		}
-		err := tx.Exec(`INSERT INTO notice_feeds (member_id, caught_up_to) VALUES (?, ?)
-			ON CONFLICT (member_id) DO UPDATE SET caught_up_to = CASE WHEN excluded.caught_up_to > notice_feeds.caught_up_to
-				THEN excluded.caught_up_to ELSE notice_feeds.caught_up_to END`, memberID, mark).Error
+		err := tx.Exec(`INSERT INTO notice_feeds (member_id, caught_up_to, delivered_to) VALUES (?, ?, ?)
+			ON CONFLICT (member_id) DO UPDATE SET
+				caught_up_to = CASE WHEN excluded.caught_up_to > notice_feeds.caught_up_to
+					THEN excluded.caught_up_to ELSE notice_feeds.caught_up_to END,
+				delivered_to = CASE WHEN excluded.delivered_to > notice_feeds.delivered_to
+					THEN excluded.delivered_to ELSE notice_feeds.delivered_to END`, memberID, caughtUp, through).Error
 		if err != nil {
 			return fmt.Errorf("store: feed mark: %w", err)
 		}

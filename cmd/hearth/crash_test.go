@@ -22,9 +22,9 @@ const crashWriters = 32
 
 // TestCrashSafety: 32 members post replies at once, the server is killed
 // with SIGKILL in the middle, and after a restart every reply that was
-// answered 201 is there and opens to the text that was sent; the SQLite
-// file passes PRAGMA integrity_check both as the crash left it and after the
-// restart.
+// answered 201 is there, opens to the text that was sent and reached the
+// story's follower as a notice; the SQLite file passes PRAGMA
+// integrity_check both as the crash left it and after the restart.
 func TestCrashSafety(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) { crashSafety(t, d) })
@@ -46,6 +46,11 @@ func crashSafety(t *testing.T, dialect string) {
 	tokens := signInAll(t, c, p.base(), handles)
 	story := circleStories(t, c, p.base(), tokens[0])[0]
 	before := allReplies(t, c, p.base(), tokens[0], story)
+	// The first writer follows the story from the start, so every reply the
+	// others had acknowledged owes them a notice after the crash.
+	if code, _, b, err := call(c, "PUT", p.base()+"/stories/"+story+"/follow", tokens[0], nil); err != nil || code != http.StatusNoContent {
+		t.Fatalf("follow: %d %s %v", code, b, err)
+	}
 	t.Logf("%s: %d members signed in and joined after %v", dialect, len(tokens), time.Since(start).Round(time.Millisecond))
 
 	var (
@@ -149,6 +154,16 @@ func crashSafety(t *testing.T, dialect string) {
 	if missing+wrong > 0 {
 		t.Fatalf("of %d acknowledged replies, %d are gone and %d read wrong after the crash", len(acked), missing, wrong)
 	}
+	// Every acknowledged reply by someone else reached the follower.
+	told := noticedReplies(t, c, p.base(), token)
+	untold := 0
+	for id, text := range acked {
+		if !strings.Contains(text, "member "+handles[0]+",") && !told[id] {
+			if untold++; untold <= 5 {
+				t.Errorf("reply %s was answered 201 but its story's follower was never told of it", id)
+			}
+		}
+	}
 	// Replies that were written but whose answer was lost in the kill may be
 	// there too; nothing else may.
 	if extra := len(got) - len(before) - len(acked); extra < 0 || extra > crashWriters {
@@ -180,6 +195,46 @@ func crashSafety(t *testing.T, dialect string) {
 		integrityOK(t, filepath.Join(dir, "hearth.db"))
 	}
 	t.Logf("%s: %d acknowledged replies all read back after SIGKILL; test took %v", dialect, len(acked), time.Since(start).Round(time.Millisecond))
+}
+
+// noticedReplies reads all of a member's notices and returns the replies
+// they were told of.
+func noticedReplies(t *testing.T, c *http.Client, base, token string) map[string]bool {
+	t.Helper()
+	told := map[string]bool{}
+	cursor := ""
+	for pages := 0; pages < 10000; pages++ {
+		url := base + "/me/notices?limit=100"
+		if cursor != "" {
+			url += "&cursor=" + cursor
+		}
+		code, _, b, err := call(c, "GET", url, token, nil)
+		if err != nil || code != http.StatusOK {
+			t.Fatalf("notices page %d: %d %s %v", pages, code, b, err)
+		}
+		var page struct {
+			Items []struct {
+				Kind       string  `json:"kind"`
+				TargetType *string `json:"target_type"`
+				TargetID   *string `json:"target_id"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(b, &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range page.Items {
+			if (n.Kind == "reply" || n.Kind == "reply_to_you") && n.TargetID != nil {
+				told[*n.TargetID] = true
+			}
+		}
+		if page.NextCursor == nil || *page.NextCursor == "" {
+			return told
+		}
+		cursor = *page.NextCursor
+	}
+	t.Fatal("notices: pagination does not end")
+	return nil
 }
 
 // integrityOK opens the SQLite file read-only and runs PRAGMA

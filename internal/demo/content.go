@@ -55,6 +55,8 @@ var people = []person{
 	{"pebblebrook", "member"},
 	{"saltmarsh", "member"},
 	{"brightcure", "member"}, // posts the advert the queue holds
+	{"harbour", "member"},    // writes the story that reads as a crisis
+	{"fieldmouse", "member"}, // a newcomer whose first story waits for a reply
 }
 
 // circles are the demo circles.
@@ -86,6 +88,23 @@ var circles = []circleSeed{
 			},
 		},
 		Stories: []storySeed{
+			// Two stories nobody has answered yet, so willow's home page and the
+			// circle's Waiting for a reply list have something to show; the
+			// second reads as a crisis, so willow is called and heron's queue
+			// starts with it.
+			{
+				Author: "fieldmouse",
+				Title:  "Tired every afternoon. Is that normal?",
+				Body: "Hello, I'm new here. I had a stent put in three weeks ago and I'm home and doing everything they said. Mornings are fine, but by two o'clock I'm so tired I could sleep on the kitchen floor.\n\n" +
+					"Did anyone else find this? Does it get better, and roughly when? I'll ask the rehab team too, I'd just like to hear from people who've been through it.",
+			},
+			{
+				Author:         "harbour",
+				Title:          "Not doing so well tonight",
+				ContentWarning: "thoughts of not wanting to be alive",
+				Body: "I've read this circle for a few weeks without posting. Eight weeks since the heart attack, and everyone keeps telling me how lucky I am. I don't feel lucky. I can't work yet, I can't sleep, and I feel like a weight on my family.\n\n" +
+					"Some nights, like tonight, I don't want to be here anymore. I haven't told anyone that, not even my wife. I don't really know why I'm writing it here, except that you all seem to understand.",
+			},
 			{
 				Author: "steadyoak",
 				Title:  "Once around the block",

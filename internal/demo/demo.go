@@ -1,8 +1,9 @@
 // Package demo fills an empty store with a living forum, so a newcomer who
 // runs `make run` can sign in at once: demo accounts, five circles with
-// their facilitators, pinned guidance, stories, threads and support, and
-// two flagged replies in the moderation queue. It never touches a store
-// that holds members.
+// their facilitators, pinned guidance, stories, threads and support, two
+// stories waiting for a first reply (one reads as a crisis, so its
+// facilitator is called) and two flagged replies in the moderation queue.
+// It never touches a store that holds members.
 package demo
 
 import (

@@ -91,26 +91,58 @@ func TestSeed(t *testing.T) {
 		t.Errorf("%d content warnings, want at least 2", warnings)
 	}
 
-	// The queue holds the demo's two flagged replies and nothing else: no
-	// other demo writing reads as a crisis. The advert's three flags hid it.
+	// The queue holds harbour's story, which reads as a crisis, at its head,
+	// then the demo's two flagged replies: the advert's three flags hid it.
 	queue, err := mod.Queue(ctx, actor("heron"), 100, "")
-	if err != nil || len(queue.Items) != 2 {
-		t.Fatalf("demo queue: %+v %v; want the two flagged replies", queue, err)
+	if err != nil || len(queue.Items) != 3 {
+		t.Fatalf("demo queue: %+v %v; want the crisis story and the two flagged replies", queue, err)
 	}
-	want := []struct{ priority, circle, status, excerpt string }{
-		{"privacy", "after-the-disaster", "published", "Wait, is this the yellow house"},
-		{"normal", "cancer-survivors", "hidden", "Radiotherapy only treats the symptoms."},
+	want := []struct{ targetType, priority, circle, status, excerpt string }{
+		{"story", "crisis", "cardiac-recovery", "published", "Not doing so well tonight"},
+		{"reply", "privacy", "after-the-disaster", "published", "Wait, is this the yellow house"},
+		{"reply", "normal", "cancer-survivors", "hidden", "Radiotherapy only treats the symptoms."},
 	}
 	for i, w := range want {
 		it := queue.Items[i]
-		if it.TargetType != "reply" || it.Priority != w.priority || it.Circle != w.circle || it.Status != w.status || !strings.HasPrefix(it.Excerpt, w.excerpt) {
+		if it.TargetType != w.targetType || it.Priority != w.priority || it.Circle != w.circle || it.Status != w.status || !strings.HasPrefix(it.Excerpt, w.excerpt) {
 			t.Errorf("queue item %d: %+v, want %+v", i, it, w)
 		}
+		system := false
 		for _, f := range it.Flags {
-			if f.System {
-				t.Errorf("queue item %d carries a system flag: demo writing read as a crisis", i)
-			}
+			system = system || f.System
 		}
+		if crisis := w.priority == "crisis"; system != crisis {
+			t.Errorf("queue item %d: system flag %v, want %v (only the crisis story reads as one)", i, system, crisis)
+		}
+	}
+
+	// willow, who facilitates the circle, was called to it, and her circle's
+	// waiting list holds it and fieldmouse's first story, nothing else.
+	notices, err := svc.Notify.List(ctx, actor("willow"), true, 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	called := 0
+	for _, n := range notices.Items {
+		if n.Kind == store.NoticeCrisisInCircle && n.TargetID != nil && *n.TargetID == queue.Items[0].TargetID {
+			called++
+		}
+	}
+	if called != 1 {
+		t.Errorf("willow has %d crisis notices for harbour's story, want 1: %+v", called, notices.Items)
+	}
+	waiting, err := fm.ListUnanswered(ctx, actor("willow"), "cardiac-recovery", 100, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, s := range waiting.Items {
+		if s.Title != nil {
+			titles = append(titles, *s.Title)
+		}
+	}
+	if strings.Join(titles, "|") != "Not doing so well tonight|Tired every afternoon. Is that normal?" {
+		t.Errorf("cardiac-recovery waits on %q, want harbour's and then fieldmouse's story (oldest first)", titles)
 	}
 
 	// A store with members is never touched again.

@@ -45,7 +45,7 @@ func (c *Config) Serve(fs *flag.FlagSet) {
 	c.Common(fs)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.BoolVar(&c.Demo, "demo", false, "fill an empty store with demo circles, members and stories")
-	fs.IntVar(&c.MemberWriteRate, "member-write-rate", 30, "stories, replies and flags one member may write a minute (0: no cap)")
+	fs.IntVar(&c.MemberWriteRate, "member-write-rate", 30, "changes one member may make a minute: stories, replies, flags, edits, support, joining… (0: no cap)")
 	fs.IntVar(&c.AuthRate, "auth-rate", 20, "sign-up, sign-in, recovery and refresh attempts per client address a minute (0: no cap)")
 	fs.Func("trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For is believed", func(s string) error {
 		p, err := ParseCIDRs(s)

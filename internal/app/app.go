@@ -15,6 +15,7 @@ import (
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/seal"
+	"hearth/internal/search"
 	"hearth/internal/store"
 )
 
@@ -55,6 +56,7 @@ type Services struct {
 	Auth       *auth.Service
 	Forum      *forum.Service
 	Moderation *moderation.Service
+	Search     *search.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -72,14 +74,32 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	index, err := LoadIndex(ctx, st, kr)
+	if err != nil {
+		return nil, err
+	}
 	logbook := moderation.NewLogbook(st, sealer)
 	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
-	fm := forum.New(st, sealer, intake, logbook)
+	fm := forum.New(st, sealer, intake, logbook, index)
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
 		Moderation: moderation.New(st, sealer, fm, logbook),
+		// Reader safety's screen (folding by theme, mute and block)
+		// goes in the last place once it exists.
+		Search: search.New(st, sealer, index, fm, nil),
 	}, nil
+}
+
+// LoadIndex opens search's blind index with its key, a server secret
+// stored wrapped by the master key (made on first start). The benchmark's
+// seeder keys its postings with it too, as the server would.
+func LoadIndex(ctx context.Context, st *store.Store, kr *seal.Keyring) (*search.Index, error) {
+	key, err := auth.LoadSecret(ctx, st, kr, search.KeyName)
+	if err != nil {
+		return nil, fmt.Errorf("search key: %w", err)
+	}
+	return search.NewIndex(key)
 }

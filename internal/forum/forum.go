@@ -41,19 +41,27 @@ type Recorder interface {
 	Entry(ctx context.Context, a kernel.Actor, action, targetType, targetID, reason string) (*store.LogEntry, error)
 }
 
+// Indexer makes the words of writing into search's blind index: the rows
+// stored with the writing, in its transaction, so that what is found is
+// always what is written.
+type Indexer interface {
+	Postings(circleID string, t store.Target, id string, texts ...string) []store.Posting
+}
+
 // Service is the forum.
 type Service struct {
 	st     *store.Store
 	sealer Sealer
 	intake Intake
 	log    Recorder
+	index  Indexer
 	now    func() time.Time
 }
 
 // New returns the forum over a store and a sealer, with moderation's intake
-// and log.
-func New(st *store.Store, sealer Sealer, intake Intake, log Recorder) *Service {
-	return &Service{st: st, sealer: sealer, intake: intake, log: log, now: kernel.Now}
+// and log and search's index.
+func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, index Indexer) *Service {
+	return &Service{st: st, sealer: sealer, intake: intake, log: log, index: index, now: kernel.Now}
 }
 
 // Errors of the forum's rules. Details never hold member text.

@@ -93,6 +93,7 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
+	verdict.Postings = s.index.Postings(v.CircleID, store.TargetReply, r.ID, in.Body)
 	if err := s.st.CreateReply(ctx, &r, verdict.Effects); err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -247,6 +248,7 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, id, p.Body)
 	if err := s.st.EditReply(ctx, id, blob, s.now(), eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way

@@ -130,6 +130,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, err
 	}
 	st.Title, st.Body, st.ContentWarning = sealed.Title, sealed.Body, sealed.ContentWarning
+	verdict.Postings = s.index.Postings(c.ID, store.TargetStory, st.ID, t, in.Body)
 	if err := s.st.CreateStory(ctx, &st, verdict.Effects); err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -399,6 +400,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetStory, id, t, body)
 	if err := s.st.EditStory(ctx, id, edit, eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way

@@ -10,7 +10,8 @@ import (
 // Effects are the rows written in one transaction with a change to writing
 // or to a member, so that nothing is ever stored without them: the
 // writing's item in the moderation queue, the system's crisis flag, the log
-// entry that records the change, and the notices it sends.
+// entry that records the change, the notices it sends, and its words in
+// the blind index of search.
 type Effects struct {
 	Item *ModerationItem
 	// SystemFlag is raised by Hearth itself (crisis wording): one open a
@@ -18,6 +19,9 @@ type Effects struct {
 	SystemFlag *Flag
 	Log        *LogEntry
 	Notices    []*Notice
+	// Postings are the words of new or edited writing in the index; an
+	// edit's take the place of the old ones.
+	Postings []Posting
 }
 
 // write stores e in tx.
@@ -44,6 +48,9 @@ func (e *Effects) write(tx *gorm.DB) error {
 			return fmt.Errorf("store: add notices: %w", err)
 		}
 	}
+	if len(e.Postings) > 0 {
+		return writePostings(tx, e.Postings)
+	}
 	return nil
 }
 
@@ -59,6 +66,7 @@ func (e *Effects) Add(more Effects) {
 		e.Log = more.Log
 	}
 	e.Notices = append(e.Notices, more.Notices...)
+	e.Postings = append(e.Postings, more.Postings...)
 }
 
 // Verdict is what moderation's intake made of new writing: the status it

@@ -2,7 +2,7 @@
 // page, the site navigation, and focus moved to each new page's heading.
 
 import { ApiError, currentMember, isModerator, onSessionChange, restoreSession } from './api.js';
-import { h, put, safePath, setTitle } from './ui.js';
+import { h, put, safePath, setTitle, uid } from './ui.js';
 
 // who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
 // for the moderation team; none is for everyone.
@@ -16,6 +16,7 @@ const routes = [
   { path: '/s/:id', who: 'member', load: () => import('./pages/story.js') },
   { path: '/me', who: 'member', load: () => import('./pages/me.js') },
   { path: '/notices', who: 'member', load: () => import('./pages/notices.js') },
+  { path: '/search', who: 'member', load: () => import('./pages/search.js') },
   { path: '/moderation', who: 'moderator', load: () => import('./pages/moderation.js') },
   { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
   { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
@@ -75,6 +76,30 @@ function navLink(href, text) {
   return h('a', { href, 'aria-current': here ? 'page' : null }, text);
 }
 
+// The header's search form, made once so that words typed in it survive
+// the nav being drawn again. Its words go to the search page in memory,
+// never in the address; the browser keeps no history of them either.
+let siteSearch = null;
+
+function searchForm() {
+  if (siteSearch) return siteSearch;
+  const id = uid('site-search');
+  const input = h('input', {
+    id, name: 'q', type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '1000', enterkeyhint: 'search',
+  });
+  siteSearch = h('form', { role: 'search', class: 'site-search', novalidate: true },
+    h('label', { for: id }, 'Search'),
+    input,
+    h('button', { type: 'submit', class: 'button small' }, 'Search'));
+  siteSearch.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const words = input.value;
+    input.value = '';
+    navigate('/search', { flash: { search: words } });
+  });
+  return siteSearch;
+}
+
 function renderNav() {
   const nav = document.getElementById('site-nav');
   const m = currentMember();
@@ -84,11 +109,14 @@ function renderNav() {
     return;
   }
   nav.hidden = false;
+  // The search page has a form of its own; one field named Search a page.
+  const form = searchForm();
+  form.hidden = location.pathname === '/search';
   nav.replaceChildren(h('ul', null,
     h('li', null, navLink('/', 'Circles')),
     h('li', null, navLink('/notices', 'Notices')),
     isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
-    h('li', null, navLink('/me', 'My account'))));
+    h('li', null, navLink('/me', 'My account'))), form);
 }
 
 function problemPage(view, err) {
@@ -149,7 +177,12 @@ async function render(first) {
   main.removeAttribute('aria-busy');
   main.replaceChildren(view);
   renderNav();
-  if (!first) {
+  // A link to a reply (#reply-…) lands on it, once the page holds it.
+  const anchor = location.hash.startsWith('#reply-') ? document.getElementById(location.hash.slice(1)) : null;
+  if (anchor) {
+    anchor.scrollIntoView({ block: 'center' });
+    anchor.focus({ preventScroll: true });
+  } else if (!first) {
     window.scrollTo(0, 0);
     const h1 = main.querySelector('h1');
     if (h1) {

@@ -302,7 +302,7 @@ export default async function render(ctx) {
       }
     }
     const li = h('li', { class: `reply depth-${Math.min(r.depth || 0, 8)}` },
-      h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body' },
+      h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body', id: `reply-${r.id}` },
         h('p', { class: 'meta', id: metaId },
           rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
           rMine ? ' (you)' : '', ' · ', when(r.created_at), edited),

@@ -23,10 +23,29 @@ type Posting struct {
 // TableName is the blind index's table.
 func (Posting) TableName() string { return "search_postings" }
 
-// writePostings inserts a writing's postings (in an Effects).
+// postingsPerInsert keeps one INSERT of postings under maxParams.
+const postingsPerInsert = maxParams / 3
+
+// writePostings inserts postings, a few thousand to a statement: a
+// writing's (in an Effects), or a whole store's (CreateAll).
 func writePostings(tx *gorm.DB, ps []Posting) error {
-	if err := tx.CreateInBatches(ps, maxParams/3).Error; err != nil {
-		return fmt.Errorf("store: index writing: %w", err)
+	for len(ps) > 0 {
+		n := min(len(ps), postingsPerInsert)
+		var q strings.Builder
+		q.Grow(64 + 8*n)
+		q.WriteString("INSERT INTO search_postings (token, target_id, reply) VALUES ")
+		args := make([]any, 0, 3*n)
+		for i, p := range ps[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?)")
+			args = append(args, p.Token, p.TargetID, p.Reply)
+		}
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("store: index writing: %w", err)
+		}
+		ps = ps[n:]
 	}
 	return nil
 }

@@ -262,7 +262,9 @@ func searchWith(e *env, w int, body []byte) (*http.Request, error) {
 }
 
 // searchCommon searches for two words nearly every story holds.
-func searchCommon(e *env, w, _ int) (*http.Request, error) { return searchWith(e, w, e.forum.commonSearch) }
+func searchCommon(e *env, w, _ int) (*http.Request, error) {
+	return searchWith(e, w, e.forum.commonSearch)
+}
 
 // searchRare searches for two rare words that meet in one story.
 func searchRare(e *env, w, _ int) (*http.Request, error) { return searchWith(e, w, e.forum.rareSearch) }

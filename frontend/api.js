@@ -125,6 +125,9 @@ function refresh() {
         return true;
       }
       if (res.status === 401 || res.status === 403) {
+        // Read to the end: a body left unread keeps the request open, and
+        // the page never goes quiet.
+        await res.text().catch(() => {});
         clearSession(false);
         return false;
       }

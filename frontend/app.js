@@ -1,7 +1,9 @@
 // app.js: the shell. A router on the history API that loads one module per
 // page, the site navigation, and focus moved to each new page's heading.
 
-import { ApiError, currentMember, isModerator, onSessionChange, restoreSession } from './api.js';
+import {
+  api, ApiError, currentMember, isModerator, onSessionChange, restoreSession,
+} from './api.js';
 import { h, put, safePath, setTitle, uid } from './ui.js';
 
 // who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
@@ -13,6 +15,7 @@ const routes = [
   { path: '/recover', who: 'guest', load: () => import('./pages/recover.js') },
   { path: '/c/:slug', who: 'member', load: () => import('./pages/circle.js') },
   { path: '/c/:slug/new', who: 'member', load: () => import('./pages/newstory.js') },
+  { path: '/c/:slug/waiting', who: 'member', load: () => import('./pages/waiting.js') },
   { path: '/s/:id', who: 'member', load: () => import('./pages/story.js') },
   { path: '/me', who: 'member', load: () => import('./pages/me.js') },
   { path: '/notices', who: 'member', load: () => import('./pages/notices.js') },
@@ -100,24 +103,60 @@ function searchForm() {
   return siteSearch;
 }
 
+// The Notices link carries the number of unread notices, in its
+// accessible name too ("Notices, 3 unread"), kept fresh by asking the
+// server every pollEvery while the page is in view.
+const pollEvery = 20000;
+let unread = 0;
+let poller = 0;
+
+function showUnread(link) {
+  const badge = link.querySelector('.count');
+  badge.textContent = unread > 0 ? String(unread) : '';
+  badge.hidden = unread === 0;
+  link.setAttribute('aria-label', unread > 0 ? `Notices, ${unread} unread` : 'Notices');
+}
+
+/** Asks the server how many notices are unread, and shows it. */
+export async function refreshUnread() {
+  if (!currentMember() || document.hidden) return;
+  try {
+    const { count } = await api('GET', '/me/notices/unread-count');
+    unread = count;
+    const link = document.getElementById('notices-link');
+    if (link) showUnread(link);
+  } catch {
+    // A missed count is shown at the next poll; nothing to tell anyone.
+  }
+}
+
 function renderNav() {
   const nav = document.getElementById('site-nav');
   const m = currentMember();
+  window.clearInterval(poller);
   if (!m) {
     nav.replaceChildren();
     nav.hidden = true;
+    unread = 0;
     return;
   }
   nav.hidden = false;
+  const notices = navLink('/notices', 'Notices');
+  notices.id = 'notices-link';
+  notices.append(' ', h('span', { class: 'count', 'aria-hidden': 'true' }));
+  showUnread(notices);
   // The search page has a form of its own; one field named Search a page.
   const form = searchForm();
   form.hidden = location.pathname === '/search';
   nav.replaceChildren(h('ul', null,
     h('li', null, navLink('/', 'Circles')),
-    h('li', null, navLink('/notices', 'Notices')),
+    h('li', null, notices),
     isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
     h('li', null, navLink('/me', 'My account'))), form);
+  poller = window.setInterval(refreshUnread, pollEvery);
 }
+
+document.addEventListener('visibilitychange', refreshUnread);
 
 function problemPage(view, err) {
   const notFound = err instanceof ApiError && err.status === 404;
@@ -136,7 +175,9 @@ async function render(first) {
   const found = match(location.pathname);
   const query = new URLSearchParams(location.search);
   const view = h('div', { class: 'page' });
-  const ctx = { params: found ? found.params : {}, query, view, navigate, takeFlash, setFlash };
+  const ctx = {
+    params: found ? found.params : {}, query, view, navigate, takeFlash, setFlash, refreshUnread,
+  };
   try {
     if (!found) {
       setTitle('Page not found');
@@ -177,12 +218,8 @@ async function render(first) {
   main.removeAttribute('aria-busy');
   main.replaceChildren(view);
   renderNav();
-  // A link to a reply (#reply-…) lands on it, once the page holds it.
-  const anchor = location.hash.startsWith('#reply-') ? document.getElementById(location.hash.slice(1)) : null;
-  if (anchor) {
-    anchor.scrollIntoView({ block: 'center' });
-    anchor.focus({ preventScroll: true });
-  } else if (!first) {
+  refreshUnread();
+  if (!first) {
     window.scrollTo(0, 0);
     const h1 = main.querySelector('h1');
     if (h1) {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -20,10 +21,12 @@ import (
 const concurrentWriters = 64
 
 // TestConcurrentWriters: 64 members write stories and replies (to one busy
-// story, to their own stories and to each other's replies) for 10 seconds.
-// Not one request may end in a 5xx or fail to be answered, the server's log
-// never says "database is locked" (or any error), and afterwards every
-// acknowledged reply is there and the reply counts add up.
+// story, to their own stories and to their own replies in the busy thread)
+// for 10 seconds. Not one request may end in a 5xx or fail to be answered,
+// the server's log never says "database is locked" (or any error), and
+// afterwards every story and reply answered 201 reads back with the text
+// that was sent, no thread holds a reply nobody was told of, and each
+// story's reply_count is the number of replies acknowledged to it.
 func TestConcurrentWriters(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) { concurrentWriting(t, d) })
@@ -34,8 +37,11 @@ func TestConcurrentWriters(t *testing.T) {
 type writeResult struct {
 	statuses  map[int]int
 	failures  []string // a sample of what went wrong
-	hot       []string // ids of replies to the busy story
 	latencies []time.Duration
+	// stories and replies are what was answered 201: story id → title and
+	// body; story id → reply id → body.
+	stories map[string][2]string
+	replies map[string]map[string]string
 }
 
 func (r *writeResult) fail(format string, a ...any) {
@@ -63,7 +69,7 @@ func concurrentWriting(t *testing.T, dialect string) {
 	tokens := signInAll(t, c, p.base(), handles)
 	base := p.base()
 	hot := circleStories(t, c, base, tokens[0])[0]
-	hotBefore := len(allReplies(t, c, base, tokens[0], hot))
+	hotBefore := allReplies(t, c, base, tokens[0], hot)
 
 	results := make([]writeResult, concurrentWriters)
 	var (
@@ -77,23 +83,22 @@ func concurrentWriting(t *testing.T, dialect string) {
 		wg.Go(func() {
 			r := &results[w]
 			r.statuses = map[int]int{}
+			r.stories, r.replies = map[string][2]string{}, map[string]map[string]string{}
 			var myStory, lastReply string
 			for i := 0; !stop.Load(); i++ {
-				var url string
+				var url, story string // story: the one replied to, or "" for a new one
 				var body map[string]string
-				toHot := false
 				text := fmt.Sprintf("%s, writing %d: a steadier week, one walk at a time", handles[w], i)
+				title := fmt.Sprintf("Week %d for %s", i, handles[w])
 				switch {
 				case i%10 == 0:
-					url, body = base+"/circles/"+loadCircle+"/stories", map[string]string{"title": fmt.Sprintf("Week %d for %s", i, handles[w]), "body": text}
+					url, body = base+"/circles/"+loadCircle+"/stories", map[string]string{"title": title, "body": text}
 				case i%10 == 5 && lastReply != "":
-					url, body = base+"/stories/"+hot+"/replies", map[string]string{"body": text, "parent_id": lastReply}
-					toHot = true
+					url, body, story = base+"/stories/"+hot+"/replies", map[string]string{"body": text, "parent_id": lastReply}, hot
 				case i%2 == 1 && myStory != "":
-					url, body = base+"/stories/"+myStory+"/replies", map[string]string{"body": text}
+					url, body, story = base+"/stories/"+myStory+"/replies", map[string]string{"body": text}, myStory
 				default:
-					url, body = base+"/stories/"+hot+"/replies", map[string]string{"body": text}
-					toHot = true
+					url, body, story = base+"/stories/"+hot+"/replies", map[string]string{"body": text}, hot
 				}
 				t0 := time.Now()
 				code, _, b, err := call(c, "POST", url, tokens[w], body)
@@ -109,17 +114,23 @@ func concurrentWriting(t *testing.T, dialect string) {
 					continue
 				}
 				written.Add(1)
-				var got struct{ ID string }
-				if err := json.Unmarshal(b, &got); err != nil || got.ID == "" {
-					r.fail("POST %s: 201 without an id: %s", strings.TrimPrefix(url, base), b)
+				var got struct{ ID, Title, Body string }
+				if err := json.Unmarshal(b, &got); err != nil || got.ID == "" || got.Body != text || (story == "" && got.Title != title) {
+					r.fail("POST %s: 201 without an id or with other text: %s", strings.TrimPrefix(url, base), b)
 					continue
 				}
 				switch {
-				case i%10 == 0:
+				case story == "":
 					myStory = got.ID
-				case toHot:
-					lastReply = got.ID
-					r.hot = append(r.hot, got.ID)
+					r.stories[got.ID] = [2]string{title, text}
+				default:
+					if story == hot {
+						lastReply = got.ID
+					}
+					if r.replies[story] == nil {
+						r.replies[story] = map[string]string{}
+					}
+					r.replies[story][got.ID] = text
 				}
 			}
 		})
@@ -131,13 +142,20 @@ func concurrentWriting(t *testing.T, dialect string) {
 
 	statuses := map[int]int{}
 	var latencies []time.Duration
-	var hotIDs []string
+	stories := map[string][2]string{}
+	replies := map[string]map[string]string{hot: hotBefore}
 	for _, r := range results {
 		for code, n := range r.statuses {
 			statuses[code] += n
 		}
 		latencies = append(latencies, r.latencies...)
-		hotIDs = append(hotIDs, r.hot...)
+		maps.Copy(stories, r.stories)
+		for story, rs := range r.replies {
+			if replies[story] == nil {
+				replies[story] = map[string]string{}
+			}
+			maps.Copy(replies[story], rs)
+		}
 		for _, f := range r.failures {
 			t.Error(f)
 		}
@@ -171,29 +189,9 @@ func concurrentWriting(t *testing.T, dialect string) {
 		t.Errorf("the server's log says, %d times:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
 	}
 
-	// Every reply to the busy story is there, and its count agrees.
-	got := allReplies(t, c, base, tokens[0], hot)
-	for _, id := range hotIDs {
-		if _, ok := got[id]; !ok {
-			t.Errorf("reply %s was answered 201 but is not listed", id)
-		}
-	}
-	if len(got) != hotBefore+len(hotIDs) {
-		t.Errorf("the busy story lists %d replies; %d before and %d written", len(got), hotBefore, len(hotIDs))
-	}
-	code, _, b, err := call(c, "GET", base+"/stories/"+hot, tokens[0], nil)
-	if err != nil || code != http.StatusOK {
-		t.Fatalf("story: %d %s %v", code, b, err)
-	}
-	var s struct {
-		ReplyCount int `json:"reply_count"`
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
-	if s.ReplyCount != len(got) {
-		t.Errorf("the busy story's reply_count is %d, but %d replies are listed: concurrent writes lost an update", s.ReplyCount, len(got))
-	}
+	// Every story and reply answered 201 reads back as it was sent, and
+	// nothing else is in the threads.
+	readBack(t, c, base, tokens[0], stories, replies)
 
 	if code := p.stop(t); code != 0 {
 		t.Errorf("exit %d after SIGTERM", code)
@@ -209,4 +207,78 @@ func concurrentWriting(t *testing.T, dialect string) {
 		t.Logf("last server log lines:\n%s", strings.Join(lines[max(0, len(lines)-30):], "\n"))
 	}
 	t.Logf("%s: test took %v", dialect, time.Since(start).Round(time.Millisecond))
+}
+
+// readBack reads every story in stories (id → title and body) and the whole
+// thread of every story in replies (story id → reply id → body), eight at a
+// time, and fails t for anything that is not as acknowledged: a story or
+// reply missing or with other text, a reply nobody was told of, or a
+// reply_count other than the number of replies acknowledged to the story.
+func readBack(t *testing.T, c *http.Client, base, token string, stories map[string][2]string, replies map[string]map[string]string) {
+	t.Helper()
+	ids := slices.Collect(maps.Keys(stories))
+	for id := range replies {
+		if _, ok := stories[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	var (
+		mu       sync.Mutex
+		problems []string
+		wg       sync.WaitGroup
+	)
+	report := func(format string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, fmt.Sprintf(format, a...))
+	}
+	sem := make(chan struct{}, 8)
+	nReplies := 0
+	for _, id := range ids {
+		nReplies += len(replies[id])
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			code, _, b, err := call(c, "GET", base+"/stories/"+id, token, nil)
+			var s struct {
+				Title, Body string
+				ReplyCount  int `json:"reply_count"`
+			}
+			if err != nil || code != http.StatusOK || json.Unmarshal(b, &s) != nil {
+				report("story %s: %d %s %v", id, code, b, err)
+				return
+			}
+			if want, ok := stories[id]; ok && (s.Title != want[0] || s.Body != want[1]) {
+				report("story %s reads %q / %q, want %q / %q", id, s.Title, s.Body, want[0], want[1])
+			}
+			if s.ReplyCount != len(replies[id]) {
+				report("story %s has reply_count %d, but %d replies to it were acknowledged", id, s.ReplyCount, len(replies[id]))
+			}
+			got, err := repliesOf(c, base, token, id)
+			if err != nil {
+				report("replies of %s: %v", id, err)
+				return
+			}
+			for rid, text := range replies[id] {
+				if body, ok := got[rid]; !ok {
+					report("reply %s to %s was answered 201 but is not listed", rid, id)
+				} else if body != text {
+					report("reply %s to %s reads %q, want %q", rid, id, body, text)
+				}
+			}
+			for rid := range got {
+				if _, ok := replies[id][rid]; !ok {
+					report("story %s lists reply %s, which nobody was told of", id, rid)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range problems[:min(len(problems), 20)] {
+		t.Error(p)
+	}
+	if len(problems) > 20 {
+		t.Errorf("… and %d more", len(problems)-20)
+	}
+	t.Logf("read back %d stories and %d replies", len(ids), nReplies)
 }

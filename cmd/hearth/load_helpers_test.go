@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -307,11 +308,20 @@ type replyPage struct {
 // allReplies reads every reply of a story, page by page, as id → body.
 func allReplies(t *testing.T, c *http.Client, base, token, story string) map[string]string {
 	t.Helper()
+	got, err := repliesOf(c, base, token, story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// repliesOf is allReplies without the test, for goroutines of their own.
+func repliesOf(c *http.Client, base, token, story string) (map[string]string, error) {
 	got := map[string]string{}
 	cursor := ""
 	for pages := 0; ; pages++ {
 		if pages > 10000 {
-			t.Fatal("replies: pagination does not end")
+			return nil, errors.New("replies: pagination does not end")
 		}
 		url := base + "/stories/" + story + "/replies?limit=100"
 		if cursor != "" {
@@ -319,15 +329,15 @@ func allReplies(t *testing.T, c *http.Client, base, token, story string) map[str
 		}
 		code, _, b, err := call(c, "GET", url, token, nil)
 		if err != nil || code != http.StatusOK {
-			t.Fatalf("replies page %d: %d %s %v", pages, code, b, err)
+			return nil, fmt.Errorf("replies page %d: %d %s %v", pages, code, b, err)
 		}
 		var page replyPage
 		if err := json.Unmarshal(b, &page); err != nil {
-			t.Fatalf("replies page %d: %v", pages, err)
+			return nil, fmt.Errorf("replies page %d: %v", pages, err)
 		}
 		for _, r := range page.Items {
 			if _, dup := got[r.ID]; dup {
-				t.Fatalf("reply %s listed twice", r.ID)
+				return nil, fmt.Errorf("reply %s listed twice", r.ID)
 			}
 			body := ""
 			if r.Body != nil {
@@ -336,7 +346,7 @@ func allReplies(t *testing.T, c *http.Client, base, token, story string) map[str
 			got[r.ID] = body
 		}
 		if page.NextCursor == nil || *page.NextCursor == "" {
-			return got
+			return got, nil
 		}
 		cursor = *page.NextCursor
 	}

@@ -150,32 +150,66 @@ func TestServeCreatesMasterKeyAndStopsCleanly(t *testing.T) {
 	}
 }
 
+// TestServeReadsEnvironment starts serve with its settings only in the
+// environment: it listens on HEARTH_ADDR, keeps its store in
+// HEARTH_DATA_DIR, takes HEARTH_MASTER_KEY instead of writing a key file,
+// and logs in JSON, every line of it, for HEARTH_LOG_FORMAT.
 func TestServeReadsEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(cleanEnv(), "HEARTH_TEST_MAIN=1", "HEARTH_ADDR="+addr, "HEARTH_DATA_DIR="+dir, "HEARTH_MASTER_KEY="+key, "HEARTH_LOG_FORMAT=json")
-	var logs bytes.Buffer
+	var logs lockedLog
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
-	for i := 0; i < 200; i++ {
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	}
+	defer stop()
+	answered := false
+	for i := 0; i < 200 && !answered; i++ {
 		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
 			resp.Body.Close()
-			if _, err := os.Stat(filepath.Join(dir, "master.key")); err == nil {
-				t.Fatal("master.key written although HEARTH_MASTER_KEY was set")
-			}
-			if _, err := os.Stat(filepath.Join(dir, "hearth.db")); err != nil {
-				t.Fatalf("no store in HEARTH_DATA_DIR: %v", err)
-			}
-			return
+			answered = true
+			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("server on HEARTH_ADDR never answered: %s", logs.String())
+	if !answered {
+		t.Fatalf("server on HEARTH_ADDR never answered: %s", logs.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "master.key")); err == nil {
+		t.Fatal("master.key written although HEARTH_MASTER_KEY was set")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hearth.db")); err != nil {
+		t.Fatalf("no store in HEARTH_DATA_DIR: %v", err)
+	}
+
+	// Stopped, so that the log is complete: start, the request, the stop.
+	stop()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	request := false
+	for _, line := range lines {
+		var rec struct {
+			Level, Msg, Route string
+			Status            int
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Level == "" || rec.Msg == "" {
+			t.Fatalf("with HEARTH_LOG_FORMAT=json the log holds a line that is not a JSON record: %q (%v)", line, err)
+		}
+		request = request || rec.Msg == "request" && rec.Route == "/healthz" && rec.Status == http.StatusOK
+	}
+	if len(lines) < 3 || !request {
+		t.Fatalf("the JSON log lacks the request to /healthz:\n%s", logs.String())
+	}
 }
 
 func TestServeRefusesBadKeys(t *testing.T) {
@@ -433,8 +467,8 @@ func TestRotateRetireAndBackupWhileServing(t *testing.T) {
 	if check != "ok" || members != 2 {
 		t.Fatalf("backup: integrity %q, %d members", check, members)
 	}
-	if code, _, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile); code == 0 {
-		t.Fatalf("backup over an existing file succeeded: %s", errs)
+	if code, _, errs = hearth(t, nil, "", "backup", "--data-dir", dir, "--out", backupFile); code != exitStore || !strings.Contains(errs, backupFile) {
+		t.Fatalf("backup over an existing file: exit %d, want %d naming the file: %s", code, exitStore, errs)
 	}
 
 	// After a restart both members sign in, then the old key is retired.

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"hearth/internal/app"
 	"hearth/internal/config"
@@ -177,6 +178,7 @@ func serve(args []string, stderr io.Writer) error {
 		return fail(exitFailure, "listen on %s: %v", cfg.Addr, err)
 	}
 	log.Info("hearth is serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
+	go escalate(ctx, svc, cfg.QueueTargetCrisis, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -192,6 +194,29 @@ func serve(args []string, stderr io.Writer) error {
 		log.Warn("requests were still running at the shutdown timeout", "err", err)
 	}
 	return nil
+}
+
+// escalateEvery is how often serve looks for crises nobody is with yet.
+const escalateEvery = time.Minute
+
+// escalate calls every moderator to each crisis nobody acknowledged within
+// target, until ctx ends. Every process on a database runs it; each crisis
+// is escalated once.
+func escalate(ctx context.Context, svc *app.Services, target time.Duration, log *slog.Logger) {
+	t := time.NewTicker(escalateEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := svc.Notify.EscalateOverdue(ctx, target); err != nil {
+			log.Warn("escalating overdue crises", "err", err)
+		} else if n > 0 {
+			log.Info("called every moderator to crises nobody is with yet", "items", n)
+		}
+	}
 }
 
 func closeStore(st *store.Store, log *slog.Logger) {

@@ -31,10 +31,12 @@ const (
 // forum is the seeded circle and the stories the rows use.
 type forum struct {
 	slug        string
-	threadStory string   // threadReplies replies by threadAuthors authors
-	busyStory   string   // where the write row posts
-	stories     []string // what the single-story row reads, in turn
-	replyBody   []byte   // {"body": textBytes of text}, marshalled once
+	threadStory string // threadReplies replies by threadAuthors authors
+	busyStory   string // where the write row posts
+	// followedStory is where the fan-out row posts: every member follows it.
+	followedStory string
+	stories       []string // what the single-story row reads, in turn
+	replyBody     []byte   // {"body": textBytes of text}, marshalled once
 	// commonSearch and rareSearch are the search rows' bodies (seeded
 	// stores only: their stories are written to be searched).
 	commonSearch, rareSearch []byte
@@ -109,7 +111,13 @@ func (e *env) seedForum(ctx context.Context, log io.Writer) (*forum, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.threadStory, f.busyStory, f.stories = ids[0], ids[1], ids
+	f.threadStory, f.busyStory, f.followedStory, f.stories = ids[0], ids[1], ids[2], ids
+	err = parallel(ctx, len(e.members), seedWorkers, func(ctx context.Context, k int) error {
+		return e.call(ctx, http.MethodPut, "/api/v1/stories/"+f.followedStory+"/follow", e.members[k].token, nil, nil, http.StatusNoContent)
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	// The thread, in order: every fifth reply answers the story and the four
 	// after it each answer the one before, so depths run 0 to 4.
@@ -229,13 +237,29 @@ func readStory(e *env, w, i int) (*http.Request, error) {
 
 // postReply is worker w's member replying to the busy story.
 func postReply(e *env, w, _ int) (*http.Request, error) {
-	req, err := http.NewRequest(http.MethodPost, e.baseFor(w)+"/api/v1/stories/"+e.forum.busyStory+"/replies", bytes.NewReader(e.forum.replyBody))
+	return replyTo(e, w, e.forum.busyStory)
+}
+
+// postFollowedReply is worker w's member replying to the story every
+// member follows.
+func postFollowedReply(e *env, w, _ int) (*http.Request, error) {
+	return replyTo(e, w, e.forum.followedStory)
+}
+
+func replyTo(e *env, w int, story string) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodPost, e.baseFor(w)+"/api/v1/stories/"+story+"/replies", bytes.NewReader(e.forum.replyBody))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.members[w%len(e.members)].token)
 	return req, nil
+}
+
+// unreadCount is worker w's member asking how many notices wait, as every
+// open page of the web app does twice a minute.
+func unreadCount(e *env, w, _ int) (*http.Request, error) {
+	return authed(e, w, http.MethodGet, "/api/v1/me/notices/unread-count")
 }
 
 // needSearch is needForum on a seeded store, whose stories the search

@@ -29,6 +29,14 @@ func printComparisons(w io.Writer, rows []result) {
 		if !ok1 || !ok2 {
 			continue
 		}
+		if c.rate {
+			ratio := "n/a (the base row answered nothing)"
+			if b := base.perSecond(); b > 0 {
+				ratio = fmt.Sprintf("%.2fx", row.perSecond()/b)
+			}
+			fmt.Fprintf(w, "\n%s = %s %s (target ≥ %gx)\n", c.label, ratio, c.of, c.target)
+			continue
+		}
 		p, okp := row.percentile(c.p)
 		b, okb := base.percentile(c.p)
 		ratio := "n/a (no request of one of the rows was answered within it)"

@@ -92,9 +92,10 @@ type seeder struct {
 	inCircle  [][]int // the members of each circle
 	replies   []int32 // how many replies story i gets
 	newest    time.Time
-	// threadAt and busyAt are the indexes of the forum rows' stories.
-	threadAt, busyAt int
-	sample           []string // written at distinct indexes by the goroutines
+	// threadAt, busyAt and followedAt are the indexes of the forum rows'
+	// stories; every member follows the story at followedAt.
+	threadAt, busyAt, followedAt int
+	sample                       []string // written at distinct indexes by the goroutines
 }
 
 // seedStore fills a new SQLite store in dir, making its master key there as
@@ -151,7 +152,7 @@ func seedInto(ctx context.Context, st *store.Store, kr *seal.Keyring, size seedS
 	}
 	// The newest story of the first circle holds the 50-reply thread; the
 	// next one there is where the write row replies.
-	s.threadAt, s.busyAt = size.stories-1, size.stories-1-size.circles
+	s.threadAt, s.busyAt, s.followedAt = size.stories-1, size.stories-1-size.circles, size.stories-1-2*size.circles
 	s.replies = spreadReplies(size.stories, size.replies-threadReplies, s.threadAt)
 	s.sample = make([]string, 0, sampleStories)
 	step := max(1, size.stories/sampleStories)
@@ -166,7 +167,7 @@ func seedInto(ctx context.Context, st *store.Store, kr *seal.Keyring, size seedS
 	if err != nil {
 		return nil, err
 	}
-	out.forum = &forum{slug: seedCircleList[0].slug, threadStory: ids[0], busyStory: ids[1], replyBody: reply, stories: s.sample}
+	out.forum = &forum{slug: seedCircleList[0].slug, threadStory: ids[0], busyStory: ids[1], followedStory: ids[2], replyBody: reply, stories: s.sample}
 	// The search rows' queries: two words of the sentences every story is
 	// made of, and the two rare words of one story in the middle of
 	// history, which share no other story.
@@ -266,6 +267,7 @@ type chunkOut struct {
 	from     int
 	stories  []store.Story
 	replies  []store.Reply
+	follows  []store.Follow
 	postings []store.Posting
 	err      error
 }
@@ -273,8 +275,8 @@ type chunkOut struct {
 // seedStories seals the stories and their replies on every core and
 // inserts them chunk by chunk as they come, so a million stories never sit
 // in memory at once. It returns the ids of the thread story and the busy one.
-func (s *seeder) seedStories(ctx context.Context, st *store.Store) ([2]string, error) {
-	var ids [2]string
+func (s *seeder) seedStories(ctx context.Context, st *store.Store) ([3]string, error) {
+	var ids [3]string
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	starts := make(chan int)
@@ -308,7 +310,7 @@ func (s *seeder) seedStories(ctx context.Context, st *store.Store) ([2]string, e
 	}()
 	for c := range chunks {
 		if c.err == nil {
-			c.err = st.CreateAll(ctx, c.stories, c.replies, c.postings)
+			c.err = st.CreateAll(ctx, c.stories, c.replies, c.follows, c.postings)
 		}
 		if c.err != nil {
 			cancel()
@@ -316,7 +318,7 @@ func (s *seeder) seedStories(ctx context.Context, st *store.Store) ([2]string, e
 			}
 			return ids, c.err
 		}
-		for k, i := range [2]int{s.threadAt, s.busyAt} {
+		for k, i := range [3]int{s.threadAt, s.busyAt, s.followedAt} {
 			if i >= c.from && i < c.from+len(c.stories) {
 				ids[k] = c.stories[i-c.from].ID
 			}
@@ -365,6 +367,28 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 			out.err = err
 			return out
 		}
+		// As the forum keeps them: the story is answered from its first
+		// reply by someone else, its author follows it from its start and
+		// each replier from their first reply.
+		follows := map[string]bool{story.AuthorID: true}
+		out.follows = append(out.follows, store.Follow{MemberID: story.AuthorID, StoryID: story.ID, Following: true, SinceID: story.ID, CreatedAt: at})
+		for k := range replies {
+			r := &replies[k]
+			if r.AuthorID != story.AuthorID && story.AnsweredAt == nil {
+				story.AnsweredAt = &r.CreatedAt
+			}
+			if !follows[r.AuthorID] {
+				follows[r.AuthorID] = true
+				out.follows = append(out.follows, store.Follow{MemberID: r.AuthorID, StoryID: story.ID, Following: true, SinceID: r.ID, CreatedAt: r.CreatedAt})
+			}
+		}
+		if i == s.followedAt {
+			for _, m := range s.memberIDs {
+				if !follows[m] {
+					out.follows = append(out.follows, store.Follow{MemberID: m, StoryID: story.ID, Following: true, SinceID: story.ID, CreatedAt: at})
+				}
+			}
+		}
 		out.stories = append(out.stories, story)
 		out.replies = append(out.replies, replies...)
 		out.postings = append(out.postings, postings...)
@@ -397,6 +421,7 @@ func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Stor
 	for k := range n {
 		at := story.CreatedAt.Add(time.Duration(k+1) * replySpacing)
 		r := store.Reply{ID: store.NewIDAt(at), StoryID: story.ID, Status: store.Published, CreatedAt: at}
+		r.PublishedID = &r.ID
 		parent, author, body := -1, 0, ""
 		if designated {
 			if k%5 != 0 {

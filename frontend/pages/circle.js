@@ -1,53 +1,9 @@
 // /c/{slug} : a circle: its pinned guidance first, then its stories.
-import { api, currentMember, seg } from '../api.js';
+import { api, seg } from '../api.js';
 import {
   announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, pager, put, selectText, setTitle, showError, uid, when,
 } from '../ui.js';
-import { joinCircle, placeholder, withWarning } from './common.js';
-
-const excerptChars = 320;
-
-function excerpt(body) {
-  const text = body.trim();
-  if (text.length <= excerptChars) return text;
-  const cut = text.slice(0, excerptChars);
-  const space = cut.lastIndexOf(' ');
-  return `${cut.slice(0, space > 200 ? space : excerptChars)}…`;
-}
-
-function counts(s) {
-  const replies = s.reply_count === 0 ? 'No replies yet' : `${s.reply_count} ${s.reply_count === 1 ? 'reply' : 'replies'}`;
-  if (!s.support_count) return replies;
-  return `${s.support_count} ${s.support_count === 1 ? 'person' : 'people'} gave support · ${replies}`;
-}
-
-function storyCard(s) {
-  const readable = s.title != null;
-  const link = `/s/${seg(s.id)}`;
-  const me = currentMember();
-  const mine = me && s.author && s.author.handle === me.handle;
-  const badges = [
-    s.pinned ? badge('Pinned', 'pinned') : null,
-    s.kind === 'guidance' ? badge('Guidance', 'guidance') : null,
-    s.status === 'pending' ? badge('Waiting for review', 'quiet') : null,
-    s.status === 'hidden' && readable ? badge('Hidden from others', 'quiet') : null,
-  ].filter(Boolean);
-  if (!readable) {
-    return h('li', { class: 'card story-card placeholder' },
-      h('p', null, placeholder(s.status, 'story'), ' ', h('a', { href: link }, 'Open its replies')));
-  }
-  const excerptEl = h('p', { class: 'excerpt' }, excerpt(s.body || ''));
-  return h('li', { class: `card story-card${s.pinned ? ' is-pinned' : ''}` },
-    h('article', null,
-      badges.length ? h('p', { class: 'badges' }, badges) : null,
-      h('h3', null, h('a', { href: link }, s.title)),
-      h('p', { class: 'meta' },
-        s.kind === 'guidance' ? 'From the facilitator ' : 'By ',
-        h('span', { class: 'handle' }, s.author ? s.author.handle : 'a former member'),
-        mine ? ' (you)' : '', ' · ', when(s.created_at)),
-      withWarning(s.content_warning, excerptEl),
-      h('p', { class: 'counts' }, counts(s))));
-}
+import { joinCircle, storyCard } from './common.js';
 
 function inviteTools(circle) {
   const uses = field({ label: 'How many people may use it', name: 'uses', type: 'number', min: 1, max: 1000, value: '1', inputmode: 'numeric' });
@@ -251,7 +207,8 @@ export default async function render(ctx) {
       : null,
     page ? h('section', { 'aria-labelledby': 'stories-title' },
       h('h2', { id: 'stories-title' }, 'Stories'),
-      h('p', null, h('a', { href: `/search?circle=${seg(slug)}` }, 'Search this circle')),
+      h('p', { class: 'actions' }, h('a', { href: `/c/${seg(slug)}/waiting` }, 'Waiting for a reply')),
+      h('p', { class: 'actions' }, h('a', { href: `/search?circle=${seg(slug)}` }, 'Search this circle')),
       page.items.length ? list : h('p', null, 'No stories here yet. When you are ready, yours could be the first.'),
       more, moreErr) : null,
     circle.is_member ? h('section', { class: 'leave', 'aria-label': 'Leave this circle' }, leaveButton(circle, rerender)) : null);

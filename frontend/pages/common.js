@@ -1,7 +1,9 @@
 // common.js: pieces several pages share: content warnings, placeholders
 // and status notes for writing, and joining a circle.
-import { api, seg } from '../api.js';
-import { busy, formError, h, showError, uid } from '../ui.js';
+import { api, currentMember, seg } from '../api.js';
+import {
+  badge, busy, formError, h, showError, uid, when,
+} from '../ui.js';
 
 /**
  * withWarning hides content behind its warning and a "Show story" button
@@ -73,4 +75,55 @@ export function joinCircle(circle, done) {
     }
   }));
   return h('div', { class: 'join-box' }, button, err);
+}
+
+const excerptChars = 320;
+
+function excerpt(body) {
+  const text = body.trim();
+  if (text.length <= excerptChars) return text;
+  const cut = text.slice(0, excerptChars);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > 200 ? space : excerptChars)}…`;
+}
+
+function counts(s) {
+  const replies = s.reply_count === 0 ? 'No replies yet' : `${s.reply_count} ${s.reply_count === 1 ? 'reply' : 'replies'}`;
+  if (!s.support_count) return replies;
+  return `${s.support_count} ${s.support_count === 1 ? 'person' : 'people'} gave support · ${replies}`;
+}
+
+/**
+ * A story as a card in a list: its title as a link, who shared it and when
+ * (circle names a story's circle, in lists across circles), its opening
+ * words behind any content warning, and its support and replies.
+ */
+export function storyCard(s, { circle } = {}) {
+  const readable = s.title != null;
+  const link = `/s/${seg(s.id)}`;
+  const me = currentMember();
+  const mine = me && s.author && s.author.handle === me.handle;
+  const badges = [
+    s.pinned ? badge('Pinned', 'pinned') : null,
+    s.kind === 'guidance' ? badge('Guidance', 'guidance') : null,
+    s.status === 'pending' ? badge('Waiting for review', 'quiet') : null,
+    s.status === 'hidden' && readable ? badge('Hidden from others', 'quiet') : null,
+  ].filter(Boolean);
+  if (!readable) {
+    return h('li', { class: 'card story-card placeholder' },
+      h('p', null, placeholder(s.status, 'story'), ' ', h('a', { href: link }, 'Open its replies')));
+  }
+  const excerptEl = h('p', { class: 'excerpt' }, excerpt(s.body || ''));
+  return h('li', { class: `card story-card${s.pinned ? ' is-pinned' : ''}` },
+    h('article', null,
+      badges.length ? h('p', { class: 'badges' }, badges) : null,
+      h('h3', null, h('a', { href: link }, s.title)),
+      h('p', { class: 'meta' },
+        s.kind === 'guidance' ? 'From the facilitator ' : 'By ',
+        h('span', { class: 'handle' }, s.author ? s.author.handle : 'a former member'),
+        s.author && s.author.facilitator ? [' ', badge('Facilitator', 'facilitator')] : null,
+        mine ? ' (you)' : '', ' · ', when(s.created_at),
+        circle ? [' · in ', h('a', { href: `/c/${seg(s.circle)}` }, circle)] : null),
+      withWarning(s.content_warning, excerptEl),
+      h('p', { class: 'counts' }, counts(s))));
 }

@@ -1,8 +1,11 @@
 // / : a welcome for newcomers; the circles for members.
-import { all, api, ApiError, currentMember, seg } from '../api.js';
+import {
+  all, api, ApiError, currentMember, isModerator, seg,
+} from '../api.js';
 import {
   append, badge, busy, clearErrors, field, formError, h, setTitle, showError,
 } from '../ui.js';
+import { storyCard } from './common.js';
 
 function welcome(view, flash) {
   setTitle('');
@@ -18,6 +21,11 @@ function welcome(view, flash) {
       h('p', { class: 'actions' },
         h('a', { class: 'button primary', href: '/join' }, 'Join'),
         h('a', { class: 'button', href: '/signin' }, 'Sign in'))));
+}
+
+function circleName(circles, slug) {
+  const c = circles.find((x) => x.slug === slug);
+  return c ? c.name : slug;
 }
 
 function circleCard(c) {
@@ -69,6 +77,8 @@ export default async function render({ view, takeFlash, navigate }) {
     return;
   }
   const circles = await all('/circles');
+  const looksAfter = isModerator() || circles.some((c) => c.is_facilitator);
+  const waiting = looksAfter ? await api('GET', '/me/unanswered?limit=5') : null;
   const mine = circles.filter((c) => c.is_member);
   const others = circles.filter((c) => !c.is_member);
   setTitle('Circles');
@@ -76,6 +86,12 @@ export default async function render({ view, takeFlash, navigate }) {
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Circles'),
     h('p', { class: 'lede' }, `Welcome, ${me.handle}. Take your time: read, share, or simply sit with others for a while.`),
+    waiting ? h('section', { 'aria-labelledby': 'waiting-title' },
+      h('h2', { id: 'waiting-title' }, 'Waiting for a reply'),
+      h('p', null, 'Stories in the circles you look after that nobody has answered yet, the ones waiting longest first.'),
+      waiting.items.length
+        ? h('ol', { class: 'cards stories' }, waiting.items.map((s) => storyCard(s, { circle: circleName(circles, s.circle) })))
+        : h('p', { class: 'quiet-text' }, 'Every story in your circles has had a reply.')) : null,
     h('section', { 'aria-labelledby': 'mine-title' },
       h('h2', { id: 'mine-title' }, 'Your circles'),
       mine.length

@@ -55,6 +55,39 @@ function flagSummary(flags) {
     f.notes.length ? h('ul', { class: 'flag-notes' }, f.notes.map((n) => h('li', { class: 'flag-note' }, `“${n}”`))) : null)));
 }
 
+// waited says how long, in words, someone has waited since iso.
+function waited(iso) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 60) return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+// withWriter says who is with someone who wrote in crisis, or offers to be.
+function withWriter(it, headId) {
+  const who = h('span', null);
+  const show = (by) => {
+    who.textContent = by ? `${by} is with them.` : 'Nobody has said they are with them yet.';
+  };
+  show(it.acknowledged_by);
+  const button = h('button', { type: 'button', class: 'button small', 'aria-describedby': headId }, 'I’m with them');
+  button.hidden = !!it.acknowledged_by;
+  const err = h('span', { class: 'form-error', role: 'alert' });
+  button.addEventListener('click', () => busy(button, async () => {
+    try {
+      const out = await api('POST', `/moderation/items/${seg(it.target_type)}/${seg(it.target_id)}/acknowledge`);
+      show(out.acknowledged_by);
+      button.hidden = true;
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  }));
+  return h('p', { class: 'crisis-care', role: 'group', 'aria-label': 'Who is with them' },
+    `Waiting ${waited(it.first_flagged_at)}. `, who, ' ', button, err);
+}
+
 function item(it) {
   const headId = uid('item');
   const excerptId = uid('excerpt');
@@ -104,6 +137,7 @@ function item(it) {
       h('p', { class: 'badges' }, badge(prioWord, prioClass)),
       h('h2', { id: headId }, `${what} by ${author} in ${it.circle}`),
       h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at)),
+      it.priority === 'crisis' ? withWriter(it, headId) : null,
       flagSummary(it.flags),
       h('div', { class: 'excerpt-box' }, excerpt, reveal),
       h('p', { class: 'links' },

@@ -1,7 +1,9 @@
-// /notices : replies to the member and word from the moderation team.
+// /notices : replies to the member, calls to facilitators, and word from
+// the moderation team. A notice holds no words of anyone's: the title of
+// the story a reply is in is read from the story itself.
 import { api, seg } from '../api.js';
 import {
-  append, badge, h, pager, paragraphs, setTitle, when,
+  append, badge, busy, h, pager, paragraphs, setTitle, when,
 } from '../ui.js';
 
 const kinds = {
@@ -14,28 +16,119 @@ const kinds = {
   suspended: 'Suspended',
   flag_outcome: 'About your flag',
   reply: 'A reply',
+  reply_to_you: 'A reply to you',
+  crisis_in_circle: 'Someone may need you',
 };
 
-function notice(n) {
-  return h('li', { class: 'card notice' },
-    h('article', null,
-      h('p', { class: 'meta' }, badge(kinds[n.kind] || 'Notice', n.kind === 'reply' ? 'quiet' : ''), ' ', when(n.created_at)),
-      h('div', { class: 'body' }, paragraphs(n.message)),
-      n.target_type === 'story' && n.target_id
-        ? h('p', null, h('a', { href: `/s/${seg(n.target_id)}` }, 'Open the story'))
-        : null));
+// titles reads the titles of the stories notices point to, once each; a
+// story the member can no longer read has none.
+async function titles(items, known) {
+  const ids = [...new Set(items.map((n) => n.story_id).filter((id) => id && !known.has(id)))];
+  await Promise.all(ids.map(async (id) => {
+    try {
+      const s = await api('GET', `/stories/${seg(id)}`);
+      known.set(id, s.title || null);
+    } catch {
+      known.set(id, null);
+    }
+  }));
 }
 
-export default async function render({ view }) {
+// readOne marks one notice read, as the member opens it.
+function readOne(n, item, refreshUnread) {
+  if (n.read_at) return;
+  n.read_at = new Date().toISOString();
+  item.classList.remove('unread');
+  api('POST', '/me/notices/read', { ids: [n.id] }).then(refreshUnread, () => {});
+}
+
+function replyLine(n, title) {
+  const who = n.actor ? n.actor.handle : 'Someone';
+  const what = n.kind === 'reply_to_you' ? ' replied to you in ' : ' replied in ';
+  return h('p', null, h('span', { class: 'handle' }, who), what, title ? h('cite', null, title) : 'a story you follow', '.');
+}
+
+function withThem(n) {
+  const done = h('p', { class: 'status', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button small' }, 'I’m with them');
+  button.addEventListener('click', () => busy(button, async () => {
+    try {
+      await api('POST', `/moderation/items/${seg(n.target_type)}/${seg(n.target_id)}/acknowledge`);
+      button.hidden = true;
+      done.textContent = 'Thank you. The moderation team can see that you are with them.';
+    } catch (e) {
+      done.textContent = e.code === 'no_open_crisis'
+        ? 'A moderator has already looked after this. Thank you for checking.'
+        : e.message;
+    }
+  }));
+  return [button, done];
+}
+
+function notice(n, known, refreshUnread) {
+  const title = n.story_id ? known.get(n.story_id) : null;
+  const item = h('li', { class: `card notice${n.read_at ? '' : ' unread'}` });
+  const open = () => readOne(n, item, refreshUnread);
+  let body;
+  let link = null;
+  if (n.kind === 'reply' || n.kind === 'reply_to_you') {
+    body = replyLine(n, title);
+    if (title !== null && n.story_id) {
+      link = h('a', { href: `/s/${seg(n.story_id)}#r-${seg(n.target_id)}` }, 'Read the reply');
+    }
+  } else {
+    body = h('div', { class: 'body' }, paragraphs(n.message));
+    if (n.story_id && title !== null) {
+      link = h('a', { href: `/s/${seg(n.story_id)}` }, title ? ['Open ', h('cite', null, title)] : 'Open the story');
+    }
+  }
+  if (link) link.addEventListener('click', open);
+  append(item, h('article', null,
+    h('p', { class: 'meta' },
+      n.read_at ? null : h('span', { class: 'new' }, 'New'),
+      badge(kinds[n.kind] || 'Notice', n.kind === 'crisis_in_circle' ? 'crisis' : 'quiet'), ' ', when(n.created_at)),
+    body,
+    link || n.kind === 'crisis_in_circle' ? h('div', { class: 'item-actions' },
+      link,
+      n.kind === 'crisis_in_circle' && n.target_id ? withThem(n) : null) : null));
+  return item;
+}
+
+export default async function render({ view, refreshUnread }) {
   setTitle('Notices');
   const page = await api('GET', '/me/notices?limit=20');
-  const list = h('ol', { class: 'cards' }, page.items.map(notice));
+  const known = new Map();
+  await titles(page.items, known);
+  const shown = [...page.items];
+  const list = h('ol', { class: 'cards notices' }, page.items.map((n) => notice(n, known, refreshUnread)));
   const [more, err] = pager('Show older notices', page.next_cursor,
     (cursor) => api('GET', `/me/notices?limit=20&cursor=${seg(cursor)}`),
-    (items) => list.append(...items.map(notice)));
+    async (items) => {
+      await titles(items, known);
+      shown.push(...items);
+      list.append(...items.map((n) => notice(n, known, refreshUnread)));
+    });
+  const status = h('p', { class: 'status', role: 'status' });
+  // Marks read what this page shows, and nothing that came after it: a
+  // notice that arrived while the page was open is not read unseen.
+  const markAll = h('button', { type: 'button', class: 'button small' }, 'Mark all read');
+  markAll.addEventListener('click', () => busy(markAll, async () => {
+    try {
+      await api('POST', '/me/notices/read', { up_to: shown[0].id });
+      const now = new Date().toISOString();
+      shown.forEach((n) => { n.read_at = n.read_at || now; });
+      list.querySelectorAll('.unread').forEach((el) => el.classList.remove('unread'));
+      list.querySelectorAll('.new').forEach((el) => el.remove());
+      status.textContent = 'Marked read.';
+      refreshUnread();
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }));
   append(view,
     h('h1', { tabindex: '-1' }, 'Notices'),
-    h('p', { class: 'lede' }, 'Replies to what you wrote, and word from the moderation team. Newest first.'),
+    h('p', { class: 'lede' }, 'Replies in the stories you follow, and word from your circles and the moderation team. Newest first.'),
+    page.items.length ? h('div', { class: 'form-actions' }, markAll, status) : null,
     page.items.length ? list : h('p', null, 'Nothing here yet. When someone replies to you, or the moderation team writes to you, you will find it here.'),
     more, err);
 }

@@ -12,7 +12,7 @@ const pageSize = 20;
 /** Where a result leads: its story, at the reply for a reply. */
 function resultLink(r) {
   const story = `/s/${seg(r.story_id)}`;
-  return r.target_type === 'reply' ? `${story}#reply-${seg(r.id)}` : story;
+  return r.target_type === 'reply' ? `${story}#r-${seg(r.id)}` : story;
 }
 
 function result(r, circleNames) {

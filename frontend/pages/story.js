@@ -116,6 +116,35 @@ function support(kind, item, describedBy) {
   return { button, count, err };
 }
 
+// facilitatorBadge marks the writing of someone who facilitates the
+// circle now: their guidance and care are easy to find in a thread.
+function facilitatorBadge(author) {
+  return author && author.facilitator ? [' ', badge('Facilitator', 'facilitator')] : null;
+}
+
+// followButton says, and changes, whether the reader hears of new replies.
+function followButton(story) {
+  const status = h('span', { class: 'follow-status', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button small quiet' });
+  const show = () => {
+    button.textContent = story.following ? 'Following' : 'Follow';
+    button.title = story.following ? 'You hear of new replies. Press to stop.' : 'Hear of new replies in your notices.';
+  };
+  show();
+  button.addEventListener('click', () => busy(button, async () => {
+    const on = !story.following;
+    try {
+      await api(on ? 'PUT' : 'DELETE', `/stories/${seg(story.id)}/follow`);
+      story.following = on;
+      show();
+      status.textContent = on ? 'You will hear of new replies.' : 'You will no longer hear of new replies.';
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }));
+  return h('p', { class: 'follow' }, button, ' ', status);
+}
+
 export default async function render(ctx) {
   const { view, params, takeFlash } = ctx;
   const id = params.id;
@@ -199,8 +228,10 @@ export default async function render(ctx) {
     readable ? h('p', { class: 'meta' },
       story.kind === 'guidance' ? 'From the facilitator ' : 'By ',
       h('span', { class: 'handle' }, story.author ? story.author.handle : 'a former member'),
+      facilitatorBadge(story.author),
       mine ? ' (you)' : '', ' · ', when(story.created_at),
       story.edited_at ? ' · edited' : '') : null,
+    followButton(story),
     statusNote(story.status, 'story', mine, story.removed_reason),
     content,
     editSlot);
@@ -302,9 +333,12 @@ export default async function render(ctx) {
       }
     }
     const li = h('li', { class: `reply depth-${Math.min(r.depth || 0, 8)}` },
-      h('article', { 'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body', id: `reply-${r.id}` },
+      h('article', {
+        'aria-labelledby': metaId, tabindex: '-1', class: 'reply-body', id: `r-${r.id}`,
+      },
         h('p', { class: 'meta', id: metaId },
           rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
+          rReadable ? facilitatorBadge(r.author) : null,
           rMine ? ' (you)' : '', ' · ', when(r.created_at), edited),
         rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
         rReadable ? statusNote(r.status, 'reply', rMine, r.removed_reason) : null,
@@ -408,5 +442,13 @@ export default async function render(ctx) {
     flags.dialog);
   if (isModerator() && !readable) {
     append(view, h('p', { class: 'hint' }, 'Moderators can act on this from the ', h('a', { href: '/moderation' }, 'moderation queue'), '.'));
+  }
+  // A link to one reply (from a notice) opens at that reply, once the page
+  // is shown.
+  if (location.hash.startsWith('#r-')) {
+    window.setTimeout(() => {
+      const target = document.getElementById(location.hash.slice(1));
+      if (target) target.focus();
+    }, 0);
   }
 }

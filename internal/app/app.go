@@ -14,6 +14,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
+	"hearth/internal/notify"
 	"hearth/internal/seal"
 	"hearth/internal/search"
 	"hearth/internal/store"
@@ -56,6 +57,7 @@ type Services struct {
 	Auth       *auth.Service
 	Forum      *forum.Service
 	Moderation *moderation.Service
+	Notify     *notify.Service
 	Search     *search.Service
 }
 
@@ -78,15 +80,17 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	notices := notify.New(st, sealer, nil)
 	logbook := moderation.NewLogbook(st, sealer)
-	intake := moderation.NewIntake(st, sealer, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
-	fm := forum.New(st, sealer, intake, logbook, index)
+	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
+	fm := forum.New(st, sealer, intake, logbook, notices, index)
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Notify:     notices,
 		// Reader safety's screen (folding by theme, mute and block)
 		// goes in the last place once it exists.
 		Search: search.New(st, sealer, index, fm, nil),

@@ -7,10 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -129,30 +130,101 @@ func FuzzCanonicalHandle(f *testing.F) {
 	})
 }
 
-// FuzzCheckPassword: the password rules never panic, accept only lengths
-// the contract allows, never a common or repetitive password, and refuse
-// with a 400 and a known code.
+// FuzzCheckPassword: the password rules never panic, and each password gets
+// exactly the answer the contract's rules give it, worked out here without
+// CheckPassword's own helpers: the common list is read from the file on
+// disk, and case, spaces and repetition are judged by code of the test's own.
+// A rule that refused everything, or nothing, fails.
 func FuzzCheckPassword(f *testing.F) {
-	for _, s := range []string{"a calm harbour at dusk", "passwordpassword", "Correct Horse Battery Staple", "abcabcabcabcabcabc", "short", strings.Repeat("é", 256), strings.Repeat("é", 257), strings.Repeat("x", 2000), "river river river river", "\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1"} {
+	common := commonListFromDisk(f)
+	seeds := []string{"a calm harbour at dusk", "passwordpassword", "Correct Horse Battery Staple", "abcabcabcabcabcabc", "short",
+		strings.Repeat("é", 256), strings.Repeat("é", 257), strings.Repeat("x", 2000), "river river river river", "river-dawn-12345",
+		"\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8\xf7\xf6\xf5\xf4\xf3\xf2\xf1", "PASSWORD password", "1q2w3e4r5t6y7u8i9o0p"}
+	for _, s := range seeds {
 		f.Add(s, "river")
 	}
-	codes := map[string]bool{"password_too_short": true, "password_too_long": true, "password_too_common": true}
 	f.Fuzz(func(t *testing.T, pw, handle string) {
-		err := CheckPassword(pw, handle)
-		if err != nil {
-			if e, ok := apperr.As(err); !ok || e.Status != http.StatusBadRequest || !codes[e.Code] {
-				t.Fatalf("CheckPassword error %v", err)
+		want := passwordVerdict(common, pw, handle)
+		code := ""
+		if err := CheckPassword(pw, handle); err != nil {
+			e, ok := apperr.As(err)
+			if !ok || e.Status != http.StatusBadRequest {
+				t.Fatalf("CheckPassword(%q, %q) error %v, want a 400", pw, handle, err)
 			}
-			return
+			code = e.Code
 		}
-		n := utf8.RuneCountInString(pw)
-		if n < PasswordMin || n > PasswordMax || len(pw) > PasswordMax*4 {
-			t.Fatalf("accepted a password of %d characters, %d bytes", n, len(pw))
-		}
-		if s := squash(pw); commonPasswords[s] || repetitive(s) {
-			t.Fatalf("accepted common or repetitive password %q", pw)
+		if code != want {
+			t.Fatalf("CheckPassword(%q, %q) = %q, want %q", pw, handle, code, want)
 		}
 	})
+}
+
+// passwordVerdict is the code the contract's password rules give pw ("" for
+// none): at most 256 characters (and, so that nothing oversized is hashed,
+// 1,024 bytes), at least 15, not in the common list and not a unit of 1 to
+// 4 bytes repeated, compared without case or white space; and not the
+// handle with fewer than 8 characters added.
+func passwordVerdict(common map[string]bool, pw, handle string) string {
+	runes := 0
+	for range pw {
+		runes++
+	}
+	switch {
+	case len(pw) > 4*256 || runes > 256:
+		return "password_too_long"
+	case runes < 15:
+		return "password_too_short"
+	}
+	var b strings.Builder
+	for _, r := range pw {
+		if !unicode.IsSpace(r) {
+			b.WriteRune(r)
+		}
+	}
+	folded := strings.ToLower(b.String())
+	periodic := false
+	for unit := 1; unit <= 4 && unit < len(folded); unit++ {
+		same := true
+		for i := unit; i < len(folded) && same; i++ {
+			same = folded[i] == folded[i-unit]
+		}
+		periodic = periodic || same
+	}
+	h := strings.ToLower(handle)
+	if common[folded] || periodic || (h != "" && strings.Contains(folded, h) && len(folded) < len(h)+8) {
+		return "password_too_common"
+	}
+	return ""
+}
+
+// commonListFromDisk reads common_passwords.txt itself, not the copy the
+// package embeds and folds, as lower case without white space.
+func commonListFromDisk(f *testing.F) map[string]bool {
+	raw, err := os.ReadFile("common_passwords.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	common := map[string]bool{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var b strings.Builder
+		for _, r := range strings.ToLower(line) {
+			if !unicode.IsSpace(r) {
+				b.WriteRune(r)
+			}
+		}
+		common[b.String()] = true
+		// Every entry is refused, however it is typed.
+		f.Add(strings.ToUpper(line), "")
+		f.Add(" "+strings.Join(strings.Split(line, ""), " ")+" ", "")
+	}
+	if len(common) < 50 {
+		f.Fatalf("common_passwords.txt holds only %d entries", len(common))
+	}
+	return common
 }
 
 // FuzzVerifyPassword: checking a password against its hash never panics

@@ -28,7 +28,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	CrisisPhrases   string
 	CrisisResources string
-	MasterKey       string // base64, from HEARTH_MASTER_KEY only: never a flag, so it stays out of ps
+	// QueueTargetCrisis is how soon someone should be with a member who
+	// wrote in crisis; QueueTarget how soon any other item is decided.
+	QueueTargetCrisis time.Duration
+	QueueTarget       time.Duration
+	MasterKey         string // base64, from HEARTH_MASTER_KEY only: never a flag, so it stays out of ps
 }
 
 // Common registers the flags every command takes.
@@ -54,6 +58,8 @@ func (c *Config) Serve(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a stop waits for requests in flight")
 	fs.StringVar(&c.CrisisPhrases, "crisis-phrases", "", "file of crisis phrases, one a line, replacing the built-in list")
 	fs.StringVar(&c.CrisisResources, "crisis-resources", "", "JSON file {message, resources: [{name, contact}]}")
+	fs.DurationVar(&c.QueueTargetCrisis, "queue-target-crisis", 15*time.Minute, "how soon a crisis in the queue should have someone with the writer; past it every moderator is called")
+	fs.DurationVar(&c.QueueTarget, "queue-target", 24*time.Hour, "how soon any other queue item should be decided")
 }
 
 // Parse parses args, then fills every flag not given from HEARTH_<FLAG>.
@@ -79,10 +85,10 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return c.validate()
+	return c.validate(fs)
 }
 
-func (c *Config) validate() error {
+func (c *Config) validate(fs *flag.FlagSet) error {
 	if c.MemberWriteRate < 0 || c.AuthRate < 0 || c.SearchRate < 0 {
 		return errors.New("rates must be 0 or more")
 	}
@@ -91,6 +97,9 @@ func (c *Config) validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		return errors.New("--shutdown-timeout must not be negative")
+	}
+	if fs.Lookup("queue-target") != nil && (c.QueueTargetCrisis < time.Minute || c.QueueTarget < time.Minute) {
+		return errors.New("--queue-target-crisis and --queue-target must be a minute or more")
 	}
 	if c.Demo && !LoopbackAddr(c.Addr) {
 		return fmt.Errorf("--demo makes accounts whose password is published in the README, so it serves only on a loopback address (127.0.0.1, ::1 or localhost), not %q", c.Addr)

@@ -56,3 +56,13 @@ func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
 	}
 	return nil
 }
+
+// waitingPolicy decides whether a may see the stories waiting for a reply
+// across circles: the people who look after circles may, facilitators (of
+// any circle) and the moderation team.
+func waitingPolicy(a kernel.Actor, facilitatesAny bool) error {
+	if a.Moderates() || facilitatesAny {
+		return nil
+	}
+	return errNotFacilitator
+}

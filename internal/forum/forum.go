@@ -34,6 +34,16 @@ type Intake interface {
 	Edited(ctx context.Context, w kernel.Writing) (store.Effects, *kernel.CrisisResources, error)
 }
 
+// Notifier says who hears of new writing; *notify.Service is one. What it
+// returns is stored with the writing, in its transaction.
+type Notifier interface {
+	// Shared is what a new story brings (its author follows it).
+	Shared(st *store.Story) store.Effects
+	// Replied is what a new reply brings (its author follows the story;
+	// the author of the reply it answers is told).
+	Replied(ctx context.Context, r *store.Reply, story *store.StoryView, parent *store.Reply) (store.Effects, error)
+}
+
 // Recorder makes the log entries of the changes the forum makes that are
 // on the moderation log (circles made and changed, facilitators appointed
 // and removed); moderation keeps the log.
@@ -50,18 +60,19 @@ type Indexer interface {
 
 // Service is the forum.
 type Service struct {
-	st     *store.Store
-	sealer Sealer
-	intake Intake
-	log    Recorder
-	index  Indexer
-	now    func() time.Time
+	st      *store.Store
+	sealer  Sealer
+	intake  Intake
+	log     Recorder
+	notices Notifier
+	index   Indexer
+	now     func() time.Time
 }
 
 // New returns the forum over a store and a sealer, with moderation's intake
-// and log and search's index.
-func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, index Indexer) *Service {
-	return &Service{st: st, sealer: sealer, intake: intake, log: log, index: index, now: kernel.Now}
+// and log, the notices writing sends, and search's index.
+func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices Notifier, index Indexer) *Service {
+	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, index: index, now: kernel.Now}
 }
 
 // Errors of the forum's rules. Details never hold member text.
@@ -116,14 +127,14 @@ func (s *Service) target(ctx context.Context, a kernel.Actor, t store.Target, id
 			return nil, err
 		}
 		return &store.WritingRef{Target: t, ID: v.ID, StoryID: v.ID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
-			AuthorID: v.AuthorID, Status: v.Status, HasText: v.Body != nil}, nil
+			AuthorID: v.AuthorID, Status: v.Status, HasText: v.Body != nil, ReaderFacilitates: v.ReaderIsFacilitator}, nil
 	case store.TargetReply:
 		r, v, err := s.reply(ctx, a, id, onReply)
 		if err != nil {
 			return nil, err
 		}
 		return &store.WritingRef{Target: t, ID: r.ID, StoryID: r.StoryID, CircleID: v.CircleID, CircleSlug: v.CircleSlug,
-			AuthorID: r.AuthorID, Status: r.Status, HasText: r.Body != nil}, nil
+			AuthorID: r.AuthorID, Status: r.Status, HasText: r.Body != nil, ReaderFacilitates: v.ReaderIsFacilitator}, nil
 	}
 	return nil, errNotFound
 }

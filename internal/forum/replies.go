@@ -13,17 +13,17 @@ import (
 
 // Reply is a reply as a reader sees it; a placeholder has no author or body.
 type Reply struct {
-	ID            string         `json:"id"`
-	StoryID       string         `json:"story_id"`
-	ParentID      *string        `json:"parent_id"`
-	Depth         int            `json:"depth"`
-	Author        *kernel.Author `json:"author"`
-	Body          *string        `json:"body,omitempty"`
-	Status        string         `json:"status"`
-	SupportCount  int            `json:"support_count"`
-	SupportedByMe bool           `json:"supported_by_me"`
-	CreatedAt     time.Time      `json:"created_at"`
-	EditedAt      *time.Time     `json:"edited_at"`
+	ID            string     `json:"id"`
+	StoryID       string     `json:"story_id"`
+	ParentID      *string    `json:"parent_id"`
+	Depth         int        `json:"depth"`
+	Author        *Author    `json:"author"`
+	Body          *string    `json:"body,omitempty"`
+	Status        string     `json:"status"`
+	SupportCount  int        `json:"support_count"`
+	SupportedByMe bool       `json:"supported_by_me"`
+	CreatedAt     time.Time  `json:"created_at"`
+	EditedAt      *time.Time `json:"edited_at"`
 	// RemovedReason: as on a story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources: as on a story.
@@ -72,9 +72,9 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	}
 	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
 	r.Path = r.ID
+	var parent *store.Reply // the reply it answers, wherever it is placed
 	if in.ParentID != nil {
-		parent, err := s.parent(ctx, a, v, *in.ParentID)
-		if err != nil {
+		if parent, err = s.parent(ctx, a, v, *in.ParentID); err != nil {
 			return nil, err
 		}
 		PlaceUnder(&r, parent)
@@ -93,8 +93,14 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	verdict.Postings = s.index.Postings(v.CircleID, store.TargetReply, r.ID, in.Body)
-	if err := s.st.CreateReply(ctx, &r, verdict.Effects); err != nil {
+	told, err := s.notices.Replied(ctx, &r, v, parent)
+	if err != nil {
+		return nil, err
+	}
+	eff := verdict.Effects
+	eff.Add(told)
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, r.ID, in.Body)
+	if err := s.st.CreateReply(ctx, &r, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out, err := s.getReply(ctx, a, r.ID)
@@ -156,7 +162,7 @@ func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.R
 		return apperr.Internal(err)
 	}
 	body := string(plain)
-	out.Author, out.Body = &kernel.Author{Handle: rv.AuthorHandle}, &body
+	out.Author, out.Body = &Author{Handle: rv.AuthorHandle, Facilitator: rv.AuthorFacilitates}, &body
 	return nil
 }
 

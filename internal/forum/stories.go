@@ -13,28 +13,33 @@ import (
 	"hearth/internal/store"
 )
 
-// Author names who wrote something, by handle only.
+// Author names who wrote a story or reply: their handle, and whether they
+// facilitate its circle as the reader reads it (someone who stopped being
+// a facilitator is not marked as one on what they wrote before).
 type Author struct {
-	Handle string `json:"handle"`
+	Handle      string `json:"handle"`
+	Facilitator bool   `json:"facilitator"`
 }
 
 // Story is a story as a reader sees it. A placeholder (removed writing, or
 // hidden writing of someone else) has no author, title, body or warning.
 type Story struct {
-	ID             string         `json:"id"`
-	Circle         string         `json:"circle"`
-	Author         *kernel.Author `json:"author"`
-	Title          *string        `json:"title,omitempty"`
-	Body           *string        `json:"body,omitempty"`
-	ContentWarning *string        `json:"content_warning,omitempty"`
-	Kind           string         `json:"kind"`
-	Status         string         `json:"status"`
-	Pinned         bool           `json:"pinned"`
-	SupportCount   int            `json:"support_count"`
-	SupportedByMe  bool           `json:"supported_by_me"`
-	ReplyCount     int            `json:"reply_count"`
-	CreatedAt      time.Time      `json:"created_at"`
-	EditedAt       *time.Time     `json:"edited_at"`
+	ID             string  `json:"id"`
+	Circle         string  `json:"circle"`
+	Author         *Author `json:"author"`
+	Title          *string `json:"title,omitempty"`
+	Body           *string `json:"body,omitempty"`
+	ContentWarning *string `json:"content_warning,omitempty"`
+	Kind           string  `json:"kind"`
+	Status         string  `json:"status"`
+	Pinned         bool    `json:"pinned"`
+	SupportCount   int     `json:"support_count"`
+	SupportedByMe  bool    `json:"supported_by_me"`
+	// Following: the reader follows it, and hears of its replies.
+	Following  bool       `json:"following"`
+	ReplyCount int        `json:"reply_count"`
+	CreatedAt  time.Time  `json:"created_at"`
+	EditedAt   *time.Time `json:"edited_at"`
 	// RemovedReason tells the author why a moderator removed their story.
 	RemovedReason *string `json:"removed_reason,omitempty"`
 	// CrisisResources answers writing that reads as a crisis, once, in the
@@ -130,8 +135,10 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, err
 	}
 	st.Title, st.Body, st.ContentWarning = sealed.Title, sealed.Body, sealed.ContentWarning
-	verdict.Postings = s.index.Postings(c.ID, store.TargetStory, st.ID, t, in.Body)
-	if err := s.st.CreateStory(ctx, &st, verdict.Effects); err != nil {
+	eff := verdict.Effects
+	eff.Add(s.notices.Shared(&st))
+	eff.Postings = s.index.Postings(c.ID, store.TargetStory, st.ID, t, in.Body)
+	if err := s.st.CreateStory(ctx, &st, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	out, err := s.GetStory(ctx, a, st.ID)
@@ -231,7 +238,7 @@ func (s *Service) tellWhyRemoved(ctx context.Context, t store.Target, into map[s
 // other failure to open is a 500, never someone else's text.
 func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryView) (*Story, error) {
 	out := &Story{ID: v.ID, Circle: v.CircleSlug, Kind: v.Kind, Status: v.Status, Pinned: v.PinnedAt != nil,
-		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, ReplyCount: v.ReplyCount,
+		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, Following: v.Following, ReplyCount: v.ReplyCount,
 		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt)}
 	if !canReadText(a, v.AuthorID, v.Status) || v.Body == nil {
 		return out, nil
@@ -255,7 +262,7 @@ func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryV
 		t := string(plain)
 		texts[i] = &t
 	}
-	out.Author = &kernel.Author{Handle: v.AuthorHandle}
+	out.Author = &Author{Handle: v.AuthorHandle, Facilitator: v.AuthorFacilitates}
 	out.Title, out.Body, out.ContentWarning = texts[0], texts[1], texts[2]
 	return out, nil
 }
@@ -311,12 +318,87 @@ func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, 
 		}
 		rows = append(rows, more...)
 	}
-	return s.storyPage(ctx, a, rows, limit)
+	return s.storyPage(ctx, a, rows, limit, newestCursor)
+}
+
+// ListUnanswered lists a circle's published stories that nobody but their
+// author has answered yet, oldest first: the ones waiting longest come
+// first.
+func (s *Service) ListUnanswered(ctx context.Context, a kernel.Actor, slug string, limit int, cursor string) (*kernel.Page[Story], error) {
+	c, err := s.circle(ctx, a, slug, circleStories)
+	if err != nil {
+		return nil, err
+	}
+	return s.unanswered(ctx, a, []string{c.ID}, limit, cursor)
+}
+
+// WaitingForReply lists the stories nobody has answered across the circles
+// a looks after: the ones they facilitate, and for the moderation team
+// every circle whose stories they may read. Oldest first, each with its
+// circle.
+func (s *Service) WaitingForReply(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[Story], error) {
+	circles, err := s.st.ListCircleViews(ctx, store.FindCircles{MemberID: a.ID, Limit: maxCircles})
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	var ids []string
+	facilitates := false
+	for i := range circles {
+		c := &circles[i]
+		facilitates = facilitates || c.IsFacilitator
+		if c.IsFacilitator || a.Moderates() && circlePolicy(a, circleStories, c) == nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	if err := waitingPolicy(a, facilitates); err != nil {
+		return nil, err
+	}
+	return s.unanswered(ctx, a, ids, limit, cursor)
+}
+
+// maxCircles bounds how many circles one look across them takes in.
+const maxCircles = 1000
+
+func (s *Service) unanswered(ctx context.Context, a kernel.Actor, circleIDs []string, limit int, cursor string) (*kernel.Page[Story], error) {
+	f := store.FindUnanswered{CircleIDs: circleIDs, ReaderID: a.ID, Limit: limit + 1}
+	if cursor != "" {
+		_, parts, err := kernel.DecodeCursor(cursor, "u")
+		if err != nil {
+			return nil, err
+		}
+		f.After = parts[0]
+	}
+	rows, err := s.st.ListUnanswered(ctx, f)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return s.storyPage(ctx, a, rows, limit, func(last *store.StoryView) *string { return kernel.EncodeCursor("u", last.ID) })
+}
+
+// Follow makes a follow a story (on) or stop: whoever may read a story may
+// follow it.
+func (s *Service) Follow(ctx context.Context, a kernel.Actor, id string, on bool) error {
+	if _, err := s.story(ctx, a, id, storyRead); err != nil {
+		return err
+	}
+	if err := s.st.SetFollow(ctx, a.ID, id, on, s.now()); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
+}
+
+// newestCursor is where a page of a circle's stories ends: in its pinned
+// stories, or in the rest.
+func newestCursor(last *store.StoryView) *string {
+	if last.PinnedAt != nil {
+		return kernel.EncodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
+	}
+	return kernel.EncodeCursor("s", last.ID)
 }
 
 // storyPage opens up to limit stories, warming the key cache in one batch
-// first, and makes the cursor from the last one shown.
-func (s *Service) storyPage(ctx context.Context, a kernel.Actor, rows []store.StoryView, limit int) (*kernel.Page[Story], error) {
+// first, and makes the cursor from the last one shown with cursorAt.
+func (s *Service) storyPage(ctx context.Context, a kernel.Actor, rows []store.StoryView, limit int, cursorAt func(*store.StoryView) *string) (*kernel.Page[Story], error) {
 	blobs := make([][]byte, 0, len(rows))
 	for i := range rows {
 		blobs = append(blobs, rows[i].Body)
@@ -332,12 +414,7 @@ func (s *Service) storyPage(ctx context.Context, a kernel.Actor, rows []store.St
 			removed[rows[i].ID] = i
 		}
 		if i == limit {
-			last := rows[i-1]
-			if last.PinnedAt != nil {
-				page.NextCursor = kernel.EncodeCursor("p", strconv.FormatInt(last.PinnedAt.UnixNano(), 10), last.ID)
-			} else {
-				page.NextCursor = kernel.EncodeCursor("s", last.ID)
-			}
+			page.NextCursor = cursorAt(&rows[i-1])
 			break
 		}
 		st, err := s.openStory(ctx, a, &rows[i])

@@ -159,6 +159,16 @@ func (f *forumFixture) story(a *account, slug, title string) storyJSON {
 	return decode[storyJSON](f.t, r)
 }
 
+// crisisStory shares, as a, a story that reads as a crisis: it waits at
+// the head of the queue.
+func (f *forumFixture) crisisStory(a *account, slug string) storyJSON {
+	f.t.Helper()
+	r := f.do(req{method: "POST", path: "/circles/" + slug + "/stories", token: a.Access,
+		body: map[string]string{"title": "A hard night", "body": "Tonight I want to end my life."}})
+	expect(f.t, r, http.StatusCreated, "")
+	return decode[storyJSON](f.t, r)
+}
+
 // reply replies as a to a story, under parent when it is not "".
 func (f *forumFixture) reply(a *account, storyID, parent, body string) replyJSON {
 	f.t.Helper()

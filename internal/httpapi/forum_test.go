@@ -8,13 +8,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"hearth/internal/store/storetest"
 )
 
 // onEachStore runs fn as a parallel subtest on a fresh forum of every
 // dialect the tests have.
 func onEachStore(t *testing.T, fn func(t *testing.T, f *forumFixture), opts ...serverOption) {
 	t.Parallel()
-	for _, d := range testDialects(t) {
+	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
 			t.Parallel()
 			fn(t, newForum(t, d, opts...))
@@ -105,7 +107,7 @@ func TestInvites(t *testing.T) {
 			return f.do(req{method: "POST", path: "/circles/hidden/join", token: who.Access, body: map[string]string{"invite_code": code}})
 		}
 		expect(t, join(a, "wrong-code"), http.StatusNotFound, "invite_invalid")
-		expect(t, f.do(req{method: "GET", path: "/circles/hidden", token: a.Access}), http.StatusNotFound, "")
+		expect(t, f.do(req{method: "GET", path: "/circles/hidden", token: a.Access}), http.StatusNotFound, "not_found")
 		// Codes are forgiving of case and hyphens, as people type them.
 		expect(t, join(a, strings.ToUpper(strings.ReplaceAll(code, "-", ""))), http.StatusNoContent, "")
 		expect(t, join(a, code), http.StatusNoContent, "") // already in: no use spent
@@ -115,9 +117,17 @@ func TestInvites(t *testing.T) {
 		// does not exist looks the same as a wrong one.
 		expect(t, f.do(req{method: "POST", path: "/circles/nowhere/join", token: c.Access, body: map[string]string{"invite_code": f.invite("hidden", 5)}}), http.StatusNotFound, "invite_invalid")
 		expect(t, f.do(req{method: "POST", path: "/circles/open/invites", token: f.facilitator.Access, body: map[string]int{"max_uses": 1, "expires_in_hours": 1}}), http.StatusBadRequest, "circle_is_open")
-		for _, bad := range []map[string]int{{"max_uses": 0, "expires_in_hours": 1}, {"max_uses": 1001, "expires_in_hours": 1}, {"max_uses": 1, "expires_in_hours": 0}, {"max_uses": 1, "expires_in_hours": 721}} {
-			r := f.do(req{method: "POST", path: "/circles/hidden/invites", token: f.facilitator.Access, body: bad})
-			expect(t, r, http.StatusBadRequest, "")
+		for _, bad := range []struct {
+			body map[string]int
+			code string
+		}{
+			{map[string]int{"max_uses": 0, "expires_in_hours": 1}, "invalid_max_uses"},
+			{map[string]int{"max_uses": 1001, "expires_in_hours": 1}, "invalid_max_uses"},
+			{map[string]int{"max_uses": 1, "expires_in_hours": 0}, "invalid_expires_in_hours"},
+			{map[string]int{"max_uses": 1, "expires_in_hours": 721}, "invalid_expires_in_hours"},
+		} {
+			r := f.do(req{method: "POST", path: "/circles/hidden/invites", token: f.facilitator.Access, body: bad.body})
+			expect(t, r, http.StatusBadRequest, bad.code)
 		}
 	})
 }
@@ -237,9 +247,12 @@ func TestPinsAndStoryOrder(t *testing.T) {
 		// A facilitator of another circle has no say here.
 		expect(t, f.do(req{method: "PUT", path: "/stories/" + ids[6] + "/pin", token: f.otherFacilitator.Access}), http.StatusForbidden, "not_facilitator")
 
-		for _, bad := range []string{"?limit=101", "?limit=0", "?limit=-1", "?limit=ten", "?cursor=not*base64", "?cursor=bm90IGEgY3Vyc29y", "?cursor=" + "cnxhYmM"} {
+		for bad, code := range map[string]string{
+			"?limit=101": "invalid_limit", "?limit=0": "invalid_limit", "?limit=-1": "invalid_limit", "?limit=ten": "invalid_limit",
+			"?cursor=not*base64": "invalid_cursor", "?cursor=bm90IGEgY3Vyc29y": "invalid_cursor", "?cursor=" + "cnxhYmM": "invalid_cursor",
+		} {
 			r := f.do(req{method: "GET", path: "/circles/open/stories" + bad, token: f.member.Access})
-			expect(t, r, http.StatusBadRequest, "")
+			expect(t, r, http.StatusBadRequest, code)
 		}
 	})
 }

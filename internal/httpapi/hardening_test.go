@@ -86,7 +86,7 @@ func TestCrisisEditsRaiseOneFlag(t *testing.T) {
 // TestOwnerSignsInPastAnAttack: fifty wrong passwords against a public
 // handle do not keep its owner out of the browser they signed in from.
 func TestOwnerSignsInPastAnAttack(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	jar, _ := cookiejar.New(nil)
 	browser := &http.Client{Jar: jar}
 	signIn := func(c *http.Client, password string) int {
@@ -193,7 +193,7 @@ func TestCircleChangesAreLogged(t *testing.T) {
 // TestPasswordRoutesHaveTheirOwnLimit: routes that hash a password allow a
 // few attempts an hour per member, together, right or wrong.
 func TestPasswordRoutesHaveTheirOwnLimit(t *testing.T) {
-	s := newTestServer(t, withConfig(func(c *config.Config) { c.MemberWriteRate = 1000 }))
+	s := newServerForHTTP(t, withConfig(func(c *config.Config) { c.MemberWriteRate = 1000 }))
 	a := s.register(uniqueHandle("hasher"))
 	for range 4 {
 		expect(t, s.do(req{method: "POST", path: "/me/password", token: a.Access,
@@ -344,18 +344,15 @@ func (f *forumFixture) outsiderIn(slug string) *account {
 // TestRotateSigningKeyKillsAccessTokens: a new signing key refuses every
 // access token signed before it, on the next request; refreshing works.
 func TestRotateSigningKeyKillsAccessTokens(t *testing.T) {
-	for _, d := range testDialects(t) {
-		t.Run(d, func(t *testing.T) {
-			s := newTestServerOn(t, d)
-			a := s.register(uniqueHandle("rotated"))
-			expect(t, s.do(req{method: "GET", path: "/me", token: a.Access}), http.StatusOK, "")
-			if err := auth.RotateSigningKey(context.Background(), s.store, s.keyring); err != nil {
-				t.Fatal(err)
-			}
-			expect(t, s.do(req{method: "GET", path: "/me", token: a.Access}), http.StatusUnauthorized, "unauthenticated")
-			r := s.do(req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": a.Refresh}})
-			expect(t, r, http.StatusOK, "")
-			expect(t, s.do(req{method: "GET", path: "/me", token: r.JSON(t)["access_token"].(string)}), http.StatusOK, "")
-		})
-	}
+	onEveryStore(t, func(t *testing.T, s *testServer) {
+		a := s.register(uniqueHandle("rotated"))
+		expect(t, s.do(req{method: "GET", path: "/me", token: a.Access}), http.StatusOK, "")
+		if err := auth.RotateSigningKey(context.Background(), s.store, s.keyring); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, s.do(req{method: "GET", path: "/me", token: a.Access}), http.StatusUnauthorized, "unauthenticated")
+		r := s.do(req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": a.Refresh}})
+		expect(t, r, http.StatusOK, "")
+		expect(t, s.do(req{method: "GET", path: "/me", token: r.JSON(t)["access_token"].(string)}), http.StatusOK, "")
+	})
 }

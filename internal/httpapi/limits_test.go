@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,7 @@ func serveReal(t *testing.T, s *testServer) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := NewHTTPServer(ln.Addr().String(), s.echo)
+	srv := NewHTTPServer(ln.Addr().String(), s.handler)
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
@@ -128,7 +129,7 @@ const slowLine = "GET /healthz HTTP/1.1\r\nHost: hearth.test\r\nX-Slow: "
 // when ReadHeaderTimeout runs out, well before ReadTimeout would, while
 // everyone else is served as usual.
 func TestSlowHeadersAreCutOff(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	a := s.register(uniqueHandle("steady"))
 	addr := serveReal(t, s)
 	srv := NewHTTPServer(addr, nil)
@@ -273,7 +274,7 @@ func TestSlowHeadersAreCutOff(t *testing.T) {
 // Clients that send their headers and then dribble the body are cut off by
 // ReadTimeout: the handler's read fails and the connection closes.
 func TestSlowBodiesAreCutOff(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	srv := NewHTTPServer(addr, nil)
 	const n = 100
@@ -384,12 +385,17 @@ func rawPost(t *testing.T, addr, path string, contentLength int64, body io.Reade
 // exchange is rawPost without the test: contentLength -1 sends the body
 // chunked.
 func exchange(addr, path string, contentLength int64, body io.Reader) (int, string, error) {
+	return exchangeWithin(60*time.Second, addr, path, contentLength, body)
+}
+
+// exchangeWithin is exchange that gives up after d.
+func exchangeWithin(d time.Duration, addr, path string, contentLength int64, body io.Reader) (int, string, error) {
 	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	if err != nil {
 		return 0, "", err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(60 * time.Second))
+	c.SetDeadline(time.Now().Add(d))
 	head := "POST " + path + " HTTP/1.1\r\nHost: hearth.test\r\nContent-Type: application/json\r\nConnection: close\r\n"
 	chunked := contentLength < 0
 	if chunked {
@@ -431,7 +437,7 @@ func exchange(addr, path string, contentLength int64, body io.Reader) (int, stri
 // A 10 MB body is refused with 413 whether its length is declared or not,
 // and the server never holds more than the limit of it.
 func TestBodyOf10MBIsRefused(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	const size = 10 * mib
 	login := Prefix + "/auth/login"
@@ -471,7 +477,7 @@ func TestBodyOf10MBIsRefused(t *testing.T) {
 // is read (and here refused for what it says), one byte more is 413,
 // declared or chunked.
 func TestBodyLimitIs64KiB(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	body := func(size int) io.Reader {
 		head := `{"handle":"edge","password":"`
@@ -499,7 +505,7 @@ func TestBodyLimitIs64KiB(t *testing.T) {
 // Deeply nested JSON within the 64 KiB limit is refused with 400: no crash,
 // no 5xx, little memory.
 func TestNestedJSONIsRefused(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	arrays := func(depth int) string {
 		return `{"handle":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `,"password":"x"}`
@@ -551,11 +557,14 @@ func TestNestedJSONIsRefused(t *testing.T) {
 	healthy(t, addr, "after")
 }
 
+// floodPatience is how long a client of the flood waits for its answer.
+const floodPatience = 20 * time.Second
+
 // A flood of 500 bodies of about 64 KiB at once (sign-ins and sign-ups
 // with passwords of nearly 64 KiB, and bodies a byte over the limit) is
 // refused, without a 5xx or a hash, and the heap comes back to where it was.
 func TestFloodOf64KiBBodies(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	addr := serveReal(t, s)
 	n := socketBudget(t, 500)
 	// exactly returns a reader of a JSON body of exactly size bytes, made as
@@ -596,7 +605,7 @@ func TestFloodOf64KiBBodies(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			t0 := time.Now()
-			statuses[i], _, errs[i] = exchange(addr, Prefix+sh.path, int64(sh.size), exactly(fmt.Sprintf("flood%d", i), sh.size))
+			statuses[i], _, errs[i] = exchangeWithin(floodPatience, addr, Prefix+sh.path, int64(sh.size), exactly(fmt.Sprintf("flood%d", i), sh.size))
 			took[i] = time.Since(t0)
 		})
 	}
@@ -615,10 +624,13 @@ func TestFloodOf64KiBBodies(t *testing.T) {
 	// Every request is answered, unless the server's own timeouts cut it
 	// off: on a machine starved of CPU a client of the flood may not get its
 	// headers or body out in time, and then it is a slow client (see
-	// TestSlowHeadersAreCutOff). Anything else unanswered is a failure.
+	// TestSlowHeadersAreCutOff). A few may be; a flood mostly cut off or
+	// waited out is a server that stopped answering, and fails. Anything
+	// unanswered sooner than that is a failure in itself.
 	srv := NewHTTPServer(addr, nil)
 	counts := map[int]int{}
 	wrong, cut := 0, 0
+	var answered []time.Duration
 	for i, code := range statuses {
 		if errs[i] != nil {
 			if took[i] >= srv.ReadHeaderTimeout {
@@ -630,17 +642,30 @@ func TestFloodOf64KiBBodies(t *testing.T) {
 			continue
 		}
 		counts[code]++
+		answered = append(answered, took[i])
 		if code != shots[i].want {
 			if wrong++; wrong <= 5 {
 				t.Errorf("request %d (%d bytes to %s) answered %d, want %d", i, shots[i].size, shots[i].path, code, shots[i].want)
 			}
 		}
 	}
-	if cut > 0 {
+	slices.Sort(answered)
+	var median, slowest time.Duration
+	if len(answered) > 0 {
+		median, slowest = answered[len(answered)/2], answered[len(answered)-1]
+	}
+	t.Logf("%d × 64 KiB in %v: statuses %v (0: cut off or waited out); answers took %v (median) to %v; heap in use %.1f MiB before, peak %.1f, %.1f after",
+		n, elapsed.Round(time.Millisecond), counts, median.Round(time.Millisecond), slowest.Round(time.Millisecond), float64(before)/mib, float64(peak)/mib, float64(after)/mib)
+	if cut > n/10 {
+		t.Errorf("%d of %d requests went unanswered for %v or more (at most %d may, on a machine starved of CPU)", cut, n, srv.ReadHeaderTimeout, n/10)
+	} else if cut > 0 {
 		t.Logf("%d of %d requests were cut off by the server's read timeouts: this machine is starved of CPU", cut, n)
 	}
-	t.Logf("%d × 64 KiB in %v: statuses %v (0: cut off); heap in use %.1f MiB before, peak %.1f, %.1f after",
-		n, elapsed.Round(time.Millisecond), counts, float64(before)/mib, float64(peak)/mib, float64(after)/mib)
+	// The whole flood takes about 2s under the race detector on two idle
+	// cores; the bound leaves room for a CI machine busy with other tests.
+	if bound := 2 * srv.ReadHeaderTimeout; median > bound {
+		t.Errorf("half the answers took over %v (median %v): the server stalls on 64 KiB bodies", bound, median.Round(time.Millisecond))
+	}
 	// All 500 bodies held at once, each read and decoded, would be about
 	// 500 × 64 KiB × 4 = 125 MiB; the bound is that, and the heap must come
 	// back afterwards.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"hearth/internal/store/storetest"
 )
 
 // role is a column of the role × route matrix.
@@ -119,6 +121,15 @@ var matrix = []matrixRow{
 	{"GET /me/notices", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/me/notices"}
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"GET /me/notices/unread-count", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/notices/unread-count"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"POST /me/notices/read", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/me/notices/read", body: map[string]string{"up_to": "zzzzzzzzzzzzzzzzzzzzzzzzzz"}}
+	}, [roleCount]int{s401, s204, s204, s204, s204, s204, s204, s204}},
+	{"GET /me/unanswered", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/unanswered"}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s200, s200, s200}},
 	{"DELETE /me", func(f *forumFixture, me *account) req {
 		return req{method: "DELETE", path: "/me", body: map[string]string{"password": me.Password}}
 	}, [roleCount]int{s401, s204, s204, s204, s204, s204, s204, s204}},
@@ -241,6 +252,15 @@ var matrix = []matrixRow{
 		s := f.story(f.member, "open", "A story")
 		return req{method: "DELETE", path: "/replies/" + f.reply(f.author, s.ID, "", "With you.").ID}
 	}, [roleCount]int{s401, s403, s403, s204, s403, s403, s403, s403}},
+	{"PUT /stories/:id/follow", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/stories/" + f.story(f.author, "open", "A story").ID + "/follow"}
+	}, [roleCount]int{s401, s204, s204, s204, s204, s204, s204, s204}},
+	{"PUT /stories/:id/follow (private)", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/stories/" + f.story(f.author, "hidden", "A story").ID + "/follow"}
+	}, [roleCount]int{s401, s404, s204, s204, s204, s404, s404, s404}},
+	{"DELETE /stories/:id/follow", func(f *forumFixture, me *account) req {
+		return req{method: "DELETE", path: "/stories/" + f.story(f.author, "hidden", "A story").ID + "/follow"}
+	}, [roleCount]int{s401, s404, s204, s204, s204, s404, s404, s404}},
 	{"PUT /stories/:id/support", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/stories/" + f.story(f.author, "open", "A story").ID + "/support"}
 	}, [roleCount]int{s401, s403, s204, s204, s204, s403, s403, s403}},
@@ -266,6 +286,14 @@ var matrix = []matrixRow{
 	{"GET /moderation/queue", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/moderation/queue"}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/items/:target_type/:target_id/acknowledge", func(f *forumFixture, me *account) req {
+		s := f.crisisStory(f.author, "open")
+		return req{method: "POST", path: "/moderation/items/story/" + s.ID + "/acknowledge"}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s200, s200}},
+	{"POST /moderation/items/:target_type/:target_id/acknowledge (private)", func(f *forumFixture, me *account) req {
+		s := f.crisisStory(f.author, "hidden")
+		return req{method: "POST", path: "/moderation/items/story/" + s.ID + "/acknowledge"}
+	}, [roleCount]int{s401, s404, s403, s403, s200, s404, s200, s200}},
 	{"POST /moderation/items/:target_type/:target_id/actions", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "open", "A story").ID + "/actions", body: map[string]string{"action": "hide", "reason": "Checking it."}}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
@@ -296,7 +324,7 @@ var matrix = []matrixRow{
 // it also fails when a route of the API has no row.
 func TestRoleRouteMatrix(t *testing.T) {
 	t.Parallel()
-	for _, dialect := range testDialects(t) {
+	for _, dialect := range storetest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
 			covered := map[string]bool{}

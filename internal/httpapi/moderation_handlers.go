@@ -87,15 +87,13 @@ func (a *API) setRole(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// GET /me/notices - notices to the member, newest first
-func (a *API) notices(c echo.Context) error {
-	limit, cursor, err := listParams(c)
+// POST /moderation/items/{target_type}/{target_id}/acknowledge - "I'm with
+// them": a facilitator of the circle, or the moderation team, is with
+// someone who wrote in crisis
+func (a *API) acknowledge(c echo.Context) error {
+	out, err := a.moderation.Acknowledge(c.Request().Context(), actor(c), c.Param("target_type"), c.Param("target_id"))
 	if err != nil {
 		return err
 	}
-	page, err := a.moderation.Notices(c.Request().Context(), actor(c), limit, cursor)
-	if err != nil {
-		return err
-	}
-	return respond(c, http.StatusOK, page)
+	return respond(c, http.StatusOK, out)
 }

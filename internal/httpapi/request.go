@@ -31,6 +31,17 @@ func actor(c echo.Context) kernel.Actor {
 	return a
 }
 
+// boolParam reads a query flag: absent or "false" is false, "true" is true.
+func boolParam(c echo.Context, name string) (bool, error) {
+	switch c.QueryParam(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, apperr.Invalid("invalid_"+name, name+" is true or false.")
+}
+
 // listParams reads ?limit= (default 20, 1 to 100) and ?cursor=.
 func listParams(c echo.Context) (int, string, error) {
 	limit := 20

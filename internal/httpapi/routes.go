@@ -61,6 +61,9 @@ func (a *API) routes() []route {
 		{method: http.MethodGet, path: "/me/export", access: member, handler: a.export},
 		{method: http.MethodDelete, path: "/me", access: member, handler: a.deleteAccount, limit: hashing},
 		{method: http.MethodGet, path: "/me/notices", access: member, handler: a.notices},
+		{method: http.MethodGet, path: "/me/notices/unread-count", access: member, handler: a.unreadCount},
+		{method: http.MethodPost, path: "/me/notices/read", access: member, handler: a.markNoticesRead},
+		{method: http.MethodGet, path: "/me/unanswered", access: member, handler: a.waitingForReply},
 
 		// Circles.
 		{method: http.MethodGet, path: "/circles", access: member, handler: a.listCircles},
@@ -87,6 +90,8 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/stories/:id/replies", access: member, handler: a.createReply},
 		{method: http.MethodPatch, path: "/replies/:id", access: member, handler: a.updateReply},
 		{method: http.MethodDelete, path: "/replies/:id", access: member, handler: a.deleteReply},
+		{method: http.MethodPut, path: "/stories/:id/follow", access: member, handler: a.followStory},
+		{method: http.MethodDelete, path: "/stories/:id/follow", access: member, handler: a.unfollowStory},
 		{method: http.MethodPut, path: "/stories/:id/support", access: member, handler: a.supportStory},
 		{method: http.MethodDelete, path: "/stories/:id/support", access: member, handler: a.unsupportStory},
 		{method: http.MethodPut, path: "/replies/:id/support", access: member, handler: a.supportReply},
@@ -96,6 +101,7 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/flags", access: member, handler: a.fileFlag},
 		{method: http.MethodGet, path: "/moderation/queue", access: moderator, handler: a.queue},
 		{method: http.MethodPost, path: "/moderation/items/:target_type/:target_id/actions", access: moderator, handler: a.actOnItem},
+		{method: http.MethodPost, path: "/moderation/items/:target_type/:target_id/acknowledge", access: member, handler: a.acknowledge},
 		{method: http.MethodPost, path: "/moderation/members/:handle/actions", access: moderator, handler: a.actOnMember},
 		{method: http.MethodGet, path: "/moderation/log", access: moderator, handler: a.moderationLog},
 		{method: http.MethodPut, path: "/admin/members/:handle/role", access: admin, handler: a.setRole},

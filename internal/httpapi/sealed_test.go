@@ -138,14 +138,64 @@ func TestMovedOrChangedBlobsFailClosed(t *testing.T) {
 	expect(t, f.do(req{method: "GET", path: "/stories/" + a.ID, token: f.member.Access}), http.StatusOK, "")
 }
 
-// TestErasedMembersWritingIsGone deletes an account and finds none of the
-// blobs it wrote on disk; its stories and replies read as removed.
+// TestErasedMembersWritingIsGone deletes an account on every store: its
+// stories and replies read as removed and lose their sealed text in the
+// store, what others wrote under them stays, the circles count one member
+// fewer, and flags it filed lose their notes.
+// TestErasedMembersWritingLeavesNoBytes scans SQLite's files after the same.
 func TestErasedMembersWritingIsGone(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Soon gone")
+		rp := f.reply(f.author, s.ID, "", "Also soon gone")
+		keep := f.reply(f.member, s.ID, rp.ID, "An answer that stays")
+		theirs := f.story(f.member, "open", "Someone else's")
+		expect(t, f.flag(f.author, "story", theirs.ID, "other", "a note from the author"), http.StatusCreated, "")
+		db := f.storeDB(t)
+		sealed := func() int64 {
+			return count(t, db, "SELECT count(*) FROM stories WHERE id = ? AND title IS NOT NULL AND body IS NOT NULL AND content_warning IS NOT NULL", s.ID) +
+				count(t, db, "SELECT count(*) FROM replies WHERE id = ? AND body IS NOT NULL", rp.ID) +
+				count(t, db, "SELECT count(*) FROM flags WHERE target_id = ? AND note IS NOT NULL", theirs.ID)
+		}
+		if n := sealed(); n != 3 {
+			t.Fatalf("%d of 3 sealed texts in the store before erasure: the check below could not fail", n)
+		}
+
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: f.author.Access, body: map[string]string{"password": testPassword}}), http.StatusNoContent, "")
+
+		if n := sealed(); n != 0 {
+			t.Errorf("%d sealed texts of the erased member remain in the store", n)
+		}
+		st := decode[storyJSON](t, f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}))
+		if st.Status != "removed" || st.Title != nil || st.Body != nil || st.Author != nil || st.ReplyCount != 1 {
+			t.Errorf("erased story reads %+v, want a removed placeholder counting the one reply that stays", st)
+		}
+		page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
+		if len(page.Items) != 2 || page.Items[0].Status != "removed" || page.Items[0].Body != nil || page.Items[0].Author != nil ||
+			page.Items[1].ID != keep.ID || *page.Items[1].Body != "An answer that stays" || *page.Items[1].ParentID != rp.ID {
+			t.Errorf("thread after erasure %+v", page.Items)
+		}
+		c := f.do(req{method: "GET", path: "/circles/open", token: f.member.Access}).JSON(t)
+		if c["member_count"] != float64(2) { // the member and the facilitator remain
+			t.Errorf("member_count after erasure %v", c["member_count"])
+		}
+		// The erased member's flag no longer speaks for anyone: it is
+		// closed, and the item, with no other flag on published writing,
+		// leaves the queue.
+		for _, it := range f.queue() {
+			if it.TargetID == theirs.ID {
+				t.Errorf("the erased member's flag keeps an item in the queue: %+v", it)
+			}
+		}
+	})
+}
+
+// TestErasedMembersWritingLeavesNoBytes finds none of the blobs an erased
+// member wrote in SQLite's database file or WAL.
+func TestErasedMembersWritingLeavesNoBytes(t *testing.T) {
 	t.Parallel()
 	f := newForum(t, store.SQLite)
 	s := f.story(f.author, "open", "Soon gone")
 	rp := f.reply(f.author, s.ID, "", "Also soon gone")
-	keep := f.reply(f.member, s.ID, rp.ID, "An answer that stays")
 	db := rawDB(t, f.testServer)
 	var blobs [][]byte
 	for _, col := range []string{"title", "body", "content_warning"} {
@@ -168,63 +218,50 @@ func TestErasedMembersWritingIsGone(t *testing.T) {
 			t.Errorf("blob %d of the erased member remains on disk", i)
 		}
 	}
-	st := f.do(req{method: "GET", path: "/stories/" + s.ID, token: f.member.Access}).JSON(t)
-	if st["status"] != "removed" || st["body"] != nil || st["author"] != nil || st["reply_count"] != float64(1) {
-		t.Errorf("erased story reads %v", st)
-	}
-	page := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access}))
-	if len(page.Items) != 2 || page.Items[0].Status != "removed" || page.Items[0].Body != nil ||
-		page.Items[1].ID != keep.ID || *page.Items[1].Body != "An answer that stays" {
-		t.Errorf("thread after erasure %+v", page.Items)
-	}
-	c := f.do(req{method: "GET", path: "/circles/open", token: f.member.Access}).JSON(t)
-	if c["member_count"] != float64(2) { // the member and the facilitator remain
-		t.Errorf("member_count after erasure %v", c["member_count"])
-	}
 }
 
 // TestMemberWriteRate caps what one member may change a minute: stories
 // and replies, and every other route that changes something (joining,
 // editing, support), but never reading or signing out.
 func TestMemberWriteRate(t *testing.T) {
-	t.Parallel()
-	s := newTestServer(t, withConfig(func(c *config.Config) { c.MemberWriteRate = 5 }))
-	admin := s.register(uniqueHandle("adm"))
-	role := "admin"
-	if err := s.store.UpdateMember(context.Background(), admin.ID, store.MemberUpdate{Role: &role}); err != nil {
-		t.Fatal(err)
-	}
-	expect(t, s.do(req{method: "POST", path: "/circles", token: admin.Access,
-		body: map[string]any{"slug": "open", "name": "Open", "description": "", "visibility": "open"}}), http.StatusCreated, "")
-	a := s.register(uniqueHandle("writer"))
-	expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: a.Access}), http.StatusNoContent, "")
-	r := s.do(req{method: "POST", path: "/circles/open/stories", token: a.Access, body: map[string]string{"title": "one", "body": "two"}})
-	expect(t, r, http.StatusCreated, "")
-	id := r.JSON(t)["id"].(string)
-	expect(t, s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "three"}}), http.StatusOK, "")
-	expect(t, s.do(req{method: "PUT", path: "/stories/" + id + "/support", token: a.Access}), http.StatusNoContent, "")
-	expect(t, s.do(req{method: "POST", path: "/stories/" + id + "/replies", token: a.Access, body: map[string]string{"body": "five"}}), http.StatusCreated, "")
-	r = s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "six"}})
-	expect(t, r, http.StatusTooManyRequests, "rate_limited")
-	if r.Header.Get("Retry-After") == "" {
-		t.Error("429 without Retry-After")
-	}
-	// Refused writes change nothing.
-	if got := s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}).JSON(t); got["body"] != "three" {
-		t.Errorf("a refused edit changed the story: %v", got["body"])
-	}
-	for _, w := range []req{
-		{method: "DELETE", path: "/stories/" + id + "/support"},
-		{method: "POST", path: "/circles/open/leave"},
-	} {
-		w.token = a.Access
-		expect(t, s.do(w), http.StatusTooManyRequests, "rate_limited")
-	}
-	// The cap is per member; reading and signing out are never refused.
-	b := s.register(uniqueHandle("reader"))
-	expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: b.Access}), http.StatusNoContent, "")
-	expect(t, s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}), http.StatusOK, "")
-	expect(t, s.do(req{method: "POST", path: "/auth/logout", token: a.Access}), http.StatusNoContent, "")
+	onEveryStore(t, func(t *testing.T, s *testServer) {
+		admin := s.register(uniqueHandle("adm"))
+		role := "admin"
+		if err := s.store.UpdateMember(context.Background(), admin.ID, store.MemberUpdate{Role: &role}); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, s.do(req{method: "POST", path: "/circles", token: admin.Access,
+			body: map[string]any{"slug": "open", "name": "Open", "description": "", "visibility": "open"}}), http.StatusCreated, "")
+		a := s.register(uniqueHandle("writer"))
+		expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: a.Access}), http.StatusNoContent, "")
+		r := s.do(req{method: "POST", path: "/circles/open/stories", token: a.Access, body: map[string]string{"title": "one", "body": "two"}})
+		expect(t, r, http.StatusCreated, "")
+		id := r.JSON(t)["id"].(string)
+		expect(t, s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "three"}}), http.StatusOK, "")
+		expect(t, s.do(req{method: "PUT", path: "/stories/" + id + "/support", token: a.Access}), http.StatusNoContent, "")
+		expect(t, s.do(req{method: "POST", path: "/stories/" + id + "/replies", token: a.Access, body: map[string]string{"body": "five"}}), http.StatusCreated, "")
+		r = s.do(req{method: "PATCH", path: "/stories/" + id, token: a.Access, body: map[string]string{"body": "six"}})
+		expect(t, r, http.StatusTooManyRequests, "rate_limited")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		// Refused writes change nothing.
+		if got := s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}).JSON(t); got["body"] != "three" {
+			t.Errorf("a refused edit changed the story: %v", got["body"])
+		}
+		for _, w := range []req{
+			{method: "DELETE", path: "/stories/" + id + "/support"},
+			{method: "POST", path: "/circles/open/leave"},
+		} {
+			w.token = a.Access
+			expect(t, s.do(w), http.StatusTooManyRequests, "rate_limited")
+		}
+		// The cap is per member; reading and signing out are never refused.
+		b := s.register(uniqueHandle("reader"))
+		expect(t, s.do(req{method: "POST", path: "/circles/open/join", token: b.Access}), http.StatusNoContent, "")
+		expect(t, s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}), http.StatusOK, "")
+		expect(t, s.do(req{method: "POST", path: "/auth/logout", token: a.Access}), http.StatusNoContent, "")
+	}, withConfig(func(c *config.Config) { c.MemberWriteRate = 5 }))
 }
 
 // TestCanarySearchIndexHoldsNoWord indexes writing full of unique words,

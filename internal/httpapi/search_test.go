@@ -367,7 +367,7 @@ func TestSearchRefusesBadQueries(t *testing.T) {
 // ever logged.
 func TestSearchHasItsOwnLimitAndLeavesNoTrace(t *testing.T) {
 	t.Parallel()
-	f := &forumFixture{testServer: newTestServer(t, withConfig(func(c *config.Config) { c.SearchRate, c.MemberWriteRate = 3, 2 }))}
+	f := &forumFixture{testServer: newServerForHTTP(t, withConfig(func(c *config.Config) { c.SearchRate, c.MemberWriteRate = 3, 2 }))}
 	f.admin = f.withRole(f.register(uniqueHandle("adm")), "admin")
 	f.circle("open", store.VisibilityOpen)
 	const secret = "whisperedplacename"

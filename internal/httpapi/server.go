@@ -19,6 +19,7 @@ import (
 	"hearth/internal/config"
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
+	"hearth/internal/notify"
 	"hearth/internal/search"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
@@ -48,6 +49,7 @@ type API struct {
 	auth       *auth.Service
 	forum      *forum.Service
 	moderation *moderation.Service
+	notify     *notify.Service
 	search     *search.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
@@ -68,6 +70,7 @@ func New(d Deps) *echo.Echo {
 		auth:        svc.Auth,
 		forum:       svc.Forum,
 		moderation:  svc.Moderation,
+		notify:      svc.Notify,
 		search:      svc.Search,
 		log:         d.Log,
 		authLimit:   throttle.New(d.Config.AuthRate, time.Minute),

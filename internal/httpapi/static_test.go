@@ -9,7 +9,7 @@ import (
 // A path under /api/ that no route matches is a 404 problem, whatever the
 // version or method: never the web app's index.html with a 200.
 func TestUnknownAPIPathsAreProblems(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/api"},
 		{"GET", "/api/"},
@@ -33,7 +33,7 @@ func TestUnknownAPIPathsAreProblems(t *testing.T) {
 
 // The web app is read-only: GET and HEAD, nothing else.
 func TestStaticFilesOnlyGetAndHead(t *testing.T) {
-	s := newTestServer(t)
+	s := newServerForHTTP(t)
 	for _, path := range []string{"/", "/c/some-circle", "/index.html"} {
 		for _, method := range []string{"POST", "PUT", "PATCH", "DELETE", "OPTIONS"} {
 			r := s.do(req{method: method, path: path, raw: true})

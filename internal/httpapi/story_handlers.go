@@ -9,12 +9,21 @@ import (
 )
 
 // GET /circles/{slug}/stories - pinned stories first, then newest first
+// (?unanswered=true: the stories nobody has answered, oldest first)
 func (a *API) listStories(c echo.Context) error {
 	limit, cursor, err := listParams(c)
 	if err != nil {
 		return err
 	}
-	page, err := a.forum.ListStories(c.Request().Context(), actor(c), c.Param("slug"), limit, cursor)
+	unanswered, err := boolParam(c, "unanswered")
+	if err != nil {
+		return err
+	}
+	list := a.forum.ListStories
+	if unanswered {
+		list = a.forum.ListUnanswered
+	}
+	page, err := list(c.Request().Context(), actor(c), c.Param("slug"), limit, cursor)
 	if err != nil {
 		return err
 	}

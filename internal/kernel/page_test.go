@@ -12,7 +12,7 @@ func TestCursorRoundTrip(t *testing.T) {
 		t.Fatalf("DecodeCursor = %q %v %v", kind, parts, err)
 	}
 	for _, bad := range []string{"", "!!", *EncodeCursor("x", "abc"), *EncodeCursor("p"), *EncodeCursor("s", "ABC"), *EncodeCursor("s", "a b"), strings.Repeat("QUFB", 200)} {
-		if _, _, err := DecodeCursor(bad, "p", "s"); err == nil {
+		if _, _, err := DecodeCursor(bad, "p", "s"); err != ErrCursor {
 			t.Errorf("cursor %q accepted", bad)
 		}
 	}

@@ -55,7 +55,7 @@ func dismiss(w *store.WritingRef) (string, string, error) {
 	case store.Pending:
 		return "", "", errStillPending
 	case store.Hidden:
-		return store.Published, NoticeRestored, nil
+		return store.Published, store.NoticeRestored, nil
 	}
 	return "", "", nil
 }
@@ -63,17 +63,19 @@ func dismiss(w *store.WritingRef) (string, string, error) {
 // approve publishes writing held for review, or hidden by flags.
 func approve(w *store.WritingRef) (string, string, error) {
 	if w.Status == store.Pending || w.Status == store.Hidden {
-		return store.Published, NoticeApproved, nil
+		return store.Published, store.NoticeApproved, nil
 	}
 	return "", "", nil
 }
 
 // hide keeps writing from everyone but its author and the moderators.
-func hide(*store.WritingRef) (string, string, error) { return store.Hidden, NoticeHidden, nil }
+func hide(*store.WritingRef) (string, string, error) { return store.Hidden, store.NoticeHidden, nil }
 
 // remove takes writing down; its author still reads it, and it can be
 // restored.
-func remove(*store.WritingRef) (string, string, error) { return store.Removed, NoticeRemoved, nil }
+func remove(*store.WritingRef) (string, string, error) {
+	return store.Removed, store.NoticeRemoved, nil
+}
 
 // restore publishes hidden or removed writing again.
 func restore(w *store.WritingRef) (string, string, error) {
@@ -81,7 +83,7 @@ func restore(w *store.WritingRef) (string, string, error) {
 		return "", "", errNothingToRestore
 	}
 	if w.Status != store.Published {
-		return store.Published, NoticeRestored, nil
+		return store.Published, store.NoticeRestored, nil
 	}
 	return "", "", nil
 }
@@ -91,7 +93,7 @@ func restore(w *store.WritingRef) (string, string, error) {
 // reason, tells the author what changed and each reporter what came of
 // their flag.
 func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, targetID string, d Decision) (*ItemOutcome, error) {
-	if err := policy(a, actOnWriting, nil); err != nil {
+	if err := policy(a, actOnWriting, on{}); err != nil {
 		return nil, err
 	}
 	t, err := target(targetType)
@@ -128,11 +130,16 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 		return nil, err
 	}
 	if tell != "" {
-		if err := s.tell(ctx, &dec.Effects, w.AuthorID, tell, authorMessage(tell, t, reason), t, w.ID, now); err != nil {
+		dec.Notices = append(dec.Notices, s.notices.About(w.AuthorID, tell, w, &dec.Log.ID))
+	}
+	if status == store.Published && w.Status == store.Pending {
+		published, err := s.notices.Published(ctx, w)
+		if err != nil {
 			return nil, err
 		}
+		dec.Notices = append(dec.Notices, published...)
 	}
-	if err := s.tellReporters(ctx, &dec.Effects, t, w.ID, d.Action, now); err != nil {
+	if err := s.tellReporters(ctx, &dec.Effects, w, dec.Log.ID); err != nil {
 		return nil, err
 	}
 	if err := s.st.Decide(ctx, dec, now); err != nil {
@@ -147,24 +154,10 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 	return &ItemOutcome{TargetType: string(t), TargetID: w.ID, Status: status}, nil
 }
 
-// tell adds a notice to memberID to eff (none when they have no key any
-// more).
-func (s *Service) tell(ctx context.Context, eff *store.Effects, memberID, kind, message string, t store.Target, targetID string, now time.Time) error {
-	n, err := notice(ctx, s.st, s.sealer, memberID, kind, message, t, targetID, now)
-	if err != nil {
-		return err
-	}
-	if n != nil {
-		eff.Notices = append(eff.Notices, n)
-	}
-	return nil
-}
-
-// tellReporters tells each member whose flag on the writing is open what
-// came of it, once each, without the reason (which is between the team and
-// the author).
-func (s *Service) tellReporters(ctx context.Context, eff *store.Effects, t store.Target, id, action string, now time.Time) error {
-	flags, err := s.st.OpenFlags(ctx, t, id)
+// tellReporters tells each member whose flag on w is open what came of it,
+// once each.
+func (s *Service) tellReporters(ctx context.Context, eff *store.Effects, w *store.WritingRef, actionID string) error {
+	flags, err := s.st.OpenFlags(ctx, w.Target, w.ID)
 	if err != nil {
 		return apperr.Internal(err)
 	}
@@ -174,10 +167,7 @@ func (s *Service) tellReporters(ctx context.Context, eff *store.Effects, t store
 			continue
 		}
 		told[*f.ReporterID] = true
-		msg := "Thank you for your flag. The moderation team read the " + word(t) + " you flagged and " + outcomes[action] + "." + signature
-		if err := s.tell(ctx, eff, *f.ReporterID, NoticeFlagOutcome, msg, t, id, now); err != nil {
-			return err
-		}
+		eff.Notices = append(eff.Notices, s.notices.About(*f.ReporterID, store.NoticeFlagOutcome, w, &actionID))
 	}
 	return nil
 }
@@ -193,9 +183,9 @@ type MemberOutcome struct {
 const maxSuspension = 365 * 24 * time.Hour
 
 // A memberAction decides, from a member's standing and the decision, their
-// new standing (nil to leave it) and what they are told (kind "" for
-// nothing), or refuses.
-type memberAction func(m *store.Member, d Decision, reason string, now time.Time) (standing *store.Standing, kind, message string, err error)
+// new standing (nil to leave it) and the kind of notice they are told of it
+// by ("" for none), or refuses.
+type memberAction func(m *store.Member, d Decision, now time.Time) (standing *store.Standing, tell string, err error)
 
 // memberActions are the actions on members, by name.
 var memberActions = map[string]memberAction{
@@ -206,31 +196,30 @@ var memberActions = map[string]memberAction{
 }
 
 // warn writes to the member; nothing else changes.
-func warn(_ *store.Member, _ Decision, reason string, _ time.Time) (*store.Standing, string, string, error) {
-	return nil, NoticeWarned, "The moderation team is writing to you about how you take part in Hearth: " + reason + signature, nil
+func warn(*store.Member, Decision, time.Time) (*store.Standing, string, error) {
+	return nil, store.NoticeWarned, nil
 }
 
 // suspend lets the member read but not write, until a time.
-func suspend(_ *store.Member, d Decision, reason string, now time.Time) (*store.Standing, string, string, error) {
+func suspend(_ *store.Member, d Decision, now time.Time) (*store.Standing, string, error) {
 	if d.Until == nil || !d.Until.After(now) || d.Until.Sub(now) > maxSuspension {
-		return nil, "", "", apperr.Invalid("invalid_until", "A suspension needs until: a time in the future, at most a year away.")
+		return nil, "", apperr.Invalid("invalid_until", "A suspension needs until: a time in the future, at most a year away.")
 	}
 	until := d.Until.UTC()
-	return &store.Standing{Status: store.StatusSuspended, SuspendedUntil: &until}, NoticeSuspended,
-		"Your account is suspended until " + until.Format("2 January 2006, 15:04 MST") + ". You can sign in and read, but not write. The reason: " + reason + signature, nil
+	return &store.Standing{Status: store.StatusSuspended, SuspendedUntil: &until}, store.NoticeSuspended, nil
 }
 
 // unsuspend ends a suspension early.
-func unsuspend(m *store.Member, _ Decision, _ string, _ time.Time) (*store.Standing, string, string, error) {
+func unsuspend(m *store.Member, _ Decision, _ time.Time) (*store.Standing, string, error) {
 	if m.Status != store.StatusSuspended {
-		return nil, "", "", apperr.New(http.StatusConflict, "not_suspended", "This member is not suspended.")
+		return nil, "", apperr.New(http.StatusConflict, "not_suspended", "This member is not suspended.")
 	}
-	return &store.Standing{Status: store.StatusActive}, "", "", nil
+	return &store.Standing{Status: store.StatusActive}, "", nil
 }
 
 // ban closes the account for good.
-func ban(*store.Member, Decision, string, time.Time) (*store.Standing, string, string, error) {
-	return &store.Standing{Status: store.StatusBanned}, "", "", nil
+func ban(*store.Member, Decision, time.Time) (*store.Standing, string, error) {
+	return &store.Standing{Status: store.StatusBanned}, "", nil
 }
 
 func (s *Service) member(ctx context.Context, handle string) (*store.Member, error) {
@@ -255,7 +244,7 @@ func (s *Service) ActOnMember(ctx context.Context, a kernel.Actor, handle string
 	if err != nil {
 		return nil, err
 	}
-	if err := policy(a, actOnMember, m); err != nil {
+	if err := policy(a, actOnMember, on{member: m}); err != nil {
 		return nil, err
 	}
 	act, ok := memberActions[d.Action]
@@ -271,7 +260,7 @@ func (s *Service) ActOnMember(ctx context.Context, a kernel.Actor, handle string
 	}
 	now := s.now()
 	reason := strings.TrimSpace(d.Reason)
-	standing, kind, message, err := act(m, d, reason, now)
+	standing, tell, err := act(m, d, now)
 	if err != nil {
 		return nil, err
 	}
@@ -279,10 +268,8 @@ func (s *Service) ActOnMember(ctx context.Context, a kernel.Actor, handle string
 	if eff.Log, err = s.log.Entry(ctx, a, d.Action, "member", m.ID, reason); err != nil {
 		return nil, err
 	}
-	if kind != "" {
-		if err := s.tell(ctx, &eff, m.ID, kind, message, "", "", now); err != nil {
-			return nil, err
-		}
+	if tell != "" {
+		eff.Notices = append(eff.Notices, s.notices.About(m.ID, tell, nil, &eff.Log.ID))
 	}
 	if err := s.st.MemberAction(ctx, m.ID, store.MemberUpdate{Standing: standing}, eff, now); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -308,7 +295,7 @@ func (s *Service) SetRole(ctx context.Context, a kernel.Actor, handle, role stri
 	if err != nil {
 		return err
 	}
-	if err := policy(a, changeRole, m); err != nil {
+	if err := policy(a, changeRole, on{member: m}); err != nil {
 		return err
 	}
 	log, err := s.log.Entry(ctx, a, "set_role", "member", m.ID, "role "+role)
@@ -322,4 +309,51 @@ func (s *Service) SetRole(ctx context.Context, a kernel.Actor, handle, role stri
 		return apperr.Internal(err)
 	}
 	return nil
+}
+
+// Acknowledgement is who said they are with someone in crisis, and when.
+type Acknowledgement struct {
+	TargetType     string    `json:"target_type"`
+	TargetID       string    `json:"target_id"`
+	AcknowledgedBy string    `json:"acknowledged_by"`
+	AcknowledgedAt time.Time `json:"acknowledged_at"`
+}
+
+var errNoCrisis = apperr.New(http.StatusConflict, "no_open_crisis", "This writing has no open crisis item: there is nothing to acknowledge.")
+
+// Acknowledge records that a (a facilitator of the writing's circle, or
+// the moderation team) is with the writer of a story or reply in crisis:
+// the queue shows it, the log keeps it, and nobody is called for it as
+// overdue. The item stays open until a moderator closes it.
+func (s *Service) Acknowledge(ctx context.Context, a kernel.Actor, targetType, targetID string) (*Acknowledgement, error) {
+	t, err := target(targetType)
+	if err != nil {
+		return nil, err
+	}
+	find := s.writings.Target
+	if a.Moderates() {
+		find = s.writings.TargetToModerate
+	}
+	w, err := find(ctx, a, t, targetID)
+	if err != nil {
+		return nil, err
+	}
+	if err := policy(a, acknowledge, on{writing: w}); err != nil {
+		return nil, err
+	}
+	log, err := s.log.Entry(ctx, a, "acknowledge", string(t), w.ID, "I'm with them")
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.st.Acknowledge(ctx, t, w.ID, a.ID, log, now); errors.Is(err, store.ErrNotFound) {
+		return nil, errNoCrisis
+	} else if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	m, err := s.st.GetMember(ctx, store.FindMember{ID: &a.ID})
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return &Acknowledgement{TargetType: string(t), TargetID: w.ID, AcknowledgedBy: m.Handle, AcknowledgedAt: now.UTC()}, nil
 }

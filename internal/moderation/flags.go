@@ -38,7 +38,7 @@ func target(t string) (store.Target, error) {
 // FileFlag flags writing a can read. Flags from three members hide it until
 // a moderator acts (crisis flags aside: those reach moderators only).
 func (s *Service) FileFlag(ctx context.Context, a kernel.Actor, in NewFlag) (*FlagReceipt, error) {
-	if err := policy(a, flagWriting, nil); err != nil {
+	if err := policy(a, flagWriting, on{}); err != nil {
 		return nil, err
 	}
 	t, err := target(in.TargetType)
@@ -69,23 +69,15 @@ func (s *Service) FileFlag(ctx context.Context, a kernel.Actor, in NewFlag) (*Fl
 	item := &store.ModerationItem{TargetType: string(t), TargetID: info.ID, CircleID: info.CircleID, AuthorID: info.AuthorID,
 		Priority: prio, FirstFlaggedAt: now, UpdatedAt: now}
 	// Hiding by flags is a moderation action too: on the record, by the
-	// system, in the transaction that hides.
-	hidden, err := s.st.FileFlag(ctx, f, item, hideAfter, store.Effects{Log: s.log.system("hide_by_flags", t, info.ID)})
+	// system, and told to the author, in the transaction that hides.
+	onHide := store.Effects{Log: s.log.system("hide_by_flags", t, info.ID)}
+	onHide.Notices = []*store.Notice{s.notices.About(info.AuthorID, store.NoticeHidden, info, &onHide.Log.ID)}
+	_, err = s.st.FileFlag(ctx, f, item, hideAfter, onHide)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, errFlaggedAlready
 	}
 	if err != nil {
 		return nil, apperr.Internal(err)
-	}
-	if hidden {
-		// And told to the author.
-		n, err := notice(ctx, s.st, s.sealer, info.AuthorID, NoticeHidden, authorMessage(NoticeHidden, t, ""), t, info.ID, now)
-		if err == nil && n != nil {
-			err = s.st.AddNotices(ctx, n)
-		}
-		if err != nil {
-			return nil, apperr.Internal(err)
-		}
 	}
 	return &FlagReceipt{ID: f.ID, TargetType: f.TargetType, TargetID: f.TargetID, Reason: f.Reason, CreatedAt: now.UTC()}, nil
 }

@@ -14,14 +14,14 @@ import (
 // forum asks it before storing a story or reply.
 type Intake struct {
 	st        *store.Store
-	sealer    Sealer
+	notices   Notifier
 	crisis    *Detector
 	resources kernel.CrisisResources
 }
 
 // NewIntake returns the forum's intake.
-func NewIntake(st *store.Store, sealer Sealer, crisis *Detector, resources kernel.CrisisResources) *Intake {
-	return &Intake{st: st, sealer: sealer, crisis: crisis, resources: resources}
+func NewIntake(st *store.Store, notices Notifier, crisis *Detector, resources kernel.CrisisResources) *Intake {
+	return &Intake{st: st, notices: notices, crisis: crisis, resources: resources}
 }
 
 // Receive is told of new writing. Writing that reads as a crisis is
@@ -30,7 +30,6 @@ func NewIntake(st *store.Store, sealer Sealer, crisis *Detector, resources kerne
 // system flag.
 func (in *Intake) Receive(ctx context.Context, w kernel.Writing) (store.Verdict, *kernel.CrisisResources, error) {
 	now := kernel.Now()
-	t := store.Target(w.Target)
 	v := store.Verdict{Status: store.Published}
 	crisis := in.crisis.Match(w.Texts...)
 	if w.Premoderation && !w.AuthorFacilitates && !w.AuthorModerates && !crisis {
@@ -42,20 +41,13 @@ func (in *Intake) Receive(ctx context.Context, w kernel.Writing) (store.Verdict,
 			v.Status = store.Pending
 			v.Item = &store.ModerationItem{TargetType: w.Target, TargetID: w.ID, CircleID: w.CircleID,
 				AuthorID: w.AuthorID, Priority: priorities["other"], FirstFlaggedAt: now, UpdatedAt: now}
-			if err := in.tell(ctx, &v.Effects, w.AuthorID, NoticeHeld, authorMessage(NoticeHeld, t, ""), t, w.ID); err != nil {
-				return v, nil, err
-			}
+			v.Notices = append(v.Notices, in.notices.About(w.AuthorID, store.NoticeHeld, ref(w), nil))
 		}
 	}
 	var res *kernel.CrisisResources
 	if crisis {
 		var err error
 		if res, err = in.crisisCare(ctx, w, &v.Effects); err != nil {
-			return v, nil, err
-		}
-	}
-	if t == store.TargetReply && v.Status == store.Published && w.StoryAuthorID != w.AuthorID {
-		if err := in.tell(ctx, &v.Effects, w.StoryAuthorID, NoticeReply, "Someone in "+w.CircleName+" replied to your story.", store.TargetStory, w.StoryID); err != nil {
 			return v, nil, err
 		}
 	}
@@ -73,26 +65,27 @@ func (in *Intake) Edited(ctx context.Context, w kernel.Writing) (store.Effects, 
 	return eff, res, err
 }
 
-// tell adds a notice to memberID to eff (none when they have no key any
-// more).
-func (in *Intake) tell(ctx context.Context, eff *store.Effects, memberID, kind, message string, t store.Target, targetID string) error {
-	n, err := notice(ctx, in.st, in.sealer, memberID, kind, message, t, targetID, kernel.Now())
-	if err != nil {
-		return err
+// ref is where w sits, for the notices that name it.
+func ref(w kernel.Writing) *store.WritingRef {
+	r := &store.WritingRef{Target: store.Target(w.Target), ID: w.ID, StoryID: w.StoryID, CircleID: w.CircleID, AuthorID: w.AuthorID}
+	if r.Target == store.TargetStory {
+		r.StoryID = w.ID
 	}
-	if n != nil {
-		eff.Notices = append(eff.Notices, n)
-	}
-	return nil
+	return r
 }
 
-// crisisCare raises the system's crisis flag on w and returns the crisis
-// resources for its author.
+// crisisCare raises the system's crisis flag on w, calls the people who
+// look after its circle, and returns the crisis resources for its author.
 func (in *Intake) crisisCare(ctx context.Context, w kernel.Writing, eff *store.Effects) (*kernel.CrisisResources, error) {
 	now := kernel.Now()
 	eff.SystemFlag = &store.Flag{ID: store.NewID(), TargetType: w.Target, TargetID: w.ID, Reason: store.ReasonCrisis, Status: store.FlagOpen, CreatedAt: now}
 	eff.Item = &store.ModerationItem{TargetType: w.Target, TargetID: w.ID, CircleID: w.CircleID, AuthorID: w.AuthorID,
 		Priority: priorities[store.ReasonCrisis], FirstFlaggedAt: now, UpdatedAt: now}
+	calls, err := in.notices.CrisisInCircle(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	eff.Notices = append(eff.Notices, calls...)
 	return in.resourcesFor(ctx, w)
 }
 

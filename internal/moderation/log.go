@@ -70,7 +70,7 @@ func handleOrGone(h *string, none string) string {
 // Log lists every moderation action, role change and facilitator change,
 // newest first.
 func (s *Service) Log(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[LogLine], error) {
-	if err := policy(a, readQueue, nil); err != nil {
+	if err := policy(a, readQueue, on{}); err != nil {
 		return nil, err
 	}
 	before := ""

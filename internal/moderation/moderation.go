@@ -1,7 +1,8 @@
 // Package moderation keeps Hearth safe and fair in the open: flags, the
 // pre-moderation of newcomers, the queue (crisis first), actions on
-// writing and on members, notices to the people concerned, the
-// append-only log, and crisis care. Who may act is decided in policy.go.
+// writing and on members, the append-only log, and crisis care; what the
+// people concerned are told, notify writes. Who may act is decided in
+// policy.go.
 package moderation
 
 import (
@@ -33,18 +34,33 @@ type Writings interface {
 	TargetToModerate(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error)
 }
 
-// Service is moderation: flags, the queue, actions, notices and the log.
+// Notifier makes the notices moderation sends, for it to store with what
+// they tell of; *notify.Service is one.
+type Notifier interface {
+	// About is the notice of a moderation action to a member: on writing
+	// w, or on the member themselves when w is nil.
+	About(memberID, kind string, w *store.WritingRef, actionID *string) *store.Notice
+	// Published is what writing published after review tells others.
+	Published(ctx context.Context, w *store.WritingRef) ([]*store.Notice, error)
+	// CrisisInCircle calls the people who look after the circle of writing
+	// that reads as a crisis.
+	CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*store.Notice, error)
+}
+
+// Service is moderation: flags, the queue, actions and the log.
 type Service struct {
 	st       *store.Store
 	sealer   Sealer
 	writings Writings
 	log      *Logbook
+	notices  Notifier
 	now      func() time.Time
 }
 
-// New returns moderation over the writing it moderates and its log.
-func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook) *Service {
-	return &Service{st: st, sealer: sealer, writings: writings, log: log, now: kernel.Now}
+// New returns moderation over the writing it moderates, its log, and the
+// notices it sends.
+func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier) *Service {
+	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, now: kernel.Now}
 }
 
 // Flag reasons, and the queue priority each gives (lower comes first).

@@ -23,6 +23,11 @@ type QueueItem struct {
 	Priority       string        `json:"priority"`
 	FirstFlaggedAt time.Time     `json:"first_flagged_at"`
 	Status         string        `json:"status"`
+	// AcknowledgedBy is who said they are with the writer of writing in
+	// crisis (a handle), and AcknowledgedAt when; both null until someone
+	// has.
+	AcknowledgedBy *string    `json:"acknowledged_by"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at"`
 }
 
 // FlagSummary is the open flags of one reason on an item, counted: an
@@ -57,7 +62,7 @@ func excerpt(s string) string {
 // the rest; oldest first within each. A page costs the same few queries
 // whatever its size.
 func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[QueueItem], error) {
-	if err := policy(a, readQueue, nil); err != nil {
+	if err := policy(a, readQueue, on{}); err != nil {
 		return nil, err
 	}
 	f := store.FindQueue{Limit: limit + 1}
@@ -132,6 +137,10 @@ func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor s
 		page.Items[i] = QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: r.StoryID, Circle: r.CircleSlug,
 			Author: kernel.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: r.TargetStatus}
+		if r.AcknowledgedBy != nil {
+			by, at := handleOrGone(r.AcknowledgedBy, ""), r.AcknowledgedAt.UTC()
+			page.Items[i].AcknowledgedBy, page.Items[i].AcknowledgedAt = &by, &at
+		}
 	}
 	return page, nil
 }

@@ -345,3 +345,41 @@ func (s *Store) CircleFacilitators(ctx context.Context, circleID string) ([]stri
 	}
 	return out, nil
 }
+
+// FacilitatorIDs lists the ids of a circle's facilitators in good standing.
+func (s *Store) FacilitatorIDs(ctx context.Context, circleID string) ([]string, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, id *string) error { return row.Scan(id) },
+		`SELECT cm.member_id FROM circle_members cm JOIN members m ON m.id = cm.member_id
+		WHERE cm.circle_id = ? AND cm.facilitator AND m.status IN ?`, circleID, liveStatuses)
+	if err != nil {
+		return nil, fmt.Errorf("store: facilitators: %w", err)
+	}
+	return out, nil
+}
+
+// GetCircleByID returns circle id, or ErrNotFound.
+func (s *Store) GetCircleByID(ctx context.Context, id string) (*Circle, error) {
+	var c Circle
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&c).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get circle: %w", err)
+	}
+	return &c, nil
+}
+
+// CanRead reports whether memberID may still read the writing of a circle
+// (of the visibility given): their account is live, and a private circle
+// still has them.
+func (s *Store) CanRead(ctx context.Context, memberID, circleID, visibility string) (bool, error) {
+	var ok bool
+	err := s.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE id = ? AND status IN ?)
+		AND (? = ? OR EXISTS (SELECT 1 FROM circle_members WHERE circle_id = ? AND member_id = ?))`,
+		memberID, liveStatuses, visibility, VisibilityOpen, circleID, memberID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("store: can read: %w", err)
+	}
+	return ok, nil
+}

@@ -19,6 +19,9 @@ type Effects struct {
 	SystemFlag *Flag
 	Log        *LogEntry
 	Notices    []*Notice
+	// Follows start members following a story; one that unfollowed it
+	// stays unfollowed.
+	Follows []*Follow
 	// Postings are the words of new or edited writing in the index; an
 	// edit's take the place of the old ones.
 	Postings []Posting
@@ -44,8 +47,16 @@ func (e *Effects) write(tx *gorm.DB) error {
 		}
 	}
 	if len(e.Notices) > 0 {
-		if err := tx.Create(e.Notices).Error; err != nil {
+		// A notice that would tell a member twice what they have not yet
+		// read (idx_notices_reply_once, idx_notices_crisis_once) is not
+		// sent again.
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e.Notices).Error; err != nil {
 			return fmt.Errorf("store: add notices: %w", err)
+		}
+	}
+	if len(e.Follows) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e.Follows).Error; err != nil {
+			return fmt.Errorf("store: follow: %w", err)
 		}
 	}
 	if len(e.Postings) > 0 {
@@ -66,6 +77,7 @@ func (e *Effects) Add(more Effects) {
 		e.Log = more.Log
 	}
 	e.Notices = append(e.Notices, more.Notices...)
+	e.Follows = append(e.Follows, more.Follows...)
 	e.Postings = append(e.Postings, more.Postings...)
 }
 

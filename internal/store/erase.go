@@ -71,11 +71,16 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
 		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM notices WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM notice_feeds WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM follows WHERE member_id = ?`, []any{memberID}},
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)
 		}
+	}
+	if err := reconsiderAnswered(tx, "id IN (SELECT story_id FROM replies WHERE author_id = ?)", memberID); err != nil {
+		return err
 	}
 	return closeFlagsBy(tx, memberID, now)
 }

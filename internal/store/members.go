@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hearth/internal/kernel"
 	"time"
 
 	"gorm.io/gorm"
@@ -242,4 +243,14 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, u MemberUpdat
 		}
 		return eff.write(tx)
 	})
+}
+
+// ModeratorIDs lists the ids of the moderation team in good standing.
+func (s *Store) ModeratorIDs(ctx context.Context) ([]string, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, id *string) error { return row.Scan(id) },
+		"SELECT id FROM members WHERE role IN ? AND status IN ?", []string{kernel.RoleModerator, kernel.RoleAdmin}, liveStatuses)
+	if err != nil {
+		return nil, fmt.Errorf("store: moderators: %w", err)
+	}
+	return out, nil
 }

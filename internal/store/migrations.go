@@ -18,6 +18,8 @@ var migrations = []migration{
 	{8, "a circle's pinned stories found without reading the rest", migrate0008},
 	{9, "replies counted as they are read", migrate0009},
 	{10, "invites with ids that can be revoked; one open system flag per target; the log by target", migrate0010},
+	{11, "following, and notices that name their target, actor and action", migrate0011},
+	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
 	{19, "the blind index of search", migrate0019},
 }
 
@@ -374,6 +376,125 @@ func migrate0010(tx *gorm.DB) error {
 		{"CREATE INDEX idx_log_target ON moderation_log (target_type, target_id)", nil},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Frozen types of migration 11: following and notices that reach
+// everyone. A notice names its target, actor and the moderation action it
+// tells of by id, and holds no text (the message is written when it is
+// read); follow notices are delivered when their member next looks (see
+// notice_feeds).
+type (
+	follow0011 struct {
+		MemberID  string `gorm:"primaryKey"`
+		StoryID   string `gorm:"primaryKey;index"`
+		Following bool   `gorm:"not null"`
+		// SinceID: replies published after it are the follower's to hear of.
+		SinceID   string     `gorm:"not null"`
+		CreatedAt time.Time  `gorm:"not null"`
+		Member    member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+		Story     story0003  `gorm:"foreignKey:StoryID"`
+	}
+	noticeFeed0011 struct {
+		MemberID   string     `gorm:"primaryKey"`
+		CaughtUpTo string     `gorm:"not null"`
+		Member     member0001 `gorm:"foreignKey:MemberID;constraint:OnDelete:CASCADE"`
+	}
+	notice0011 struct {
+		StoryID  *string
+		CircleID *string
+		ActorID  *string
+		ActionID *string
+		ReadAt   *time.Time
+	}
+	reply0011 struct {
+		PublishedID *string
+	}
+)
+
+func (follow0011) TableName() string     { return "follows" }
+func (noticeFeed0011) TableName() string { return "notice_feeds" }
+func (notice0011) TableName() string     { return "notices" }
+func (reply0011) TableName() string      { return "replies" }
+
+func migrate0011(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&follow0011{}, &noticeFeed0011{}); err != nil {
+		return err
+	}
+	for _, col := range []string{"StoryID", "CircleID", "ActorID", "ActionID", "ReadAt"} {
+		if err := tx.Migrator().AddColumn(&notice0011{}, col); err != nil {
+			return err
+		}
+	}
+	if err := tx.Migrator().AddColumn(&reply0011{}, "PublishedID"); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		// Notices carried a message sealed for their member, the
+		// moderator's reason copied into it; the reason now stays on the
+		// log, read from there.
+		"ALTER TABLE notices DROP COLUMN message",
+		// Replies published before took their place in the stream then.
+		"UPDATE replies SET published_id = id WHERE status IN ('published', 'hidden')",
+		"CREATE INDEX idx_replies_published ON replies (story_id, published_id)",
+		"CREATE UNIQUE INDEX idx_notices_reply_once ON notices (member_id, target_id) WHERE kind IN ('reply', 'reply_to_you') AND target_type = 'reply'",
+		"CREATE INDEX idx_notices_unread ON notices (member_id) WHERE read_at IS NULL",
+		// A crisis edited in again and again calls each facilitator once
+		// while they have not read the call.
+		"CREATE UNIQUE INDEX idx_notices_crisis_once ON notices (member_id, target_id) WHERE kind = 'crisis_in_circle' AND read_at IS NULL",
+		// Every author follows their stories, and every replier the stories
+		// they answered, from then on.
+		`INSERT INTO follows (member_id, story_id, following, since_id, created_at)
+			SELECT author_id, id, true, id, created_at FROM stories WHERE status <> 'removed'`,
+		`INSERT INTO follows (member_id, story_id, following, since_id, created_at)
+			SELECT r.author_id, r.story_id, true, MAX(r.id), MAX(r.created_at) FROM replies r
+			WHERE r.status <> 'removed' GROUP BY r.author_id, r.story_id
+			ON CONFLICT DO NOTHING`,
+	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Frozen types of migration 12: stories know whether anyone has answered
+// them, and crisis items who is with the writer.
+type (
+	story0012 struct {
+		AnsweredAt *time.Time
+	}
+	moderationItem0012 struct {
+		AcknowledgedBy *string
+		AcknowledgedAt *time.Time
+		EscalatedAt    *time.Time
+	}
+)
+
+func (story0012) TableName() string          { return "stories" }
+func (moderationItem0012) TableName() string { return "moderation_items" }
+
+func migrate0012(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&story0012{}, "AnsweredAt"); err != nil {
+		return err
+	}
+	for _, col := range []string{"AcknowledgedBy", "AcknowledgedAt", "EscalatedAt"} {
+		if err := tx.Migrator().AddColumn(&moderationItem0012{}, col); err != nil {
+			return err
+		}
+	}
+	for _, q := range []string{
+		`UPDATE stories SET answered_at = (SELECT MIN(r.created_at) FROM replies r
+			WHERE r.story_id = stories.id AND r.status = 'published' AND r.author_id <> stories.author_id)`,
+		// Published stories nobody has answered, per circle and across
+		// circles, oldest first, read off these alone.
+		"CREATE INDEX idx_stories_unanswered ON stories (circle_id, id) WHERE answered_at IS NULL AND status = 'published' AND kind = 'story'",
+		"CREATE INDEX idx_stories_unanswered_all ON stories (id) WHERE answered_at IS NULL AND status = 'published' AND kind = 'story'",
+	} {
+		if err := tx.Exec(q).Error; err != nil {
 			return err
 		}
 	}

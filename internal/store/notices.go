@@ -6,42 +6,215 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
-// Notice is a message to one member, sealed with their key.
+// Notice tells one member of something. It holds no text: it names its
+// kind, its target, who acted (a member, or nobody for the moderation team
+// and the system) and the moderation action it tells of, by id; its message
+// is written when it is read.
 type Notice struct {
 	ID         string `gorm:"primaryKey"`
 	MemberID   string
 	Kind       string
-	Message    []byte
 	TargetType string
 	TargetID   string
+	StoryID    *string
+	CircleID   *string
+	ActorID    *string
+	ActionID   *string
+	ReadAt     *time.Time
 	CreatedAt  time.Time
 }
 
-// ListNotices lists a member's notices, newest first, before the id given.
-func (s *Store) ListNotices(ctx context.Context, memberID, before string, limit int) ([]Notice, error) {
-	var out []Notice
-	err := s.reading(ctx, func(db *gorm.DB) error {
-		q := db.Where("member_id = ?", memberID)
-		if before != "" {
-			q = q.Where("id < ?", before)
-		}
-		return q.Order("id DESC").Limit(limit).Find(&out).Error
-	})
+// Notice kinds.
+const (
+	NoticeHeld           = "held"
+	NoticeHidden         = "hidden"
+	NoticeRemoved        = "removed"
+	NoticeRestored       = "restored"
+	NoticeApproved       = "approved"
+	NoticeWarned         = "warned"
+	NoticeSuspended      = "suspended"
+	NoticeFlagOutcome    = "flag_outcome"
+	NoticeReply          = "reply"
+	NoticeReplyToYou     = "reply_to_you"
+	NoticeCrisisInCircle = "crisis_in_circle"
+)
+
+// NoticeView is a notice with what its message is written from: the
+// handle of the member who acted, the circle's name, the moderation action
+// it tells of (its name and its reason, sealed with the moderator's key),
+// and, for a suspension, until when the member is suspended.
+type NoticeView struct {
+	Notice
+	ActorHandle    *string
+	CircleName     *string
+	Action         *string
+	ActionReason   []byte
+	SuspendedUntil *time.Time
+}
+
+// noticeViewSelect lists its columns in the order scanNoticeView reads them.
+const noticeViewSelect = `SELECT n.id, n.member_id, n.kind, n.target_type, n.target_id, n.story_id, n.circle_id, n.actor_id,
+	n.action_id, n.read_at, n.created_at, a.handle, c.name, l.action, l.reason, me.suspended_until
+	FROM notices n
+	JOIN members me ON me.id = n.member_id
+	LEFT JOIN members a ON a.id = n.actor_id
+	LEFT JOIN circles c ON c.id = n.circle_id
+	LEFT JOIN moderation_log l ON l.id = n.action_id`
+
+func scanNoticeView(row rowScanner, v *NoticeView) error {
+	return row.Scan(&v.ID, &v.MemberID, &v.Kind, &v.TargetType, &v.TargetID, &v.StoryID, &v.CircleID, &v.ActorID,
+		&v.ActionID, &v.ReadAt, &v.CreatedAt, &v.ActorHandle, &v.CircleName, &v.Action, &v.ActionReason, &v.SuspendedUntil)
+}
+
+// FindNotices filters ListNotices: a member's notices, newest first,
+// before the id given.
+type FindNotices struct {
+	MemberID string
+	Before   string
+	Unread   bool
+	Limit    int
+}
+
+// ListNotices lists one page of a member's notices in one query.
+func (s *Store) ListNotices(ctx context.Context, f FindNotices) ([]NoticeView, error) {
+	q := noticeViewSelect + " WHERE n.member_id = ?"
+	args := []any{f.MemberID}
+	if f.Unread {
+		q += " AND n.read_at IS NULL"
+	}
+	if f.Before != "" {
+		q += " AND n.id < ?"
+		args = append(args, f.Before)
+	}
+	q += " ORDER BY n.id DESC LIMIT ?"
+	out, err := queryRows(ctx, s, f.Limit, scanNoticeView, q, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list notices: %w", err)
 	}
 	return out, nil
 }
 
-// AddNotices stores notices.
-func (s *Store) AddNotices(ctx context.Context, notices ...*Notice) error {
-	if len(notices) == 0 {
-		return nil
+// UnreadNotices counts a member's unread notices, off idx_notices_unread,
+// and says whether replies in stories they follow wait to be delivered to
+// them (see FeedSince), in one query.
+func (s *Store) UnreadNotices(ctx context.Context, memberID string) (count int64, waiting bool, err error) {
+	err = s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM notices WHERE member_id = ? AND read_at IS NULL),
+		EXISTS (SELECT 1 FROM follows f JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
+			WHERE f.member_id = ? AND f.following AND r.author_id <> f.member_id
+			AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')
+			AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.member_id = f.member_id AND n.target_id = r.id))`,
+		memberID, memberID, memberID).Scan(&count, &waiting)
+	if err != nil {
+		return 0, false, fmt.Errorf("store: unread notices: %w", err)
 	}
-	if err := s.w.WithContext(ctx).Create(notices).Error; err != nil {
-		return fmt.Errorf("store: add notices: %w", err)
+	return count, waiting, nil
+}
+
+// MarkNoticesRead marks read a member's notices of ids, and with upTo
+// that notice and every older one. Ids that are not the member's change
+// nothing.
+func (s *Store) MarkNoticesRead(ctx context.Context, memberID string, ids []string, upTo string, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		read := func(q *gorm.DB) error {
+			return q.Model(&Notice{}).Where("member_id = ? AND read_at IS NULL", memberID).Update("read_at", now).Error
+		}
+		if len(ids) > 0 {
+			if err := read(tx.Where("id IN ?", ids)); err != nil {
+				return fmt.Errorf("store: mark notices read: %w", err)
+			}
+		}
+		if upTo != "" {
+			if err := read(tx.Where("id <= ?", upTo)); err != nil {
+				return fmt.Errorf("store: mark notices read: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Follow is a member following a story: they hear of the replies
+// published in it after SinceID. A row with Following false is an
+// unfollow, kept so that replying again does not follow once more.
+type Follow struct {
+	MemberID  string `gorm:"primaryKey"`
+	StoryID   string `gorm:"primaryKey"`
+	Following bool
+	SinceID   string
+	CreatedAt time.Time
+}
+
+// SetFollow makes memberID follow story storyID (on) or stop.
+func (s *Store) SetFollow(ctx context.Context, memberID, storyID string, on bool, now time.Time) error {
+	f := Follow{MemberID: memberID, StoryID: storyID, Following: on, SinceID: NewIDAt(now), CreatedAt: now}
+	// Following again starts from now; following while following keeps
+	// the first start.
+	err := s.w.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "member_id"}, {Name: "story_id"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"following": on,
+			"since_id":  gorm.Expr("CASE WHEN follows.following THEN follows.since_id ELSE excluded.since_id END"),
+		}),
+	}).Create(&f).Error
+	if err != nil {
+		return fmt.Errorf("store: follow: %w", err)
 	}
 	return nil
+}
+
+// FeedReply is a reply published in a story someone follows, with what
+// the rules of who hears of it need.
+type FeedReply struct {
+	PublishedID, ReplyID, StoryID, CircleID, AuthorID string
+	ParentAuthorID                                    *string
+	CreatedAt                                         time.Time
+}
+
+// maxFeed bounds how many replies one delivery takes; the rest come at the
+// next.
+const maxFeed = 500
+
+// FeedSince lists the replies published in the stories memberID follows,
+// since they began following and since their last delivery, by others,
+// that they may still read (a private circle's only while they are in
+// it), oldest first.
+func (s *Store) FeedSince(ctx context.Context, memberID string) ([]FeedReply, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, r *FeedReply) error {
+		return row.Scan(&r.PublishedID, &r.ReplyID, &r.StoryID, &r.CircleID, &r.AuthorID, &r.ParentAuthorID, &r.CreatedAt)
+	}, `SELECT r.published_id, r.id, r.story_id, s.circle_id, r.author_id, p.author_id, r.created_at
+		FROM follows f
+		JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
+		JOIN stories s ON s.id = r.story_id
+		JOIN circles c ON c.id = s.circle_id
+		LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = f.member_id
+		LEFT JOIN replies p ON p.id = r.parent_id
+		WHERE f.member_id = ? AND f.following AND r.status = ? AND r.author_id <> f.member_id
+		AND r.published_id > COALESCE((SELECT caught_up_to FROM notice_feeds WHERE member_id = ?), '')
+		AND (c.visibility = ? OR cm.member_id IS NOT NULL)
+		ORDER BY r.published_id LIMIT ?`, memberID, Published, memberID, VisibilityOpen, maxFeed)
+	if err != nil {
+		return nil, fmt.Errorf("store: feed: %w", err)
+	}
+	return out, nil
+}
+
+// DeliverFeed stores the notices a delivery made (one a reply at most:
+// idx_notices_reply_once) and moves the member's mark to mark, never back.
+func (s *Store) DeliverFeed(ctx context.Context, memberID string, notices []*Notice, mark string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if len(notices) > 0 {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(notices).Error; err != nil {
+				return fmt.Errorf("store: deliver notices: %w", err)
+			}
+		}
+		err := tx.Exec(`INSERT INTO notice_feeds (member_id, caught_up_to) VALUES (?, ?)
+			ON CONFLICT (member_id) DO UPDATE SET caught_up_to = CASE WHEN excluded.caught_up_to > notice_feeds.caught_up_to
+				THEN excluded.caught_up_to ELSE notice_feeds.caught_up_to END`, memberID, mark).Error
+		if err != nil {
+			return fmt.Errorf("store: feed mark: %w", err)
+		}
+		return nil
+	})
 }

@@ -19,6 +19,11 @@ type ModerationItem struct {
 	Priority       int
 	FirstFlaggedAt time.Time
 	UpdatedAt      time.Time
+	// AcknowledgedBy is who said "I'm with them" on a crisis item, and
+	// when; EscalatedAt when every moderator was told it waited too long.
+	AcknowledgedBy *string
+	AcknowledgedAt *time.Time
+	EscalatedAt    *time.Time
 }
 
 // QueueItem is an open queue item with what a moderator sees of it: its
@@ -35,6 +40,9 @@ type QueueItem struct {
 	StoryID      string
 	TargetStatus string
 	Title, Body  []byte
+	// AcknowledgedBy is the handle of who is with the writer, if anyone.
+	AcknowledgedBy *string
+	AcknowledgedAt *time.Time
 }
 
 // upsertItem opens a queue item, or raises the priority of an open one; a
@@ -47,6 +55,9 @@ func upsertItem(tx *gorm.DB, it *ModerationItem) error {
 				THEN excluded.priority ELSE moderation_items.priority END,
 			first_flagged_at = CASE WHEN moderation_items.status = 'closed'
 				THEN excluded.first_flagged_at ELSE moderation_items.first_flagged_at END,
+			acknowledged_by = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.acknowledged_by END,
+			acknowledged_at = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.acknowledged_at END,
+			escalated_at = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.escalated_at END,
 			status = 'open', updated_at = excluded.updated_at`,
 		it.TargetType, it.TargetID, it.CircleID, it.AuthorID, FlagOpen, it.Priority, it.FirstFlaggedAt, it.UpdatedAt).Error
 	if err != nil {
@@ -66,17 +77,19 @@ type FindQueue struct {
 // Each LEFT JOIN is keyed by a CASE that is NULL for the other kind of
 // target, so the database looks up only the table the item's writing is in.
 const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flagged_at, c.slug, m.handle,
-	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body)
+	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body),
+	ack.handle, i.acknowledged_at
 	FROM moderation_items i
 	JOIN circles c ON c.id = i.circle_id
 	JOIN members m ON m.id = i.author_id
+	LEFT JOIN members ack ON ack.id = i.acknowledged_by
 	LEFT JOIN stories s ON s.id = CASE WHEN i.target_type = ? THEN i.target_id END
 	LEFT JOIN replies r ON r.id = CASE WHEN i.target_type = ? THEN i.target_id END
 	WHERE i.status = ?`
 
 func scanQueueItem(row rowScanner, q *QueueItem) error {
 	return row.Scan(&q.TargetType, &q.TargetID, &q.Priority, &q.FirstFlaggedAt, &q.CircleSlug, &q.AuthorHandle,
-		&q.StoryID, &q.TargetStatus, &q.Title, &q.Body)
+		&q.StoryID, &q.TargetStatus, &q.Title, &q.Body, &q.AcknowledgedBy, &q.AcknowledgedAt)
 }
 
 // ListQueue lists open queue items with their circle, author and writing.
@@ -133,12 +146,35 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 					return fmt.Errorf("store: unpin: %w", err)
 				}
 			}
+			if d.Target == TargetReply {
+				if err := replyStatusChanged(tx, d.TargetID, d.NewStatus, now); err != nil {
+					return err
+				}
+			}
 		}
 		if err := closeItem(tx, d.Target, d.TargetID, now); err != nil {
 			return err
 		}
 		return d.Effects.write(tx)
 	})
+}
+
+// replyStatusChanged keeps a moderated reply's story right: a reply
+// published for the first time takes its place in the followers' stream
+// (a reply held for review is heard of when it is approved) and may answer
+// the story; one that leaves the circle's sight may leave it unanswered.
+func replyStatusChanged(tx *gorm.DB, id, status string, now time.Time) error {
+	if status != Published {
+		return reconsiderAnswered(tx, "id = (SELECT story_id FROM replies WHERE id = ?)", id)
+	}
+	if err := tx.Exec("UPDATE replies SET published_id = ? WHERE id = ? AND published_id IS NULL", NewIDAt(now), id).Error; err != nil {
+		return fmt.Errorf("store: publish reply: %w", err)
+	}
+	var r Reply
+	if err := tx.Select("story_id", "author_id").Where("id = ?", id).Take(&r).Error; err != nil {
+		return fmt.Errorf("store: published reply: %w", err)
+	}
+	return markAnswered(tx, r.StoryID, r.AuthorID, now)
 }
 
 // StoryUnderReview reports whether a story, or a reply in its thread, waits
@@ -185,4 +221,62 @@ func closeItem(tx *gorm.DB, t Target, id string, now time.Time) error {
 	}
 	return tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ?", t, id).
 		Select("Status", "UpdatedAt").Updates(&ModerationItem{Status: FlagClosed, UpdatedAt: now}).Error
+}
+
+// Acknowledge records that memberID is with the writer of an open crisis
+// item, with its log entry; ErrNotFound when there is no such open item.
+// A second word from someone else takes the first's place.
+func (s *Store) Acknowledge(ctx context.Context, t Target, id, memberID string, log *LogEntry, now time.Time) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ? AND status = ? AND priority = ?", t, id, FlagOpen, PriorityCrisis).
+			Select("AcknowledgedBy", "AcknowledgedAt").Updates(&ModerationItem{AcknowledgedBy: &memberID, AcknowledgedAt: &now})
+		if res.Error != nil {
+			return fmt.Errorf("store: acknowledge: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return tx.Create(log).Error
+	})
+}
+
+// PriorityCrisis is the queue priority of crisis items.
+const PriorityCrisis = 0
+
+// Overdue is an open crisis item nobody acknowledged in time.
+type Overdue struct {
+	TargetType, TargetID, CircleID string
+	StoryID                        string // the story itself, or the one a reply answers
+}
+
+// EscalateOverdue marks open crisis items that nobody acknowledged and that
+// were first flagged before since as escalated, once each, and stores the
+// notices tell makes of each in the same transaction. Every process on a
+// database may run it at once: an item goes to whichever marks it first.
+func (s *Store) EscalateOverdue(ctx context.Context, since, now time.Time, tell func(Overdue) []*Notice) (int, error) {
+	n := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		n = 0
+		var due []Overdue
+		if err := tx.Raw(`SELECT i.target_type, i.target_id, i.circle_id, COALESCE(r.story_id, i.target_id) AS story_id
+			FROM moderation_items i LEFT JOIN replies r ON i.target_type = ? AND r.id = i.target_id
+			WHERE i.status = ? AND i.priority = ? AND i.acknowledged_at IS NULL AND i.escalated_at IS NULL AND i.first_flagged_at < ?`,
+			TargetReply, FlagOpen, PriorityCrisis, since).Scan(&due).Error; err != nil {
+			return fmt.Errorf("store: overdue items: %w", err)
+		}
+		var eff Effects
+		for _, o := range due {
+			res := tx.Model(&ModerationItem{}).Where("target_type = ? AND target_id = ? AND escalated_at IS NULL", o.TargetType, o.TargetID).
+				Update("escalated_at", now)
+			if res.Error != nil {
+				return fmt.Errorf("store: escalate: %w", res.Error)
+			}
+			if res.RowsAffected == 1 { // not taken by another process meanwhile
+				n++
+				eff.Notices = append(eff.Notices, tell(o)...)
+			}
+		}
+		return eff.write(tx)
+	})
+	return n, err
 }

@@ -26,37 +26,78 @@ type Reply struct {
 	SupportCount int
 	CreatedAt    time.Time
 	EditedAt     *time.Time
+	// PublishedID is the reply's place in the stream its story's
+	// followers hear of: set when it is first published, which for a
+	// reply held for review is when a moderator approves it.
+	PublishedID *string
 }
 
-// ReplyView is a reply with its author's handle and the reader's support.
+// ReplyView is a reply with its author's handle, whether they facilitate
+// its circle (as of now), and the reader's support.
 type ReplyView struct {
 	Reply
-	AuthorHandle  string
-	SupportedByMe bool
+	AuthorHandle      string
+	AuthorFacilitates bool
+	SupportedByMe     bool
 }
 
 // replyViewSelect lists its columns in the order scanReplyView reads them.
 const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, r.author_id, r.status, r.body,
-	r.support_count, r.created_at, r.edited_at, m.handle, rs.member_id IS NOT NULL
+	r.support_count, r.created_at, r.edited_at, m.handle, COALESCE(acm.facilitator, false), rs.member_id IS NOT NULL
 	FROM replies r
 	JOIN members m ON m.id = r.author_id
+	JOIN stories st ON st.id = r.story_id
+	LEFT JOIN circle_members acm ON acm.circle_id = st.circle_id AND acm.member_id = r.author_id
 	LEFT JOIN reply_supports rs ON rs.reply_id = r.id AND rs.member_id = ?`
 
 // scanReplyView scans into v in place, as scanStoryView does.
 func scanReplyView(row rowScanner, v *ReplyView) error {
 	return row.Scan(&v.ID, &v.StoryID, &v.ParentID, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body,
-		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.SupportedByMe)
+		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.AuthorFacilitates, &v.SupportedByMe)
 }
 
 // CreateReply inserts a reply with its effects, as CreateStory does. It
-// writes nothing on the story's row (see replyCount).
+// never counts the reply on its story's row (see replyCount); the first
+// published answer from someone other than the story's author marks the
+// story answered, and no reply after it touches the row again.
 func (s *Store) CreateReply(ctx context.Context, r *Reply, eff Effects) error {
+	if r.Status == Published {
+		r.PublishedID = &r.ID
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}
+		if r.Status == Published {
+			if err := markAnswered(tx, r.StoryID, r.AuthorID, r.CreatedAt); err != nil {
+				return err
+			}
+		}
 		return eff.write(tx)
 	})
+}
+
+// markAnswered marks a story answered by a published reply of authorID,
+// unless its own author wrote it or it was answered before.
+func markAnswered(tx *gorm.DB, storyID, authorID string, at time.Time) error {
+	err := tx.Exec("UPDATE stories SET answered_at = ? WHERE id = ? AND answered_at IS NULL AND author_id <> ?", at, storyID, authorID).Error
+	if err != nil {
+		return fmt.Errorf("store: mark answered: %w", err)
+	}
+	return nil
+}
+
+// reconsiderAnswered works out again whether the stories that where
+// selects have a published answer, after replies left them (deleted,
+// hidden, removed, erased).
+func reconsiderAnswered(tx *gorm.DB, where string, args ...any) error {
+	err := tx.Exec(`UPDATE stories SET answered_at = (SELECT MIN(r.created_at) FROM replies r
+		WHERE r.story_id = stories.id AND r.status = ? AND r.author_id <> stories.author_id) WHERE `+where,
+		append([]any{Published}, args...)...).Error
+	if err != nil {
+		return fmt.Errorf("store: reconsider answered: %w", err)
+	}
+	return nil
 }
 
 // GetReply returns reply id, or ErrNotFound.
@@ -136,7 +177,10 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 		if err != nil {
 			return fmt.Errorf("store: remove reply: %w", err)
 		}
-		return dropPostings(tx, r.ID)
+		if err := dropPostings(tx, r.ID); err != nil {
+			return err
+		}
+		return reconsiderAnswered(tx, "id = ?", r.StoryID)
 	})
 }
 
@@ -152,7 +196,7 @@ type Authored struct {
 func (s *Store) MemberWriting(ctx context.Context, memberID string) (*Authored, error) {
 	var w Authored
 	var err error
-	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.body IS NOT NULL ORDER BY s.id", memberID, memberID, memberID)
+	w.Stories, err = queryRows(ctx, s, 0, scanStoryView, storyViewSelect+" WHERE s.author_id = ? AND s.body IS NOT NULL ORDER BY s.id", memberID, memberID, memberID, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("store: member stories: %w", err)
 	}

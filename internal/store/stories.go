@@ -25,6 +25,9 @@ type Story struct {
 	SupportCount   int
 	CreatedAt      time.Time
 	EditedAt       *time.Time
+	// AnsweredAt is when someone other than its author first answered it
+	// with a reply that is published; nil while nobody has.
+	AnsweredAt *time.Time
 }
 
 // Writing statuses, shared by stories and replies.
@@ -44,8 +47,12 @@ type StoryView struct {
 	CircleVisibility    string
 	CirclePremoderation bool
 	AuthorHandle        string
-	SupportedByMe       bool
-	ReplyCount          int // see replyCount; 0 where not counted
+	// AuthorFacilitates: its author facilitates its circle, as of now.
+	AuthorFacilitates bool
+	SupportedByMe     bool
+	// Following: the reader follows it.
+	Following  bool
+	ReplyCount int // see replyCount; 0 where not counted
 	// ReaderIsMember and ReaderIsFacilitator are the reader's place in the
 	// story's circle.
 	ReaderIsMember      bool
@@ -82,13 +89,15 @@ const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, 
 	s.pinned_at, s.support_count, `
 
 const storyViewTail = `, s.created_at, s.edited_at,
-	c.slug, c.name, c.visibility, c.premoderation, m.handle, ss.member_id IS NOT NULL,
-	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false)
+	c.slug, c.name, c.visibility, c.premoderation, m.handle, COALESCE(acm.facilitator, false), ss.member_id IS NOT NULL,
+	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false), COALESCE(fw.following, false)
 	FROM stories s
 	JOIN circles c ON c.id = s.circle_id
 	JOIN members m ON m.id = s.author_id
+	LEFT JOIN circle_members acm ON acm.circle_id = s.circle_id AND acm.member_id = s.author_id
 	LEFT JOIN story_supports ss ON ss.story_id = s.id AND ss.member_id = ?
-	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?`
+	LEFT JOIN circle_members cm ON cm.circle_id = s.circle_id AND cm.member_id = ?
+	LEFT JOIN follows fw ON fw.story_id = s.id AND fw.member_id = ?`
 
 // scanStoryView scans into v in place (nullable columns straight into
 // their pointers), so a page of views costs one allocation, not several a
@@ -96,7 +105,8 @@ const storyViewTail = `, s.created_at, s.edited_at,
 func scanStoryView(row rowScanner, v *StoryView) error {
 	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
 		&v.PinnedAt, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &v.EditedAt,
-		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.CirclePremoderation, &v.AuthorHandle, &v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator)
+		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.CirclePremoderation, &v.AuthorHandle, &v.AuthorFacilitates,
+		&v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator, &v.Following)
 }
 
 // CreateStory inserts a story with its effects in one transaction, so no
@@ -120,7 +130,7 @@ func (s *Store) GetStoryView(ctx context.Context, id, readerID string, counted b
 		q = storyViewSelect
 	}
 	var v StoryView
-	err := scanStoryView(s.queryRow(ctx, q+" WHERE s.id = ?", readerID, readerID, id), &v)
+	err := scanStoryView(s.queryRow(ctx, q+" WHERE s.id = ?", readerID, readerID, readerID, id), &v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -159,7 +169,7 @@ func (s *Store) ListStoryViews(ctx context.Context, f FindStories) ([]StoryView,
 // storyPage is the query for one page of a circle's stories.
 func storyPage(f FindStories) (string, []any) {
 	q := storyViewSelect + " WHERE s.circle_id = ? AND (s.status <> ? OR s.author_id = ? OR ?)"
-	args := []any{f.ReaderID, f.ReaderID, f.CircleID, Pending, f.ReaderID, f.SeePending}
+	args := []any{f.ReaderID, f.ReaderID, f.ReaderID, f.CircleID, Pending, f.ReaderID, f.SeePending}
 	if f.Pinned {
 		q += " AND s.pinned_at IS NOT NULL"
 		if f.BeforePinned != nil {
@@ -176,6 +186,45 @@ func storyPage(f FindStories) (string, []any) {
 		q += " ORDER BY s.id DESC LIMIT ?"
 	}
 	return q, append(args, f.Limit)
+}
+
+// unanswered is the condition of idx_stories_unanswered and
+// idx_stories_unanswered_all, written out so SQLite sees the query implies
+// it: published stories (guidance asks for no answer) nobody but their
+// author has answered.
+const unanswered = " s.answered_at IS NULL AND s.status = '" + Published + "' AND s.kind = 'story'"
+
+// FindUnanswered filters ListUnanswered: the stories of the circles named
+// that wait for a reply, oldest first, after the id given.
+type FindUnanswered struct {
+	CircleIDs []string
+	ReaderID  string
+	After     string
+	Limit     int
+}
+
+// ListUnanswered lists one page of stories nobody has answered, read off
+// the unanswered indexes: the cost is the page's, not the circles'.
+func (s *Store) ListUnanswered(ctx context.Context, f FindUnanswered) ([]StoryView, error) {
+	if len(f.CircleIDs) == 0 {
+		return nil, nil
+	}
+	q, args := unansweredPage(f)
+	out, err := queryRows(ctx, s, f.Limit, scanStoryView, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list unanswered: %w", err)
+	}
+	return out, nil
+}
+
+func unansweredPage(f FindUnanswered) (string, []any) {
+	q := storyViewSelect + " WHERE s.circle_id IN ? AND" + unanswered
+	args := []any{f.ReaderID, f.ReaderID, f.ReaderID, f.CircleIDs}
+	if f.After != "" {
+		q += " AND s.id > ?"
+		args = append(args, f.After)
+	}
+	return q + " ORDER BY s.id LIMIT ?", append(args, f.Limit)
 }
 
 // StoryEdit is an author's edit of a story: its texts sealed anew, and
@@ -311,4 +360,6 @@ type WritingRef struct {
 	AuthorID, Status                  string
 	// HasText is false once its author deleted it or was erased.
 	HasText bool
+	// ReaderFacilitates: the one who looked it up facilitates its circle.
+	ReaderFacilitates bool
 }

@@ -201,16 +201,29 @@ func findPostingsQuery(f FindPostings, circles [][]int64) (string, []any) {
 			q.WriteString(" AND p.target_id < ?")
 			args = append(args, f.Before)
 		}
-		for _, t := range tokens[1:] {
-			q.WriteString(" AND EXISTS (SELECT 1 FROM search_postings o WHERE o.token = ? AND o.target_id = p.target_id)")
+		// The other words are looked up first, in the index, and the
+		// writing itself (a read of a page of stories or replies, which
+		// for old writing is rarely in memory) only for what holds them
+		// all: one condition, so neither database can turn the order
+		// round.
+		q.WriteString(" AND CASE WHEN ")
+		for i, t := range tokens[1:] {
+			if i > 0 {
+				q.WriteString(" AND ")
+			}
+			q.WriteString("EXISTS (SELECT 1 FROM search_postings o WHERE o.token = ? AND o.target_id = p.target_id)")
 			args = append(args, t)
+		}
+		if len(tokens) == 1 {
+			q.WriteString("true")
 		}
 		// Findable writing: published, or the reader's own hidden
 		// writing; a reply also needs its story not to wait for review.
-		q.WriteString(` AND CASE WHEN p.reply
+		q.WriteString(` THEN CASE WHEN p.reply
 			THEN EXISTS (SELECT 1 FROM replies r JOIN stories rs ON rs.id = r.story_id
 				WHERE r.id = p.target_id AND (r.status = ? OR r.status = ? AND r.author_id = ?) AND rs.status <> ?)
 			ELSE EXISTS (SELECT 1 FROM stories s WHERE s.id = p.target_id AND (s.status = ? OR s.status = ? AND s.author_id = ?)) END
+			ELSE false END
 			ORDER BY p.target_id DESC LIMIT ?`)
 		args = append(args, Published, Hidden, f.ReaderID, Pending, Published, Hidden, f.ReaderID, f.Limit)
 		if len(circles) > 1 {

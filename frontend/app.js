@@ -4,7 +4,7 @@
 import {
   api, ApiError, currentMember, isModerator, onSessionChange, restoreSession,
 } from './api.js';
-import { h, put, safePath, setTitle } from './ui.js';
+import { h, put, safePath, setTitle, uid } from './ui.js';
 
 // who: "member" needs a sign-in, "guest" is for the signed-out, "moderator"
 // for the moderation team; none is for everyone.
@@ -19,6 +19,7 @@ const routes = [
   { path: '/s/:id', who: 'member', load: () => import('./pages/story.js') },
   { path: '/me', who: 'member', load: () => import('./pages/me.js') },
   { path: '/notices', who: 'member', load: () => import('./pages/notices.js') },
+  { path: '/search', who: 'member', load: () => import('./pages/search.js') },
   { path: '/moderation', who: 'moderator', load: () => import('./pages/moderation.js') },
   { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
   { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
@@ -78,6 +79,30 @@ function navLink(href, text) {
   return h('a', { href, 'aria-current': here ? 'page' : null }, text);
 }
 
+// The header's search form, made once so that words typed in it survive
+// the nav being drawn again. Its words go to the search page in memory,
+// never in the address; the browser keeps no history of them either.
+let siteSearch = null;
+
+function searchForm() {
+  if (siteSearch) return siteSearch;
+  const id = uid('site-search');
+  const input = h('input', {
+    id, name: 'q', type: 'text', autocomplete: 'off', spellcheck: 'false', maxlength: '1000', enterkeyhint: 'search',
+  });
+  siteSearch = h('form', { role: 'search', class: 'site-search', novalidate: true },
+    h('label', { for: id }, 'Search'),
+    input,
+    h('button', { type: 'submit', class: 'button small' }, 'Search'));
+  siteSearch.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const words = input.value;
+    input.value = '';
+    navigate('/search', { flash: { search: words } });
+  });
+  return siteSearch;
+}
+
 // The Notices link carries the number of unread notices, in its
 // accessible name too ("Notices, 3 unread"), kept fresh by asking the
 // server every pollEvery while the page is in view.
@@ -120,11 +145,14 @@ function renderNav() {
   notices.id = 'notices-link';
   notices.append(' ', h('span', { class: 'count', 'aria-hidden': 'true' }));
   showUnread(notices);
+  // The search page has a form of its own; one field named Search a page.
+  const form = searchForm();
+  form.hidden = location.pathname === '/search';
   nav.replaceChildren(h('ul', null,
     h('li', null, navLink('/', 'Circles')),
     h('li', null, notices),
     isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
-    h('li', null, navLink('/me', 'My account'))));
+    h('li', null, navLink('/me', 'My account'))), form);
   poller = window.setInterval(refreshUnread, pollEvery);
 }
 

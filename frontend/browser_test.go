@@ -933,3 +933,68 @@ func TestEditAndDeleteOwnWriting(t *testing.T) {
 	b.open(path)
 	b.get("heading", "This story was removed.")
 }
+
+// A member searches from the header. The words go only in the request's
+// body, never in the address; the results page holds them in its own field
+// (the header's steps aside), links each result to its story or to the
+// reply in its thread, keeps a warned story's snippet behind its warning,
+// narrows to one circle, and says what is wrong with a query it refuses.
+func TestSearchFromTheHeader(t *testing.T) {
+	b := newTab(t)
+	b.signIn("maple", demoPassword)
+	b.get("textbox", "Search").fill("Clipboard")
+	b.axeCheck("the header's search form")
+	b.screenshot("member-header-search-1280")
+	b.viewport(360, 800)
+	b.noSidewaysScroll("the header's search form at 360 px")
+	b.screenshot("member-header-search-360")
+	b.viewport(1280, 900)
+	b.get("button", "Search").click()
+	b.waitJS("the results", `location.pathname === '/search' && document.querySelectorAll('.search-result').length === 2`)
+	if href := eval[string](b, `location.href + history.state`); strings.Contains(strings.ToLower(href), "clipboard") {
+		t.Fatalf("the words are in the address: %s", href)
+	}
+	if n := len(b.all("textbox", "Search")); n != 1 || eval[string](b, `document.querySelector('main input[name=q]').value`) != "Clipboard" {
+		t.Fatalf("want one Search field, the page's own, holding the words; %d fields", n)
+	}
+	b.get("link", "What nobody told me about intensive care")
+	reply := b.get("link", "A reply to “What nobody told me about intensive care”")
+	if eval[bool](b, `[...document.querySelectorAll('.search-result .cw-body')].some(e => e.checkVisibility())`) {
+		t.Fatal("a warned story's snippet shows before Show snippet is pressed")
+	}
+	b.get("button", "Show snippet").click()
+	if got := eval[string](b, `document.querySelector('.search-result .cw-body').innerText`); !strings.Contains(got, "clipboard") {
+		t.Fatalf("the story's snippet reads %q", got)
+	}
+	b.axeCheck("/search with results")
+	b.screenshot("member-search-1280")
+	b.viewport(360, 800)
+	b.noSidewaysScroll("/search at 360 px")
+	b.viewport(1280, 900)
+
+	// Narrowed to a circle that does not hold the word: nothing.
+	b.get("combobox", "Circle").choose("grief-and-loss")
+	b.get("button", "Search").click()
+	b.waitJS("nothing found", `document.querySelector('main [role=status]')?.textContent.startsWith('Nothing found')`)
+	b.get("combobox", "Circle").choose("cardiac-recovery")
+	b.get("button", "Search").click()
+	b.waitJS("the results again", `document.querySelectorAll('.search-result').length === 2`)
+
+	// A query of one-letter words is refused at the field.
+	b.get("textbox", "Search").fill("a")
+	b.get("button", "Search").click()
+	b.waitJS("the advice", `document.querySelector('.field-error:not([hidden])')?.textContent.includes('at least 2 letters')`)
+
+	// A reply found opens its thread at the reply.
+	b.get("textbox", "Search").fill("clipboard saying")
+	b.get("button", "Search").click()
+	b.waitJS("the reply alone", `document.querySelectorAll('.search-result').length === 1`)
+	reply = b.get("link", "A reply to “What nobody told me about intensive care”")
+	reply.click()
+	b.waitJS("the reply in its thread", `location.pathname.startsWith('/s/') && document.activeElement?.id.startsWith('r-') && document.activeElement.innerText.includes('forty times')`)
+
+	// A circle's page leads to searching it alone.
+	b.open("/c/cardiac-recovery")
+	b.get("link", "Search this circle").click()
+	b.waitJS("the circle chosen", `location.pathname === '/search' && document.querySelector('main select[name=circle]').value === 'cardiac-recovery'`)
+}

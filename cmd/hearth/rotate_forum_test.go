@@ -16,12 +16,44 @@ func getJSON(t *testing.T, url, token string) (int, map[string]any) {
 	return code, m
 }
 
+// searchAll reads every page of a search as token, and returns the ids
+// found.
+func searchAll(t *testing.T, addr, token, q string) map[string]bool {
+	t.Helper()
+	found := map[string]bool{}
+	body := map[string]any{"q": q, "limit": 100}
+	for {
+		b, _ := json.Marshal(body)
+		code, out := post(t, "http://"+addr+"/api/v1/search", token, string(b))
+		if code != 200 {
+			t.Fatalf("search %q: %d %s", q, code, out)
+		}
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range page.Items {
+			found[it.ID] = true
+		}
+		if page.NextCursor == nil {
+			return found
+		}
+		body["cursor"] = *page.NextCursor
+	}
+}
+
 // TestRotateWhileWriting rotates the master key while members write
-// replies: every reply answered 201 reads back, before and after a
-// restart under the new key, and so does what was written before.
+// replies: every reply answered 201 reads back, and is found by searching
+// for its words, before and after a restart under the new key, and so is
+// what was written before (the search key is re-wrapped, never changed).
 func TestRotateWhileWriting(t *testing.T) {
 	dir := t.TempDir()
-	addr, stop := startServe(t, nil, "--data-dir", dir, "--demo", "--auth-rate", "0", "--member-write-rate", "0")
+	addr, stop := startServe(t, nil, "--data-dir", dir, "--demo", "--auth-rate", "0", "--member-write-rate", "0", "--search-rate", "0")
 	base := "http://" + addr + "/api/v1"
 	_, body := post(t, base+"/auth/login", "", `{"handle":"maple","password":"hearth demo passphrase"}`)
 	token := field(t, body, "access_token")
@@ -102,11 +134,23 @@ func TestRotateWhileWriting(t *testing.T) {
 				t.Errorf("story %s after rotation: %d", id, code)
 			}
 		}
+		found := searchAll(t, addr, token, "written while the key turns")
+		for id := range written {
+			if !found[id] {
+				t.Errorf("reply %s is not found by its words", id)
+			}
+		}
+		if len(found) != len(written) {
+			t.Errorf("searching found %d replies, want the %d written", len(found), len(written))
+		}
+		if demo := searchAll(t, addr, token, "intensive care"); len(demo) == 0 {
+			t.Error("the demo's story about intensive care is not found")
+		}
 	}
 	readAll(addr, token)
 	stop()
 
-	addr, _ = startServe(t, nil, "--data-dir", dir, "--auth-rate", "0")
+	addr, _ = startServe(t, nil, "--data-dir", dir, "--auth-rate", "0", "--search-rate", "0")
 	_, body = post(t, "http://"+addr+"/api/v1/auth/login", "", `{"handle":"maple","password":"hearth demo passphrase"}`)
 	readAll(addr, field(t, body, "access_token"))
 }

@@ -37,7 +37,10 @@ type forum struct {
 	followedStory string
 	stories       []string // what the single-story row reads, in turn
 	replyBody     []byte   // {"body": textBytes of text}, marshalled once
-	checked       bool     // checkForum has read it back
+	// commonSearch and rareSearch are the search rows' bodies (seeded
+	// stores only: their stories are written to be searched).
+	commonSearch, rareSearch []byte
+	checked                  bool // checkForum has read it back
 }
 
 // skipError is a setup's way of saying its row cannot run against this
@@ -258,3 +261,34 @@ func replyTo(e *env, w int, story string) (*http.Request, error) {
 func unreadCount(e *env, w, _ int) (*http.Request, error) {
 	return authed(e, w, http.MethodGet, "/api/v1/me/notices/unread-count")
 }
+
+// needSearch is needForum on a seeded store, whose stories the search
+// rows' queries were written for.
+func needSearch(ctx context.Context, e *env, log io.Writer) error {
+	if err := needForum(ctx, e, log); err != nil {
+		return err
+	}
+	if e.forum.rareSearch == nil {
+		return skipError{"searches the seeded store's words; a circle seeded through the API has none of them"}
+	}
+	return nil
+}
+
+// searchWith is worker w's member searching with body.
+func searchWith(e *env, w int, body []byte) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodPost, e.baseFor(w)+"/api/v1/search", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.members[w%len(e.members)].token)
+	return req, nil
+}
+
+// searchCommon searches for two words nearly every story holds.
+func searchCommon(e *env, w, _ int) (*http.Request, error) {
+	return searchWith(e, w, e.forum.commonSearch)
+}
+
+// searchRare searches for two rare words that meet in one story.
+func searchRare(e *env, w, _ int) (*http.Request, error) { return searchWith(e, w, e.forum.rareSearch) }

@@ -40,6 +40,8 @@ const (
 	// once (NumCPU) plus its short queue, so admission control must shed.
 	signInFlood = 64
 	meWorkers   = 8
+	// searchConns search at once: members looking back for a story.
+	searchConns = 16
 )
 
 // scenarios is the benchmark, in the order it runs. To add one, write a
@@ -101,6 +103,22 @@ func scenarios() []scenario {
 			note: "As the reply row, but to a story every one of the store's 1,000 members follows: the fan-out's cost to the writer. " +
 				"Followers hear of a reply when they next look, so a reply costs the same however many follow it. " +
 				"Target: within 70% of the reply row's requests/s, p99 under 100 ms.",
+		},
+		{
+			name:    "POST /search (common words)",
+			million: true,
+			setup:   needSearch,
+			load:    load{workers: searchConns, do: searchCommon},
+			note: "16 connections search, as 16 members, for \"garden river\": two words of the sentences every seeded story is made of, each in about 80% of stories, " +
+				"across the 5 open circles, a first page of 20 with snippets. Target on the million: p99 under 100 ms.",
+		},
+		{
+			name:    "POST /search (rare words)",
+			million: true,
+			setup:   needSearch,
+			load:    load{workers: searchConns, do: searchRare},
+			note: "16 connections search for a person's and a place's name: each in about one story in a thousand (0.1%), both in only one. " +
+				"Target on the million: p99 under 100 ms.",
 		},
 		{
 			name:  "GET /moderation/queue (10,000 open items)",

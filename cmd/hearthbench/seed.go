@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,14 +10,17 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	hforum "hearth/internal/forum"
 	"hearth/internal/kernel"
 	"hearth/internal/seal"
+	"hearth/internal/search"
 	"hearth/internal/store"
 )
 
@@ -81,6 +85,7 @@ type seeded struct {
 type seeder struct {
 	size      seedSize
 	sealer    *seal.Sealer
+	index     *search.Index // keys postings as the server would
 	memberIDs []string
 	keyIDs    []string // keyIDs[k] is member k's data key
 	circleIDs []string
@@ -134,6 +139,10 @@ func seedInto(ctx context.Context, st *store.Store, kr *seal.Keyring, size seedS
 		return nil, fmt.Errorf("cannot seed %s", size)
 	}
 	s := &seeder{size: size, sealer: seal.NewSealer(kr, st, size.members+2), newest: time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)}
+	var err error
+	if s.index, err = app.LoadIndex(ctx, st, kr); err != nil {
+		return nil, err
+	}
 	out := &seeded{size: size}
 	if err := s.seedMembers(ctx, st, out); err != nil {
 		return nil, err
@@ -159,6 +168,16 @@ func seedInto(ctx context.Context, st *store.Store, kr *seal.Keyring, size seedS
 		return nil, err
 	}
 	out.forum = &forum{slug: seedCircleList[0].slug, threadStory: ids[0], busyStory: ids[1], followedStory: ids[2], replyBody: reply, stories: s.sample}
+	// The search rows' queries: two words of the sentences every story is
+	// made of, and the two rare words of one story in the middle of
+	// history, which share no other story.
+	i := size.stories / 2
+	if out.forum.commonSearch, err = jsonBody(map[string]any{"q": "garden river", "limit": 20}); err != nil {
+		return nil, err
+	}
+	if out.forum.rareSearch, err = jsonBody(map[string]any{"q": rareName(i) + " " + rarePlace(i), "limit": 20}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -245,11 +264,12 @@ func spreadReplies(stories, n, thread int) []int32 {
 
 // chunkOut is stories from, from+1, … and their replies, sealed and ready.
 type chunkOut struct {
-	from    int
-	stories []store.Story
-	replies []store.Reply
-	follows []store.Follow
-	err     error
+	from     int
+	stories  []store.Story
+	replies  []store.Reply
+	follows  []store.Follow
+	postings []store.Posting
+	err      error
 }
 
 // seedStories seals the stories and their replies on every core and
@@ -290,7 +310,7 @@ func (s *seeder) seedStories(ctx context.Context, st *store.Store) ([3]string, e
 	}()
 	for c := range chunks {
 		if c.err == nil {
-			c.err = st.CreateAll(ctx, c.stories, c.replies, c.follows)
+			c.err = st.CreateAll(ctx, c.stories, c.replies, c.follows, c.postings)
 		}
 		if c.err != nil {
 			cancel()
@@ -327,11 +347,14 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 			warning = warnings[i/4%len(warnings)]
 		}
 		lt, lb, lw := store.StoryLocations(story.ID)
+		title := storyTitle(rng, i)
+		body := rareSentence(i) + " " + prose(rng, 900+rng.IntN(300))
+		out.postings = append(out.postings, s.index.Postings(story.CircleID, store.TargetStory, story.ID, title, body)...)
 		for _, f := range []struct {
 			to   *[]byte
 			text string
 			at   seal.Location
-		}{{&story.Title, storyTitle(rng, i), lt}, {&story.Body, prose(rng, 900+rng.IntN(300)), lb}, {&story.ContentWarning, warning, lw}} {
+		}{{&story.Title, title, lt}, {&story.Body, body, lb}, {&story.ContentWarning, warning, lw}} {
 			b, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(f.text), f.at)
 			if err != nil {
 				out.err = err
@@ -339,7 +362,7 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 			}
 			*f.to = b
 		}
-		replies, err := s.threadOf(ctx, rng, &story, c, i)
+		replies, postings, err := s.threadOf(ctx, rng, &story, c, i)
 		if err != nil {
 			out.err = err
 			return out
@@ -368,10 +391,16 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 		}
 		out.stories = append(out.stories, story)
 		out.replies = append(out.replies, replies...)
+		out.postings = append(out.postings, postings...)
 		if i%step == 0 && i/step < len(s.sample) {
 			s.sample[i/step] = story.ID
 		}
 	}
+	// In the index's order, the chunk's postings are inserted page by
+	// page instead of all over it.
+	slices.SortFunc(out.postings, func(a, b store.Posting) int {
+		return cmp.Or(cmp.Compare(a.Token, b.Token), strings.Compare(a.TargetID, b.TargetID))
+	})
 	return out
 }
 
@@ -381,13 +410,14 @@ func (s *seeder) chunk(ctx context.Context, from, to int) chunkOut {
 // (depths 0 to 4). Any other thread is random: each reply, a few hundred
 // bytes by a member of the circle, answers the story or an earlier reply,
 // placed as the forum places it (forum.PlaceUnder).
-func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Story, c, i int) ([]store.Reply, error) {
+func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Story, c, i int) ([]store.Reply, []store.Posting, error) {
 	n := int(s.replies[i])
 	designated := i == s.threadAt
 	if designated {
 		n = threadReplies
 	}
 	out := make([]store.Reply, 0, n)
+	var postings []store.Posting
 	for k := range n {
 		at := story.CreatedAt.Add(time.Duration(k+1) * replySpacing)
 		r := store.Reply{ID: store.NewIDAt(at), StoryID: story.ID, Status: store.Published, CreatedAt: at}
@@ -410,12 +440,13 @@ func (s *seeder) threadOf(ctx context.Context, rng *rand.Rand, story *store.Stor
 		}
 		blob, err := s.sealer.Seal(ctx, s.keyIDs[author], []byte(body), store.ReplyLocation(r.ID))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r.Body = blob
 		out = append(out, r)
+		postings = append(postings, s.index.Postings(story.CircleID, store.TargetReply, r.ID, body)...)
 	}
-	return out, nil
+	return out, postings, nil
 }
 
 var (
@@ -435,6 +466,22 @@ var (
 		"Thank you all for reading this far; it helps to say it somewhere.",
 	}
 )
+
+// Every story names a person and a place, from about a thousand of each,
+// so each name and each place is in about one story in a thousand (rare
+// words), and a name and a place together in about one story in a million.
+var syllables = []string{"ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "qui", "ro", "su", "ta",
+	"ve", "wi", "xo", "yu", "za", "bre", "cli", "dro", "fla", "gri", "plo", "sna", "tri", "vro", "bly", "zel"}
+
+func rareWord(k int) string { return syllables[k%32] + syllables[k/32%32] }
+
+// rareName and rarePlace are story i's person and place.
+func rareName(i int) string  { return "Mar" + rareWord(i%1009) }
+func rarePlace(i int) string { return rareWord(i%1013) + "mere" }
+
+func rareSentence(i int) string {
+	return "I keep thinking of " + rareName(i) + " and the lake at " + rarePlace(i) + "."
+}
 
 func storyTitle(rng *rand.Rand, i int) string {
 	return fmt.Sprintf("%s (%d)", titleWords[rng.IntN(len(titleWords))], i)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -12,10 +13,12 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3", to read the file as it is
 
+	"hearth/internal/app"
 	"hearth/internal/auth"
 	hforum "hearth/internal/forum"
 	"hearth/internal/kernel"
 	"hearth/internal/seal"
+	"hearth/internal/search"
 	"hearth/internal/store"
 )
 
@@ -52,6 +55,12 @@ func TestSeedStore(t *testing.T) {
 		if n := count(t, db, "SELECT COUNT(*) FROM "+table); n != want {
 			t.Errorf("%s: %d rows, want %d", table, n, want)
 		}
+	}
+	// Every story and reply is in the search index, keyed as the server
+	// keys it (TestSeededStoreIsSearched searches it through the server).
+	if n := count(t, db, `SELECT COUNT(*) FROM (SELECT id FROM stories UNION ALL SELECT id FROM replies) w
+		WHERE NOT EXISTS (SELECT 1 FROM search_postings p WHERE p.target_id = w.id)`); n != 0 {
+		t.Errorf("%d stories and replies have no postings", n)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM circles c WHERE member_count <> (SELECT COUNT(*) FROM circle_members WHERE circle_id = c.id)`); n != 0 {
 		t.Errorf("%d circles whose member_count is off", n)
@@ -187,4 +196,57 @@ func queryString(t *testing.T, db *sql.DB, q string) string {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return s
+}
+
+// TestSeededStoreIsSearched searches a seeded store as the server would:
+// the search rows' rare words find the one story that holds them both,
+// and their common words a full page.
+func TestSeededStoreIsSearched(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	size := seedSize{members: 10, circles: 2, stories: 3000, replies: 200}
+	seed, err := seedStore(ctx, dir, size, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := seal.OpenKeyring(dir, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, store.Options{SQLitePath: filepath.Join(dir, "hearth.db"), NoCreate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	o := app.Defaults()
+	o.Hashing = auth.Params{Memory: 64, Time: 1, Threads: 1}
+	svc, err := app.Build(ctx, st, kr, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := "bench-0000"
+	m, err := st.GetMember(ctx, store.FindMember{Handle: &h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := kernel.Actor{ID: m.ID, Role: m.Role}
+	for _, c := range []struct {
+		body []byte
+		want int
+	}{{seed.forum.rareSearch, 1}, {seed.forum.commonSearch, 20}} {
+		var q search.Query
+		if err := json.Unmarshal(c.body, &q); err != nil {
+			t.Fatal(err)
+		}
+		page, err := svc.Search.Search(ctx, me, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != c.want {
+			t.Errorf("%q finds %d, want %d", q.Q, len(page.Items), c.want)
+		}
+		if c.want == 1 && len(page.Items) == 1 && !strings.Contains(page.Items[0].Snippet, strings.Fields(q.Q)[0]) {
+			t.Errorf("the rare words' story reads %q", page.Items[0].Snippet)
+		}
+	}
 }

@@ -82,7 +82,7 @@ func startServerWith(ctx context.Context, bin, dir, database, logName string, ke
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0"}
+	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0", "--search-rate", "0"}
 	if database != "" {
 		args = append(args, "--database", database)
 	}

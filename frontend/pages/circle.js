@@ -208,6 +208,7 @@ export default async function render(ctx) {
     page ? h('section', { 'aria-labelledby': 'stories-title' },
       h('h2', { id: 'stories-title' }, 'Stories'),
       h('p', { class: 'actions' }, h('a', { href: `/c/${seg(slug)}/waiting` }, 'Waiting for a reply')),
+      h('p', { class: 'actions' }, h('a', { href: `/search?circle=${seg(slug)}` }, 'Search this circle')),
       page.items.length ? list : h('p', null, 'No stories here yet. When you are ready, yours could be the first.'),
       more, moreErr) : null,
     circle.is_member ? h('section', { class: 'leave', 'aria-label': 'Leave this circle' }, leaveButton(circle, rerender)) : null);

@@ -16,6 +16,7 @@ import (
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
 	"hearth/internal/seal"
+	"hearth/internal/search"
 	"hearth/internal/store"
 )
 
@@ -57,6 +58,7 @@ type Services struct {
 	Forum      *forum.Service
 	Moderation *moderation.Service
 	Notify     *notify.Service
+	Search     *search.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -74,10 +76,14 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	index, err := LoadIndex(ctx, st, kr)
+	if err != nil {
+		return nil, err
+	}
 	notices := notify.New(st, sealer, nil)
 	logbook := moderation.NewLogbook(st, sealer)
 	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
-	fm := forum.New(st, sealer, intake, logbook, notices)
+	fm := forum.New(st, sealer, intake, logbook, notices, index)
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
@@ -85,5 +91,19 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Forum:      fm,
 		Moderation: moderation.New(st, sealer, fm, logbook, notices),
 		Notify:     notices,
+		// Reader safety's screen (folding by theme, mute and block)
+		// goes in the last place once it exists.
+		Search: search.New(st, sealer, index, fm, nil),
 	}, nil
+}
+
+// LoadIndex opens search's blind index with its key, a server secret
+// stored wrapped by the master key (made on first start). The benchmark's
+// seeder keys its postings with it too, as the server would.
+func LoadIndex(ctx context.Context, st *store.Store, kr *seal.Keyring) (*search.Index, error) {
+	key, err := auth.LoadSecret(ctx, st, kr, search.KeyName)
+	if err != nil {
+		return nil, fmt.Errorf("search key: %w", err)
+	}
+	return search.NewIndex(key)
 }

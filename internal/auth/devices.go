@@ -53,7 +53,7 @@ const (
 
 // LoadDevices reads the device-cookie key, making it on first start.
 func LoadDevices(ctx context.Context, st *store.Store, w Wrapper) (*Devices, error) {
-	key, err := loadSecret(ctx, st, w, deviceSecret)
+	key, err := LoadSecret(ctx, st, w, deviceSecret)
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +110,12 @@ func (d *Devices) verify(handle string, values []string) (string, bool) {
 	return "", false
 }
 
-// loadSecret reads a random 256-bit server secret, wrapped by the master
-// key, making it on first start. Every process on one store reads the
-// same: the first to make it wins.
-func loadSecret(ctx context.Context, st *store.Store, w Wrapper, name string) ([]byte, error) {
+// LoadSecret reads a random 256-bit server secret, wrapped by the master
+// key, making it on first start: the token-signing key, the device-cookie
+// key, and (for internal/app) the key of search's blind index. Every
+// process on one store reads the same: the first to make it wins.
+// `hearth keys rotate` re-wraps them all, and their values never change.
+func LoadSecret(ctx context.Context, st *store.Store, w Wrapper, name string) ([]byte, error) {
 	aad := SecretAAD(name)
 	blob, err := st.GetSecret(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {

@@ -50,7 +50,7 @@ const recheckEvery = time.Second
 
 // LoadSigningKeys reads the token-signing key, making it on first start.
 func LoadSigningKeys(ctx context.Context, st *store.Store, w Wrapper) (*SigningKeys, error) {
-	if _, err := loadSecret(ctx, st, w, signingSecret); err != nil {
+	if _, err := LoadSecret(ctx, st, w, signingSecret); err != nil {
 		return nil, fmt.Errorf("auth: open the token-signing key (is this the master key the store was made with?): %w", err)
 	}
 	k := &SigningKeys{st: st, w: w}

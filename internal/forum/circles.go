@@ -210,6 +210,22 @@ func (s *Service) ListCircles(ctx context.Context, a kernel.Actor, limit int, cu
 	return page, nil
 }
 
+// ReadableCircles lists every circle whose stories a may list (by the
+// same rule as ListStories), by slug: where search looks for them.
+func (s *Service) ReadableCircles(ctx context.Context, a kernel.Actor) ([]store.CircleView, error) {
+	rows, err := s.st.OpenAndMemberCircles(ctx, a.ID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := rows[:0]
+	for i := range rows {
+		if circlePolicy(a, circleStories, &rows[i]) == nil {
+			out = append(out, rows[i])
+		}
+	}
+	return out, nil
+}
+
 // GetCircle returns one circle.
 func (s *Service) GetCircle(ctx context.Context, a kernel.Actor, slug string) (*Circle, error) {
 	c, err := s.circle(ctx, a, slug, circleRead)

@@ -51,6 +51,13 @@ type Recorder interface {
 	Entry(ctx context.Context, a kernel.Actor, action, targetType, targetID, reason string) (*store.LogEntry, error)
 }
 
+// Indexer makes the words of writing into search's blind index: the rows
+// stored with the writing, in its transaction, so that what is found is
+// always what is written.
+type Indexer interface {
+	Postings(circleID string, t store.Target, id string, texts ...string) []store.Posting
+}
+
 // Service is the forum.
 type Service struct {
 	st      *store.Store
@@ -58,13 +65,14 @@ type Service struct {
 	intake  Intake
 	log     Recorder
 	notices Notifier
+	index   Indexer
 	now     func() time.Time
 }
 
 // New returns the forum over a store and a sealer, with moderation's intake
-// and log, and the notices writing sends.
-func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices Notifier) *Service {
-	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, now: kernel.Now}
+// and log, the notices writing sends, and search's index.
+func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices Notifier, index Indexer) *Service {
+	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, index: index, now: kernel.Now}
 }
 
 // Errors of the forum's rules. Details never hold member text.

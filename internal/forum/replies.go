@@ -99,6 +99,7 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	}
 	eff := verdict.Effects
 	eff.Add(told)
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, r.ID, in.Body)
 	if err := s.st.CreateReply(ctx, &r, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -253,6 +254,7 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, id, p.Body)
 	if err := s.st.EditReply(ctx, id, blob, s.now(), eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way

@@ -137,6 +137,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	st.Title, st.Body, st.ContentWarning = sealed.Title, sealed.Body, sealed.ContentWarning
 	eff := verdict.Effects
 	eff.Add(s.notices.Shared(&st))
+	eff.Postings = s.index.Postings(c.ID, store.TargetStory, st.ID, t, in.Body)
 	if err := s.st.CreateStory(ctx, &st, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -476,6 +477,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
+	eff.Postings = s.index.Postings(v.CircleID, store.TargetStory, id, t, body)
 	if err := s.st.EditStory(ctx, id, edit, eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way

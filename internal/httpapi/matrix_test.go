@@ -309,6 +309,15 @@ var matrix = []matrixRow{
 	{"PUT /admin/members/:handle/role", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/admin/members/" + f.register(uniqueHandle("target")).Handle + "/role", body: map[string]string{"role": "moderator"}}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s403, s204}},
+
+	// Search.
+	{"POST /search", func(f *forumFixture, me *account) req {
+		f.story(f.author, "open", "A story")
+		return req{method: "POST", path: "/search", body: map[string]string{"q": "story"}}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"POST /search (private circle)", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/search", body: map[string]string{"q": "story", "circle": "hidden"}}
+	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s404, s404}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

@@ -126,6 +126,12 @@ func (a *API) limitHashing(next echo.HandlerFunc) echo.HandlerFunc {
 	return limitMember(a.hashLimit, next)
 }
 
+// limitSearches caps how many searches one member may make a minute, so
+// a stolen session cannot comb the index word by word.
+func (a *API) limitSearches(next echo.HandlerFunc) echo.HandlerFunc {
+	return limitMember(a.searchLimit, next)
+}
+
 func limitMember(l *throttle.Limiter, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if ok, wait := l.Allow(principal(c).MemberID); !ok {

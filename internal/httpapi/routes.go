@@ -28,6 +28,10 @@ const (
 	byAddress       // --auth-rate per client address (sign-up, sign-in, recovery, refresh)
 	hashing         // routes that hash a password: a few an hour per member
 	never           // signing out is never refused
+	// searching is search's own limit per member (--search-rate). Search
+	// only reads, but by POST (so its words stay out of URLs and logs):
+	// it takes a read's turn and counts against no write limit.
+	searching
 )
 
 // route is one line of the route table.
@@ -101,13 +105,16 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/moderation/members/:handle/actions", access: moderator, handler: a.actOnMember},
 		{method: http.MethodGet, path: "/moderation/log", access: moderator, handler: a.moderationLog},
 		{method: http.MethodPut, path: "/admin/members/:handle/role", access: admin, handler: a.setRole},
+
+		// Search.
+		{method: http.MethodPost, path: "/search", access: member, handler: a.findWriting, limit: searching},
 	}
 }
 
 // guard turns a route's access column into middleware.
 func (a *API) guard(r route) []echo.MiddlewareFunc {
 	var mw []echo.MiddlewareFunc
-	if r.method == http.MethodGet {
+	if r.method == http.MethodGet || r.limit == searching {
 		mw = append(mw, a.readTurn) // first, so the session check takes its turn too
 	}
 	if r.limit == byAddress {
@@ -124,6 +131,8 @@ func (a *API) guard(r route) []echo.MiddlewareFunc {
 	switch {
 	case r.limit == hashing:
 		mw = append(mw, a.limitHashing)
+	case r.limit == searching:
+		mw = append(mw, a.limitSearches)
 	case r.limit == byDefault && r.access != anyone && r.method != http.MethodGet:
 		mw = append(mw, a.limitWrites)
 	}

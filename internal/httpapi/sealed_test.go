@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"hearth/internal/app"
 	"hearth/internal/config"
 	"hearth/internal/store"
 )
@@ -260,4 +262,82 @@ func TestMemberWriteRate(t *testing.T) {
 		expect(t, s.do(req{method: "GET", path: "/stories/" + id, token: a.Access}), http.StatusOK, "")
 		expect(t, s.do(req{method: "POST", path: "/auth/logout", token: a.Access}), http.StatusNoContent, "")
 	}, withConfig(func(c *config.Config) { c.MemberWriteRate = 5 }))
+}
+
+// TestCanarySearchIndexHoldsNoWord indexes writing full of unique words,
+// then reads every byte of the database, its WAL and a backup: no word is
+// in them in any form (as written or as normalised), only the keyed hashes
+// the index computes, each with nothing but the writing it points to. Yet
+// searching finds the writing by every word.
+func TestCanarySearchIndexHoldsNoWord(t *testing.T) {
+	t.Parallel()
+	f := newForum(t, store.SQLite)
+	n := strings.TrimPrefix(uniqueHandle("x"), "x")
+	words := []string{"Quillwortharbour" + n, "Crèmebrûléelantern" + n, "Ｍａｒｒｏｗｆｅａｔｈｅｒ" + n, "Tidepool-Saltmarsh" + n}
+	forms := []string{"quillwortharbour" + n, "cremebruleelantern" + n, "marrowfeather" + n, "tidepoolsaltmarsh" + n, "saltmarsh" + n, "tidepool"}
+	s := f.write(f.author, "open", "Title "+words[0], "Body "+strings.Join(words[1:], " and ")+".")
+	rp := f.reply(f.member, s.ID, "", "Reply "+words[0]+" "+words[3])
+	for _, w := range append(words, forms...) {
+		if w == "tidepool" {
+			continue // a part of a compound: found too, but not unique to this test
+		}
+		if got := f.found(f.member, w); len(got) == 0 {
+			t.Fatalf("%s is not found: the index holds nothing to scan for", w)
+		}
+	}
+
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := f.store.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := append(rawStore(t, filepath.Dir(f.storePath)), b...)
+	if !bytes.Contains(raw, []byte(f.author.Handle)) {
+		t.Fatal("the author's handle is not in the raw bytes: the scan could not find anything")
+	}
+	for _, w := range append(words, forms[:len(forms)-1]...) {
+		for _, form := range []string{w, strings.ToLower(w), strings.ToUpper(w)} {
+			if bytes.Contains(raw, []byte(form)) {
+				t.Errorf("%q is stored in clear", form)
+			}
+		}
+	}
+
+	// What the index holds is the hashes, and the writing they point to.
+	db := rawDB(t, f.testServer)
+	var cols []string
+	if err := db.Raw("SELECT name FROM pragma_table_info('search_postings') ORDER BY cid").Scan(&cols).Error; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cols, ",") != "token,target_id,reply" {
+		t.Errorf("search_postings holds %v, want only the token and the writing", cols)
+	}
+	index, err := app.LoadIndex(context.Background(), f.store, f.keyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.store.GetCircleView(context.Background(), "open", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []struct {
+		id, text string
+		t        store.Target
+	}{{s.ID, "Title " + words[0] + " Body " + strings.Join(words[1:], " and "), store.TargetStory}, {rp.ID, "Reply " + words[0] + " " + words[3], store.TargetReply}} {
+		var stored []int64
+		if err := db.Raw("SELECT token FROM search_postings WHERE target_id = ? ORDER BY token", w.id).Scan(&stored).Error; err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, p := range index.Postings(c.ID, w.t, w.id, w.text) {
+			want = append(want, p.Token)
+		}
+		slices.Sort(want)
+		if len(stored) == 0 || !slices.Equal(stored, want) {
+			t.Errorf("postings of %s: %v, want the index's hashes %v", w.t, stored, want)
+		}
+	}
 }

@@ -20,6 +20,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
+	"hearth/internal/search"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
 )
@@ -49,30 +50,35 @@ type API struct {
 	forum      *forum.Service
 	moderation *moderation.Service
 	notify     *notify.Service
+	search     *search.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
 	hashLimit  *throttle.Limiter
-	metrics    *metrics
-	readTurn   echo.MiddlewareFunc
+	// searchLimit: --search-rate searches a member a minute.
+	searchLimit *throttle.Limiter
+	metrics     *metrics
+	readTurn    echo.MiddlewareFunc
 }
 
 // New builds the Echo router with every route, middleware and the frontend.
 func New(d Deps) *echo.Echo {
 	svc := d.Services
 	a := &API{
-		cfg:        d.Config,
-		store:      svc.Store,
-		auth:       svc.Auth,
-		forum:      svc.Forum,
-		moderation: svc.Moderation,
-		notify:     svc.Notify,
-		log:        d.Log,
-		authLimit:  throttle.New(d.Config.AuthRate, time.Minute),
-		writeLimit: throttle.New(d.Config.MemberWriteRate, time.Minute),
-		hashLimit:  throttle.New(hashesPerHour, time.Hour),
-		metrics:    newMetrics(svc.Store, svc.Sealer),
-		readTurn:   readTurns(readsAtOnce(svc.Store)),
+		cfg:         d.Config,
+		store:       svc.Store,
+		auth:        svc.Auth,
+		forum:       svc.Forum,
+		moderation:  svc.Moderation,
+		notify:      svc.Notify,
+		search:      svc.Search,
+		log:         d.Log,
+		authLimit:   throttle.New(d.Config.AuthRate, time.Minute),
+		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),
+		hashLimit:   throttle.New(hashesPerHour, time.Hour),
+		searchLimit: throttle.New(d.Config.SearchRate, time.Minute),
+		metrics:     newMetrics(svc.Store, svc.Sealer),
+		readTurn:    readTurns(readsAtOnce(svc.Store)),
 	}
 	e := echo.New()
 	e.HideBanner = true

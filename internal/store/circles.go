@@ -165,6 +165,19 @@ func (s *Store) ListCircleViews(ctx context.Context, f FindCircles) ([]CircleVie
 	return out, nil
 }
 
+// OpenAndMemberCircles lists every open circle and the private ones the
+// member is in, by slug: all the circles whose stories they may list.
+func (s *Store) OpenAndMemberCircles(ctx context.Context, memberID string) ([]CircleView, error) {
+	var out []CircleView
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Raw(circleViewSelect+` WHERE c.visibility = ? OR cm.member_id IS NOT NULL ORDER BY c.slug`, memberID, VisibilityOpen).Scan(&out).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: open and member circles: %w", err)
+	}
+	return out, nil
+}
+
 // MemberCircles lists the circles a member is in, by slug.
 func (s *Store) MemberCircles(ctx context.Context, memberID string) ([]CircleView, error) {
 	var out []CircleView

@@ -10,7 +10,8 @@ import (
 // Effects are the rows written in one transaction with a change to writing
 // or to a member, so that nothing is ever stored without them: the
 // writing's item in the moderation queue, the system's crisis flag, the log
-// entry that records the change, and the notices it sends.
+// entry that records the change, the notices it sends, and its words in
+// the blind index of search.
 type Effects struct {
 	Item *ModerationItem
 	// SystemFlag is raised by Hearth itself (crisis wording): one open a
@@ -21,6 +22,9 @@ type Effects struct {
 	// Follows start members following a story; one that unfollowed it
 	// stays unfollowed.
 	Follows []*Follow
+	// Postings are the words of new or edited writing in the index; an
+	// edit's take the place of the old ones.
+	Postings []Posting
 }
 
 // write stores e in tx.
@@ -55,6 +59,9 @@ func (e *Effects) write(tx *gorm.DB) error {
 			return fmt.Errorf("store: follow: %w", err)
 		}
 	}
+	if len(e.Postings) > 0 {
+		return writePostings(tx, e.Postings)
+	}
 	return nil
 }
 
@@ -71,6 +78,7 @@ func (e *Effects) Add(more Effects) {
 	}
 	e.Notices = append(e.Notices, more.Notices...)
 	e.Follows = append(e.Follows, more.Follows...)
+	e.Postings = append(e.Postings, more.Postings...)
 }
 
 // Verdict is what moderation's intake made of new writing: the status it

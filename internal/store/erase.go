@@ -54,8 +54,8 @@ func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time)
 }
 
 // eraseWriting, inside an account's erasure, removes everything the member
-// wrote (the text is destroyed, the places in threads stay as "removed")
-// and takes them out of their circles.
+// wrote (the text and its words in the index are destroyed, the places in
+// threads stay as "removed") and takes them out of their circles.
 func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 	for _, q := range []struct {
 		sql  string
@@ -64,6 +64,8 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
 		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{FlagClosed, FlagOpen, memberID, memberID}},
+		{`DELETE FROM search_postings WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
+			[]any{memberID, memberID}},
 		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},

@@ -49,6 +49,25 @@ func (s *Store) Plans(ctx context.Context) (map[string][]string, error) {
 			return storyPage(FindStories{Limit: 21, Pinned: true, Before: "x", BeforePinned: &t})
 		},
 	}
+	return s.explain(ctx, queries)
+}
+
+// SearchPlans are SQLite's plans of search's pages: one circle and two,
+// first page and later.
+func (s *Store) SearchPlans(ctx context.Context) (map[string][]string, error) {
+	f := FindPostings{Circles: [][]int64{{1, 2, 3}, {4, 5, 6}}, Limit: 21}
+	after := f
+	after.Before = "x"
+	return s.explain(ctx, map[string]func() (string, []any){
+		"one circle":        func() (string, []any) { return findPostingsQuery(f, f.Circles[:1]) },
+		"one circle after":  func() (string, []any) { return findPostingsQuery(after, f.Circles[:1]) },
+		"two circles":       func() (string, []any) { return findPostingsQuery(f, f.Circles) },
+		"two circles after": func() (string, []any) { return findPostingsQuery(after, f.Circles) },
+	})
+}
+
+// explain is each query's plan, step by step.
+func (s *Store) explain(ctx context.Context, queries map[string]func() (string, []any)) (map[string][]string, error) {
 	out := map[string][]string{}
 	for name, page := range queries {
 		q, args := page()

@@ -20,6 +20,7 @@ var migrations = []migration{
 	{10, "invites with ids that can be revoked; one open system flag per target; the log by target", migrate0010},
 	{11, "following, and notices that name their target, actor and action", migrate0011},
 	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
+	{19, "the blind index of search", migrate0019},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
 }
 
@@ -494,6 +495,28 @@ func migrate0012(tx *gorm.DB) error {
 		"CREATE INDEX idx_stories_unanswered ON stories (circle_id, id) WHERE answered_at IS NULL AND status = 'published' AND kind = 'story'",
 		"CREATE INDEX idx_stories_unanswered_all ON stories (id) WHERE answered_at IS NULL AND status = 'published' AND kind = 'story'",
 	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrate0019 makes the blind index: one row a word a writing holds, the
+// word only as a keyed hash (its first 64 bits) under its circle's key,
+// with nothing but the writing it points to. The primary key is read in
+// order, newest writing first, for each word of a query; the second index
+// takes a writing's postings away with it (edit, delete, erasure).
+// SQLite keeps the rows in the primary key itself (WITHOUT ROWID), and
+// PostgreSQL's key carries reply too, so a query reads the index alone.
+func migrate0019(tx *gorm.DB) error {
+	table := `CREATE TABLE search_postings (token INTEGER NOT NULL, target_id TEXT NOT NULL, reply BOOLEAN NOT NULL,
+		PRIMARY KEY (token, target_id)) WITHOUT ROWID`
+	if tx.Dialector.Name() == "postgres" {
+		table = `CREATE TABLE search_postings (token BIGINT NOT NULL, target_id TEXT NOT NULL, reply BOOLEAN NOT NULL,
+			PRIMARY KEY (token, target_id) INCLUDE (reply))`
+	}
+	for _, q := range []string{table, "CREATE INDEX idx_search_postings_target ON search_postings (target_id)"} {
 		if err := tx.Exec(q).Error; err != nil {
 			return err
 		}

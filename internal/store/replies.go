@@ -147,8 +147,8 @@ func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView,
 }
 
 // EditReply writes an author's edit of a reply (its body sealed anew) with
-// its effects. As with stories, a removed reply is never written to again
-// (ErrNotFound).
+// its effects, its words in the index in place of the old ones. As with
+// stories, a removed reply is never written to again (ErrNotFound).
 func (s *Store) EditReply(ctx context.Context, id string, body []byte, editedAt time.Time, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", id, Removed).
@@ -159,12 +159,15 @@ func (s *Store) EditReply(ctx context.Context, id string, body []byte, editedAt 
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
+		if err := dropPostings(tx, id); err != nil {
+			return err
+		}
 		return eff.write(tx)
 	})
 }
 
-// RemoveReply marks a reply removed and destroys its text. Removing a
-// removed reply changes nothing.
+// RemoveReply marks a reply removed and destroys its text and its words in
+// the index. Removing a removed reply changes nothing.
 func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
@@ -173,6 +176,9 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Select("Status", "Body").Updates(&Reply{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove reply: %w", err)
+		}
+		if err := dropPostings(tx, r.ID); err != nil {
+			return err
 		}
 		return reconsiderAnswered(tx, "id = ?", r.StoryID)
 	})

@@ -234,10 +234,10 @@ type StoryEdit struct {
 	EditedAt                    time.Time
 }
 
-// EditStory writes an edit with its effects (a crisis flag it raised) in
-// one transaction. A removed story is never written to again, so an edit
-// racing a delete cannot put destroyed text back: that edit gives
-// ErrNotFound.
+// EditStory writes an edit with its effects (a crisis flag it raised, its
+// words in the index in place of the old ones) in one transaction. A
+// removed story is never written to again, so an edit racing a delete
+// cannot put destroyed text back: that edit gives ErrNotFound.
 func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).
@@ -249,18 +249,25 @@ func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effec
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
+		if err := dropPostings(tx, id); err != nil {
+			return err
+		}
 		return eff.write(tx)
 	})
 }
 
 // RemoveStory marks a story removed and destroys its text (secure_delete
-// zeroes the freed bytes); it also loses its pin, and leaves the queue.
+// zeroes the freed bytes) and its words in the index; it also loses its
+// pin, and leaves the queue.
 func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		err := tx.Model(&Story{}).Where("id = ?", id).
 			Select("Status", "Title", "Body", "ContentWarning", "PinnedAt").Updates(&Story{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove story: %w", err)
+		}
+		if err := dropPostings(tx, id); err != nil {
+			return err
 		}
 		return closeItem(tx, TargetStory, id, now)
 	})

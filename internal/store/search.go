@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Posting is one word of a story or reply in the blind index of search:
+// the word only as a keyed hash under its circle's key (search makes it),
+// and the writing it is in. Nothing else is kept: whose writing it is,
+// where, and how it stands are read from the writing at query time.
+type Posting struct {
+	Token    int64  `gorm:"primaryKey;autoIncrement:false"`
+	TargetID string `gorm:"primaryKey"`
+	Reply    bool
+}
+
+// TableName is the blind index's table.
+func (Posting) TableName() string { return "search_postings" }
+
+// postingsPerInsert keeps one INSERT of postings under maxParams.
+const postingsPerInsert = maxParams / 3
+
+// writePostings inserts postings, a few thousand to a statement: a
+// writing's (in an Effects), or a whole store's (CreateAll).
+func writePostings(tx *gorm.DB, ps []Posting) error {
+	for len(ps) > 0 {
+		n := min(len(ps), postingsPerInsert)
+		var q strings.Builder
+		q.Grow(64 + 8*n)
+		q.WriteString("INSERT INTO search_postings (token, target_id, reply) VALUES ")
+		args := make([]any, 0, 3*n)
+		for i, p := range ps[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?)")
+			args = append(args, p.Token, p.TargetID, p.Reply)
+		}
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("store: index writing: %w", err)
+		}
+		ps = ps[n:]
+	}
+	return nil
+}
+
+// dropPostings takes a writing out of the index: its text is changing or
+// going.
+func dropPostings(tx *gorm.DB, targetID string) error {
+	if err := tx.Exec("DELETE FROM search_postings WHERE target_id = ?", targetID).Error; err != nil {
+		return fmt.Errorf("store: unindex writing: %w", err)
+	}
+	return nil
+}
+
+// PostingSample is how the newest postings of one token below a point
+// look: how many there are, up to the sample's size, and the oldest of
+// those (its writing's id; "" when there is none). A word whose sample is
+// not full has no more postings than that; of two whose samples are full,
+// the one whose oldest is older is the rarer.
+type PostingSample struct {
+	Count  int
+	Oldest string
+}
+
+// samplesPerQuery keeps one statement under SQLite's 500 terms of a
+// compound SELECT.
+const samplesPerQuery = 250
+
+// SamplePostings samples the postings of each token, newest first, below
+// the writing id before ("" for none), at most n of each: what search
+// reads to choose which word of a query to read first.
+func (s *Store) SamplePostings(ctx context.Context, tokens []int64, before string, n int) ([]PostingSample, error) {
+	out := make([]PostingSample, len(tokens))
+	for from := 0; from < len(tokens); from += samplesPerQuery {
+		chunk := tokens[from:min(from+samplesPerQuery, len(tokens))]
+		var q strings.Builder
+		var args []any
+		for i, t := range chunk {
+			if i > 0 {
+				q.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&q, "SELECT %d, COUNT(*), MIN(target_id) FROM (SELECT target_id FROM search_postings WHERE token = ?", i)
+			args = append(args, t)
+			if before != "" {
+				q.WriteString(" AND target_id < ?")
+				args = append(args, before)
+			}
+			fmt.Fprintf(&q, " ORDER BY target_id DESC LIMIT ?) AS s%d", i)
+			args = append(args, n)
+		}
+		type row struct {
+			i int
+			PostingSample
+		}
+		rows, err := queryRows(ctx, s, len(chunk), func(r rowScanner, v *row) error {
+			var oldest sql.NullString
+			err := r.Scan(&v.i, &v.Count, &oldest)
+			v.Oldest = oldest.String
+			return err
+		}, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: sample postings: %w", err)
+		}
+		for _, r := range rows {
+			out[from+r.i] = r.PostingSample
+		}
+	}
+	return out, nil
+}
+
+// FindPostings asks the index for a page of writing that holds every word
+// of a query, newest first.
+type FindPostings struct {
+	// ReaderID is who searches: besides published writing, they find
+	// their own hidden writing, never pending or removed writing.
+	ReaderID string
+	// Circles are the circles searched, each as its tokens of the
+	// query's words (a word hashes apart in every circle), the token read
+	// first first: the rarest, so that the fewest postings are read.
+	Circles [][]int64
+	// Before is the writing id the page starts after; "" for the first.
+	Before string
+	Limit  int
+}
+
+// Found is a piece of writing a query found.
+type Found struct {
+	Target Target
+	ID     string
+}
+
+// circlesPerQuery keeps one statement under SQLite's 500 terms of a
+// compound SELECT (and its expression depth).
+const circlesPerQuery = 100
+
+// FindPostings returns up to f.Limit stories and replies that hold every
+// word, newest first, that f.ReaderID may find. In each circle the postings
+// of its first token are read newest first, and each is kept when every
+// other token has a posting for the same writing (a lookup of the primary
+// key) and the writing is one the reader may find; the reading stops once
+// the page is full. Circles are merged newest first in the same statement.
+func (s *Store) FindPostings(ctx context.Context, f FindPostings) ([]Found, error) {
+	var out []Found
+	for from := 0; from < len(f.Circles); from += circlesPerQuery {
+		q, args := findPostingsQuery(f, f.Circles[from:min(from+circlesPerQuery, len(f.Circles))])
+		rows, err := queryRows(ctx, s, f.Limit, func(r rowScanner, v *Found) error {
+			var reply bool
+			err := r.Scan(&v.ID, &reply)
+			v.Target = TargetStory
+			if reply {
+				v.Target = TargetReply
+			}
+			return err
+		}, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: find postings: %w", err)
+		}
+		out = mergeNewest(out, rows, f.Limit)
+	}
+	return out, nil
+}
+
+// mergeNewest merges two lists of writing, each newest first, into one of
+// at most limit.
+func mergeNewest(a, b []Found, limit int) []Found {
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]Found, 0, min(len(a)+len(b), limit))
+	for len(out) < limit && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || len(a) > 0 && a[0].ID > b[0].ID {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
+}
+
+// findPostingsQuery is FindPostings' statement for some of its circles.
+func findPostingsQuery(f FindPostings, circles [][]int64) (string, []any) {
+	var q strings.Builder
+	var args []any
+	for i, tokens := range circles {
+		if len(circles) > 1 {
+			if i > 0 {
+				q.WriteString(" UNION ALL ")
+			}
+			q.WriteString("SELECT target_id, reply FROM (")
+		}
+		q.WriteString("SELECT p.target_id, p.reply FROM search_postings p WHERE p.token = ?")
+		args = append(args, tokens[0])
+		if f.Before != "" {
+			q.WriteString(" AND p.target_id < ?")
+			args = append(args, f.Before)
+		}
+		// The other words are looked up first, in the index, and the
+		// writing itself (a read of a page of stories or replies, which
+		// for old writing is rarely in memory) only for what holds them
+		// all: one condition, so neither database can turn the order
+		// round.
+		q.WriteString(" AND CASE WHEN ")
+		for i, t := range tokens[1:] {
+			if i > 0 {
+				q.WriteString(" AND ")
+			}
+			q.WriteString("EXISTS (SELECT 1 FROM search_postings o WHERE o.token = ? AND o.target_id = p.target_id)")
+			args = append(args, t)
+		}
+		if len(tokens) == 1 {
+			q.WriteString("true")
+		}
+		// Findable writing: published, or the reader's own hidden
+		// writing; a reply also needs its story not to wait for review.
+		q.WriteString(` THEN CASE WHEN p.reply
+			THEN EXISTS (SELECT 1 FROM replies r JOIN stories rs ON rs.id = r.story_id
+				WHERE r.id = p.target_id AND (r.status = ? OR r.status = ? AND r.author_id = ?) AND rs.status <> ?)
+			ELSE EXISTS (SELECT 1 FROM stories s WHERE s.id = p.target_id AND (s.status = ? OR s.status = ? AND s.author_id = ?)) END
+			ELSE false END
+			ORDER BY p.target_id DESC LIMIT ?`)
+		args = append(args, Published, Hidden, f.ReaderID, Pending, Published, Hidden, f.ReaderID, f.Limit)
+		if len(circles) > 1 {
+			fmt.Fprintf(&q, ") AS c%d", i)
+		}
+	}
+	if len(circles) > 1 {
+		q.WriteString(" ORDER BY target_id DESC LIMIT ?")
+		args = append(args, f.Limit)
+	}
+	return q.String(), args
+}
+
+// FoundWriting is writing a query found, as search shows it: its texts
+// sealed, and for a reply its story's title and where that stands.
+type FoundWriting struct {
+	Target                      Target
+	ID, StoryID, CircleID       string
+	AuthorID, Status            string
+	Title, Body, ContentWarning []byte // a reply's Title is its story's
+	// StoryAuthorID and StoryStatus are a reply's story's: whether the
+	// reader may read its title.
+	StoryAuthorID, StoryStatus string
+	CreatedAt                  time.Time
+}
+
+// FoundWritings reads the writing found, in the order given, in one query
+// for the stories and one for the replies; writing gone since is left out.
+func (s *Store) FoundWritings(ctx context.Context, found []Found) ([]FoundWriting, error) {
+	var stories, replies []string
+	for _, f := range found {
+		if f.Target == TargetReply {
+			replies = append(replies, f.ID)
+		} else {
+			stories = append(stories, f.ID)
+		}
+	}
+	byID := make(map[string]*FoundWriting, len(found))
+	for _, q := range []struct {
+		ids []string
+		sql string
+	}{
+		{stories, `SELECT 'story', s.id, s.id, s.circle_id, s.author_id, s.status, s.title, s.body, s.content_warning, s.author_id, s.status, s.created_at
+			FROM stories s WHERE s.id IN ?`},
+		{replies, `SELECT 'reply', r.id, r.story_id, s.circle_id, r.author_id, r.status, s.title, r.body, NULL, s.author_id, s.status, r.created_at
+			FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.id IN ?`},
+	} {
+		if len(q.ids) == 0 {
+			continue
+		}
+		rows, err := queryRows(ctx, s, len(q.ids), func(r rowScanner, v *FoundWriting) error {
+			return r.Scan(&v.Target, &v.ID, &v.StoryID, &v.CircleID, &v.AuthorID, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
+				&v.StoryAuthorID, &v.StoryStatus, &v.CreatedAt)
+		}, q.sql, q.ids)
+		if err != nil {
+			return nil, fmt.Errorf("store: found writing: %w", err)
+		}
+		for i := range rows {
+			byID[rows[i].ID] = &rows[i]
+		}
+	}
+	out := make([]FoundWriting, 0, len(found))
+	for _, f := range found {
+		if w, ok := byID[f.ID]; ok {
+			out = append(out, *w)
+		}
+	}
+	return out, nil
+}

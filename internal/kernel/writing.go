@@ -35,3 +35,14 @@ type CrisisResource struct {
 	Name    string `json:"name"`
 	Contact string `json:"contact"`
 }
+
+// Identifying is one stretch of a text that may give away who someone is
+// (a phone number, an email address, a street address, a URL, a date of
+// birth, an id number): what the writer is warned of before they post.
+// Start and End are half-open offsets in UTF-16 code units, what a
+// browser highlights in.
+type Identifying struct {
+	Kind  string `json:"kind"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}

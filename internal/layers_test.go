@@ -16,11 +16,12 @@ import (
 // interface, and internal/app wires them. A new package must be given its
 // floor here.
 var layers = map[string]int{
-	"hearth/internal/apperr":   0,
-	"hearth/internal/seal":     0,
-	"hearth/internal/throttle": 0,
-	"hearth/internal/config":   0,
-	"hearth/frontend":          0,
+	"hearth/internal/apperr":            0,
+	"hearth/internal/apperr/apperrtest": 1, // reads what a service answered, for tests
+	"hearth/internal/seal":              0,
+	"hearth/internal/throttle":          0,
+	"hearth/internal/config":            0,
+	"hearth/frontend":                   0,
 
 	"hearth/internal/kernel": 1, // the shared vocabulary
 

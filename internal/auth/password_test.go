@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"hearth/internal/apperr/apperrtest"
 	"strings"
 	"sync"
 	"testing"
@@ -162,7 +163,7 @@ func TestCheckPassword(t *testing.T) {
 		err := CheckPassword(c.pw, "river-dawn")
 		got := ""
 		if err != nil {
-			got = codeOf(err)
+			got = apperrtest.Code(err)
 		}
 		if got != c.code {
 			t.Errorf("CheckPassword(%.20q…) = %q, want %q", c.pw, got, c.code)
@@ -194,7 +195,7 @@ func TestCanonicalHandle(t *testing.T) {
 	for in, want := range cases {
 		got, err := CanonicalHandle(in)
 		if err != nil {
-			got = codeOf(err)
+			got = apperrtest.Code(err)
 		}
 		if got != want {
 			t.Errorf("CanonicalHandle(%q) = %q, want %q", in, got, want)

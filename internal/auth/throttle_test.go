@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"hearth/internal/apperr/apperrtest"
 	"net/http"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ func TestFailedSignInsCappedUnderConcurrency(t *testing.T) {
 			defer wg.Done()
 			<-start
 			_, err := s.Login(context.Background(), "besieged", fmt.Sprintf("wrong passphrase number %d", i), nil)
-			codes[i] = codeOf(err)
+			codes[i] = apperrtest.Code(err)
 		}()
 	}
 	close(start)
@@ -41,7 +42,7 @@ func TestFailedSignInsCappedUnderConcurrency(t *testing.T) {
 		t.Fatalf("outcomes %v: more than %d guesses were checked", counted, failedPerHandle)
 	}
 	// The right password waits too now; another handle does not.
-	if _, err := s.Login(context.Background(), "besieged", svcPassword, nil); codeOf(err) != "rate_limited" {
+	if _, err := s.Login(context.Background(), "besieged", svcPassword, nil); apperrtest.Code(err) != "rate_limited" {
 		t.Fatalf("right password after the cap: %v", err)
 	}
 }
@@ -81,13 +82,13 @@ func TestDeviceCookieKeepsTheOwnerIn(t *testing.T) {
 	for i := 0; i < 5*failedPerHandle; i++ {
 		s.Login(ctx, "dawnrider", fmt.Sprintf("an attacker's guess %d", i), nil)
 	}
-	if _, err := s.Login(ctx, "dawnrider", svcPassword, nil); codeOf(err) != "rate_limited" {
+	if _, err := s.Login(ctx, "dawnrider", svcPassword, nil); apperrtest.Code(err) != "rate_limited" {
 		t.Fatalf("from a new browser after the attack: %v, want rate_limited", err)
 	}
 	if _, err := s.Login(ctx, "dawnrider", svcPassword, mine); err != nil {
 		t.Fatalf("the owner's browser after the attack: %v", err)
 	}
-	if _, err := s.Recover(ctx, "dawnrider", "not a code", "a fresh long passphrase here", mine); codeOf(err) != "invalid_recovery" {
+	if _, err := s.Recover(ctx, "dawnrider", "not a code", "a fresh long passphrase here", mine); apperrtest.Code(err) != "invalid_recovery" {
 		t.Fatalf("recovery from the owner's browser: %v, want invalid_recovery (not held back)", err)
 	}
 	// Another handle's cookie, or a forged one, counts for nothing.
@@ -98,7 +99,7 @@ func TestDeviceCookieKeepsTheOwnerIn(t *testing.T) {
 	}
 	forged := g.Device.Value[:len(g.Device.Value)-2] + "AA"
 	for _, v := range []string{other.Device.Value, forged} {
-		if _, err := s.Login(ctx, "dawnrider", svcPassword, []string{v}); codeOf(err) != "rate_limited" {
+		if _, err := s.Login(ctx, "dawnrider", svcPassword, []string{v}); apperrtest.Code(err) != "rate_limited" {
 			t.Fatalf("with cookie %q: %v, want rate_limited", v, err)
 		}
 	}
@@ -106,7 +107,7 @@ func TestDeviceCookieKeepsTheOwnerIn(t *testing.T) {
 	for i := 0; i < failedPerHandle; i++ {
 		s.Login(ctx, "dawnrider", fmt.Sprintf("the owner mistypes %d", i), mine)
 	}
-	if _, err := s.Login(ctx, "dawnrider", svcPassword, mine); codeOf(err) != "rate_limited" {
+	if _, err := s.Login(ctx, "dawnrider", svcPassword, mine); apperrtest.Code(err) != "rate_limited" {
 		t.Fatalf("after the device's own failures: %v, want rate_limited", err)
 	}
 }

@@ -3,7 +3,7 @@ package forum
 import (
 	"testing"
 
-	"hearth/internal/apperr"
+	"hearth/internal/apperr/apperrtest"
 
 	"hearth/internal/kernel"
 	"hearth/internal/store"
@@ -21,17 +21,6 @@ var (
 	suspended   = kernel.Actor{ID: "m", Role: kernel.RoleMember, Suspended: true}
 	suspendedMd = kernel.Actor{ID: "mod", Role: kernel.RoleModerator, Suspended: true}
 )
-
-// code is what a policy answered: "ok", or the error's code.
-func code(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	if e, ok := apperr.As(err); ok {
-		return e.Code
-	}
-	return err.Error()
-}
 
 func circleView(visibility string, isMember, facilitates bool) *store.CircleView {
 	return &store.CircleView{Circle: store.Circle{ID: "c", Visibility: visibility}, IsMember: isMember, IsFacilitator: facilitates}
@@ -68,7 +57,7 @@ func TestCirclePolicy(t *testing.T) {
 		{"a suspended admin does not", kernel.Actor{ID: "adm", Role: kernel.RoleAdmin, Suspended: true}, circleManage, nil, "suspended"},
 	}
 	for _, c := range cases {
-		if got := code(circlePolicy(c.a, c.act, c.c)); got != c.expect {
+		if got := apperrtest.Code(circlePolicy(c.a, c.act, c.c)); got != c.expect {
 			t.Errorf("%s: %s, want %s", c.name, got, c.expect)
 		}
 	}
@@ -119,7 +108,7 @@ func TestStoryPolicy(t *testing.T) {
 		{"a suspended moderator still reaches it; moderation's policy refuses the act", suspendedMd, storyModerate, storyView(open, pub, "a", false, false, false), "ok"},
 	}
 	for _, c := range cases {
-		if got := code(storyPolicy(c.a, c.act, c.s)); got != c.expect {
+		if got := apperrtest.Code(storyPolicy(c.a, c.act, c.s)); got != c.expect {
 			t.Errorf("%s: %s, want %s", c.name, got, c.expect)
 		}
 	}
@@ -152,7 +141,7 @@ func TestReplyPolicy(t *testing.T) {
 		{"moderators reach any reply", moderator, replyModerate, storyView(private, store.Published, "x", false, false, false), reply(store.Published, "a"), "ok"},
 	}
 	for _, c := range cases {
-		if got := code(replyPolicy(c.a, c.act, c.s, c.r)); got != c.expect {
+		if got := apperrtest.Code(replyPolicy(c.a, c.act, c.s, c.r)); got != c.expect {
 			t.Errorf("%s: %s, want %s", c.name, got, c.expect)
 		}
 	}
@@ -169,7 +158,7 @@ func TestWaitingPolicy(t *testing.T) {
 		{moderator, false, "ok"},
 		{admin, false, "ok"},
 	} {
-		if got := code(waitingPolicy(c.a, c.facilitates)); got != c.expect {
+		if got := apperrtest.Code(waitingPolicy(c.a, c.facilitates)); got != c.expect {
 			t.Errorf("%+v facilitating %v: %s, want %s", c.a, c.facilitates, got, c.expect)
 		}
 	}

@@ -3,21 +3,10 @@ package moderation
 import (
 	"testing"
 
-	"hearth/internal/apperr"
+	"hearth/internal/apperr/apperrtest"
 	"hearth/internal/kernel"
 	"hearth/internal/store"
 )
-
-// code is what policy answered: "ok", or the error's code.
-func code(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	if e, ok := apperr.As(err); ok {
-		return e.Code
-	}
-	return err.Error()
-}
 
 func TestPolicy(t *testing.T) {
 	var (
@@ -67,7 +56,7 @@ func TestPolicy(t *testing.T) {
 		{"the operator is not a moderator for anything else", kernel.Operator, actOnMember, on{member: anAdmin}, "forbidden"},
 	}
 	for _, c := range cases {
-		if got := code(policy(c.a, c.act, c.r)); got != c.expect {
+		if got := apperrtest.Code(policy(c.a, c.act, c.r)); got != c.expect {
 			t.Errorf("%s: %s, want %s", c.name, got, c.expect)
 		}
 	}
@@ -99,7 +88,7 @@ func TestWritingActions(t *testing.T) {
 	}
 	for _, c := range cases {
 		status, tell, err := writingActions[c.action](c.w)
-		if got := code(err); c.err != "" && got != c.err || c.err == "" && err != nil {
+		if got := apperrtest.Code(err); c.err != "" && got != c.err || c.err == "" && err != nil {
 			t.Errorf("%s on %s: %v, want %q", c.action, c.w.Status, err, c.err)
 			continue
 		}

@@ -179,6 +179,7 @@ func serve(args []string, stderr io.Writer) error {
 	}
 	log.Info("hearth is serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
 	go escalate(ctx, svc, cfg.QueueTargetCrisis, log)
+	go backfill(ctx, svc, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -216,6 +217,19 @@ func escalate(ctx context.Context, svc *app.Services, target time.Duration, log 
 		} else if n > 0 {
 			log.Info("called every moderator to crises nobody is with yet", "items", n)
 		}
+	}
+}
+
+// backfill indexes, in the background, writing made before search had an
+// index; search finds it as each batch lands.
+func backfill(ctx context.Context, svc *app.Services, log *slog.Logger) {
+	n, err := svc.Search.Backfill(ctx)
+	if err != nil && ctx.Err() == nil {
+		log.Warn("indexing writing from before search; it goes on at the next start", "err", err, "indexed", n)
+		return
+	}
+	if n > 0 {
+		log.Info("indexed writing from before search", "writings", n)
 	}
 }
 

@@ -66,6 +66,8 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 			[]any{FlagClosed, FlagOpen, memberID, memberID}},
 		{`DELETE FROM search_postings WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{memberID, memberID}},
+		{`DELETE FROM search_backlog WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
+			[]any{memberID, memberID}},
 		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},

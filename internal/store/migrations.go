@@ -21,6 +21,7 @@ var migrations = []migration{
 	{11, "following, and notices that name their target, actor and action", migrate0011},
 	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
 	{19, "the blind index of search", migrate0019},
+	{20, "writing from before the blind index waits to be indexed", migrate0020},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
 }
 
@@ -517,6 +518,24 @@ func migrate0019(tx *gorm.DB) error {
 			PRIMARY KEY (token, target_id) INCLUDE (reply))`
 	}
 	for _, q := range []string{table, "CREATE INDEX idx_search_postings_target ON search_postings (target_id)"} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrate0020 lists every story and reply that still has its text but no
+// postings: writing made before migration 19, which search indexes in the
+// background (newest first, by the primary key) while the server runs.
+func migrate0020(tx *gorm.DB) error {
+	for _, q := range []string{
+		"CREATE TABLE search_backlog (target_id TEXT NOT NULL PRIMARY KEY, reply BOOLEAN NOT NULL)",
+		`INSERT INTO search_backlog (target_id, reply) SELECT id, false FROM stories
+			WHERE body IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_postings p WHERE p.target_id = stories.id)`,
+		`INSERT INTO search_backlog (target_id, reply) SELECT id, true FROM replies
+			WHERE body IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_postings p WHERE p.target_id = replies.id)`,
+	} {
 		if err := tx.Exec(q).Error; err != nil {
 			return err
 		}

@@ -59,7 +59,7 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 		return false, fmt.Errorf("demo accounts: %w", err)
 	}
 	for h, m := range made {
-		s.actors[h] = kernel.Actor{ID: m.ID, Role: m.Role}
+		s.actors[h] = kernel.Actor{ID: m.ID, Role: m.Role, Handle: m.Handle, DataKeyID: *m.DataKeyID}
 	}
 	for _, c := range circles {
 		if err := s.circle(ctx, c); err != nil {

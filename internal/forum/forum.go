@@ -97,15 +97,11 @@ func storeErr(err error) error {
 }
 
 // dataKeyID returns the actor's data key id, with which their text is sealed.
-func (s *Service) dataKeyID(ctx context.Context, a kernel.Actor) (string, error) {
-	m, err := s.st.GetMember(ctx, store.FindMember{ID: &a.ID})
-	if err != nil {
-		return "", storeErr(err)
+func (s *Service) dataKeyID(a kernel.Actor) (string, error) {
+	if a.DataKeyID == "" {
+		return "", apperr.Internal(errors.New("forum: the actor carries no data key"))
 	}
-	if m.DataKeyID == nil {
-		return "", apperr.Internal(errors.New("forum: member has no data key"))
-	}
-	return *m.DataKeyID, nil
+	return a.DataKeyID, nil
 }
 
 // Target finds a story or reply that a may read, or answers 404.

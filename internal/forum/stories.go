@@ -120,7 +120,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	if err := kernel.CheckText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
 		return nil, err
 	}
-	keyID, err := s.dataKeyID(ctx, a)
+	keyID, err := s.dataKeyID(a)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,11 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	if err := s.st.CreateStory(ctx, &st, eff); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	out, err := s.GetStory(ctx, a, st.ID)
+	// Answered from what was written, not read back (a round trip on
+	// PostgreSQL): its author follows it, and nobody has answered yet.
+	out, err := s.openStory(ctx, a, &store.StoryView{Story: st, CircleSlug: c.Slug, CircleName: c.Name, CircleVisibility: c.Visibility,
+		CirclePremoderation: c.Premoderation, AuthorHandle: a.Handle, AuthorFacilitates: c.IsFacilitator, Following: true,
+		ReaderIsMember: c.IsMember, ReaderIsFacilitator: c.IsFacilitator})
 	if err != nil {
 		return nil, err
 	}
@@ -174,12 +178,20 @@ func (s *Service) storyView(ctx context.Context, a kernel.Actor, id string, coun
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if v.CircleVisibility == store.VisibilityPrivate && !v.ReaderIsMember && a.Moderates() {
-		if v.UnderReview, err = s.st.StoryUnderReview(ctx, v.ID); err != nil {
-			return nil, apperr.Internal(err)
-		}
+	return v, s.underReview(ctx, a, v)
+}
+
+// underReview asks whether story v waits in the queue where the policy
+// needs to know: of a moderator outside its private circle.
+func (s *Service) underReview(ctx context.Context, a kernel.Actor, v *store.StoryView) error {
+	if v.CircleVisibility != store.VisibilityPrivate || v.ReaderIsMember || !a.Moderates() {
+		return nil
 	}
-	return v, nil
+	var err error
+	if v.UnderReview, err = s.st.StoryUnderReview(ctx, v.ID); err != nil {
+		return apperr.Internal(err)
+	}
+	return nil
 }
 
 // GetStory returns one story, its replies counted.
@@ -464,7 +476,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		}
 		warning = *p.ContentWarning
 	}
-	keyID, err := s.dataKeyID(ctx, a)
+	keyID, err := s.dataKeyID(a)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,10 @@ func ValidRole(r string) bool {
 type Actor struct {
 	ID   string
 	Role string
+	// Handle and DataKeyID are the member's, read with their session:
+	// what a write names its author by and seals with, at no second
+	// look at the store.
+	Handle, DataKeyID string
 	// Suspended members may read but not write; authentication decides
 	// it, from the suspension's end and the clock.
 	Suspended bool

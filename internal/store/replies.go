@@ -64,7 +64,7 @@ func (s *Store) CreateReply(ctx context.Context, r *Reply, eff Effects) error {
 	if r.Status == Published {
 		r.PublishedID = &r.ID
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.pipelined(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(r).Error; err != nil {
 			return fmt.Errorf("store: create reply: %w", err)
 		}

@@ -82,9 +82,12 @@ func (s *Store) CreateSession(ctx context.Context, sess *Session, refreshHash st
 // authenticated request so that revocation, role changes and suspension
 // count from the very next request.
 type Principal struct {
-	SessionID      string
-	MemberID       string
-	Handle         string
+	SessionID string
+	MemberID  string
+	Handle    string
+	// DataKeyID is the member's data key, what their writing is sealed
+	// with ("" once erased): read here so a write needs no second look.
+	DataKeyID      string
 	Role           string
 	Status         string
 	SuspendedUntil *time.Time
@@ -101,11 +104,12 @@ func (s *Store) LiveSession(ctx context.Context, sessionID, signingSecret string
 	// Every request runs this: scanned by hand, without reflection.
 	var p Principal
 	var until sql.NullTime
-	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.role, m.status, m.suspended_until,
+	var dataKey sql.NullString
+	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.data_key_id, m.role, m.status, m.suspended_until,
 		(SELECT created_at FROM secrets WHERE name = ?)
 		FROM sessions s JOIN members m ON m.id = s.member_id
 		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
-		signingSecret, sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &p.Role, &p.Status, &until, exprTime{&p.SigningKeyAt})
+		signingSecret, sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &dataKey, &p.Role, &p.Status, &until, exprTime{&p.SigningKeyAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -115,6 +119,7 @@ func (s *Store) LiveSession(ctx context.Context, sessionID, signingSecret string
 	if until.Valid {
 		p.SuspendedUntil = &until.Time
 	}
+	p.DataKeyID = dataKey.String
 	return &p, nil
 }
 

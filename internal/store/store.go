@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -35,6 +37,8 @@ type Store struct {
 	group *groupCommit
 	// readers lets queries onto the reader pool in order (see gate).
 	readers gate
+	// trips counts PostgreSQL round trips; nil on SQLite.
+	trips *roundTrips
 }
 
 // Dialects.
@@ -190,13 +194,17 @@ func (s *Store) checkSQLite() error {
 const postgresConns = 32
 
 func openPostgres(dsn string) (*Store, error) {
-	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open PostgreSQL at %s: %w", RedactDSN(dsn), redactErr(err, dsn))
+		return nil, fmt.Errorf("store: PostgreSQL DSN %s: %w", RedactDSN(dsn), redactErr(err, dsn))
 	}
-	sqlDB, err := db.DB()
+	trips := &roundTrips{}
+	cfg.Tracer = trips
+	sqlDB := stdlib.OpenDB(*cfg)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), gormConfig())
 	if err != nil {
-		return nil, err
+		sqlDB.Close()
+		return nil, fmt.Errorf("store: open PostgreSQL at %s: %w", RedactDSN(dsn), redactErr(err, dsn))
 	}
 	sqlDB.SetMaxOpenConns(postgresConns)
 	sqlDB.SetMaxIdleConns(postgresConns)
@@ -211,8 +219,12 @@ func openPostgres(dsn string) (*Store, error) {
 		sqlDB.Close()
 		return nil, err
 	}
+	if err := pipelineWrites(db); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
 	// Writes share the pool, so reads take at most three quarters of it.
-	return &Store{w: db, readerPool: r, dialect: Postgres, readers: newGate(postgresConns * 3 / 4)}, nil
+	return &Store{w: db, readerPool: r, dialect: Postgres, readers: newGate(postgresConns * 3 / 4), trips: trips}, nil
 }
 
 // RedactDSN hides the password of a DSN so it can be printed.

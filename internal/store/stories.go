@@ -110,9 +110,10 @@ func scanStoryView(row rowScanner, v *StoryView) error {
 }
 
 // CreateStory inserts a story with its effects in one transaction, so no
-// story is ever held without its place in the queue.
+// story is ever held without its place in the queue; on PostgreSQL the
+// transaction is one pipelined round trip (see pipelined).
 func (s *Store) CreateStory(ctx context.Context, st *Story, eff Effects) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	return s.pipelined(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(st).Error; err != nil {
 			return fmt.Errorf("store: create story: %w", err)
 		}
@@ -301,6 +302,22 @@ func (s *Store) PinStory(ctx context.Context, id, circleID string, on bool, now 
 // support_count exact: the count moves only when a row really came or went.
 func (s *Store) SetSupport(ctx context.Context, target Target, targetID, memberID string, on bool, now time.Time) error {
 	t := supportTables[target]
+	if s.dialect == Postgres {
+		// One statement, so one round trip: the count moves only when the
+		// row was added or taken away.
+		change, delta := "INSERT INTO "+t.supports+" ("+t.column+", member_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1", "+ 1"
+		args := []any{targetID, memberID, now, targetID}
+		if !on {
+			change, delta = "DELETE FROM "+t.supports+" WHERE "+t.column+" = ? AND member_id = ? RETURNING 1", "- 1"
+			args = []any{targetID, memberID, targetID}
+		}
+		err := s.w.WithContext(ctx).Exec("WITH changed AS ("+change+") UPDATE "+t.targets+" SET support_count = support_count "+delta+
+			" WHERE id = ? AND EXISTS (SELECT 1 FROM changed)", args...).Error
+		if err != nil {
+			return fmt.Errorf("store: set support: %w", err)
+		}
+		return nil
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var res *gorm.DB
 		delta := "support_count + 1"

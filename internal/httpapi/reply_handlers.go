@@ -14,7 +14,7 @@ func (a *API) listReplies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.forum.ListReplies(c.Request().Context(), actor(c), c.Param("id"), limit, cursor)
+	page, err := a.forum.ListReplies(c.Request().Context(), actor(c), c.Param("id"), limit, cursor, reveal(c))
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func (a *API) createStory(c echo.Context) error {
 
 // GET /stories/{id} - one story
 func (a *API) getStory(c echo.Context) error {
-	out, err := a.forum.GetStory(c.Request().Context(), actor(c), c.Param("id"))
+	out, err := a.forum.GetStory(c.Request().Context(), actor(c), c.Param("id"), reveal(c))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"hearth/internal/seal"
+)
+
+// SafetyPreferences is a member's reader-safety settings, sealed with their
+// data key as one blob: the themes they fold, and whom they muted and
+// blocked (their own list). What someone avoids, and whom, is private.
+type SafetyPreferences struct {
+	MemberID  string `gorm:"primaryKey"`
+	Sealed    []byte
+	UpdatedAt time.Time
+}
+
+// TableName is where preferences are kept.
+func (SafetyPreferences) TableName() string { return "safety_preferences" }
+
+// SafetyPair is one mute or block, kept only as a keyed hash of who and
+// whom (the key is a server secret), so that checks can ask "did this
+// reader mute that author?" and nobody reading the table can tell whom. The
+// owner is kept so the pair goes with their account.
+type SafetyPair struct {
+	Hash    []byte `gorm:"primaryKey"`
+	OwnerID string
+}
+
+// TableName is where pairs are kept.
+func (SafetyPair) TableName() string { return "safety_pairs" }
+
+// SafetyLocation is where a member's preferences are sealed.
+func SafetyLocation(memberID string) seal.Location {
+	return seal.Location{Table: "safety_preferences", Column: "sealed", RowID: memberID}
+}
+
+// GetSafety returns memberID's sealed preferences, or ErrNotFound when they
+// never set any.
+func (s *Store) GetSafety(ctx context.Context, memberID string) (*SafetyPreferences, error) {
+	var p SafetyPreferences
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("member_id = ?", memberID).Take(&p).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get safety preferences: %w", err)
+	}
+	return &p, nil
+}
+
+// PutSafety writes memberID's sealed preferences, adds the pairs in add
+// and drops those in drop, in one transaction.
+func (s *Store) PutSafety(ctx context.Context, p *SafetyPreferences, add, drop [][]byte) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(p).Error; err != nil {
+			return fmt.Errorf("store: put safety preferences: %w", err)
+		}
+		for _, h := range add {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&SafetyPair{Hash: h, OwnerID: p.MemberID}).Error; err != nil {
+				return fmt.Errorf("store: add safety pair: %w", err)
+			}
+		}
+		if len(drop) > 0 {
+			if err := tx.Where("hash IN ?", drop).Delete(&SafetyPair{}).Error; err != nil {
+				return fmt.Errorf("store: drop safety pairs: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// SafetyPairsIn returns which of hashes are stored pairs, by their bytes
+// as a string.
+func (s *Store) SafetyPairsIn(ctx context.Context, hashes [][]byte) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	var found [][]byte
+	err := s.reading(ctx, func(db *gorm.DB) error {
+		return db.Model(&SafetyPair{}).Where("hash IN ?", hashes).Pluck("hash", &found).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: find safety pairs: %w", err)
+	}
+	for _, h := range found {
+		out[string(h)] = true
+	}
+	return out, nil
+}

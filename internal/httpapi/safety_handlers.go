@@ -8,10 +8,6 @@ import (
 	"hearth/internal/safety"
 )
 
-// reveal is ?reveal=true: writing folded by the reader's own settings comes
-// whole.
-func reveal(c echo.Context) bool { return c.QueryParam("reveal") == "true" }
-
 // GET /me/preferences - the reader's choice per theme
 func (a *API) preferences(c echo.Context) error {
 	out, err := a.safety.Preferences(c.Request().Context(), actor(c))

@@ -96,7 +96,7 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices, reader),
 		Notify:     notices,
 		Search:     search.New(st, sealer, index, fm, searchScreen{reader}),
 		Safety:     reader,

@@ -456,3 +456,35 @@ func TestErasureTakesReaderSafety(t *testing.T) {
 		}
 	})
 }
+
+// TestBlockedFlagsDoNotHide: flags from members the author blocked are
+// taken like any other (201) but do not count toward the three-member
+// hide; three flags from others still hide.
+func TestBlockedFlagsDoNotHide(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Mine")
+		b1, b2, o1, o2 := f.joined("blk"), f.joined("blk"), f.joined("flg"), f.joined("flg")
+		f.silence(f.author, "blocked", b1)
+		f.silence(f.author, "blocked", b2)
+		flag := func(a *account) {
+			t.Helper()
+			expect(t, f.do(req{method: "POST", path: "/flags", token: a.Access,
+				body: map[string]string{"target_type": "story", "target_id": s.ID, "reason": "harassment"}}), http.StatusCreated, "")
+		}
+		for _, a := range []*account{b1, b2, o1} {
+			flag(a)
+		}
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "published" {
+			t.Fatalf("two blocked members and one other hid the story: %s", got.Status)
+		}
+		flag(o2)
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "published" {
+			t.Fatalf("two counted flags hid the story: %s", got.Status)
+		}
+		flag(f.member)
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "hidden" {
+			t.Fatalf("three counted flags left the story %s", got.Status)
+		}
+	})
+}

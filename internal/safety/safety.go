@@ -298,6 +298,25 @@ func (s *Service) Blocked(ctx context.Context, blocker, other string) (bool, err
 	return found[string(h)], nil
 }
 
+// BlockedAmong says which of others blocker blocked.
+func (s *Service) BlockedAmong(ctx context.Context, blocker string, others []string) (map[string]bool, error) {
+	hashes := make([][]byte, len(others))
+	whose := make(map[string]string, len(others))
+	for i, o := range others {
+		hashes[i] = s.pair(Blocked, blocker, o)
+		whose[string(hashes[i])] = o
+	}
+	found, err := s.st.SafetyPairsIn(ctx, hashes)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := make(map[string]bool, len(found))
+	for h := range found {
+		out[whose[h]] = true
+	}
+	return out, nil
+}
+
 // Silenced says which of others memberID muted or blocked: they fold for
 // memberID, and tell them nothing.
 func (s *Service) Silenced(ctx context.Context, memberID string, others []string) (map[string]bool, error) {

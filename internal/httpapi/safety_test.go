@@ -488,3 +488,56 @@ func TestBlockedFlagsDoNotHide(t *testing.T) {
 		}
 	})
 }
+
+// TestAddThemes: a moderator adds themes to someone's writing: they join
+// the author's own, nothing is hidden, the action is logged and the
+// author told; readers who hide the theme now have it folded.
+func TestAddThemes(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.themed(f.author, "open", "After the storm", "death_loss")
+		rep := f.reply(f.author, s.ID, "", "The flood took the house")
+		act := func(typ, id string, body map[string]any) *response {
+			return f.do(req{method: "POST", path: "/moderation/items/" + typ + "/" + id + "/actions", token: f.moderator.Access, body: body})
+		}
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"flood"}, "reason": "x"}), http.StatusBadRequest, "invalid_theme")
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{}, "reason": "x"}), http.StatusBadRequest, "invalid_theme")
+		expect(t, act("story", s.ID, map[string]any{"action": "hide", "themes": []string{"disaster"}, "reason": "x"}), http.StatusBadRequest, "unknown_field")
+		expect(t, f.do(req{method: "POST", path: "/moderation/items/story/" + s.ID + "/actions", token: f.member.Access,
+			body: map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "x"}}), http.StatusForbidden, "")
+
+		r := act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "It tells of a flood."})
+		expect(t, r, http.StatusOK, "")
+		if st := r.JSON(t)["status"]; st != "published" {
+			t.Errorf("status after add_themes %v", st)
+		}
+		expect(t, act("reply", rep.ID, map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "The flood."}), http.StatusOK, "")
+		if got := f.readStory(f.outsider, s.ID, ""); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) || got.Body == nil || got.Status != "published" {
+			t.Fatalf("story after add_themes %+v", got)
+		}
+		if th := f.thread(f.outsider, s.ID, ""); len(th) != 1 || !slices.Equal(th[0].Themes, []string{"disaster"}) {
+			t.Fatalf("reply after add_themes %+v", th)
+		}
+		told := f.noticesOf(f.author, "themes_added")
+		if len(told) != 2 || told[0].ActionID == nil || told[0].Actor != nil {
+			t.Fatalf("the author's themes_added notices %+v", told)
+		}
+		r = f.do(req{method: "GET", path: "/moderation/log", token: f.moderator.Access})
+		expect(t, r, http.StatusOK, "")
+		if !bytes.Contains(r.Body, []byte(`"add_themes"`)) {
+			t.Errorf("add_themes is not on the log: %s", r.Body)
+		}
+		f.setPrefs(f.outsider, map[string]string{"disaster": "hide"})
+		if got := f.readStory(f.outsider, s.ID, ""); got.Folded == nil || *got.Folded != "themes" || got.Body != nil {
+			t.Errorf("a reader hiding disaster reads %+v", got)
+		}
+		// The author edits without themes: the moderator's stay.
+		r = f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]any{"body": "Edited"}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) {
+			t.Errorf("after the author's edit %v", got.Themes)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusNoContent, "")
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"eating"}, "reason": "x"}), http.StatusConflict, "removed")
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -94,4 +95,34 @@ func (s *Store) SafetyPairsIn(ctx context.Context, hashes [][]byte) (map[string]
 		out[string(h)] = true
 	}
 	return out, nil
+}
+
+// WritingThemes returns the sealed themes of a story or reply (nil when it
+// has none stored).
+func (s *Store) WritingThemes(ctx context.Context, t Target, id string) ([]byte, error) {
+	var b []byte
+	err := s.queryRow(ctx, "SELECT themes FROM "+targetTables[t]+" WHERE id = ?", id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read themes: %w", err)
+	}
+	return b, nil
+}
+
+// SetThemes writes the sealed themes of a story or reply that is not
+// removed by its author, with the effects (log entry, notice) in one
+// transaction; ErrNotFound when its text is gone.
+func (s *Store) SetThemes(ctx context.Context, t Target, id string, themes []byte, eff Effects) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec("UPDATE "+targetTables[t]+" SET themes = ? WHERE id = ? AND body IS NOT NULL", themes, id)
+		if res.Error != nil {
+			return fmt.Errorf("store: set themes: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return eff.write(tx)
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"hearth/internal/store"
@@ -539,5 +540,39 @@ func TestAddThemes(t *testing.T) {
 		}
 		expect(t, f.do(req{method: "DELETE", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusNoContent, "")
 		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"eating"}, "reason": "x"}), http.StatusConflict, "removed")
+	})
+}
+
+// TestMutesAtOnceAllKept: mutes sent at once are all kept, in the list and
+// as pairs: a change made over another starts again from it.
+func TestMutesAtOnceAllKept(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		others := make([]*account, 8)
+		ids := make([]string, len(others))
+		for i := range others {
+			others[i] = f.register(uniqueHandle("many"))
+			ids[i] = others[i].ID
+		}
+		var wg sync.WaitGroup
+		for _, o := range others {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := f.do(req{method: "PUT", path: "/me/muted/" + o.Handle, token: f.member.Access})
+				if r.Status != http.StatusNoContent {
+					t.Errorf("mute: %d %s", r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		r := f.do(req{method: "GET", path: "/me/muted", token: f.member.Access})
+		if n := len(decode[pageJSON[struct{ Handle string }]](t, r).Items); n != len(others) {
+			t.Errorf("the list holds %d of %d", n, len(others))
+		}
+		quiet, err := f.svc.Safety.Silenced(context.Background(), f.member.ID, ids)
+		if err != nil || len(quiet) != len(others) {
+			t.Errorf("pairs: %d of %d, %v", len(quiet), len(others), err)
+		}
 	})
 }

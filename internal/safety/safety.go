@@ -90,39 +90,58 @@ func (s *Service) load(ctx context.Context, memberID string) (*settings, error) 
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	plain, err := s.sealer.OpenInPlace(ctx, p.Sealed, store.SafetyLocation(memberID))
+	set, err := s.open(ctx, memberID, p.Sealed)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	return set, nil
+}
+
+// open opens a sealed blob of settings; an empty one is the defaults.
+func (s *Service) open(ctx context.Context, memberID string, sealed []byte) (*settings, error) {
 	var out settings
+	if len(sealed) == 0 {
+		return &out, nil
+	}
+	plain, err := s.sealer.OpenInPlace(ctx, sealed, store.SafetyLocation(memberID))
+	if err != nil {
+		return nil, err
+	}
 	if err := json.Unmarshal(plain, &out); err != nil {
-		return nil, apperr.Internal(err)
+		return nil, err
 	}
 	return &out, nil
 }
 
-// save seals memberID's settings and writes them with the pairs added and
-// dropped.
-func (s *Service) save(ctx context.Context, memberID string, set *settings, add, drop [][]byte) error {
+// change lets fn change memberID's settings (returning the pairs to add
+// and drop) and seals and saves them, holding the member's row meanwhile,
+// so changes made at once are all kept.
+func (s *Service) change(ctx context.Context, memberID string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
 	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
 	if err != nil {
-		return apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
 	if m.DataKeyID == nil {
-		return apperr.Internal(errors.New("safety: member has no data key"))
+		return nil, apperr.Internal(errors.New("safety: member has no data key"))
 	}
-	plain, err := json.Marshal(set)
+	var set *settings
+	err = s.st.ChangeSafety(ctx, memberID, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
+		var err error
+		if set, err = s.open(ctx, memberID, sealed); err != nil {
+			return nil, nil, nil, err
+		}
+		add, drop := fn(set)
+		plain, err := json.Marshal(set)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		next, err := s.sealer.Seal(ctx, *m.DataKeyID, plain, store.SafetyLocation(memberID))
+		return next, add, drop, err
+	})
 	if err != nil {
-		return apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
-	blob, err := s.sealer.Seal(ctx, *m.DataKeyID, plain, store.SafetyLocation(memberID))
-	if err != nil {
-		return apperr.Internal(err)
-	}
-	if err := s.st.PutSafety(ctx, &store.SafetyPreferences{MemberID: memberID, Sealed: blob, UpdatedAt: s.now()}, add, drop); err != nil {
-		return apperr.Internal(err)
-	}
-	return nil
+	return set, nil
 }
 
 // themes is every theme's choice: the defaults under what was chosen.
@@ -164,12 +183,11 @@ func (s *Service) SetPreferences(ctx context.Context, a kernel.Actor, in Prefere
 			chosen[t] = v
 		}
 	}
-	set, err := s.load(ctx, a.ID)
+	set, err := s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+		set.Themes = chosen
+		return nil, nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	set.Themes = chosen
-	if err := s.save(ctx, a.ID, set, nil, nil); err != nil {
 		return nil, err
 	}
 	return &Preferences{Themes: set.themes()}, nil
@@ -208,25 +226,22 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 	if m.ID == a.ID {
 		return errSelf
 	}
-	set, err := s.load(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	ids := &set.Muted
-	if list == Blocked {
-		ids = &set.Blocked
-	}
 	h := [][]byte{s.pair(list, a.ID, m.ID)}
-	has := slices.Contains(*ids, m.ID)
-	switch {
-	case on && !has:
-		*ids = append(*ids, m.ID)
-		return s.save(ctx, a.ID, set, h, nil)
-	case !on && has:
+	_, err = s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+		ids := &set.Muted
+		if list == Blocked {
+			ids = &set.Blocked
+		}
+		if on {
+			if !slices.Contains(*ids, m.ID) {
+				*ids = append(*ids, m.ID)
+			}
+			return h, nil
+		}
 		*ids = slices.DeleteFunc(*ids, func(id string) bool { return id == m.ID })
-		return s.save(ctx, a.ID, set, nil, h)
-	}
-	return nil
+		return nil, h
+	})
+	return err
 }
 
 // Silenced is one member on a's list.

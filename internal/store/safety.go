@@ -15,7 +15,8 @@ import (
 
 // SafetyPreferences is a member's reader-safety settings, sealed with their
 // data key as one blob: the themes they fold, and whom they muted and
-// blocked (their own list). What someone avoids, and whom, is private.
+// blocked (their own list). What someone avoids, and whom, is private. An
+// empty Sealed is a row made only to be locked: no settings yet.
 type SafetyPreferences struct {
 	MemberID  string `gorm:"primaryKey"`
 	Sealed    []byte
@@ -43,7 +44,7 @@ func SafetyLocation(memberID string) seal.Location {
 }
 
 // GetSafety returns memberID's sealed preferences, or ErrNotFound when they
-// never set any.
+// never set any; an empty Sealed is none either.
 func (s *Store) GetSafety(ctx context.Context, memberID string) (*SafetyPreferences, error) {
 	var p SafetyPreferences
 	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("member_id = ?", memberID).Take(&p).Error })
@@ -56,15 +57,33 @@ func (s *Store) GetSafety(ctx context.Context, memberID string) (*SafetyPreferen
 	return &p, nil
 }
 
-// PutSafety writes memberID's sealed preferences, adds the pairs in add
-// and drops those in drop, in one transaction.
-func (s *Store) PutSafety(ctx context.Context, p *SafetyPreferences, add, drop [][]byte) error {
+// ChangeSafety changes memberID's sealed preferences: change is given the
+// sealed blob (empty when they have none yet) and returns the new one with
+// the pairs to add and drop, all written in one transaction that holds the
+// member's row, so changes made at once are made one after the other and
+// none is lost.
+func (s *Store) ChangeSafety(ctx context.Context, memberID string, now time.Time, change func(sealed []byte) (next []byte, add, drop [][]byte, err error)) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(p).Error; err != nil {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&SafetyPreferences{MemberID: memberID, Sealed: []byte{}, UpdatedAt: now}).Error; err != nil {
+			return fmt.Errorf("store: make safety preferences: %w", err)
+		}
+		// The update locks the row (PostgreSQL); SQLite has one writer.
+		if err := tx.Exec("UPDATE safety_preferences SET updated_at = ? WHERE member_id = ?", now, memberID).Error; err != nil {
+			return fmt.Errorf("store: lock safety preferences: %w", err)
+		}
+		var cur []byte
+		if err := tx.Raw("SELECT sealed FROM safety_preferences WHERE member_id = ?", memberID).Row().Scan(&cur); err != nil {
+			return fmt.Errorf("store: read safety preferences: %w", err)
+		}
+		next, add, drop, err := change(cur)
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE safety_preferences SET sealed = ? WHERE member_id = ?", next, memberID).Error; err != nil {
 			return fmt.Errorf("store: put safety preferences: %w", err)
 		}
 		for _, h := range add {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&SafetyPair{Hash: h, OwnerID: p.MemberID}).Error; err != nil {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&SafetyPair{Hash: h, OwnerID: memberID}).Error; err != nil {
 				return fmt.Errorf("store: add safety pair: %w", err)
 			}
 		}

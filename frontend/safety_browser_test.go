@@ -73,3 +73,28 @@ func TestReaderSafetyFolds(t *testing.T) {
 	reader.open(path)
 	reader.get("heading", "Not eating after surgery")
 }
+
+// TestWarnedThemeFoldsInTheList: a story with a theme the reader is warned
+// of (suicide, by default) shows in the circle's list with its opening
+// words behind its themes and "Show story".
+func TestWarnedThemeFoldsInTheList(t *testing.T) {
+	author := newTab(t)
+	author.join(handle("oak"), testPassword)
+	author.open("/c/cancer-survivors")
+	author.get("button", "Join circle").click()
+	author.get("link", "Share a story")
+	author.open("/c/cancer-survivors/new")
+	author.get("textbox", "Title").fill("The darkest week")
+	author.get("textbox", "Story").fill("I thought about not going on, and then I called.")
+	author.get("checkbox", "Suicide").click()
+	author.get("button", "Share").click()
+	author.waitJS("the new story", `location.pathname.startsWith('/s/') && !!document.querySelector('main > .page h1')`)
+
+	reader := newTab(t)
+	reader.join(handle("fir"), testPassword)
+	reader.open("/c/cancer-survivors")
+	card := reader.get("link", "The darkest week").closest("li")
+	if !strings.Contains(card.text(), "Touches on: Suicide") || card.closest("li").in("button", "Show story").attr("aria-expanded") != "false" {
+		t.Fatalf("the card: %q", card.text())
+	}
+}

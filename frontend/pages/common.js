@@ -4,6 +4,7 @@ import { api, currentMember, seg } from '../api.js';
 import {
   badge, busy, formError, h, showError, uid, when,
 } from '../ui.js';
+import { themeWords, warned } from './safety.js';
 
 /**
  * withWarning hides content behind its warning, and the words of the
@@ -126,6 +127,6 @@ export function storyCard(s, { circle } = {}) {
         s.author && s.author.facilitator ? [' ', badge('Facilitator', 'facilitator')] : null,
         mine ? ' (you)' : '', ' · ', when(s.created_at),
         circle ? [' · in ', h('a', { href: `/c/${seg(s.circle)}` }, circle)] : null),
-      withWarning(s.content_warning, excerptEl),
+      withWarning(s.content_warning, excerptEl, 'story', mine ? '' : themeWords(warned(s))),
       h('p', { class: 'counts' }, counts(s))));
 }

@@ -47,17 +47,21 @@ export function themeBoxes(checked = []) {
   };
 }
 
+// known is the reader's preferences as last read, for lists drawn later.
+let known = { suicide: 'warn', self_harm: 'warn' };
+
 /** The reader's preferences; when they cannot be read, the defaults. */
 export async function preferences() {
   try {
-    return (await api('GET', '/me/preferences')).themes || {};
+    known = (await api('GET', '/me/preferences')).themes || known;
   } catch {
-    return { suicide: 'warn', self_harm: 'warn' };
+    // The defaults, or what was read before, still warn.
   }
+  return known;
 }
 
 /** The themes of item the reader asked to be warned of. */
-export function warned(item, prefs) {
+export function warned(item, prefs = known) {
   return (item.themes || []).filter((t) => prefs[t] === 'warn');
 }
 

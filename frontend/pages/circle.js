@@ -4,6 +4,7 @@ import {
   announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, pager, put, selectText, setTitle, showError, uid, when,
 } from '../ui.js';
 import { joinCircle, storyCard } from './common.js';
+import { preferences } from './safety.js';
 
 function inviteTools(circle) {
   const uses = field({ label: 'How many people may use it', name: 'uses', type: 'number', min: 1, max: 1000, value: '1', inputmode: 'numeric' });
@@ -169,6 +170,8 @@ export default async function render(ctx) {
         if (e.code === 'members_only') return null;
         throw e;
       }),
+      // The reader's preferences fold warned themes in the list.
+      preferences(),
     ]);
   } catch (e) {
     if (e.status === 404) {

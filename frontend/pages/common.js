@@ -4,13 +4,15 @@ import { api, currentMember, seg } from '../api.js';
 import {
   badge, busy, formError, h, showError, uid, when,
 } from '../ui.js';
+import { themeWords, warned } from './safety.js';
 
 /**
- * withWarning hides content behind its warning and a "Show story" button
- * until pressed. Without a warning the content shows as is.
+ * withWarning hides content behind its warning, and the words of the
+ * themes the reader asked to be warned of, and a "Show story" button until
+ * pressed. Without either the content shows as is.
  */
-export function withWarning(warning, content, what = 'story') {
-  if (!warning) return content;
+export function withWarning(warning, content, what = 'story', themeWords = '') {
+  if (!warning && !themeWords) return content;
   const id = uid('cw');
   const body = h('div', { class: 'cw-body', id, hidden: true }, content);
   const show = `Show ${what}`;
@@ -22,7 +24,8 @@ export function withWarning(warning, content, what = 'story') {
     button.textContent = open ? `Hide ${what}` : show;
   });
   return h('div', { class: 'cw' },
-    h('p', { class: 'cw-note' }, h('span', { class: 'cw-label' }, 'Content warning: '), warning),
+    themeWords ? h('p', { class: 'cw-note' }, h('span', { class: 'cw-label' }, 'Touches on: '), themeWords) : null,
+    warning ? h('p', { class: 'cw-note' }, h('span', { class: 'cw-label' }, 'Content warning: '), warning) : null,
     button,
     body);
 }
@@ -124,6 +127,6 @@ export function storyCard(s, { circle } = {}) {
         s.author && s.author.facilitator ? [' ', badge('Facilitator', 'facilitator')] : null,
         mine ? ' (you)' : '', ' · ', when(s.created_at),
         circle ? [' · in ', h('a', { href: `/c/${seg(s.circle)}` }, circle)] : null),
-      withWarning(s.content_warning, excerptEl),
+      withWarning(s.content_warning, excerptEl, 'story', mine ? '' : themeWords(warned(s))),
       h('p', { class: 'counts' }, counts(s))));
 }

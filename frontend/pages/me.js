@@ -4,9 +4,10 @@ import {
   api, deleteAccount, seg, signOut,
 } from '../api.js';
 import {
-  announce, append, busy, clearErrors, drafts, exactly, field, formError, h, modal, put, setTitle, showError,
+  announce, append, busy, clearErrors, drafts, exactly, field, formError, h, modal, put, setTitle, showError, uid,
 } from '../ui.js';
 import { passphraseHint, savedCodes, showPasswordToggle } from './join.js';
+import { themes } from './safety.js';
 
 const roles = { member: 'Member', moderator: 'Moderator', admin: 'Admin' };
 
@@ -159,8 +160,77 @@ function deleteSection(navigate) {
     dlg.dialog);
 }
 
+const choices = [['show', 'Show'], ['warn', 'Warn'], ['hide', 'Hide']];
+
+// readingSection is what the member chooses to meet: per theme Show, Warn
+// (folded behind its themes until they open it) or Hide (left out of
+// lists, folded in threads), saved as soon as it is changed.
+function readingSection(prefs) {
+  const status = h('p', { class: 'status', role: 'status' });
+  const groups = themes.map(([key, label]) => {
+    const name = uid('pref');
+    return h('fieldset', { class: 'choice' },
+      h('legend', null, label),
+      choices.map(([value, word]) => {
+        const id = uid('pref');
+        const input = h('input', {
+          type: 'radio', id, name, value, checked: (prefs[key] || 'show') === value,
+        });
+        input.addEventListener('change', async () => {
+          prefs[key] = value;
+          try {
+            await api('PUT', '/me/preferences', { themes: prefs });
+            status.textContent = `Saved: ${label}, ${word.toLowerCase()}.`;
+          } catch (e) {
+            status.textContent = e.message;
+          }
+        });
+        return h('span', { class: 'check' }, input, h('label', { for: id }, word));
+      }));
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'reading-title' },
+    h('h2', { id: 'reading-title' }, 'What you read'),
+    h('p', null, 'For each theme: Show it, Warn first (it stays folded until you open it), or Hide it (left out of lists and folded in threads). Nobody else sees your choices.'),
+    groups, status);
+}
+
+// silencedSection lists whom the member muted or blocked, with a button
+// to lift each.
+function silencedSection(list, items) {
+  const muted = list === 'muted';
+  const title = muted ? 'Muted' : 'Blocked';
+  const titleId = `${list}-title`;
+  const status = h('p', { class: 'status', role: 'status' });
+  const ul = h('ul', { class: 'plain-list' });
+  const empty = h('p', null, muted ? 'You have muted nobody.' : 'You have blocked nobody.');
+  empty.hidden = items.length > 0;
+  for (const m of items) {
+    const who = uid('who');
+    const lift = h('button', { type: 'button', class: 'button small', 'aria-describedby': who }, muted ? 'Unmute' : 'Unblock');
+    const li = h('li', null, h('span', { class: 'handle', id: who }, m.handle), ' ', lift);
+    lift.addEventListener('click', () => busy(lift, async () => {
+      try {
+        await api('DELETE', `/me/${list}/${seg(m.handle)}`);
+        li.remove();
+        empty.hidden = ul.children.length > 0;
+        status.textContent = `${muted ? 'Unmuted' : 'Unblocked'} ${m.handle}.`;
+      } catch (e) {
+        status.textContent = e.message;
+      }
+    }));
+    ul.append(li);
+  }
+  return h('section', { class: 'card', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, title),
+    h('p', null, muted
+      ? 'Their writing is folded for you and they tell you of nothing. They are never told.'
+      : 'As muting, and they cannot ask you to mentor them, and their flags on your writing do not count. They are never told.'),
+    ul, empty, status);
+}
+
 export default async function render({ view, navigate }) {
-  const [me, codes] = await Promise.all([api('GET', '/me'), api('GET', '/me/recovery-codes')]);
+  const [me, codes, prefs, muted, blocked] = await Promise.all([api('GET', '/me'), api('GET', '/me/recovery-codes'),
+    api('GET', '/me/preferences'), api('GET', '/me/muted'), api('GET', '/me/blocked')]);
   setTitle('My account');
   const err = formError();
   const out = h('button', { type: 'button', class: 'button' }, 'Sign out');
@@ -194,6 +264,9 @@ export default async function render({ view, navigate }) {
     h('section', { class: 'card', 'aria-labelledby': 'notices-title' },
       h('h2', { id: 'notices-title' }, 'Notices'),
       h('p', null, 'Replies to you and word from the moderation team. ', h('a', { href: '/notices' }, 'Read your notices'), '.')),
+    readingSection(prefs.themes),
+    silencedSection('muted', muted.items),
+    silencedSection('blocked', blocked.items),
     passwordSection(),
     recoverySection(codes),
     dataSection(),

@@ -4,6 +4,7 @@ import {
   append, busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
 } from '../ui.js';
 import { joinCircle } from './common.js';
+import { themeBoxes } from './safety.js';
 
 export default async function render(ctx) {
   const { view, params, query, navigate } = ctx;
@@ -36,6 +37,7 @@ export default async function render(ctx) {
   keepDraft(title.input, `${draftKey}:title`);
   keepDraft(body.input, `${draftKey}:body`);
   keepDraft(warning.input, `${draftKey}:cw`);
+  const themes = themeBoxes();
   let pin = null;
   if (guidance) {
     pin = h('input', { type: 'checkbox', id: 'pin-it', checked: true });
@@ -43,7 +45,7 @@ export default async function render(ctx) {
   const err = formError();
   const button = h('button', { type: 'submit', class: 'button primary' }, guidance ? 'Post guidance' : 'Share');
   const form = h('form', { class: 'stack', novalidate: true },
-    title.wrap, body.wrap, warning.wrap,
+    title.wrap, body.wrap, warning.wrap, themes.wrap,
     pin ? h('div', { class: 'check' }, pin, h('label', { for: 'pin-it' }, 'Pin it to the top of the circle')) : null,
     h('div', { class: 'form-actions' }, button, h('a', { class: 'button quiet', href: `/c/${seg(slug)}` }, 'Cancel')),
     err);
@@ -57,6 +59,7 @@ export default async function render(ctx) {
           title: title.input.value,
           body: body.input.value,
           content_warning: warning.input.value.trim(),
+          themes: themes.values(),
           kind: guidance ? 'guidance' : 'story',
         });
       } catch (e) {

@@ -6,6 +6,7 @@ import {
   announce, append, badge, busy, clearErrors, field, formError, h, pager, put, setTitle, showError, when,
 } from '../ui.js';
 import { withWarning } from './common.js';
+import { preferences, themeWords, warned } from './safety.js';
 
 const pageSize = 20;
 
@@ -25,13 +26,13 @@ function result(r, circleNames) {
     h('article', null,
       h('h3', null, h('a', { href: resultLink(r) }, name)),
       h('p', { class: 'meta' }, reply ? badge('Reply', 'quiet') : null, reply ? ' ' : '', `In ${circle} · `, when(r.created_at)),
-      withWarning(r.content_warning, snippet, 'snippet')));
+      withWarning(r.content_warning, snippet, 'snippet', themeWords(warned(r)))));
 }
 
 export default async function render({ view, query, takeFlash }) {
   setTitle('Search');
   const handed = takeFlash();
-  const circles = await api('GET', '/circles?limit=100');
+  const [circles] = await Promise.all([api('GET', '/circles?limit=100'), preferences()]);
   // Only the circles whose stories can be read: a moderator sees every
   // circle listed, but finds nothing in a private one they are not in.
   const readable = circles.items.filter((c) => c.visibility === 'open' || c.is_member);

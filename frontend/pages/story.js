@@ -7,6 +7,9 @@ import {
   joinCircle, placeholder, statusNote, withWarning,
 } from './common.js';
 import { deleteButton, editReplyForm, editStoryForm } from './own.js';
+import {
+  foldedNote, preferences, silenceMenu, themeBoxes, themeWords, warned,
+} from './safety.js';
 
 const reasons = [
   ['harassment', 'Harassment'],
@@ -146,13 +149,16 @@ function followButton(story) {
 }
 
 export default async function render(ctx) {
-  const { view, params, takeFlash } = ctx;
+  const { view, params, query, takeFlash } = ctx;
   const id = params.id;
   const flash = takeFlash() || {};
   const me = currentMember();
-  const [story, replies] = await Promise.all([
-    api('GET', `/stories/${seg(id)}`),
-    api('GET', `/stories/${seg(id)}/replies?limit=100`),
+  // ?reveal=true: what the reader's own preferences fold comes whole.
+  const reveal = query && query.get('reveal') === 'true' ? '&reveal=true' : '';
+  const [story, replies, prefs] = await Promise.all([
+    api('GET', `/stories/${seg(id)}${reveal ? '?reveal=true' : ''}`),
+    api('GET', `/stories/${seg(id)}/replies?limit=100${reveal}`),
+    preferences(),
   ]);
   const circle = await api('GET', `/circles/${seg(story.circle)}`).catch(() => ({
     slug: story.circle, name: story.circle, is_member: false, is_facilitator: false,
@@ -177,6 +183,9 @@ export default async function render(ctx) {
       type: 'story', id: story.id, done: (msg) => { actionsStatus.textContent = msg; },
     }, 'Flag this story'));
     if (!mine) storyActions.append(flag);
+    if (!mine && story.author) {
+      storyActions.append(silenceMenu(story.author.handle, titleId, (msg) => { actionsStatus.textContent = msg; }));
+    }
     if (mine && story.status === 'removed') {
       storyActions.append(...deleteButton('stories', story.id, titleId,
         async () => ctx.navigate(`/c/${seg(story.circle)}`, { flash: { message: 'Your story is deleted.' } })));
@@ -214,7 +223,8 @@ export default async function render(ctx) {
     }
   }
   const content = h('div', { class: 'story-content' },
-    readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || ''))) : null,
+    readable ? withWarning(story.content_warning, h('div', { class: 'body' }, paragraphs(story.body || '')), 'story',
+      mine ? '' : themeWords(warned(story, prefs))) : null,
     readable ? h('p', { class: 'counts' }, storySupport.count) : null,
     storyActions,
     storySupport.err,
@@ -224,7 +234,8 @@ export default async function render(ctx) {
   pinnedBadge.hidden = !story.pinned;
   const article = h('article', { class: 'story', 'aria-labelledby': titleId },
     h('p', { class: 'badges' }, pinnedBadge, story.kind === 'guidance' ? badge('Guidance', 'guidance') : null),
-    h('h1', { id: titleId, tabindex: '-1' }, readable ? story.title : placeholder(story.status, 'story')),
+    h('h1', { id: titleId, tabindex: '-1' }, readable ? story.title : (story.folded ? 'A story' : placeholder(story.status, 'story'))),
+    story.folded ? foldedNote(story, 'story') : null,
     readable ? h('p', { class: 'meta' },
       story.kind === 'guidance' ? 'From the facilitator ' : 'By ',
       h('span', { class: 'handle' }, story.author ? story.author.handle : 'a former member'),
@@ -297,6 +308,7 @@ export default async function render(ctx) {
           type: 'reply', id: r.id, done: (msg) => { status.textContent = msg; },
         }, `Flag this reply by ${r.author ? r.author.handle : 'a former member'}`));
         actions.append(flag);
+        if (r.author) actions.append(silenceMenu(r.author.handle, metaId, (msg) => { status.textContent = msg; }));
       } else {
         // What a moderator removed can still be deleted, not edited.
         if (r.status !== 'removed') {
@@ -340,9 +352,9 @@ export default async function render(ctx) {
           rReadable ? h('span', { class: 'handle' }, r.author ? r.author.handle : 'a former member') : 'A reply',
           rReadable ? facilitatorBadge(r.author) : null,
           rMine ? ' (you)' : '', ' · ', when(r.created_at), edited),
-        rReadable ? null : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply')),
+        rReadable ? null : (r.folded ? foldedNote(r, 'reply') : h('p', { class: 'placeholder-text' }, placeholder(r.status, 'reply'))),
         rReadable ? statusNote(r.status, 'reply', rMine, r.removed_reason) : null,
-        rReadable ? bodyEl : null,
+        rReadable ? withWarning('', bodyEl, 'reply', rMine ? '' : themeWords(warned(r, prefs))) : null,
         editSlot,
         rReadable ? counts : null,
         actions, rSupport.err, status, slot),
@@ -369,32 +381,36 @@ export default async function render(ctx) {
   showCount();
 
   const [more, moreErr] = pager('Show more replies', replies.next_cursor,
-    (cursor) => api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}`),
+    (cursor) => api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}${reveal}`),
     (items) => items.forEach(place));
 
   // The one reply form: it moves under a reply when "Reply" is pressed.
   if (canAct) {
     const body = field({ label: 'Reply', name: 'reply', multiline: true, rows: 4, maxlength: 10000, required: true });
     keepDraft(body.input, `reply:${id}`);
+    const themes = themeBoxes();
     const err = formError();
     const send = h('button', { type: 'submit', class: 'button primary' }, 'Send reply');
     cancelReply.addEventListener('click', () => {
       moveFormHome();
       body.input.focus();
     });
-    replyForm.append(replyingTo, body.wrap, h('div', { class: 'form-actions' }, send, cancelReply), err);
+    replyForm.append(replyingTo, body.wrap, themes.wrap, h('div', { class: 'form-actions' }, send, cancelReply), err);
     replyForm.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       clearErrors(replyForm);
       await busy(send, async () => {
         let r;
         try {
-          r = await api('POST', `/stories/${seg(id)}/replies`, { body: body.input.value, parent_id: parent ? parent.id : null });
+          r = await api('POST', `/stories/${seg(id)}/replies`, {
+            body: body.input.value, parent_id: parent ? parent.id : null, themes: themes.values(),
+          });
         } catch (e) {
           showError(e, { invalid_body: body.input, invalid_parent: body.input }, err);
           return;
         }
         body.input.value = '';
+        themes.clear();
         drafts.set(`reply:${id}`, '');
         replyCount += 1;
         showCount();

@@ -5,12 +5,14 @@ import {
   append, h, pager, setTitle,
 } from '../ui.js';
 import { storyCard } from './common.js';
+import { preferences } from './safety.js';
 
 export default async function render({ view, params }) {
   const slug = params.slug;
   const [circle, page] = await Promise.all([
     api('GET', `/circles/${seg(slug)}`),
     api('GET', `/circles/${seg(slug)}/stories?unanswered=true&limit=20`),
+    preferences(),
   ]);
   setTitle(`Waiting for a reply · ${circle.name}`);
   const list = h('ol', { class: 'cards stories' }, page.items.map((s) => storyCard(s)));

@@ -15,6 +15,7 @@ import (
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
+	"hearth/internal/safety"
 	"hearth/internal/seal"
 	"hearth/internal/search"
 	"hearth/internal/store"
@@ -59,6 +60,7 @@ type Services struct {
 	Moderation *moderation.Service
 	Notify     *notify.Service
 	Search     *search.Service
+	Safety     *safety.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -80,21 +82,40 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
-	notices := notify.New(st, sealer, nil)
+	pairs, err := auth.LoadSecret(ctx, st, kr, safety.KeyName)
+	if err != nil {
+		return nil, fmt.Errorf("reader-safety key: %w", err)
+	}
+	reader := safety.New(st, sealer, pairs)
+	notices := notify.New(st, sealer, reader)
 	logbook := moderation.NewLogbook(st, sealer)
 	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
-	fm := forum.New(st, sealer, intake, logbook, notices, index)
+	fm := forum.New(st, sealer, intake, logbook, notices, index, reader)
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices, reader),
 		Notify:     notices,
-		// Reader safety's screen (folding by theme, mute and block)
-		// goes in the last place once it exists.
-		Search: search.New(st, sealer, index, fm, nil),
+		Search:     search.New(st, sealer, index, fm, searchScreen{reader}),
+		Safety:     reader,
 	}, nil
+}
+
+// searchScreen gives search reader safety's screen in search's own words.
+type searchScreen struct{ s *safety.Service }
+
+func (sc searchScreen) Screen(ctx context.Context, a kernel.Actor, found []store.FoundWriting) ([]search.Screening, error) {
+	screened, err := sc.s.Screen(ctx, a, found)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]search.Screening, len(screened))
+	for i, x := range screened {
+		out[i] = search.Screening{Folded: x.Folded, Themes: x.Themes}
+	}
+	return out, nil
 }
 
 // LoadIndex opens search's blind index with its key, a server secret

@@ -31,7 +31,7 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Export, error) {
 	removedStories, removedReplies := map[string]**string{}, map[string]**string{}
 	for i := range w.Stories {
 		own := removedOwn(a, w.Stories[i].AuthorID, w.Stories[i].Status, w.Stories[i].Body)
-		st, err := s.openStory(ctx, a, &w.Stories[i])
+		st, err := s.openStory(ctx, a, &w.Stories[i], nil)
 		if err != nil {
 			return nil, err
 		}
@@ -42,7 +42,7 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Export, error) {
 	}
 	for i := range w.Replies {
 		own := removedOwn(a, w.Replies[i].AuthorID, w.Replies[i].Status, w.Replies[i].Body)
-		if err := s.openReplyInto(ctx, a, &w.Replies[i], &out.Replies[i]); err != nil {
+		if err := s.openReplyInto(ctx, a, &w.Replies[i], &out.Replies[i], nil); err != nil {
 			return nil, err
 		}
 		if own {

@@ -58,6 +58,12 @@ type Indexer interface {
 	Postings(circleID string, t store.Target, id string, texts ...string) []store.Posting
 }
 
+// Screen is reader safety's say in what a reader is shown: the themes they
+// hide and the authors they muted or blocked fold writing for them.
+type Screen interface {
+	Folds(ctx context.Context, readerID string, authorIDs []string) (*kernel.Folds, error)
+}
+
 // Service is the forum.
 type Service struct {
 	st      *store.Store
@@ -66,13 +72,46 @@ type Service struct {
 	log     Recorder
 	notices Notifier
 	index   Indexer
+	screen  Screen
 	now     func() time.Time
 }
 
 // New returns the forum over a store and a sealer, with moderation's intake
-// and log, the notices writing sends, and search's index.
-func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices Notifier, index Indexer) *Service {
-	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, index: index, now: kernel.Now}
+// and log, the notices writing sends, search's index and reader safety's
+// screen.
+func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices Notifier, index Indexer, screen Screen) *Service {
+	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, index: index, screen: screen, now: kernel.Now}
+}
+
+// folds asks reader safety what folds writing by authorIDs for a.
+func (s *Service) folds(ctx context.Context, a kernel.Actor, authorIDs []string) (*kernel.Folds, error) {
+	if s.screen == nil {
+		return nil, nil
+	}
+	return s.screen.Folds(ctx, a.ID, authorIDs)
+}
+
+// sealThemes checks themes and seals them with the writer's key: always a
+// blob, none or many, so its size tells little.
+func (s *Service) sealThemes(ctx context.Context, keyID string, t store.Target, id string, themes []string) ([]byte, error) {
+	blob, err := s.sealer.Seal(ctx, keyID, []byte(kernel.JoinThemes(themes)), store.ThemesLocation(t, id))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return blob, nil
+}
+
+// openThemes opens the themes of a story or reply; writing from before
+// themes has none.
+func (s *Service) openThemes(ctx context.Context, t store.Target, id string, blob []byte) ([]string, error) {
+	if blob == nil {
+		return []string{}, nil
+	}
+	plain, err := s.sealer.OpenInPlace(ctx, blob, store.ThemesLocation(t, id))
+	if err != nil {
+		return nil, err
+	}
+	return kernel.SplitThemes(string(plain)), nil
 }
 
 // Errors of the forum's rules. Details never hold member text.

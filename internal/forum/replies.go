@@ -11,7 +11,9 @@ import (
 	"hearth/internal/store"
 )
 
-// Reply is a reply as a reader sees it; a placeholder has no author or body.
+// Reply is a reply as a reader sees it; a placeholder has no author or body,
+// nor has a reply folded for its reader (Folded), which keeps its themes
+// and its place in the thread.
 type Reply struct {
 	ID            string     `json:"id"`
 	StoryID       string     `json:"story_id"`
@@ -19,6 +21,8 @@ type Reply struct {
 	Depth         int        `json:"depth"`
 	Author        *Author    `json:"author"`
 	Body          *string    `json:"body,omitempty"`
+	Themes        []string   `json:"themes"`
+	Folded        *string    `json:"folded"` // as a story's
 	Status        string     `json:"status"`
 	SupportCount  int        `json:"support_count"`
 	SupportedByMe bool       `json:"supported_by_me"`
@@ -37,13 +41,15 @@ const MaxDepth = 8
 
 // NewReply is the body of POST /stories/{id}/replies.
 type NewReply struct {
-	Body     string  `json:"body"`
-	ParentID *string `json:"parent_id"`
+	Body     string   `json:"body"`
+	ParentID *string  `json:"parent_id"`
+	Themes   []string `json:"themes"`
 }
 
 // ReplyPatch is the body of PATCH /replies/{id}.
 type ReplyPatch struct {
-	Body string `json:"body"`
+	Body   string    `json:"body"`
+	Themes *[]string `json:"themes"` // absent: they stay
 }
 
 // PlaceUnder hangs r, a reply to parent, in its thread: one level deeper,
@@ -70,6 +76,10 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if err := kernel.CheckText("body", in.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
+	themes, err := kernel.CheckThemes(in.Themes)
+	if err != nil {
+		return nil, err
+	}
 	r := store.Reply{ID: store.NewID(), StoryID: v.ID, AuthorID: a.ID, CreatedAt: s.now()}
 	r.Path = r.ID
 	var parent *store.Reply // the reply it answers, wherever it is placed
@@ -93,6 +103,9 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
+	if r.Themes, err = s.sealThemes(ctx, keyID, store.TargetReply, r.ID, themes); err != nil {
+		return nil, err
+	}
 	told, err := s.notices.Replied(ctx, &r, v, parent)
 	if err != nil {
 		return nil, err
@@ -107,7 +120,7 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	// is one more round trip.
 	var out Reply
 	written := &store.ReplyView{Reply: r, AuthorHandle: a.Handle, AuthorFacilitates: v.ReaderIsFacilitator}
-	if err := s.openReplyInto(ctx, a, written, &out); err != nil {
+	if err := s.openReplyInto(ctx, a, written, &out, nil); err != nil { // nobody's own writing folds for them
 		return nil, err
 	}
 	out.CrisisResources = crisis
@@ -140,19 +153,32 @@ func (s *Service) getReply(ctx context.Context, a kernel.Actor, id string) (*Rep
 		return nil, storeErr(err)
 	}
 	var out Reply
-	if err := s.openReplyInto(ctx, a, rv, &out); err != nil {
+	if err := s.openReplyInto(ctx, a, rv, &out, nil); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
 // openReplyInto fills out with a reply as a sees it: its body opened, or
-// left out for a placeholder. It fills in place so that a page of replies
-// is one allocation, not one per reply.
-func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.ReplyView, out *Reply) error {
+// left out for a placeholder or where folds fold it. It fills in place so
+// that a page of replies is one allocation, not one per reply.
+func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.ReplyView, out *Reply, folds *kernel.Folds) error {
 	*out = Reply{ID: rv.ID, StoryID: rv.StoryID, ParentID: rv.ParentID, Depth: rv.Depth, Status: rv.Status,
-		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt)}
+		SupportCount: rv.SupportCount, SupportedByMe: rv.SupportedByMe, CreatedAt: rv.CreatedAt.UTC(), EditedAt: utc(rv.EditedAt),
+		Themes: []string{}}
 	if !canReadText(a, rv.AuthorID, rv.Status) || rv.Body == nil {
+		return nil
+	}
+	themes, err := s.openThemes(ctx, store.TargetReply, rv.ID, rv.Themes)
+	if errors.Is(err, seal.ErrUnknownKey) {
+		out.Status = store.Removed
+		return nil
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	out.Themes = themes
+	if out.Folded = folds.Fold(rv.AuthorID, themes); out.Folded != nil {
 		return nil
 	}
 	// Every caller hands over a view it just read and keeps no blob of.
@@ -170,8 +196,9 @@ func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.R
 }
 
 // ListReplies lists a story's replies in thread order: each reply after its
-// parent, siblings oldest first.
-func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID string, limit int, cursor string) (*kernel.Page[Reply], error) {
+// parent, siblings oldest first. Replies folded for the reader keep their
+// place as placeholders, unless reveal.
+func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID string, limit int, cursor string, reveal bool) (*kernel.Page[Reply], error) {
 	f := store.FindReplies{ReaderID: a.ID, SeePending: a.Moderates(), Limit: limit + 1}
 	if cursor != "" {
 		_, parts, err := kernel.DecodeCursor(cursor, "r")
@@ -193,8 +220,15 @@ func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID strin
 		return nil, err
 	}
 	blobs := make([][]byte, len(rows))
+	authors := make([]string, len(rows))
 	for i := range rows {
-		blobs[i] = rows[i].Body
+		blobs[i], authors[i] = rows[i].Body, rows[i].AuthorID
+	}
+	var folds *kernel.Folds
+	if !reveal && len(rows) > 0 {
+		if folds, err = s.folds(ctx, a, authors); err != nil {
+			return nil, err
+		}
 	}
 	ctx, err = s.sealer.Warm(ctx, blobs...)
 	if err != nil {
@@ -209,7 +243,7 @@ func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID strin
 		}
 		page.Items = page.Items[:i+1]
 		own := removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body)
-		if err := s.openReplyInto(ctx, a, &rows[i], &page.Items[i]); err != nil {
+		if err := s.openReplyInto(ctx, a, &rows[i], &page.Items[i], folds); err != nil {
 			return nil, err
 		}
 		if own {
@@ -247,6 +281,14 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err := kernel.CheckText("body", p.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
+	var themes []string
+	if p.Themes != nil {
+		if themes, err = kernel.CheckThemes(*p.Themes); err != nil {
+			return nil, err
+		}
+	} else if themes, err = s.openThemes(ctx, store.TargetReply, r.ID, r.Themes); err != nil {
+		return nil, apperr.Internal(err)
+	}
 	keyID, err := s.dataKeyID(a)
 	if err != nil {
 		return nil, err
@@ -255,6 +297,10 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	sealedThemes, err := s.sealThemes(ctx, keyID, store.TargetReply, id, themes)
+	if err != nil {
+		return nil, err
+	}
 	w := writing(store.TargetReply, id, circleOf(v), a, p.Body)
 	w.StoryID, w.StoryAuthorID = r.StoryID, v.AuthorID
 	eff, crisis, err := s.intake.Edited(ctx, w)
@@ -262,7 +308,7 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 		return nil, err
 	}
 	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, id, p.Body)
-	if err := s.st.EditReply(ctx, id, blob, s.now(), eff); err != nil {
+	if err := s.st.EditReply(ctx, id, blob, sealedThemes, s.now(), eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}

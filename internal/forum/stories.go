@@ -22,19 +22,24 @@ type Author struct {
 }
 
 // Story is a story as a reader sees it. A placeholder (removed writing, or
-// hidden writing of someone else) has no author, title, body or warning.
+// hidden writing of someone else) has no author, title, body or warning;
+// nor has writing folded for its reader (Folded), which keeps its themes.
 type Story struct {
-	ID             string  `json:"id"`
-	Circle         string  `json:"circle"`
-	Author         *Author `json:"author"`
-	Title          *string `json:"title,omitempty"`
-	Body           *string `json:"body,omitempty"`
-	ContentWarning *string `json:"content_warning,omitempty"`
-	Kind           string  `json:"kind"`
-	Status         string  `json:"status"`
-	Pinned         bool    `json:"pinned"`
-	SupportCount   int     `json:"support_count"`
-	SupportedByMe  bool    `json:"supported_by_me"`
+	ID             string   `json:"id"`
+	Circle         string   `json:"circle"`
+	Author         *Author  `json:"author"`
+	Title          *string  `json:"title,omitempty"`
+	Body           *string  `json:"body,omitempty"`
+	ContentWarning *string  `json:"content_warning,omitempty"`
+	Themes         []string `json:"themes"`
+	// Folded is why the reader's own safety settings fold it (a theme
+	// they hide, an author they muted or blocked), or nil.
+	Folded        *string `json:"folded"`
+	Kind          string  `json:"kind"`
+	Status        string  `json:"status"`
+	Pinned        bool    `json:"pinned"`
+	SupportCount  int     `json:"support_count"`
+	SupportedByMe bool    `json:"supported_by_me"`
 	// Following: the reader follows it, and hears of its replies.
 	Following  bool       `json:"following"`
 	ReplyCount int        `json:"reply_count"`
@@ -55,23 +60,30 @@ const (
 
 // NewStory is the body of POST /circles/{slug}/stories.
 type NewStory struct {
-	Title          string `json:"title"`
-	Body           string `json:"body"`
-	ContentWarning string `json:"content_warning"`
-	Kind           string `json:"kind"`
+	Title          string   `json:"title"`
+	Body           string   `json:"body"`
+	ContentWarning string   `json:"content_warning"`
+	Themes         []string `json:"themes"`
+	Kind           string   `json:"kind"`
 }
 
 // StoryPatch is the body of PATCH /stories/{id}; absent fields stay, an
 // empty content_warning takes the warning away.
 type StoryPatch struct {
-	Title          *string `json:"title"`
-	Body           *string `json:"body"`
-	ContentWarning *string `json:"content_warning"`
+	Title          *string   `json:"title"`
+	Body           *string   `json:"body"`
+	ContentWarning *string   `json:"content_warning"`
+	Themes         *[]string `json:"themes"`
 }
 
-// sealStory seals the three texts of story id with the author's key.
-func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string) (store.StoryEdit, error) {
+// sealStory seals the three texts and the themes of story id with the
+// author's key.
+func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string, themes []string) (store.StoryEdit, error) {
 	var e store.StoryEdit
+	var err error
+	if e.Themes, err = s.sealThemes(ctx, keyID, store.TargetStory, id, themes); err != nil {
+		return e, err
+	}
 	lt, lb, lw := store.StoryLocations(id)
 	for _, f := range []struct {
 		to   *[]byte
@@ -120,6 +132,10 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	if err := kernel.CheckText("content_warning", in.ContentWarning, 0, maxContentWarning); err != nil {
 		return nil, err
 	}
+	themes, err := kernel.CheckThemes(in.Themes)
+	if err != nil {
+		return nil, err
+	}
 	keyID, err := s.dataKeyID(a)
 	if err != nil {
 		return nil, err
@@ -130,11 +146,11 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, err
 	}
 	st.Status = verdict.Status
-	sealed, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning)
+	sealed, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning, themes)
 	if err != nil {
 		return nil, err
 	}
-	st.Title, st.Body, st.ContentWarning = sealed.Title, sealed.Body, sealed.ContentWarning
+	st.Title, st.Body, st.ContentWarning, st.Themes = sealed.Title, sealed.Body, sealed.ContentWarning, sealed.Themes
 	eff := verdict.Effects
 	eff.Add(s.notices.Shared(&st))
 	eff.Postings = s.index.Postings(c.ID, store.TargetStory, st.ID, t, in.Body)
@@ -142,10 +158,11 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, apperr.Internal(err)
 	}
 	// Answered from what was written, not read back (a round trip on
-	// PostgreSQL): its author follows it, and nobody has answered yet.
+	// PostgreSQL): its author follows it, nobody has answered yet, and
+	// nobody's own writing is folded for them.
 	out, err := s.openStory(ctx, a, &store.StoryView{Story: st, CircleSlug: c.Slug, CircleName: c.Name, CircleVisibility: c.Visibility,
 		CirclePremoderation: c.Premoderation, AuthorHandle: a.Handle, AuthorFacilitates: c.IsFacilitator, Following: true,
-		ReaderIsMember: c.IsMember, ReaderIsFacilitator: c.IsFacilitator})
+		ReaderIsMember: c.IsMember, ReaderIsFacilitator: c.IsFacilitator}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -194,14 +211,21 @@ func (s *Service) underReview(ctx context.Context, a kernel.Actor, v *store.Stor
 	return nil
 }
 
-// GetStory returns one story, its replies counted.
-func (s *Service) GetStory(ctx context.Context, a kernel.Actor, id string) (*Story, error) {
+// GetStory returns one story, its replies counted, folded as the reader's
+// safety settings say unless reveal.
+func (s *Service) GetStory(ctx context.Context, a kernel.Actor, id string, reveal bool) (*Story, error) {
 	v, err := s.storyFor(ctx, a, id, storyRead, true)
 	if err != nil {
 		return nil, err
 	}
+	var folds *kernel.Folds
+	if !reveal {
+		if folds, err = s.folds(ctx, a, []string{v.AuthorID}); err != nil {
+			return nil, err
+		}
+	}
 	removed := removedOwn(a, v.AuthorID, v.Status, v.Body)
-	out, err := s.openStory(ctx, a, v)
+	out, err := s.openStory(ctx, a, v, folds)
 	if err != nil || !removed {
 		return out, err
 	}
@@ -246,13 +270,26 @@ func (s *Service) tellWhyRemoved(ctx context.Context, t store.Target, into map[s
 }
 
 // openStory opens a story's texts for a, or leaves them out where a may see
-// only a placeholder. A blob whose author was erased reads as removed; any
-// other failure to open is a 500, never someone else's text.
-func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryView) (*Story, error) {
+// only a placeholder or folds say it is folded for them. A blob whose author
+// was erased reads as removed; any other failure to open is a 500, never
+// someone else's text.
+func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryView, folds *kernel.Folds) (*Story, error) {
 	out := &Story{ID: v.ID, Circle: v.CircleSlug, Kind: v.Kind, Status: v.Status, Pinned: v.PinnedAt != nil,
 		SupportCount: v.SupportCount, SupportedByMe: v.SupportedByMe, Following: v.Following, ReplyCount: v.ReplyCount,
-		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt)}
+		CreatedAt: v.CreatedAt.UTC(), EditedAt: utc(v.EditedAt), Themes: []string{}}
 	if !canReadText(a, v.AuthorID, v.Status) || v.Body == nil {
+		return out, nil
+	}
+	themes, err := s.openThemes(ctx, store.TargetStory, v.ID, v.Themes)
+	if errors.Is(err, seal.ErrUnknownKey) {
+		out.Status = store.Removed
+		return out, nil
+	}
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out.Themes = themes
+	if out.Folded = folds.Fold(v.AuthorID, themes); out.Folded != nil {
 		return out, nil
 	}
 	texts := make([]*string, 3)
@@ -315,22 +352,33 @@ func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, 
 			f.Pinned, f.Before = false, parts[0]
 		}
 	}
-	var rows []store.StoryView
-	if f.Pinned {
-		if rows, err = s.st.ListStoryViews(ctx, f); err != nil {
-			return nil, apperr.Internal(err)
+	// next reads on from where the last read stopped: through the pinned
+	// stories, then the rest.
+	next := func(n int) ([]store.StoryView, error) {
+		var rows []store.StoryView
+		f.Limit = n
+		if f.Pinned {
+			if rows, err = s.st.ListStoryViews(ctx, f); err != nil {
+				return nil, apperr.Internal(err)
+			}
+			if len(rows) == n {
+				last := rows[n-1]
+				f.BeforePinned, f.Before = last.PinnedAt, last.ID
+				return rows, nil
+			}
+			f.Pinned, f.Before, f.BeforePinned = false, "", nil
+			f.Limit = n - len(rows)
 		}
-		f.Pinned, f.Before = false, ""
-	}
-	if len(rows) <= limit {
-		f.Limit = limit + 1 - len(rows)
 		more, err := s.st.ListStoryViews(ctx, f)
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
-		rows = append(rows, more...)
+		if len(more) > 0 {
+			f.Before = more[len(more)-1].ID
+		}
+		return append(rows, more...), nil
 	}
-	return s.storyPage(ctx, a, rows, limit, newestCursor)
+	return s.storyPage(ctx, a, limit, true, next, newestCursor)
 }
 
 // ListUnanswered lists a circle's published stories that nobody but their
@@ -341,7 +389,7 @@ func (s *Service) ListUnanswered(ctx context.Context, a kernel.Actor, slug strin
 	if err != nil {
 		return nil, err
 	}
-	return s.unanswered(ctx, a, []string{c.ID}, limit, cursor)
+	return s.unanswered(ctx, a, []string{c.ID}, limit, cursor, true)
 }
 
 // WaitingForReply lists the stories nobody has answered across the circles
@@ -365,13 +413,14 @@ func (s *Service) WaitingForReply(ctx context.Context, a kernel.Actor, limit int
 	if err := waitingPolicy(a, facilitates); err != nil {
 		return nil, err
 	}
-	return s.unanswered(ctx, a, ids, limit, cursor)
+	// What waits for a facilitator is never folded: they look after it.
+	return s.unanswered(ctx, a, ids, limit, cursor, false)
 }
 
 // maxCircles bounds how many circles one look across them takes in.
 const maxCircles = 1000
 
-func (s *Service) unanswered(ctx context.Context, a kernel.Actor, circleIDs []string, limit int, cursor string) (*kernel.Page[Story], error) {
+func (s *Service) unanswered(ctx context.Context, a kernel.Actor, circleIDs []string, limit int, cursor string, fold bool) (*kernel.Page[Story], error) {
 	f := store.FindUnanswered{CircleIDs: circleIDs, ReaderID: a.ID, Limit: limit + 1}
 	if cursor != "" {
 		_, parts, err := kernel.DecodeCursor(cursor, "u")
@@ -380,11 +429,18 @@ func (s *Service) unanswered(ctx context.Context, a kernel.Actor, circleIDs []st
 		}
 		f.After = parts[0]
 	}
-	rows, err := s.st.ListUnanswered(ctx, f)
-	if err != nil {
-		return nil, apperr.Internal(err)
+	next := func(n int) ([]store.StoryView, error) {
+		f.Limit = n
+		rows, err := s.st.ListUnanswered(ctx, f)
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		if len(rows) > 0 {
+			f.After = rows[len(rows)-1].ID
+		}
+		return rows, nil
 	}
-	return s.storyPage(ctx, a, rows, limit, func(last *store.StoryView) *string { return kernel.EncodeCursor("u", last.ID) })
+	return s.storyPage(ctx, a, limit, fold, next, func(last *store.StoryView) *string { return kernel.EncodeCursor("u", last.ID) })
 }
 
 // Follow makes a follow a story (on) or stop: whoever may read a story may
@@ -408,32 +464,61 @@ func newestCursor(last *store.StoryView) *string {
 	return kernel.EncodeCursor("s", last.ID)
 }
 
-// storyPage opens up to limit stories, warming the key cache in one batch
-// first, and makes the cursor from the last one shown with cursorAt.
-func (s *Service) storyPage(ctx context.Context, a kernel.Actor, rows []store.StoryView, limit int, cursorAt func(*store.StoryView) *string) (*kernel.Page[Story], error) {
-	blobs := make([][]byte, 0, len(rows))
-	for i := range rows {
-		blobs = append(blobs, rows[i].Body)
-	}
-	ctx, err := s.sealer.Warm(ctx, blobs...)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
+// storyPage makes a page of up to limit stories read with next (which
+// reads on from where it last stopped, n stories at most), warming the key
+// cache a batch at a time, and makes the cursor from the last one shown
+// with cursorAt. Stories folded for the reader (with fold) are left out and
+// next read again past them, so a page holds limit stories when there are
+// that many to show, however many are folded.
+func (s *Service) storyPage(ctx context.Context, a kernel.Actor, limit int, fold bool, next func(n int) ([]store.StoryView, error), cursorAt func(*store.StoryView) *string) (*kernel.Page[Story], error) {
 	page := &kernel.Page[Story]{Items: []Story{}}
+	var lastShown store.StoryView
 	removed := map[string]int{}
-	for i := range rows {
-		if i < limit && removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body) {
-			removed[rows[i].ID] = i
-		}
-		if i == limit {
-			page.NextCursor = cursorAt(&rows[i-1])
-			break
-		}
-		st, err := s.openStory(ctx, a, &rows[i])
+	for {
+		rows, err := next(limit + 1)
 		if err != nil {
 			return nil, err
 		}
-		page.Items = append(page.Items, *st)
+		var folds *kernel.Folds
+		if fold && len(rows) > 0 {
+			authors := make([]string, len(rows))
+			for i := range rows {
+				authors[i] = rows[i].AuthorID
+			}
+			if folds, err = s.folds(ctx, a, authors); err != nil {
+				return nil, err
+			}
+		}
+		blobs := make([][]byte, 0, len(rows))
+		for i := range rows {
+			blobs = append(blobs, rows[i].Body)
+		}
+		wctx, err := s.sealer.Warm(ctx, blobs...)
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		for i := range rows {
+			own := removedOwn(a, rows[i].AuthorID, rows[i].Status, rows[i].Body)
+			st, err := s.openStory(wctx, a, &rows[i], folds)
+			if err != nil {
+				return nil, err
+			}
+			if st.Folded != nil {
+				continue
+			}
+			if len(page.Items) == limit { // one more to show: the page goes on
+				page.NextCursor = cursorAt(&lastShown)
+				break
+			}
+			if own {
+				removed[st.ID] = len(page.Items)
+			}
+			page.Items = append(page.Items, *st)
+			lastShown = rows[i]
+		}
+		if page.NextCursor != nil || len(rows) < limit+1 {
+			break
+		}
 	}
 	into := make(map[string]**string, len(removed))
 	for id, i := range removed {
@@ -451,14 +536,14 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
-	cur, err := s.openStory(ctx, a, v)
+	cur, err := s.openStory(ctx, a, v, nil)
 	if err != nil {
 		return nil, err
 	}
 	if cur.Title == nil {
 		return nil, errRemoved
 	}
-	t, body, warning := *cur.Title, *cur.Body, *cur.ContentWarning
+	t, body, warning, themes := *cur.Title, *cur.Body, *cur.ContentWarning, cur.Themes
 	if p.Title != nil {
 		if t, err = title(*p.Title); err != nil {
 			return nil, err
@@ -476,11 +561,16 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		}
 		warning = *p.ContentWarning
 	}
+	if p.Themes != nil {
+		if themes, err = kernel.CheckThemes(*p.Themes); err != nil {
+			return nil, err
+		}
+	}
 	keyID, err := s.dataKeyID(a)
 	if err != nil {
 		return nil, err
 	}
-	edit, err := s.sealStory(ctx, keyID, id, t, body, warning)
+	edit, err := s.sealStory(ctx, keyID, id, t, body, warning, themes)
 	if err != nil {
 		return nil, err
 	}
@@ -496,7 +586,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		}
 		return nil, apperr.Internal(err)
 	}
-	out, err := s.GetStory(ctx, a, id)
+	out, err := s.GetStory(ctx, a, id, false)
 	if err != nil {
 		return nil, err
 	}

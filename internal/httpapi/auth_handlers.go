@@ -12,6 +12,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
+	"hearth/internal/safety"
 	"hearth/internal/store"
 )
 
@@ -219,13 +220,18 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	safe, err := a.safety.Export(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Flags []moderation.FiledFlag `json:"flags"`
-	}{kernel.Now(), toMember(m), w, flags})
+		Flags        []moderation.FiledFlag `json:"flags"`
+		ReaderSafety *safety.Lists          `json:"reader_safety"`
+	}{kernel.Now(), toMember(m), w, flags, safe})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

@@ -318,6 +318,32 @@ var matrix = []matrixRow{
 	{"POST /search (private circle)", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/search", body: map[string]string{"q": "story", "circle": "hidden"}}
 	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s404, s404}},
+
+	// Reader safety: every member keeps their own preferences and lists.
+	{"GET /me/preferences", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/preferences"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"PUT /me/preferences", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/me/preferences", body: map[string]any{"themes": map[string]string{"eating": "hide"}}}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"PUT /me/muted/:handle", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/me/muted/" + f.author.Handle}
+	}, [roleCount]int{s401, s204, s204, s400, s204, s204, s204, s204}},
+	{"DELETE /me/muted/:handle", func(f *forumFixture, me *account) req {
+		return req{method: "DELETE", path: "/me/muted/" + f.author.Handle}
+	}, [roleCount]int{s401, s204, s204, s400, s204, s204, s204, s204}},
+	{"GET /me/muted", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/muted"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"PUT /me/blocked/:handle", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/me/blocked/" + f.author.Handle}
+	}, [roleCount]int{s401, s204, s204, s400, s204, s204, s204, s204}},
+	{"DELETE /me/blocked/:handle", func(f *forumFixture, me *account) req {
+		return req{method: "DELETE", path: "/me/blocked/" + f.author.Handle}
+	}, [roleCount]int{s401, s204, s204, s400, s204, s204, s204, s204}},
+	{"GET /me/blocked", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/me/blocked"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

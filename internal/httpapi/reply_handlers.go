@@ -8,13 +8,18 @@ import (
 	"hearth/internal/forum"
 )
 
-// GET /stories/{id}/replies - the thread, in thread order
+// GET /stories/{id}/replies - the thread, in thread order (?reveal=true:
+// folded replies whole)
 func (a *API) listReplies(c echo.Context) error {
 	limit, cursor, err := listParams(c)
 	if err != nil {
 		return err
 	}
-	page, err := a.forum.ListReplies(c.Request().Context(), actor(c), c.Param("id"), limit, cursor)
+	reveal, err := boolParam(c, "reveal")
+	if err != nil {
+		return err
+	}
+	page, err := a.forum.ListReplies(c.Request().Context(), actor(c), c.Param("id"), limit, cursor, reveal)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"hearth/internal/kernel"
+	"hearth/internal/safety"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -47,6 +48,8 @@ type route struct {
 // the access column (author, circle member, facilitator) live in the domain
 // services' policy functions.
 func (a *API) routes() []route {
+	muteOn, muteOff, muted := a.silencing(safety.Muted)
+	blockOn, blockOff, blocked := a.silencing(safety.Blocked)
 	return []route{
 		// Accounts and sessions.
 		{method: http.MethodPost, path: "/auth/register", access: anyone, handler: a.register, limit: byAddress},
@@ -108,6 +111,16 @@ func (a *API) routes() []route {
 
 		// Search.
 		{method: http.MethodPost, path: "/search", access: member, handler: a.findWriting, limit: searching},
+
+		// Reader safety: preferences, mute and block.
+		{method: http.MethodGet, path: "/me/preferences", access: member, handler: a.preferences},
+		{method: http.MethodPut, path: "/me/preferences", access: member, handler: a.setPreferences},
+		{method: http.MethodPut, path: "/me/muted/:handle", access: member, handler: muteOn},
+		{method: http.MethodDelete, path: "/me/muted/:handle", access: member, handler: muteOff},
+		{method: http.MethodGet, path: "/me/muted", access: member, handler: muted},
+		{method: http.MethodPut, path: "/me/blocked/:handle", access: member, handler: blockOn},
+		{method: http.MethodDelete, path: "/me/blocked/:handle", access: member, handler: blockOff},
+		{method: http.MethodGet, path: "/me/blocked", access: member, handler: blocked},
 	}
 }
 

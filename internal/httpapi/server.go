@@ -20,6 +20,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
+	"hearth/internal/safety"
 	"hearth/internal/search"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
@@ -51,6 +52,7 @@ type API struct {
 	moderation *moderation.Service
 	notify     *notify.Service
 	search     *search.Service
+	safety     *safety.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -69,6 +71,7 @@ func New(d Deps) *echo.Echo {
 		store:       svc.Store,
 		auth:        svc.Auth,
 		forum:       svc.Forum,
+		safety:      svc.Safety,
 		moderation:  svc.Moderation,
 		notify:      svc.Notify,
 		search:      svc.Search,

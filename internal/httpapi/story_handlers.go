@@ -43,9 +43,14 @@ func (a *API) createStory(c echo.Context) error {
 	return respond(c, http.StatusCreated, out)
 }
 
-// GET /stories/{id} - one story
+// GET /stories/{id} - one story (?reveal=true: whole, even where the
+// reader's own safety settings fold it)
 func (a *API) getStory(c echo.Context) error {
-	out, err := a.forum.GetStory(c.Request().Context(), actor(c), c.Param("id"))
+	reveal, err := boolParam(c, "reveal")
+	if err != nil {
+		return err
+	}
+	out, err := a.forum.GetStory(c.Request().Context(), actor(c), c.Param("id"), reveal)
 	if err != nil {
 		return err
 	}

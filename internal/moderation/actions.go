@@ -17,6 +17,8 @@ type Decision struct {
 	Action string     `json:"action"`
 	Reason string     `json:"reason"`
 	Until  *time.Time `json:"until,omitempty"`
+	// Themes are what add_themes adds.
+	Themes []string `json:"themes,omitempty"`
 }
 
 // ItemOutcome is what an action on writing left.
@@ -106,9 +108,15 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 	if d.Until != nil {
 		return nil, apperr.Invalid("unknown_field", "until belongs to actions on members.")
 	}
+	if d.Action == addThemes {
+		return s.addThemes(ctx, a, t, targetID, d)
+	}
+	if d.Themes != nil {
+		return nil, apperr.Invalid("unknown_field", "themes belong to add_themes.")
+	}
 	act, ok := writingActions[d.Action]
 	if !ok {
-		return nil, apperr.Invalid("invalid_action", "action is dismiss, approve, hide, remove or restore.")
+		return nil, apperr.Invalid("invalid_action", "action is dismiss, approve, hide, remove, restore or add_themes.")
 	}
 	w, err := s.writings.TargetToModerate(ctx, a, t, targetID)
 	if err != nil {

@@ -72,7 +72,12 @@ func (s *Service) FileFlag(ctx context.Context, a kernel.Actor, in NewFlag) (*Fl
 	// system, and told to the author, in the transaction that hides.
 	onHide := store.Effects{Log: s.log.system("hide_by_flags", t, info.ID)}
 	onHide.Notices = []*store.Notice{s.notices.About(info.AuthorID, store.NoticeHidden, info, &onHide.Log.ID)}
-	_, err = s.st.FileFlag(ctx, f, item, hideAfter, onHide)
+	// The flag of someone the author blocked is kept and answered like any
+	// other (nothing tells them of the block); it only does not count.
+	uncounted := func(reporters []string) (map[string]bool, error) {
+		return s.blocks.BlockedAmong(ctx, info.AuthorID, reporters)
+	}
+	_, err = s.st.FileFlag(ctx, f, item, hideAfter, uncounted, onHide)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, errFlaggedAlready
 	}

@@ -47,6 +47,13 @@ type Notifier interface {
 	CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*store.Notice, error)
 }
 
+// Blocks says which of others a member blocked: their flags on that
+// member's writing do not count toward the three-member hide. Reader
+// safety provides it.
+type Blocks interface {
+	BlockedAmong(ctx context.Context, blocker string, others []string) (map[string]bool, error)
+}
+
 // Service is moderation: flags, the queue, actions and the log.
 type Service struct {
 	st       *store.Store
@@ -54,13 +61,14 @@ type Service struct {
 	writings Writings
 	log      *Logbook
 	notices  Notifier
+	blocks   Blocks
 	now      func() time.Time
 }
 
-// New returns moderation over the writing it moderates, its log, and the
-// notices it sends.
-func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier) *Service {
-	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, now: kernel.Now}
+// New returns moderation over the writing it moderates, its log, the
+// notices it sends, and reader safety's blocks.
+func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier, blocks Blocks) *Service {
+	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, blocks: blocks, now: kernel.Now}
 }
 
 // Flag reasons, and the queue priority each gives (lower comes first).

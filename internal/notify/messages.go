@@ -98,6 +98,8 @@ func message(v *store.NoticeView, actor *kernel.Author, reason string) string {
 			until = "until " + v.SuspendedUntil.UTC().Format("2 January 2006, 15:04 MST")
 		}
 		return fmt.Sprintf("Your account is suspended %s. You can sign in and read, but not write. The reason: %s", until, reason) + signature
+	case store.NoticeThemesAdded:
+		return fmt.Sprintf("The moderation team added themes to your %s, so that readers who would rather not meet them can choose. Nothing was hidden. Their reason: %s", w, reason) + signature
 	case store.NoticeFlagOutcome:
 		outcome := "looked at it"
 		if v.Action != nil && outcomes[*v.Action] != "" {

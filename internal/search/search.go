@@ -92,8 +92,8 @@ const (
 	defaultLimit = 20
 	maxLimit     = 100
 	// maxRounds bounds how often one page reads the index again for
-	// writing that folded out.
-	maxRounds = 4
+	// writing that folded out (each round reading twice as far).
+	maxRounds = 8
 	// sampleSize is how many of a word's newest postings are read to
 	// tell a rare word from a common one.
 	sampleSize = 64
@@ -234,7 +234,9 @@ func (s *Service) page(ctx context.Context, a kernel.Actor, f store.FindPostings
 	var shown []found
 	more := false
 	for round := 0; len(f.Circles) > 0; round++ {
-		f.Limit = limit + 1 - len(shown)
+		// Each round after the first reads twice as far as the one before:
+		// where much is folded, few rounds still fill the page.
+		f.Limit = (limit + 1 - len(shown)) << round
 		hits, err := s.st.FindPostings(ctx, f)
 		if err != nil {
 			return nil, apperr.Internal(err)

@@ -68,13 +68,15 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 			[]any{memberID, memberID}},
 		{`DELETE FROM search_backlog WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{memberID, memberID}},
-		{`UPDATE replies SET status = ?, body = NULL WHERE author_id = ?`, []any{Removed, memberID}},
-		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE replies SET status = ?, body = NULL, themes = NULL WHERE author_id = ?`, []any{Removed, memberID}},
+		{`UPDATE stories SET status = ?, title = NULL, body = NULL, content_warning = NULL, themes = NULL, pinned_at = NULL WHERE author_id = ?`, []any{Removed, memberID}},
 		{`UPDATE circles SET member_count = member_count - 1 WHERE id IN (SELECT circle_id FROM circle_members WHERE member_id = ?)`, []any{memberID}},
 		{`DELETE FROM circle_members WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM notices WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM notice_feeds WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM follows WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM safety_preferences WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM safety_pairs WHERE owner_id = ?`, []any{memberID}},
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {

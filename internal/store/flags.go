@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -41,8 +42,9 @@ var targetTables = map[Target]string{TargetStory: "stories", TargetReply: "repli
 // published, it becomes hidden, and onHide (its log entry) is written with
 // it; hidden reports whether this flag did that, so it happens exactly once
 // however many flags arrive together. A second open flag by the same member
-// on the same target gives ErrConflict.
-func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hideAfter int, onHide Effects) (hidden bool, err error) {
+// on the same target gives ErrConflict. Reporters that uncounted names
+// (the author blocked them) are not counted; nil counts everyone.
+func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hideAfter int, uncounted func(reporters []string) (map[string]bool, error), onHide Effects) (hidden bool, err error) {
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(f).Error; err != nil {
 			if isUnique(err) {
@@ -55,13 +57,23 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 		if err := upsertItem(tx, item); err != nil {
 			return err
 		}
-		var reporters int64
-		if err := firstRowOf(tx, `SELECT COUNT(DISTINCT reporter_id) FROM flags
+		var ids []string
+		if err := tx.Raw(`SELECT DISTINCT reporter_id FROM flags
 			WHERE target_type = ? AND target_id = ? AND status = ? AND reporter_id IS NOT NULL AND reason <> ?`,
-			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Scan(&reporters); err != nil {
+			f.TargetType, f.TargetID, FlagOpen, ReasonCrisis).Scan(&ids).Error; err != nil {
 			return fmt.Errorf("store: count reporters: %w", err)
 		}
-		if reporters < int64(hideAfter) {
+		if len(ids) < hideAfter {
+			return nil
+		}
+		if uncounted != nil {
+			out, err := uncounted(ids)
+			if err != nil {
+				return err
+			}
+			ids = slices.DeleteFunc(ids, func(id string) bool { return out[id] })
+		}
+		if len(ids) < hideAfter {
 			return nil
 		}
 		res := tx.Exec("UPDATE "+targetTables[Target(f.TargetType)]+" SET status = ? WHERE id = ? AND status = ?", Hidden, f.TargetID, Published)

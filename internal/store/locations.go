@@ -34,3 +34,12 @@ func NoticeLocation(id string) seal.Location {
 func FlagNoteLocation(id string) seal.Location {
 	return seal.Location{Table: "flags", Column: "note", RowID: id}
 }
+
+// ThemesLocation is where a story's or reply's themes are sealed.
+func ThemesLocation(t Target, id string) seal.Location {
+	table := "stories"
+	if t == TargetReply {
+		table = "replies"
+	}
+	return seal.Location{Table: table, Column: "themes", RowID: id}
+}

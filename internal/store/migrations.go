@@ -23,6 +23,7 @@ var migrations = []migration{
 	{19, "the blind index of search", migrate0019},
 	{20, "writing from before the blind index waits to be indexed", migrate0020},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
+	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
 }
 
 // Frozen types of migration 1.
@@ -559,4 +560,41 @@ func migrate0021(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("UPDATE notice_feeds SET delivered_to = caught_up_to").Error
+}
+
+// Frozen types of migration 25: the themes of stories and replies (sealed,
+// like their text), each member's sealed reader-safety preferences (themes,
+// and whom they muted and blocked, for their own list), and the pairs of a
+// mute or block as keyed hashes only, for checks.
+type (
+	story0025 struct {
+		Themes []byte
+	}
+	reply0025 struct {
+		Themes []byte
+	}
+	safetyPreferences0025 struct {
+		MemberID  string    `gorm:"primaryKey"`
+		Sealed    []byte    `gorm:"not null"`
+		UpdatedAt time.Time `gorm:"not null"`
+	}
+	safetyPair0025 struct {
+		Hash    []byte `gorm:"primaryKey"`
+		OwnerID string `gorm:"not null;index"`
+	}
+)
+
+func (story0025) TableName() string             { return "stories" }
+func (reply0025) TableName() string             { return "replies" }
+func (safetyPreferences0025) TableName() string { return "safety_preferences" }
+func (safetyPair0025) TableName() string        { return "safety_pairs" }
+
+func migrate0025(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&story0025{}, "Themes"); err != nil {
+		return err
+	}
+	if err := tx.Migrator().AddColumn(&reply0025{}, "Themes"); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateTable(&safetyPreferences0025{}, &safetyPair0025{})
 }

@@ -40,6 +40,7 @@ const (
 	NoticeReply          = "reply"
 	NoticeReplyToYou     = "reply_to_you"
 	NoticeCrisisInCircle = "crisis_in_circle"
+	NoticeThemesAdded    = "themes_added"
 )
 
 // NoticeView is a notice with what its message is written from: the

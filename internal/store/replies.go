@@ -23,6 +23,7 @@ type Reply struct {
 	AuthorID     string
 	Status       string
 	Body         []byte
+	Themes       []byte // as a story's
 	SupportCount int
 	CreatedAt    time.Time
 	EditedAt     *time.Time
@@ -42,7 +43,7 @@ type ReplyView struct {
 }
 
 // replyViewSelect lists its columns in the order scanReplyView reads them.
-const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, r.author_id, r.status, r.body,
+const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, r.author_id, r.status, r.body, r.themes,
 	r.support_count, r.created_at, r.edited_at, m.handle, COALESCE(acm.facilitator, false), rs.member_id IS NOT NULL
 	FROM replies r
 	JOIN members m ON m.id = r.author_id
@@ -52,7 +53,7 @@ const replyViewSelect = `SELECT r.id, r.story_id, r.parent_id, r.depth, r.path, 
 
 // scanReplyView scans into v in place, as scanStoryView does.
 func scanReplyView(row rowScanner, v *ReplyView) error {
-	return row.Scan(&v.ID, &v.StoryID, &v.ParentID, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body,
+	return row.Scan(&v.ID, &v.StoryID, &v.ParentID, &v.Depth, &v.Path, &v.AuthorID, &v.Status, &v.Body, &v.Themes,
 		&v.SupportCount, &v.CreatedAt, &v.EditedAt, &v.AuthorHandle, &v.AuthorFacilitates, &v.SupportedByMe)
 }
 
@@ -149,10 +150,10 @@ func (s *Store) ListReplyViews(ctx context.Context, f FindReplies) ([]ReplyView,
 // EditReply writes an author's edit of a reply (its body sealed anew) with
 // its effects, its words in the index in place of the old ones. As with
 // stories, a removed reply is never written to again (ErrNotFound).
-func (s *Store) EditReply(ctx context.Context, id string, body []byte, editedAt time.Time, eff Effects) error {
+func (s *Store) EditReply(ctx context.Context, id string, body, themes []byte, editedAt time.Time, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Reply{}).Where("id = ? AND status <> ?", id, Removed).
-			Select("Body", "EditedAt").Updates(&Reply{Body: body, EditedAt: &editedAt})
+			Select("Body", "Themes", "EditedAt").Updates(&Reply{Body: body, Themes: themes, EditedAt: &editedAt})
 		if res.Error != nil {
 			return fmt.Errorf("store: edit reply: %w", res.Error)
 		}
@@ -173,7 +174,7 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
 			return err
 		}
-		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Select("Status", "Body").Updates(&Reply{Status: Removed}).Error
+		err := tx.Model(&Reply{}).Where("id = ? AND status <> ?", r.ID, Removed).Select("Status", "Body", "Themes").Updates(&Reply{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove reply: %w", err)
 		}

@@ -244,6 +244,7 @@ type FoundWriting struct {
 	ID, StoryID, CircleID       string
 	AuthorID, Status            string
 	Title, Body, ContentWarning []byte // a reply's Title is its story's
+	Themes                      []byte // sealed, as the writing's own
 	// StoryAuthorID and StoryStatus are a reply's story's: whether the
 	// reader may read its title.
 	StoryAuthorID, StoryStatus string
@@ -266,16 +267,16 @@ func (s *Store) FoundWritings(ctx context.Context, found []Found) ([]FoundWritin
 		ids []string
 		sql string
 	}{
-		{stories, `SELECT 'story', s.id, s.id, s.circle_id, s.author_id, s.status, s.title, s.body, s.content_warning, s.author_id, s.status, s.created_at
+		{stories, `SELECT 'story', s.id, s.id, s.circle_id, s.author_id, s.status, s.title, s.body, s.content_warning, s.themes, s.author_id, s.status, s.created_at
 			FROM stories s WHERE s.id IN ?`},
-		{replies, `SELECT 'reply', r.id, r.story_id, s.circle_id, r.author_id, r.status, s.title, r.body, NULL, s.author_id, s.status, r.created_at
+		{replies, `SELECT 'reply', r.id, r.story_id, s.circle_id, r.author_id, r.status, s.title, r.body, NULL, r.themes, s.author_id, s.status, r.created_at
 			FROM replies r JOIN stories s ON s.id = r.story_id WHERE r.id IN ?`},
 	} {
 		if len(q.ids) == 0 {
 			continue
 		}
 		rows, err := queryRows(ctx, s, len(q.ids), func(r rowScanner, v *FoundWriting) error {
-			return r.Scan(&v.Target, &v.ID, &v.StoryID, &v.CircleID, &v.AuthorID, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
+			return r.Scan(&v.Target, &v.ID, &v.StoryID, &v.CircleID, &v.AuthorID, &v.Status, &v.Title, &v.Body, &v.ContentWarning, &v.Themes,
 				&v.StoryAuthorID, &v.StoryStatus, &v.CreatedAt)
 		}, q.sql, q.ids)
 		if err != nil {

@@ -21,10 +21,13 @@ type Story struct {
 	Title          []byte
 	Body           []byte
 	ContentWarning []byte
-	PinnedAt       *time.Time
-	SupportCount   int
-	CreatedAt      time.Time
-	EditedAt       *time.Time
+	// Themes is the sealed list of its themes (kernel.JoinThemes); nil on
+	// writing from before themes, and on removed writing.
+	Themes       []byte
+	PinnedAt     *time.Time
+	SupportCount int
+	CreatedAt    time.Time
+	EditedAt     *time.Time
 	// AnsweredAt is when someone other than its author first answered it
 	// with a reply that is published; nil while nobody has.
 	AnsweredAt *time.Time
@@ -85,7 +88,7 @@ const storyViewSelect = storyViewHead + replyCount + storyViewTail
 // storyUncountedSelect is storyViewSelect with ReplyCount left 0.
 const storyUncountedSelect = storyViewHead + "0" + storyViewTail
 
-const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning,
+const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, s.title, s.body, s.content_warning, s.themes,
 	s.pinned_at, s.support_count, `
 
 const storyViewTail = `, s.created_at, s.edited_at,
@@ -103,7 +106,7 @@ const storyViewTail = `, s.created_at, s.edited_at,
 // their pointers), so a page of views costs one allocation, not several a
 // row.
 func scanStoryView(row rowScanner, v *StoryView) error {
-	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning,
+	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning, &v.Themes,
 		&v.PinnedAt, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &v.EditedAt,
 		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.CirclePremoderation, &v.AuthorHandle, &v.AuthorFacilitates,
 		&v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator, &v.Following)
@@ -231,8 +234,8 @@ func unansweredPage(f FindUnanswered) (string, []any) {
 // StoryEdit is an author's edit of a story: its texts sealed anew, and
 // when.
 type StoryEdit struct {
-	Title, Body, ContentWarning []byte
-	EditedAt                    time.Time
+	Title, Body, ContentWarning, Themes []byte
+	EditedAt                            time.Time
 }
 
 // EditStory writes an edit with its effects (a crisis flag it raised, its
@@ -242,8 +245,8 @@ type StoryEdit struct {
 func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effects) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Story{}).Where("id = ? AND status <> ?", id, Removed).
-			Select("Title", "Body", "ContentWarning", "EditedAt").
-			Updates(&Story{Title: e.Title, Body: e.Body, ContentWarning: e.ContentWarning, EditedAt: &e.EditedAt})
+			Select("Title", "Body", "ContentWarning", "Themes", "EditedAt").
+			Updates(&Story{Title: e.Title, Body: e.Body, ContentWarning: e.ContentWarning, Themes: e.Themes, EditedAt: &e.EditedAt})
 		if res.Error != nil {
 			return fmt.Errorf("store: edit story: %w", res.Error)
 		}
@@ -263,7 +266,7 @@ func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effec
 func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		err := tx.Model(&Story{}).Where("id = ?", id).
-			Select("Status", "Title", "Body", "ContentWarning", "PinnedAt").Updates(&Story{Status: Removed}).Error
+			Select("Status", "Title", "Body", "ContentWarning", "Themes", "PinnedAt").Updates(&Story{Status: Removed}).Error
 		if err != nil {
 			return fmt.Errorf("store: remove story: %w", err)
 		}

@@ -1,0 +1,578 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+
+	"hearth/internal/store"
+	"hearth/internal/store/storetest"
+)
+
+// safeStory is a story as reader safety shapes it.
+type safeStory struct {
+	ID      string
+	Author  *struct{ Handle string }
+	Title   *string
+	Body    *string
+	Themes  []string
+	Folded  *string
+	Status  string
+	Created string `json:"created_at"`
+}
+
+// safeReply is a reply as reader safety shapes it.
+type safeReply struct {
+	ID       string
+	ParentID *string `json:"parent_id"`
+	Depth    int
+	Author   *struct{ Handle string }
+	Body     *string
+	Themes   []string
+	Folded   *string
+}
+
+// onEveryForum runs fn on a fresh forum fixture on every store.
+func onEveryForum(t *testing.T, fn func(t *testing.T, f *forumFixture)) {
+	t.Helper()
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newForum(t, d))
+		})
+	}
+}
+
+// themed shares a story as a in circle slug with themes.
+func (f *forumFixture) themed(a *account, slug, title string, themes ...string) safeStory {
+	f.t.Helper()
+	if themes == nil {
+		themes = []string{}
+	}
+	r := f.do(req{method: "POST", path: "/circles/" + slug + "/stories", token: a.Access,
+		body: map[string]any{"title": title, "body": "The body of " + title, "themes": themes}})
+	expect(f.t, r, http.StatusCreated, "")
+	return decode[safeStory](f.t, r)
+}
+
+func (f *forumFixture) readStory(a *account, id, query string) safeStory {
+	f.t.Helper()
+	r := f.do(req{method: "GET", path: "/stories/" + id + query, token: a.Access})
+	expect(f.t, r, http.StatusOK, "")
+	return decode[safeStory](f.t, r)
+}
+
+func (f *forumFixture) thread(a *account, id, query string) []safeReply {
+	f.t.Helper()
+	r := f.do(req{method: "GET", path: "/stories/" + id + "/replies" + query, token: a.Access})
+	expect(f.t, r, http.StatusOK, "")
+	return decode[pageJSON[safeReply]](f.t, r).Items
+}
+
+func (f *forumFixture) setPrefs(a *account, themes map[string]string) {
+	f.t.Helper()
+	expect(f.t, f.do(req{method: "PUT", path: "/me/preferences", token: a.Access, body: map[string]any{"themes": themes}}), http.StatusOK, "")
+}
+
+func (f *forumFixture) silence(a *account, list string, other *account) {
+	f.t.Helper()
+	expect(f.t, f.do(req{method: "PUT", path: "/me/" + list + "/" + other.Handle, token: a.Access}), http.StatusNoContent, "")
+}
+
+// listAll reads every page of a circle's stories as a, limit at a time,
+// and checks each page but the last is full.
+func (f *forumFixture) listAll(a *account, slug string, limit int) []safeStory {
+	f.t.Helper()
+	var all []safeStory
+	cursor := ""
+	for range 100 {
+		path := fmt.Sprintf("/circles/%s/stories?limit=%d", slug, limit)
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		r := f.do(req{method: "GET", path: path, token: a.Access})
+		expect(f.t, r, http.StatusOK, "")
+		p := decode[pageJSON[safeStory]](f.t, r)
+		all = append(all, p.Items...)
+		if p.NextCursor == nil {
+			return all
+		}
+		if len(p.Items) != limit {
+			f.t.Fatalf("a page before the last holds %d stories, want %d", len(p.Items), limit)
+		}
+		cursor = *p.NextCursor
+	}
+	f.t.Fatal("the pages never end")
+	return nil
+}
+
+// TestThemesOnWriting: stories and replies take themes on create and edit,
+// in a fixed order, always present; unknown ones are refused; they are
+// sealed at rest.
+func TestThemesOnWriting(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.themed(f.author, "open", "Heavy days", "self_harm", "suicide", "suicide")
+		if !slices.Equal(s.Themes, []string{"suicide", "self_harm"}) || s.Folded != nil {
+			t.Fatalf("themes %v folded %v, want [suicide self_harm] and null", s.Themes, s.Folded)
+		}
+		plain := f.story(f.author, "open", "No themes")
+		if got := f.readStory(f.member, plain.ID, ""); got.Themes == nil || len(got.Themes) != 0 {
+			t.Errorf("a story without themes has %v, want []", got.Themes)
+		}
+		r := f.do(req{method: "POST", path: "/circles/open/stories", token: f.author.Access,
+			body: map[string]any{"title": "T", "body": "B", "themes": []string{"sadness"}}})
+		expect(t, r, http.StatusBadRequest, "invalid_theme")
+
+		r = f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]any{"themes": []string{"eating"}}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"eating"}) {
+			t.Errorf("edited themes %v", got.Themes)
+		}
+		r = f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]any{"body": "Another body"}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"eating"}) {
+			t.Errorf("an edit without themes changed them to %v", got.Themes)
+		}
+
+		r = f.do(req{method: "POST", path: "/stories/" + s.ID + "/replies", token: f.member.Access,
+			body: map[string]any{"body": "I hear you", "themes": []string{"graphic_medical"}}})
+		expect(t, r, http.StatusCreated, "")
+		rep := decode[safeReply](t, r)
+		if !slices.Equal(rep.Themes, []string{"graphic_medical"}) {
+			t.Fatalf("reply themes %v", rep.Themes)
+		}
+		r = f.do(req{method: "PATCH", path: "/replies/" + rep.ID, token: f.member.Access, body: map[string]any{"body": "I hear you, truly"}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeReply](t, r); !slices.Equal(got.Themes, []string{"graphic_medical"}) {
+			t.Errorf("a reply edit without themes changed them to %v", got.Themes)
+		}
+		r = f.do(req{method: "PATCH", path: "/replies/" + rep.ID, token: f.member.Access, body: map[string]any{"body": "x", "themes": []string{"disaster", "death_loss"}}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeReply](t, r); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) {
+			t.Errorf("reply themes after edit %v", got.Themes)
+		}
+		expect(t, f.do(req{method: "PATCH", path: "/replies/" + rep.ID, token: f.member.Access, body: map[string]any{"body": "x", "themes": []string{"nope"}}}),
+			http.StatusBadRequest, "invalid_theme")
+		if th := f.thread(f.author, s.ID, ""); len(th) != 1 || !slices.Equal(th[0].Themes, []string{"death_loss", "disaster"}) {
+			t.Errorf("thread %+v", th)
+		}
+		if f.dialect == store.SQLite {
+			db := rawDB(t, f.testServer)
+			for _, b := range [][]byte{blob(t, db, "stories", "themes", s.ID), blob(t, db, "replies", "themes", rep.ID)} {
+				if len(b) == 0 || bytes.Contains(b, []byte("eating")) || bytes.Contains(b, []byte("disaster")) {
+					t.Errorf("themes at rest %q: want a sealed blob", b)
+				}
+			}
+		}
+	})
+}
+
+// TestPreferences: defaults warn for suicide and self-harm; PUT sets the
+// themes named, the rest take defaults; unknown keys and values are 400;
+// sealed at rest.
+func TestPreferences(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		r := f.do(req{method: "GET", path: "/me/preferences", token: f.member.Access})
+		expect(t, r, http.StatusOK, "")
+		got := decode[struct{ Themes map[string]string }](t, r).Themes
+		if len(got) != 8 || got["suicide"] != "warn" || got["self_harm"] != "warn" || got["eating"] != "show" {
+			t.Fatalf("defaults %v", got)
+		}
+		r = f.do(req{method: "PUT", path: "/me/preferences", token: f.member.Access,
+			body: map[string]any{"themes": map[string]string{"eating": "hide", "suicide": "show"}}})
+		expect(t, r, http.StatusOK, "")
+		r = f.do(req{method: "GET", path: "/me/preferences", token: f.member.Access})
+		got = decode[struct{ Themes map[string]string }](t, r).Themes
+		if got["eating"] != "hide" || got["suicide"] != "show" || got["self_harm"] != "warn" || got["disaster"] != "show" {
+			t.Fatalf("after PUT %v", got)
+		}
+		for body, code := range map[string]string{
+			`{"themes":{"sadness":"hide"}}`: "invalid_theme",
+			`{"themes":{"eating":"never"}}`: "invalid_preference",
+			`{"themes":{},"muted":["x"]}`:   "unknown_field",
+			`{}`:                            "invalid_preference",
+		} {
+			expect(t, f.do(req{method: "PUT", path: "/me/preferences", token: f.member.Access, body: body}), http.StatusBadRequest, code)
+		}
+		if other := f.do(req{method: "GET", path: "/me/preferences", token: f.author.Access}); decode[struct{ Themes map[string]string }](t, other).Themes["eating"] != "show" {
+			t.Error("one member's preferences reached another")
+		}
+		if f.dialect == store.SQLite {
+			var sealed []byte
+			if err := rawDB(t, f.testServer).Raw("SELECT sealed FROM safety_preferences WHERE member_id = ?", f.member.ID).Row().Scan(&sealed); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(sealed, []byte("hide")) || bytes.Contains(sealed, []byte("eating")) {
+				t.Errorf("preferences at rest %q", sealed)
+			}
+		}
+	})
+}
+
+// TestMuteAndBlockLists: each list is the member's own; muting oneself is
+// 400, an unknown handle 404; twice is once; unmuting takes it off.
+func TestMuteAndBlockLists(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		for _, list := range []string{"muted", "blocked"} {
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/" + f.member.Handle, token: f.member.Access}), http.StatusBadRequest, "cannot_silence_self")
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/nobody-like-this", token: f.member.Access}), http.StatusNotFound, "member_not_found")
+			f.silence(f.member, list, f.author)
+			f.silence(f.member, list, f.author)
+			f.silence(f.member, list, f.outsider)
+			r := f.do(req{method: "GET", path: "/me/" + list, token: f.member.Access})
+			expect(t, r, http.StatusOK, "")
+			items := decode[pageJSON[struct{ Handle string }]](t, r).Items
+			if len(items) != 2 || items[0].Handle != f.author.Handle || items[1].Handle != f.outsider.Handle {
+				t.Fatalf("%s list %+v", list, items)
+			}
+			// The member muted sees nothing of it in their own lists.
+			r = f.do(req{method: "GET", path: "/me/" + list, token: f.author.Access})
+			if n := len(decode[pageJSON[struct{ Handle string }]](t, r).Items); n != 0 {
+				t.Errorf("the %s member's own list holds %d", list, n)
+			}
+			expect(t, f.do(req{method: "DELETE", path: "/me/" + list + "/" + f.outsider.Handle, token: f.member.Access}), http.StatusNoContent, "")
+			expect(t, f.do(req{method: "DELETE", path: "/me/" + list + "/" + f.outsider.Handle, token: f.member.Access}), http.StatusNoContent, "")
+			r = f.do(req{method: "GET", path: "/me/" + list, token: f.member.Access})
+			if items := decode[pageJSON[struct{ Handle string }]](t, r).Items; len(items) != 1 || items[0].Handle != f.author.Handle {
+				t.Errorf("after un-%s: %+v", list, items)
+			}
+		}
+		blocked, err := f.svc.Safety.Blocked(context.Background(), f.member.ID, f.author.ID)
+		if err != nil || !blocked {
+			t.Errorf("Blocked(member, author) = %v, %v", blocked, err)
+		}
+		if back, _ := f.svc.Safety.Blocked(context.Background(), f.author.ID, f.member.ID); back {
+			t.Error("a block works both ways")
+		}
+	})
+}
+
+// TestMutedWritingFolds: a muted author's story folds for the muter (and
+// leaves their lists), their replies fold in place in the thread, reveal
+// shows them whole, the author still sees all of their own, and nothing
+// in what the muted author reads tells them.
+func TestMutedWritingFolds(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.themed(f.author, "open", "A story of mine", "death_loss")
+		mine := f.story(f.member, "open", "Member's own")
+		top := f.reply(f.member, mine.ID, "", "first")
+		under := f.reply(f.author, mine.ID, top.ID, "from the author")
+		f.reply(f.member, mine.ID, under.ID, "and back")
+		before := f.readStory(f.author, s.ID, "")
+
+		f.silence(f.member, "muted", f.author)
+
+		got := f.readStory(f.member, s.ID, "")
+		if got.Folded == nil || *got.Folded != "muted" || got.Author != nil || got.Title != nil || got.Body != nil ||
+			!slices.Equal(got.Themes, []string{"death_loss"}) || got.ID != s.ID || got.Created == "" {
+			t.Fatalf("muted story %+v", got)
+		}
+		if whole := f.readStory(f.member, s.ID, "?reveal=true"); whole.Folded != nil || whole.Body == nil || whole.Author == nil {
+			t.Fatalf("revealed %+v", whole)
+		}
+		for _, x := range f.listAll(f.member, "open", 20) {
+			if x.ID == s.ID {
+				t.Error("a muted author's story is in the muter's list")
+			}
+		}
+		th := f.thread(f.member, mine.ID, "")
+		if len(th) != 3 || th[1].ID != under.ID || th[1].Folded == nil || *th[1].Folded != "muted" || th[1].Body != nil || th[1].Author != nil ||
+			th[1].Depth != 1 || th[1].ParentID == nil || *th[1].ParentID != top.ID || th[2].Folded != nil || th[2].Body == nil {
+			t.Fatalf("thread %+v", th)
+		}
+		if th := f.thread(f.member, mine.ID, "?reveal=true"); th[1].Folded != nil || th[1].Body == nil {
+			t.Errorf("revealed thread %+v", th[1])
+		}
+		// The author sees their own as ever, and the muter's writing too.
+		if own := f.readStory(f.author, s.ID, ""); own.Folded != nil || own.Body == nil || !reflect.DeepEqual(own, before) {
+			t.Errorf("the muted author's own story reads %+v, before %+v", own, before)
+		}
+		for _, x := range f.thread(f.author, mine.ID, "") {
+			if x.Folded != nil || x.Body == nil {
+				t.Errorf("the muted author sees %+v", x)
+			}
+		}
+		// A reply the muted author writes to the muter tells them nothing.
+		quiet := f.reply(f.author, mine.ID, top.ID, "are you there?")
+		beside := f.reply(f.author, mine.ID, "", "and here")
+		for _, n := range f.notices(f.member) {
+			if n.TargetID == quiet.ID || n.TargetID == beside.ID {
+				t.Errorf("the muter was told %+v", n)
+			}
+		}
+		// The moderation queue folds nothing.
+		crisis := f.crisisStory(f.author, "open")
+		r := f.do(req{method: "GET", path: "/moderation/queue", token: f.moderator.Access})
+		expect(t, r, http.StatusOK, "")
+		if !bytes.Contains(r.Body, []byte(crisis.ID)) {
+			t.Error("the queue lost the crisis")
+		}
+	})
+}
+
+// TestBlockedReplierTellsNothing: a member who both blocked someone and
+// follows a story hears nothing of that someone's replies, to them or
+// beside them.
+func TestBlockedReplierTellsNothing(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.member, "open", "Mine to follow")
+		top := f.reply(f.member, s.ID, "", "I start")
+		f.silence(f.member, "blocked", f.author)
+		f.reply(f.author, s.ID, top.ID, "to you")
+		f.reply(f.author, s.ID, "", "beside you")
+		other := f.joined("friend")
+		f.reply(other, s.ID, "", "a friend")
+		var kinds []string
+		for _, n := range f.notices(f.member) {
+			if n.Actor != nil && n.Actor.Handle == f.author.Handle {
+				t.Errorf("the blocker was told %+v", n)
+			}
+			kinds = append(kinds, n.Kind)
+		}
+		if !slices.Contains(kinds, "reply") {
+			t.Errorf("the friend's reply did not reach the follower: %v", kinds)
+		}
+	})
+}
+
+// TestFoldedListsStayFull: a member who hides a theme and mutes an author
+// gets full pages of the rest, in order, each once, however much is folded;
+// unanswered and search leave folded stories out too.
+func TestFoldedListsStayFull(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		var want []string
+		for i := range 37 {
+			switch {
+			case i%3 == 0:
+				want = append(want, f.themed(f.facilitator, "open", fmt.Sprintf("Shown %d", i), "disaster").ID)
+			case i%3 == 1:
+				f.themed(f.facilitator, "open", fmt.Sprintf("Folded %d", i), "eating", "disaster")
+			default:
+				f.themed(f.author, "open", fmt.Sprintf("Muted %d", i))
+			}
+		}
+		// A run of folded stories longer than a page.
+		for i := range 12 {
+			f.themed(f.facilitator, "open", fmt.Sprintf("Folded run %d", i), "eating")
+		}
+		slices.Reverse(want) // newest first
+		f.setPrefs(f.member, map[string]string{"eating": "hide"})
+		f.silence(f.member, "muted", f.author)
+		for _, limit := range []int{1, 5, 7, 20} {
+			var ids []string
+			for _, s := range f.listAll(f.member, "open", limit) {
+				if s.Folded != nil || s.Body == nil {
+					t.Fatalf("a folded story in a list: %+v", s)
+				}
+				ids = append(ids, s.ID)
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("limit %d: %d stories %v, want %d %v", limit, len(ids), ids, len(want), want)
+			}
+		}
+		// Others see every story.
+		if n := len(f.listAll(f.outsider, "open", 20)); n != 49 {
+			t.Errorf("an outsider sees %d stories, want 49", n)
+		}
+		r := f.do(req{method: "GET", path: "/circles/open/stories?unanswered=true&limit=5", token: f.member.Access})
+		expect(t, r, http.StatusOK, "")
+		p := decode[pageJSON[safeStory]](t, r)
+		if len(p.Items) != 5 {
+			t.Fatalf("unanswered page of %d", len(p.Items))
+		}
+		for _, s := range p.Items {
+			if !slices.Contains(want, s.ID) {
+				t.Errorf("unanswered holds a folded story %s", s.ID)
+			}
+		}
+		// A facilitator's own look at what waits folds nothing.
+		f.setPrefs(f.facilitator, map[string]string{"disaster": "hide"})
+		r = f.do(req{method: "GET", path: "/me/unanswered?limit=100", token: f.facilitator.Access})
+		expect(t, r, http.StatusOK, "")
+		if n := len(decode[pageJSON[safeStory]](t, r).Items); n < 37 {
+			t.Errorf("a facilitator's unanswered holds %d", n)
+		}
+		r = f.do(req{method: "POST", path: "/search", token: f.member.Access, body: map[string]any{"q": "body", "limit": 5}})
+		expect(t, r, http.StatusOK, "")
+		found := decode[pageJSON[struct {
+			ID     string
+			Themes []string
+		}]](t, r)
+		if len(found.Items) != 5 {
+			t.Fatalf("search page of %d", len(found.Items))
+		}
+		for _, x := range found.Items {
+			if !slices.Contains(want, x.ID) || !slices.Equal(x.Themes, []string{"disaster"}) {
+				t.Errorf("search found %+v", x)
+			}
+		}
+	})
+}
+
+// TestErasureTakesReaderSafety: deleting an account takes its preferences,
+// mutes and blocks with it; the export holds them before.
+func TestErasureTakesReaderSafety(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		f.setPrefs(f.member, map[string]string{"eating": "hide"})
+		f.silence(f.member, "muted", f.author)
+		f.silence(f.member, "blocked", f.outsider)
+		r := f.do(req{method: "GET", path: "/me/export", token: f.member.Access})
+		expect(t, r, http.StatusOK, "")
+		ex := decode[struct {
+			ReaderSafety struct {
+				Preferences struct{ Themes map[string]string }
+				Muted       []struct{ Handle string }
+				Blocked     []struct{ Handle string }
+			} `json:"reader_safety"`
+		}](t, r).ReaderSafety
+		if ex.Preferences.Themes["eating"] != "hide" || len(ex.Muted) != 1 || ex.Muted[0].Handle != f.author.Handle ||
+			len(ex.Blocked) != 1 || ex.Blocked[0].Handle != f.outsider.Handle {
+			t.Fatalf("export %+v", ex)
+		}
+		ctx := context.Background()
+		quiet, err := f.svc.Safety.Silenced(ctx, f.member.ID, []string{f.author.ID, f.outsider.ID})
+		if err != nil || !quiet[f.author.ID] || !quiet[f.outsider.ID] {
+			t.Fatalf("before erasure: %v %v", quiet, err)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: f.member.Access, body: map[string]string{"password": f.member.Password}}), http.StatusNoContent, "")
+		if _, err := f.store.GetSafety(ctx, f.member.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("preferences after erasure: %v", err)
+		}
+		quiet, err = f.svc.Safety.Silenced(ctx, f.member.ID, []string{f.author.ID, f.outsider.ID})
+		if err != nil || len(quiet) != 0 {
+			t.Errorf("pairs after erasure: %v %v", quiet, err)
+		}
+	})
+}
+
+// TestBlockedFlagsDoNotHide: flags from members the author blocked are
+// taken like any other (201) but do not count toward the three-member
+// hide; three flags from others still hide.
+func TestBlockedFlagsDoNotHide(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Mine")
+		b1, b2, o1, o2 := f.joined("blk"), f.joined("blk"), f.joined("flg"), f.joined("flg")
+		f.silence(f.author, "blocked", b1)
+		f.silence(f.author, "blocked", b2)
+		flag := func(a *account) {
+			t.Helper()
+			expect(t, f.do(req{method: "POST", path: "/flags", token: a.Access,
+				body: map[string]string{"target_type": "story", "target_id": s.ID, "reason": "harassment"}}), http.StatusCreated, "")
+		}
+		for _, a := range []*account{b1, b2, o1} {
+			flag(a)
+		}
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "published" {
+			t.Fatalf("two blocked members and one other hid the story: %s", got.Status)
+		}
+		flag(o2)
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "published" {
+			t.Fatalf("two counted flags hid the story: %s", got.Status)
+		}
+		flag(f.member)
+		if got := f.readStory(f.outsider, s.ID, ""); got.Status != "hidden" {
+			t.Fatalf("three counted flags left the story %s", got.Status)
+		}
+	})
+}
+
+// TestAddThemes: a moderator adds themes to someone's writing: they join
+// the author's own, nothing is hidden, the action is logged and the
+// author told; readers who hide the theme now have it folded.
+func TestAddThemes(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.themed(f.author, "open", "After the storm", "death_loss")
+		rep := f.reply(f.author, s.ID, "", "The flood took the house")
+		act := func(typ, id string, body map[string]any) *response {
+			return f.do(req{method: "POST", path: "/moderation/items/" + typ + "/" + id + "/actions", token: f.moderator.Access, body: body})
+		}
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"flood"}, "reason": "x"}), http.StatusBadRequest, "invalid_theme")
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{}, "reason": "x"}), http.StatusBadRequest, "invalid_theme")
+		expect(t, act("story", s.ID, map[string]any{"action": "hide", "themes": []string{"disaster"}, "reason": "x"}), http.StatusBadRequest, "unknown_field")
+		expect(t, f.do(req{method: "POST", path: "/moderation/items/story/" + s.ID + "/actions", token: f.member.Access,
+			body: map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "x"}}), http.StatusForbidden, "")
+
+		r := act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "It tells of a flood."})
+		expect(t, r, http.StatusOK, "")
+		if st := r.JSON(t)["status"]; st != "published" {
+			t.Errorf("status after add_themes %v", st)
+		}
+		expect(t, act("reply", rep.ID, map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "The flood."}), http.StatusOK, "")
+		if got := f.readStory(f.outsider, s.ID, ""); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) || got.Body == nil || got.Status != "published" {
+			t.Fatalf("story after add_themes %+v", got)
+		}
+		if th := f.thread(f.outsider, s.ID, ""); len(th) != 1 || !slices.Equal(th[0].Themes, []string{"disaster"}) {
+			t.Fatalf("reply after add_themes %+v", th)
+		}
+		told := f.noticesOf(f.author, "themes_added")
+		if len(told) != 2 || told[0].ActionID == nil || told[0].Actor != nil {
+			t.Fatalf("the author's themes_added notices %+v", told)
+		}
+		r = f.do(req{method: "GET", path: "/moderation/log", token: f.moderator.Access})
+		expect(t, r, http.StatusOK, "")
+		if !bytes.Contains(r.Body, []byte(`"add_themes"`)) {
+			t.Errorf("add_themes is not on the log: %s", r.Body)
+		}
+		f.setPrefs(f.outsider, map[string]string{"disaster": "hide"})
+		if got := f.readStory(f.outsider, s.ID, ""); got.Folded == nil || *got.Folded != "themes" || got.Body != nil {
+			t.Errorf("a reader hiding disaster reads %+v", got)
+		}
+		// The author edits without themes: the moderator's stay.
+		r = f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]any{"body": "Edited"}})
+		expect(t, r, http.StatusOK, "")
+		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) {
+			t.Errorf("after the author's edit %v", got.Themes)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusNoContent, "")
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"eating"}, "reason": "x"}), http.StatusConflict, "removed")
+	})
+}
+
+// TestMutesAtOnceAllKept: mutes sent at once are all kept, in the list and
+// as pairs: a change made over another starts again from it.
+func TestMutesAtOnceAllKept(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		others := make([]*account, 8)
+		ids := make([]string, len(others))
+		for i := range others {
+			others[i] = f.register(uniqueHandle("many"))
+			ids[i] = others[i].ID
+		}
+		var wg sync.WaitGroup
+		for _, o := range others {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := f.do(req{method: "PUT", path: "/me/muted/" + o.Handle, token: f.member.Access})
+				if r.Status != http.StatusNoContent {
+					t.Errorf("mute: %d %s", r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		r := f.do(req{method: "GET", path: "/me/muted", token: f.member.Access})
+		if n := len(decode[pageJSON[struct{ Handle string }]](t, r).Items); n != len(others) {
+			t.Errorf("the list holds %d of %d", n, len(others))
+		}
+		quiet, err := f.svc.Safety.Silenced(context.Background(), f.member.ID, ids)
+		if err != nil || len(quiet) != len(others) {
+			t.Errorf("pairs: %d of %d, %v", len(quiet), len(others), err)
+		}
+	})
+}

@@ -1,0 +1,418 @@
+// Package safety is reader safety: what a member chooses not to meet. Each
+// member's preferences (per theme show, warn or hide) and whom they muted
+// or blocked are sealed with their own data key; a mute or block is also
+// kept as a keyed hash of the pair, so the readers of lists and threads
+// (the forum, search, notices, moderation's three-member hide) can ask
+// whether a reader silenced an author without the store ever saying who
+// silenced whom. Nothing here is ever shown to the member muted or
+// blocked.
+package safety
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/kernel"
+	"hearth/internal/seal"
+	"hearth/internal/store"
+)
+
+// KeyName is the server secret pairs are hashed under.
+const KeyName = "safety-pairs"
+
+// Sealer seals and opens a member's preferences; *seal.Sealer is one.
+type Sealer interface {
+	Seal(ctx context.Context, keyID string, plaintext []byte, loc seal.Location) ([]byte, error)
+	OpenInPlace(ctx context.Context, blob []byte, loc seal.Location) ([]byte, error)
+}
+
+// Service is reader safety.
+type Service struct {
+	st     *store.Store
+	sealer Sealer
+	key    []byte
+	now    func() time.Time
+}
+
+// New is reader safety over the store, with pairs hashed under key.
+func New(st *store.Store, sealer Sealer, key []byte) *Service {
+	return &Service{st: st, sealer: sealer, key: key, now: kernel.Now}
+}
+
+// What a member may choose for each theme.
+const (
+	Show = "show"
+	Warn = "warn"
+	Hide = "hide"
+)
+
+// Preferences are the body of GET and PUT /me/preferences.
+type Preferences struct {
+	Themes map[string]string `json:"themes"`
+}
+
+// Lists of whom a member silenced.
+const (
+	Muted   = "muted"
+	Blocked = "blocked"
+)
+
+// settings is what is sealed: the themes chosen (defaults left out) and
+// the ids of whom the member muted and blocked, oldest first.
+type settings struct {
+	Themes  map[string]string `json:"themes,omitempty"`
+	Muted   []string          `json:"muted,omitempty"`
+	Blocked []string          `json:"blocked,omitempty"`
+}
+
+// defaults: a new member is warned of suicide and self-harm.
+func defaults() map[string]string {
+	out := make(map[string]string, len(kernel.Themes))
+	for _, t := range kernel.Themes {
+		out[t] = Show
+	}
+	out["suicide"], out["self_harm"] = Warn, Warn
+	return out
+}
+
+// load opens memberID's settings; none stored is the defaults.
+func (s *Service) load(ctx context.Context, memberID string) (*settings, error) {
+	p, err := s.st.GetSafety(ctx, memberID)
+	if errors.Is(err, store.ErrNotFound) {
+		return &settings{}, nil
+	}
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	set, err := s.open(ctx, memberID, p.Sealed)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return set, nil
+}
+
+// open opens a sealed blob of settings; an empty one is the defaults.
+func (s *Service) open(ctx context.Context, memberID string, sealed []byte) (*settings, error) {
+	var out settings
+	if len(sealed) == 0 {
+		return &out, nil
+	}
+	plain, err := s.sealer.OpenInPlace(ctx, sealed, store.SafetyLocation(memberID))
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(plain, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// change lets fn change memberID's settings (returning the pairs to add
+// and drop) and seals and saves them, holding the member's row meanwhile,
+// so changes made at once are all kept.
+func (s *Service) change(ctx context.Context, memberID string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
+	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if m.DataKeyID == nil {
+		return nil, apperr.Internal(errors.New("safety: member has no data key"))
+	}
+	var set *settings
+	err = s.st.ChangeSafety(ctx, memberID, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
+		var err error
+		if set, err = s.open(ctx, memberID, sealed); err != nil {
+			return nil, nil, nil, err
+		}
+		add, drop := fn(set)
+		plain, err := json.Marshal(set)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		next, err := s.sealer.Seal(ctx, *m.DataKeyID, plain, store.SafetyLocation(memberID))
+		return next, add, drop, err
+	})
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return set, nil
+}
+
+// themes is every theme's choice: the defaults under what was chosen.
+func (set *settings) themes() map[string]string {
+	out := defaults()
+	for t, v := range set.Themes {
+		out[t] = v
+	}
+	return out
+}
+
+// Preferences returns a's preferences, every theme named.
+func (s *Service) Preferences(ctx context.Context, a kernel.Actor) (*Preferences, error) {
+	set, err := s.load(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Preferences{Themes: set.themes()}, nil
+}
+
+var errPreference = apperr.Invalid("invalid_preference", "Each theme is show, warn or hide.")
+
+// SetPreferences sets a's choice per theme: the themes named take the
+// choice given, the others their defaults.
+func (s *Service) SetPreferences(ctx context.Context, a kernel.Actor, in Preferences) (*Preferences, error) {
+	if in.Themes == nil {
+		return nil, apperr.Invalid("invalid_preference", "themes is required.")
+	}
+	chosen := map[string]string{}
+	def := defaults()
+	for t, v := range in.Themes {
+		if !kernel.IsTheme(t) {
+			return nil, kernel.ErrTheme
+		}
+		if v != Show && v != Warn && v != Hide {
+			return nil, errPreference
+		}
+		if v != def[t] {
+			chosen[t] = v
+		}
+	}
+	set, err := s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+		set.Themes = chosen
+		return nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Preferences{Themes: set.themes()}, nil
+}
+
+// pair is the keyed hash of a mute or block (list) of other by member.
+func (s *Service) pair(list, member, other string) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(list))
+	m.Write([]byte{0})
+	m.Write([]byte(member))
+	m.Write([]byte{0})
+	m.Write([]byte(other))
+	return m.Sum(nil)
+}
+
+var (
+	errSelf    = apperr.Invalid("cannot_silence_self", "You cannot mute or block yourself.")
+	errNoList  = kernel.ErrNotFound
+	errUnknown = kernel.ErrNoMember
+)
+
+// Silence mutes or blocks (list) the member with handle for a (on), or
+// lifts it. Doing it twice is the same as once.
+func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle string, on bool) error {
+	if list != Muted && list != Blocked {
+		return errNoList
+	}
+	m, err := s.st.GetMember(ctx, store.FindMember{Handle: &handle})
+	if errors.Is(err, store.ErrNotFound) || err == nil && m.Status == store.StatusDeleted {
+		return errUnknown
+	}
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if m.ID == a.ID {
+		return errSelf
+	}
+	h := [][]byte{s.pair(list, a.ID, m.ID)}
+	_, err = s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+		ids := &set.Muted
+		if list == Blocked {
+			ids = &set.Blocked
+		}
+		if on {
+			if !slices.Contains(*ids, m.ID) {
+				*ids = append(*ids, m.ID)
+			}
+			return h, nil
+		}
+		*ids = slices.DeleteFunc(*ids, func(id string) bool { return id == m.ID })
+		return nil, h
+	})
+	return err
+}
+
+// Silenced is one member on a's list.
+type Silenced struct {
+	Handle string `json:"handle"`
+}
+
+// List is a's list of muted or blocked members, oldest first; members who
+// have since deleted their account are left out.
+func (s *Service) List(ctx context.Context, a kernel.Actor, list string) ([]Silenced, error) {
+	set, err := s.load(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := set.Muted
+	if list == Blocked {
+		ids = set.Blocked
+	}
+	out := []Silenced{}
+	for _, id := range ids {
+		m, err := s.st.GetMember(ctx, store.FindMember{ID: &id})
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, apperr.Internal(err)
+		}
+		if m.Status != store.StatusDeleted {
+			out = append(out, Silenced{Handle: m.Handle})
+		}
+	}
+	return out, nil
+}
+
+// Lists is what a member's export holds of reader safety.
+type Lists struct {
+	Preferences Preferences `json:"preferences"`
+	Muted       []Silenced  `json:"muted"`
+	Blocked     []Silenced  `json:"blocked"`
+}
+
+// Export is a's preferences and lists, for their export.
+func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Lists, error) {
+	p, err := s.Preferences(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	muted, err := s.List(ctx, a, Muted)
+	if err != nil {
+		return nil, err
+	}
+	blocked, err := s.List(ctx, a, Blocked)
+	if err != nil {
+		return nil, err
+	}
+	return &Lists{Preferences: *p, Muted: muted, Blocked: blocked}, nil
+}
+
+// Blocked reports whether blocker blocked other.
+func (s *Service) Blocked(ctx context.Context, blocker, other string) (bool, error) {
+	if blocker == other {
+		return false, nil
+	}
+	h := s.pair(Blocked, blocker, other)
+	found, err := s.st.SafetyPairsIn(ctx, [][]byte{h})
+	if err != nil {
+		return false, apperr.Internal(err)
+	}
+	return found[string(h)], nil
+}
+
+// BlockedAmong says which of others blocker blocked.
+func (s *Service) BlockedAmong(ctx context.Context, blocker string, others []string) (map[string]bool, error) {
+	hashes := make([][]byte, len(others))
+	whose := make(map[string]string, len(others))
+	for i, o := range others {
+		hashes[i] = s.pair(Blocked, blocker, o)
+		whose[string(hashes[i])] = o
+	}
+	found, err := s.st.SafetyPairsIn(ctx, hashes)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := make(map[string]bool, len(found))
+	for h := range found {
+		out[whose[h]] = true
+	}
+	return out, nil
+}
+
+// Silenced says which of others memberID muted or blocked: they fold for
+// memberID, and tell them nothing.
+func (s *Service) Silenced(ctx context.Context, memberID string, others []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	hashes := make([][]byte, 0, 2*len(others))
+	whose := make(map[string]string, 2*len(others))
+	for _, o := range others {
+		if o == memberID || whose[string(s.pair(Muted, memberID, o))] != "" {
+			continue
+		}
+		for _, list := range []string{Muted, Blocked} {
+			h := s.pair(list, memberID, o)
+			hashes = append(hashes, h)
+			whose[string(h)] = o
+		}
+	}
+	found, err := s.st.SafetyPairsIn(ctx, hashes)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	for h := range found {
+		out[whose[h]] = true
+	}
+	return out, nil
+}
+
+// Folds is what folds writing by authorIDs for readerID: the themes they
+// hide and which of the authors they silenced.
+func (s *Service) Folds(ctx context.Context, readerID string, authorIDs []string) (*kernel.Folds, error) {
+	set, err := s.load(ctx, readerID)
+	if err != nil {
+		return nil, err
+	}
+	f := &kernel.Folds{ReaderID: readerID, Hidden: map[string]bool{}}
+	for t, v := range set.Themes {
+		if v == Hide {
+			f.Hidden[t] = true
+		}
+	}
+	if len(set.Muted)+len(set.Blocked) == 0 {
+		return f, nil // nobody silenced: no need to ask the pairs
+	}
+	if f.Silenced, err = s.Silenced(ctx, readerID, authorIDs); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Screened is writing search found as the reader's settings see it.
+type Screened struct {
+	Folded bool
+	Themes []string
+}
+
+// Screen tells, for each writing search found (in order), whether it folds
+// for a and which themes it carries.
+func (s *Service) Screen(ctx context.Context, a kernel.Actor, found []store.FoundWriting) ([]Screened, error) {
+	authors := make([]string, len(found))
+	for i := range found {
+		authors[i] = found[i].AuthorID
+	}
+	folds, err := s.Folds(ctx, a.ID, authors)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Screened, len(found))
+	for i := range found {
+		w := &found[i]
+		themes := []string{}
+		if w.Themes != nil {
+			plain, err := s.sealer.OpenInPlace(ctx, w.Themes, store.ThemesLocation(w.Target, w.ID))
+			if errors.Is(err, seal.ErrUnknownKey) {
+				out[i] = Screened{Themes: themes} // its author is gone: search leaves it out
+				continue
+			}
+			if err != nil {
+				return nil, apperr.Internal(err)
+			}
+			themes = kernel.SplitThemes(string(plain))
+		}
+		out[i] = Screened{Folded: folds.Fold(w.AuthorID, themes) != nil, Themes: themes}
+	}
+	return out, nil
+}

@@ -443,7 +443,7 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 // until its time is up, by the service clock.
 func (s *Service) ActorOf(p *store.Principal) kernel.Actor {
 	suspended := p.Status == store.StatusSuspended && (p.SuspendedUntil == nil || p.SuspendedUntil.After(s.now()))
-	return kernel.Actor{ID: p.MemberID, Role: p.Role, Handle: p.Handle, DataKeyID: p.DataKeyID, Suspended: suspended}
+	return kernel.Actor{ID: p.MemberID, Role: p.Role, Handle: p.Handle, DataKeyID: p.DataKeyID, Safety: p.Safety, Suspended: suspended}
 }
 
 // Authenticate turns a bearer token into the principal of a live session.

@@ -61,7 +61,7 @@ type Indexer interface {
 // Screen is reader safety's say in what a reader is shown: the themes they
 // hide and the authors they muted or blocked fold writing for them.
 type Screen interface {
-	Folds(ctx context.Context, readerID string, authorIDs []string) (*kernel.Folds, error)
+	Folds(ctx context.Context, reader kernel.Actor) (*kernel.Folds, error)
 }
 
 // Service is the forum.
@@ -83,12 +83,12 @@ func New(st *store.Store, sealer Sealer, intake Intake, log Recorder, notices No
 	return &Service{st: st, sealer: sealer, intake: intake, log: log, notices: notices, index: index, screen: screen, now: kernel.Now}
 }
 
-// folds asks reader safety what folds writing by authorIDs for a.
-func (s *Service) folds(ctx context.Context, a kernel.Actor, authorIDs []string) (*kernel.Folds, error) {
+// folds asks reader safety what folds writing for a.
+func (s *Service) folds(ctx context.Context, a kernel.Actor) (*kernel.Folds, error) {
 	if s.screen == nil {
 		return nil, nil
 	}
-	return s.screen.Folds(ctx, a.ID, authorIDs)
+	return s.screen.Folds(ctx, a)
 }
 
 // sealThemes checks themes and seals them with the writer's key: always a

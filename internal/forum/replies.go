@@ -220,13 +220,12 @@ func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID strin
 		return nil, err
 	}
 	blobs := make([][]byte, len(rows))
-	authors := make([]string, len(rows))
 	for i := range rows {
-		blobs[i], authors[i] = rows[i].Body, rows[i].AuthorID
+		blobs[i] = rows[i].Body
 	}
 	var folds *kernel.Folds
 	if !reveal && len(rows) > 0 {
-		if folds, err = s.folds(ctx, a, authors); err != nil {
+		if folds, err = s.folds(ctx, a); err != nil {
 			return nil, err
 		}
 	}

@@ -220,7 +220,7 @@ func (s *Service) GetStory(ctx context.Context, a kernel.Actor, id string, revea
 	}
 	var folds *kernel.Folds
 	if !reveal {
-		if folds, err = s.folds(ctx, a, []string{v.AuthorID}); err != nil {
+		if folds, err = s.folds(ctx, a); err != nil {
 			return nil, err
 		}
 	}
@@ -481,11 +481,7 @@ func (s *Service) storyPage(ctx context.Context, a kernel.Actor, limit int, fold
 		}
 		var folds *kernel.Folds
 		if fold && len(rows) > 0 {
-			authors := make([]string, len(rows))
-			for i := range rows {
-				authors[i] = rows[i].AuthorID
-			}
-			if folds, err = s.folds(ctx, a, authors); err != nil {
+			if folds, err = s.folds(ctx, a); err != nil {
 				return nil, err
 			}
 		}

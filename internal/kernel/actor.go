@@ -23,6 +23,9 @@ type Actor struct {
 	// what a write names its author by and seals with, at no second
 	// look at the store.
 	Handle, DataKeyID string
+	// Safety is their sealed reader-safety settings as the session check
+	// read them (nil for none): what folds writing for them.
+	Safety []byte
 	// Suspended members may read but not write; authentication decides
 	// it, from the suspension's end and the clock.
 	Suspended bool

@@ -358,24 +358,23 @@ func (s *Service) Silenced(ctx context.Context, memberID string, others []string
 	return out, nil
 }
 
-// Folds is what folds writing by authorIDs for readerID: the themes they
-// hide and which of the authors they silenced.
-func (s *Service) Folds(ctx context.Context, readerID string, authorIDs []string) (*kernel.Folds, error) {
-	set, err := s.load(ctx, readerID)
+// Folds is what folds writing for reader: the themes they hide and the
+// members they silenced, from the settings their session check read
+// (their own sealed list, so no pair is looked up).
+func (s *Service) Folds(ctx context.Context, reader kernel.Actor) (*kernel.Folds, error) {
+	// Opened in a copy: the actor's blob serves every read of the request.
+	set, err := s.open(ctx, reader.ID, append([]byte(nil), reader.Safety...))
 	if err != nil {
-		return nil, err
+		return nil, apperr.Internal(err)
 	}
-	f := &kernel.Folds{ReaderID: readerID, Hidden: map[string]bool{}}
+	f := &kernel.Folds{ReaderID: reader.ID, Hidden: map[string]bool{}, Silenced: map[string]bool{}}
 	for t, v := range set.Themes {
 		if v == Hide {
 			f.Hidden[t] = true
 		}
 	}
-	if len(set.Muted)+len(set.Blocked) == 0 {
-		return f, nil // nobody silenced: no need to ask the pairs
-	}
-	if f.Silenced, err = s.Silenced(ctx, readerID, authorIDs); err != nil {
-		return nil, err
+	for _, id := range append(set.Muted, set.Blocked...) {
+		f.Silenced[id] = true
 	}
 	return f, nil
 }
@@ -389,11 +388,7 @@ type Screened struct {
 // Screen tells, for each writing search found (in order), whether it folds
 // for a and which themes it carries.
 func (s *Service) Screen(ctx context.Context, a kernel.Actor, found []store.FoundWriting) ([]Screened, error) {
-	authors := make([]string, len(found))
-	for i := range found {
-		authors[i] = found[i].AuthorID
-	}
-	folds, err := s.Folds(ctx, a.ID, authors)
+	folds, err := s.Folds(ctx, a)
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,11 @@ type Principal struct {
 	Handle    string
 	// DataKeyID is the member's data key, what their writing is sealed
 	// with ("" once erased): read here so a write needs no second look.
-	DataKeyID      string
+	DataKeyID string
+	// Safety is the member's sealed reader-safety settings (nil when they
+	// set none), read with the session so folding writing for them costs
+	// no second look.
+	Safety         []byte
 	Role           string
 	Status         string
 	SuspendedUntil *time.Time
@@ -105,11 +109,11 @@ func (s *Store) LiveSession(ctx context.Context, sessionID, signingSecret string
 	var p Principal
 	var until sql.NullTime
 	var dataKey sql.NullString
-	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.data_key_id, m.role, m.status, m.suspended_until,
+	err := s.queryRow(ctx, `SELECT s.id, m.id, m.handle, m.data_key_id, sp.sealed, m.role, m.status, m.suspended_until,
 		(SELECT created_at FROM secrets WHERE name = ?)
-		FROM sessions s JOIN members m ON m.id = s.member_id
+		FROM sessions s JOIN members m ON m.id = s.member_id LEFT JOIN safety_preferences sp ON sp.member_id = m.id
 		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND m.status IN ?`,
-		signingSecret, sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &dataKey, &p.Role, &p.Status, &until, exprTime{&p.SigningKeyAt})
+		signingSecret, sessionID, now, idleSince, liveStatuses).Scan(&p.SessionID, &p.MemberID, &p.Handle, &dataKey, &p.Safety, &p.Role, &p.Status, &until, exprTime{&p.SigningKeyAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -33,6 +33,7 @@ var layers = map[string]int{
 	"hearth/internal/moderation": 4,
 	"hearth/internal/notify":     4,
 	"hearth/internal/search":     4,
+	"hearth/internal/safety":     4,
 
 	"hearth/internal/app":  5,
 	"hearth/internal/demo": 5,

@@ -15,6 +15,7 @@ import (
 	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
+	"hearth/internal/safety"
 	"hearth/internal/seal"
 	"hearth/internal/search"
 	"hearth/internal/store"
@@ -59,6 +60,9 @@ type Services struct {
 	Moderation *moderation.Service
 	Notify     *notify.Service
 	Search     *search.Service
+	// Checker reads a draft for crisis wording and identifying details
+	// before it is posted.
+	Checker *safety.Checker
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -82,7 +86,8 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	}
 	notices := notify.New(st, sealer, nil)
 	logbook := moderation.NewLogbook(st, sealer)
-	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
+	crisis := moderation.NewDetector(o.CrisisPhrases)
+	intake := moderation.NewIntake(st, notices, crisis, o.CrisisResources)
 	fm := forum.New(st, sealer, intake, logbook, notices, index)
 	return &Services{
 		Store:      st,
@@ -94,6 +99,9 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		// Reader safety's screen (folding by theme, mute and block)
 		// goes in the last place once it exists.
 		Search: search.New(st, sealer, index, fm, nil),
+		// The check warns of what writing would be answered with: the
+		// same crisis matcher and resources.
+		Checker: safety.NewChecker(crisis, o.CrisisResources),
 	}, nil
 }
 

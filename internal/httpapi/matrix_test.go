@@ -318,6 +318,11 @@ var matrix = []matrixRow{
 	{"POST /search (private circle)", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/search", body: map[string]string{"q": "story", "circle": "hidden"}}
 	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s404, s404}},
+
+	// Checks before posting.
+	{"POST /checks/text", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/checks/text", body: map[string]string{"text": "Call me on 07700 900123."}}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

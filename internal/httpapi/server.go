@@ -20,6 +20,7 @@ import (
 	"hearth/internal/forum"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
+	"hearth/internal/safety"
 	"hearth/internal/search"
 	"hearth/internal/store"
 	"hearth/internal/throttle"
@@ -59,6 +60,10 @@ type API struct {
 	searchLimit *throttle.Limiter
 	metrics     *metrics
 	readTurn    echo.MiddlewareFunc
+
+	// checkLimit: --check-rate text checks a member a minute.
+	checkLimit *throttle.Limiter
+	checker    *safety.Checker
 }
 
 // New builds the Echo router with every route, middleware and the frontend.
@@ -77,6 +82,8 @@ func New(d Deps) *echo.Echo {
 		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),
 		hashLimit:   throttle.New(hashesPerHour, time.Hour),
 		searchLimit: throttle.New(d.Config.SearchRate, time.Minute),
+		checkLimit:  throttle.New(d.Config.CheckRate, time.Minute),
+		checker:     svc.Checker,
 		metrics:     newMetrics(svc.Store, svc.Sealer),
 		readTurn:    readTurns(readsAtOnce(svc.Store)),
 	}

@@ -76,7 +76,11 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("device-cookie key: %w", err)
 	}
-	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices)
+	retired, err := auth.LoadRetiredHandles(ctx, st, kr)
+	if err != nil {
+		return nil, fmt.Errorf("retired-handle key: %w", err)
+	}
+	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices, retired)
 	if err != nil {
 		return nil, err
 	}

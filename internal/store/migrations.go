@@ -22,6 +22,7 @@ var migrations = []migration{
 	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
 	{19, "the blind index of search", migrate0019},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
+	{24, "handles of erased accounts, kept only as keyed hashes, are never given out again", migrate0024},
 }
 
 // Frozen types of migration 1.
@@ -540,4 +541,11 @@ func migrate0021(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("UPDATE notice_feeds SET delivered_to = caught_up_to").Error
+}
+
+// migrate0024 keeps the handles of erased accounts as keyed hashes only
+// (HMAC-SHA256 under a server secret, in hex): enough to refuse the handle
+// to anyone new, nothing to learn it back from.
+func migrate0024(tx *gorm.DB) error {
+	return tx.Exec("CREATE TABLE retired_handles (hash TEXT PRIMARY KEY)").Error
 }

@@ -4,6 +4,7 @@ import {
   append, busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
 } from '../ui.js';
 import { joinCircle } from './common.js';
+import { checkBeforeSending, storyText } from './precheck.js';
 
 export default async function render(ctx) {
   const { view, params, query, navigate } = ctx;
@@ -51,6 +52,7 @@ export default async function render(ctx) {
     ev.preventDefault();
     clearErrors(form);
     await busy(button, async () => {
+      if (!(await checkBeforeSending(storyText(title.input.value, body.input.value), body.input))) return;
       let story;
       try {
         story = await api('POST', `/circles/${seg(slug)}/stories`, {

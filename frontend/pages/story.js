@@ -7,6 +7,7 @@ import {
   joinCircle, placeholder, statusNote, withWarning,
 } from './common.js';
 import { deleteButton, editReplyForm, editStoryForm } from './own.js';
+import { checkBeforeSending } from './precheck.js';
 
 const reasons = [
   ['harassment', 'Harassment'],
@@ -387,6 +388,7 @@ export default async function render(ctx) {
       ev.preventDefault();
       clearErrors(replyForm);
       await busy(send, async () => {
+        if (!(await checkBeforeSending(body.input.value, body.input))) return;
         let r;
         try {
           r = await api('POST', `/stories/${seg(id)}/replies`, { body: body.input.value, parent_id: parent ? parent.id : null });

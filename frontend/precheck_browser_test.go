@@ -11,7 +11,7 @@ import (
 // markup). Edit goes back to the form with the draft as it was and
 // nothing posted; Share anyway posts. Crisis wording brings the crisis
 // resources in the dialog, before posting. Ordinary writing goes straight
-// through.
+// through, and so does any writing when the check cannot run.
 func TestCheckBeforeSharing(t *testing.T) {
 	b := newTab(t)
 	b.join(handle("linden"), testPassword)
@@ -88,6 +88,19 @@ func TestCheckBeforeSharing(t *testing.T) {
 	b.get("textbox", "Reply").fill("Thank you for being here, everyone.")
 	b.get("button", "Send reply").click()
 	b.waitJS("the ordinary reply, with no dialog", `document.querySelectorAll('.thread .reply').length === 1 && !document.querySelector('dialog.precheck')`)
+
+	// A check that cannot run (here: too many checks) never holds the
+	// writing back: it is posted as it would have been.
+	eval[bool](b, `(() => {
+		const real = window.fetch;
+		window.fetch = (url, init) => String(url).endsWith('/checks/text')
+			? Promise.resolve(new Response('{"status":429,"code":"rate_limited"}', {status: 429, headers: {'Content-Type': 'application/problem+json', 'Retry-After': '30'}}))
+			: real(url, init);
+		return true;
+	})()`)
+	b.get("textbox", "Reply").fill("Ring me on 07700 900123 any time.")
+	b.get("button", "Send reply").click()
+	b.waitJS("the reply posted without a check", `document.querySelectorAll('.thread .reply').length === 2 && !document.querySelector('dialog.precheck')`)
 	if d := b.dialogs.Load(); d != 0 {
 		t.Fatalf("%d JavaScript dialogs opened", d)
 	}

@@ -104,3 +104,26 @@ func TestCheckRefusesTooLongText(t *testing.T) {
 		t.Errorf("20,001 characters: %v", err)
 	}
 }
+
+// FuzzCheck: whatever the text, the check answers without failing, with
+// findings in order, apart, and inside the text as a browser counts it.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{"", "🌱 07700 900123", "a@b.co", "https://", "www.", "12 Baker St.", "born 31/12", "+1", "0044 20 7946 0958 🙏 x.co/.", "Hauptstraße 5ß", "SSN 123-45-6789"} {
+		f.Add(s)
+	}
+	c := NewChecker(crisisWords{"end it"}, testResources)
+	f.Fuzz(func(t *testing.T, s string) {
+		res, err := c.Check(CheckRequest{Text: s})
+		if err != nil {
+			return // too long, or a control character
+		}
+		n := len(utf16.Encode([]rune(s)))
+		at := 0
+		for _, id := range res.Identifying {
+			if id.Start < at || id.End <= id.Start || id.End > n {
+				t.Fatalf("%q: finding %+v out of order or bounds (length %d)", s, id, n)
+			}
+			at = id.End
+		}
+	})
+}

@@ -68,8 +68,10 @@ var finders = []finder{
 	{kind: KindIDNumber, re: regexp.MustCompile(`\d{3}[- ]\d{2}[- ]\d{4}`), rank: 2, keep: ssn},
 	// UK national insurance number.
 	{kind: KindIDNumber, re: regexp.MustCompile(`[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]`), rank: 2, keep: bounded},
-	// UK NHS number: ten digits whose last is the mod-11 check digit.
-	{kind: KindIDNumber, re: regexp.MustCompile(`\d{3}[ -]?\d{3}[ -]?\d{4}`), rank: 2, keep: nhs},
+	// UK NHS number: ten digits whose last is the mod-11 check digit,
+	// written in threes and a four with spaces, or run together (with
+	// hyphens it is most often a North American phone number).
+	{kind: KindIDNumber, re: regexp.MustCompile(`\d{3} ?\d{3} ?\d{4}`), rank: 2, keep: nhs},
 	// US Medicare number (MBI), German health insurance number, French
 	// social security number.
 	{kind: KindIDNumber, re: regexp.MustCompile(`\d[A-Z][A-Z0-9]\d-?[A-Z][A-Z0-9]\d-?[A-Z]{2}\d{2}`), rank: 2, keep: bounded},
@@ -86,7 +88,7 @@ var finders = []finder{
 	{kind: KindPhone, re: regexp.MustCompile(`(?i)\b(?:call|text|phone|mobile|cell|whatsapp|signal|ring|tel\.?|reach me on|reach me at)\b[^.!?\n\d]{0,20}?(\d[\d .-]{5,}\d)`), rank: 4, group: 1, keep: sevenDigits},
 	// Street addresses: 12 Baker Street, 221B Baker St, Hauptstraße 5,
 	// Berliner Straße 12, 12 rue de la Paix.
-	{kind: KindStreetAddress, re: regexp.MustCompile(`\d{1,5}[A-Za-z]?,?\s+((?:[A-Za-z][A-Za-z'’.-]*\s+){1,3})(?:` + streetTypes + `)`), rank: 5, keep: street},
+	{kind: KindStreetAddress, re: regexp.MustCompile(`\d{1,5}[A-Za-z]?,?\s+(?:[A-Za-z][A-Za-z'’.-]*\s+){1,3}(?:` + streetTypes + `)`), rank: 5, keep: street},
 	{kind: KindStreetAddress, re: regexp.MustCompile(`\p{Lu}[\p{L}-]*(?:straße|strasse|str\.|weg|gasse|platz|allee|straat|laan|plein)\s+\d{1,4}[a-z]?` +
 		`|\p{Lu}\p{L}+\s+(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee)\s+\d{1,4}[a-z]?`), rank: 5, keep: bounded},
 	{kind: KindStreetAddress, re: regexp.MustCompile(`\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)\s+(?:(?:de|du|des|la|le)\s+|l['’])*\p{Lu}\p{L}+`), rank: 5, keep: bounded},

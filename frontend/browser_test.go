@@ -151,9 +151,11 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 	}
 	b.axeCheck("/s/{id} with replies")
 
-	// A reply that reads as a crisis brings the crisis resources, in an alert.
+	// A reply that reads as a crisis brings the crisis resources before
+	// it is sent (TestCheckBeforeSharing), and after, in an alert.
 	b.get("textbox", "Reply").fill("Some nights I want to end it all.")
 	b.get("button", "Send reply").click()
+	b.get("dialog", "Before you share: you are not alone").in("button", "Share anyway").click()
 	alert := b.get("alert", "You are not alone")
 	for _, name := range []string{"Find a helpline", "Emergency services"} {
 		if !strings.Contains(alert.text(), name) {
@@ -162,7 +164,11 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 	}
 
 	// So does a story that reads as a crisis, on the page that follows it.
-	b.shareStory("cardiac-recovery", "A hard week", "I feel like there is no reason to live lately.", "")
+	b.open("/c/cardiac-recovery/new")
+	b.get("textbox", "Title").fill("A hard week")
+	b.get("textbox", "Story").fill("I feel like there is no reason to live lately.")
+	b.get("button", "Share").click()
+	b.get("dialog", "Before you share: you are not alone").in("button", "Share anyway").click()
 	alert = b.get("alert", "You are not alone")
 	for _, name := range []string{"Find a helpline", "Emergency services"} {
 		if !strings.Contains(alert.text(), name) {

@@ -5,6 +5,7 @@ import {
 } from '../ui.js';
 import { joinCircle } from './common.js';
 import { themeBoxes } from './safety.js';
+import { checkBeforeSending, storyText } from './precheck.js';
 
 export default async function render(ctx) {
   const { view, params, query, navigate } = ctx;
@@ -53,6 +54,7 @@ export default async function render(ctx) {
     ev.preventDefault();
     clearErrors(form);
     await busy(button, async () => {
+      if (!(await checkBeforeSending(storyText(title.input.value, body.input.value), body.input))) return;
       let story;
       try {
         story = await api('POST', `/circles/${seg(slug)}/stories`, {

@@ -10,6 +10,7 @@ import { deleteButton, editReplyForm, editStoryForm } from './own.js';
 import {
   foldedNote, preferences, silenceMenu, themeBoxes, themeWords, warned,
 } from './safety.js';
+import { checkBeforeSending } from './precheck.js';
 
 const reasons = [
   ['harassment', 'Harassment'],
@@ -400,6 +401,7 @@ export default async function render(ctx) {
       ev.preventDefault();
       clearErrors(replyForm);
       await busy(send, async () => {
+        if (!(await checkBeforeSending(body.input.value, body.input))) return;
         let r;
         try {
           r = await api('POST', `/stories/${seg(id)}/replies`, {

@@ -61,6 +61,9 @@ type Services struct {
 	Notify     *notify.Service
 	Search     *search.Service
 	Safety     *safety.Service
+	// Checker reads a draft for crisis wording and identifying details
+	// before it is posted.
+	Checker *safety.Checker
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -74,7 +77,11 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("device-cookie key: %w", err)
 	}
-	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices)
+	retired, err := auth.LoadRetiredHandles(ctx, st, kr)
+	if err != nil {
+		return nil, fmt.Errorf("retired-handle key: %w", err)
+	}
+	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices, retired)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +96,8 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	reader := safety.New(st, sealer, pairs)
 	notices := notify.New(st, sealer, reader)
 	logbook := moderation.NewLogbook(st, sealer)
-	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
+	crisis := moderation.NewDetector(o.CrisisPhrases)
+	intake := moderation.NewIntake(st, notices, crisis, o.CrisisResources)
 	fm := forum.New(st, sealer, intake, logbook, notices, index, reader)
 	return &Services{
 		Store:      st,
@@ -100,6 +108,9 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Notify:     notices,
 		Search:     search.New(st, sealer, index, fm, searchScreen{reader}),
 		Safety:     reader,
+		// The check warns of what writing would be answered with: the
+		// same crisis matcher and resources.
+		Checker: safety.NewChecker(crisis, o.CrisisResources),
 	}, nil
 }
 

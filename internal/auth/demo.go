@@ -31,6 +31,9 @@ func (s *Service) CreateDemoMembers(ctx context.Context, password string, accoun
 		if err != nil {
 			return nil, err
 		}
+		if err := s.notRetired(ctx, h); err != nil {
+			return nil, err
+		}
 		keyID, wrapped, err := s.keys.NewDataKey()
 		if err != nil {
 			return nil, apperr.Internal(err)

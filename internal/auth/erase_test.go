@@ -120,3 +120,34 @@ func TestConcurrentErase(t *testing.T) {
 		})
 	}
 }
+
+// TestErasedHandleIsNeverGivenOutAgain: after an erasure the handle, in any
+// case, is refused to sign-up, to the admin's create-member and to the
+// demo as taken, on every store; other handles are not.
+func TestErasedHandleIsNeverGivenOutAgain(t *testing.T) {
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			s := newTestService(t, dialect, 2)
+			ctx := context.Background()
+			p, _ := s.signUp(t, "quiet-heron")
+			if err := s.Erase(ctx, p, svcPassword); err != nil {
+				t.Fatal(err)
+			}
+			for name, try := range map[string]func() error{
+				"register":      func() error { _, _, err := s.Register(ctx, "Quiet-Heron", svcPassword); return err },
+				"create member": func() error { _, _, err := s.CreateMember(ctx, "quiet-heron", svcPassword, "moderator"); return err },
+				"demo": func() error {
+					_, err := s.CreateDemoMembers(ctx, svcPassword, []Account{{"QUIET-HERON", "member"}})
+					return err
+				},
+			} {
+				if err := try(); err != ErrHandleTaken {
+					t.Errorf("%s with the erased handle: %v, want handle_taken", name, err)
+				}
+			}
+			if _, _, err := s.Register(ctx, "quiet-heron2", svcPassword); err != nil {
+				t.Errorf("another handle: %v", err)
+			}
+		})
+	}
+}

@@ -55,6 +55,7 @@ type Service struct {
 	hasher  *Hasher
 	signing *SigningKeys
 	devices *Devices
+	retired *RetiredHandles
 	// failures counts failed sign-ins and recoveries per handle from
 	// browsers the handle never signed in from; deviceFailures counts
 	// them per device cookie (see Devices).
@@ -65,12 +66,12 @@ type Service struct {
 
 // NewService wires the service. The dummy hash lets an unknown handle cost
 // exactly what a wrong password costs.
-func NewService(st *store.Store, keys DataKeys, hasher *Hasher, signing *SigningKeys, devices *Devices) (*Service, error) {
+func NewService(st *store.Store, keys DataKeys, hasher *Hasher, signing *SigningKeys, devices *Devices, retired *RetiredHandles) (*Service, error) {
 	dummy, err := hasher.Hash(context.Background(), "hearth dummy password for unknown handles")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, signing: signing, devices: devices,
+	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, signing: signing, devices: devices, retired: retired,
 		failures: throttle.New(failedPerHandle, time.Minute), deviceFailures: throttle.New(failedPerHandle, time.Minute),
 		dummy: dummy, now: kernel.Now}, nil
 }
@@ -132,6 +133,9 @@ func (s *Service) CreateMember(ctx context.Context, handle, password, role strin
 // create stores a member with hashed password, recovery codes and a fresh
 // data key, and returns the member and the codes in clear, once.
 func (s *Service) create(ctx context.Context, handle, password, role string) (*store.Member, []string, error) {
+	if err := s.notRetired(ctx, handle); err != nil {
+		return nil, nil, err
+	}
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, nil, hashErr(err)
@@ -153,6 +157,18 @@ func (s *Service) create(ctx context.Context, handle, password, role string) (*s
 		return nil, nil, apperr.Internal(err)
 	}
 	return m, codes, nil
+}
+
+// notRetired refuses the handle of an erased account, as a taken one.
+func (s *Service) notRetired(ctx context.Context, handle string) error {
+	retired, err := s.st.HandleRetired(ctx, s.retired.hash(handle))
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if retired {
+		return ErrHandleTaken
+	}
+	return nil
 }
 
 // newRecoveryCodes makes a full set of recovery codes, in clear and hashed.
@@ -416,7 +432,7 @@ func (s *Service) Erase(ctx context.Context, p *store.Principal, password string
 	if err != nil {
 		return err
 	}
-	err = s.st.EraseMember(ctx, m.ID, s.now())
+	err = s.st.EraseMember(ctx, m.ID, s.retired.hash(m.Handle), s.now())
 	if errors.Is(err, store.ErrNotFound) {
 		// Erased meanwhile, by another request of theirs.
 		return apperr.ErrUnauthenticated

@@ -87,8 +87,12 @@ func newTestService(t *testing.T, dialect string, slots int) *testService {
 	if err != nil {
 		t.Fatal(err)
 	}
+	retired, err := LoadRetiredHandles(context.Background(), st, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
 	keys := &recordingKeys{Sealer: seal.NewSealer(kr, st, 100)}
-	svc, err := NewService(st, keys, NewHasher(testParams, slots, 64), signing, devices)
+	svc, err := NewService(st, keys, NewHasher(testParams, slots, 64), signing, devices, retired)
 	if err != nil {
 		t.Fatal(err)
 	}

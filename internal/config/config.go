@@ -23,6 +23,7 @@ type Config struct {
 	MemberWriteRate int // writes a member may make a minute; 0: no cap
 	AuthRate        int // auth attempts a client address may make a minute; 0: no cap
 	SearchRate      int // searches a member may make a minute; 0: no cap
+	CheckRate       int // text checks a member may ask for a minute; 0: no cap
 	TrustedProxies  []netip.Prefix
 	LogFormat       string
 	ShutdownTimeout time.Duration
@@ -49,6 +50,7 @@ func (c *Config) Serve(fs *flag.FlagSet) {
 	fs.IntVar(&c.MemberWriteRate, "member-write-rate", 30, "changes one member may make a minute: stories, replies, flags, edits, support, joining… (0: no cap)")
 	fs.IntVar(&c.AuthRate, "auth-rate", 20, "sign-up, sign-in, recovery and refresh attempts per client address a minute (0: no cap)")
 	fs.IntVar(&c.SearchRate, "search-rate", 30, "searches one member may make a minute (0: no cap)")
+	fs.IntVar(&c.CheckRate, "check-rate", 120, "checks of a draft before posting one member may ask for a minute (0: no cap)")
 	fs.Func("trusted-proxies", "comma-separated CIDRs whose X-Forwarded-For is believed", func(s string) error {
 		p, err := ParseCIDRs(s)
 		c.TrustedProxies = p
@@ -89,7 +91,7 @@ func (c *Config) Parse(fs *flag.FlagSet, args []string) error {
 }
 
 func (c *Config) validate(fs *flag.FlagSet) error {
-	if c.MemberWriteRate < 0 || c.AuthRate < 0 || c.SearchRate < 0 {
+	if c.MemberWriteRate < 0 || c.AuthRate < 0 || c.SearchRate < 0 || c.CheckRate < 0 {
 		return errors.New("rates must be 0 or more")
 	}
 	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {

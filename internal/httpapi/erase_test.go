@@ -103,12 +103,20 @@ func TestDeleteAccount(t *testing.T) {
 			t.Errorf("the erased member's row is %+v, want a tombstone without handle, password or key", tomb)
 		}
 
-		// Someone else is untouched, and the handle can be taken anew.
+		// Someone else is untouched, and the handle is never given out
+		// again, in any case; the store keeps one hash of it, not it.
 		expect(t, s.do(req{method: "GET", path: "/me", token: b.Access}), http.StatusOK, "")
 		expect(t, s.do(req{method: "POST", path: "/auth/refresh", body: map[string]string{"refresh_token": b.Refresh}}), http.StatusOK, "")
-		if again := s.register(a.Handle); again.ID == a.ID {
-			t.Error("the handle came back to the erased account")
+		for _, h := range []string{a.Handle, strings.ToUpper(a.Handle)} {
+			expect(t, s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": h, "password": testPassword}}), http.StatusConflict, "handle_taken")
 		}
+		if n := count(t, db, "SELECT count(*) FROM retired_handles"); n != 1 {
+			t.Errorf("%d retired handles, want 1", n)
+		}
+		if n := count(t, db, "SELECT count(*) FROM retired_handles WHERE hash = ? OR hash LIKE ?", a.Handle, "%"+a.Handle+"%"); n != 0 {
+			t.Error("the retired handle is kept in clear")
+		}
+		s.register("fading-sta") // a handle near it is free
 	})
 }
 
@@ -136,8 +144,13 @@ func TestDeletedAccountLeavesNoBytes(t *testing.T) {
 	if bytes.Contains(raw, wrapped) {
 		t.Error("the erased data key's bytes remain in the database file or WAL")
 	}
-	if bytes.Contains(raw, []byte(a.Handle)) {
+	if bytes.Contains(raw, []byte(a.Handle)) || bytes.Contains(raw, []byte(strings.ToUpper(a.Handle))) {
 		t.Error("the erased member's handle remains in the raw files")
+	}
+	// Refusing the handle to a newcomer writes it nowhere either.
+	expect(t, s.do(req{method: "POST", path: "/auth/register", body: map[string]string{"handle": a.Handle, "password": testPassword}}), http.StatusConflict, "handle_taken")
+	if raw = rawStore(t, dir); bytes.Contains(raw, []byte(a.Handle)) {
+		t.Error("the refused handle is in the raw files")
 	}
 }
 

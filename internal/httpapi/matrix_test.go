@@ -344,6 +344,11 @@ var matrix = []matrixRow{
 	{"GET /me/blocked", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/me/blocked"}
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+
+	// Checks before posting.
+	{"POST /checks/text", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/checks/text", body: map[string]string{"text": "Call me on 07700 900123."}}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

@@ -132,6 +132,11 @@ func (a *API) limitSearches(next echo.HandlerFunc) echo.HandlerFunc {
 	return limitMember(a.searchLimit, next)
 }
 
+// limitChecks caps how many drafts one member may have checked a minute.
+func (a *API) limitChecks(next echo.HandlerFunc) echo.HandlerFunc {
+	return limitMember(a.checkLimit, next)
+}
+
 func limitMember(l *throttle.Limiter, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if ok, wait := l.Allow(principal(c).MemberID); !ok {

@@ -33,6 +33,10 @@ const (
 	// only reads, but by POST (so its words stay out of URLs and logs):
 	// it takes a read's turn and counts against no write limit.
 	searching
+	// checking is the text check's own limit per member (--check-rate).
+	// The web app checks a draft before every post, so checks must not
+	// eat the write limit the post itself needs.
+	checking
 )
 
 // route is one line of the route table.
@@ -121,6 +125,9 @@ func (a *API) routes() []route {
 		{method: http.MethodPut, path: "/me/blocked/:handle", access: member, handler: blockOn},
 		{method: http.MethodDelete, path: "/me/blocked/:handle", access: member, handler: blockOff},
 		{method: http.MethodGet, path: "/me/blocked", access: member, handler: blocked},
+
+		// Checks before posting.
+		{method: http.MethodPost, path: "/checks/text", access: member, handler: a.checkText, limit: checking},
 	}
 }
 
@@ -146,6 +153,8 @@ func (a *API) guard(r route) []echo.MiddlewareFunc {
 		mw = append(mw, a.limitHashing)
 	case r.limit == searching:
 		mw = append(mw, a.limitSearches)
+	case r.limit == checking:
+		mw = append(mw, a.limitChecks)
 	case r.limit == byDefault && r.access != anyone && r.method != http.MethodGet:
 		mw = append(mw, a.limitWrites)
 	}

@@ -61,6 +61,10 @@ type API struct {
 	searchLimit *throttle.Limiter
 	metrics     *metrics
 	readTurn    echo.MiddlewareFunc
+
+	// checkLimit: --check-rate text checks a member a minute.
+	checkLimit *throttle.Limiter
+	checker    *safety.Checker
 }
 
 // New builds the Echo router with every route, middleware and the frontend.
@@ -80,6 +84,8 @@ func New(d Deps) *echo.Echo {
 		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),
 		hashLimit:   throttle.New(hashesPerHour, time.Hour),
 		searchLimit: throttle.New(d.Config.SearchRate, time.Minute),
+		checkLimit:  throttle.New(d.Config.CheckRate, time.Minute),
+		checker:     svc.Checker,
 		metrics:     newMetrics(svc.Store, svc.Sealer),
 		readTurn:    readTurns(readsAtOnce(svc.Store)),
 	}

@@ -11,11 +11,13 @@ import (
 )
 
 // EraseMember destroys a member's data key, recovery codes and sessions and
-// leaves a tombstone without handle or password, in one transaction. A member
+// leaves a tombstone without handle or password, in one transaction; the
+// handle is kept only as retiredHandle, its keyed hash, so it is never
+// given out again (see HandleRetired). A member
 // already erased (or never there) gives ErrNotFound. The destroyed bytes are
 // zeroed in their pages by secure_delete, but on SQLite the WAL still holds
 // them until ScrubWAL runs: callers run it once the erasure is committed.
-func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time) error {
+func (s *Store) EraseMember(ctx context.Context, memberID, retiredHandle string, now time.Time) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := eraseWriting(tx, memberID, now); err != nil {
 			return err
@@ -32,7 +34,7 @@ func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time)
 			}
 		}
 		// "~" never appears in a handle, so the tombstone cannot be signed
-		// into or taken; the old handle is free again.
+		// into or taken; the old handle lives on only as its hash.
 		res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusDeleted).Updates(map[string]any{
 			"handle": "~" + memberID, "password_hash": "", "status": StatusDeleted, "deleted_at": now, "data_key_id": nil,
 		})
@@ -42,7 +44,7 @@ func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time)
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return nil
+		return tx.Exec("INSERT INTO retired_handles (hash) VALUES (?) ON CONFLICT (hash) DO NOTHING", retiredHandle).Error
 	})
 	if errors.Is(err, ErrNotFound) {
 		return ErrNotFound
@@ -136,4 +138,14 @@ func (s *Store) ScrubWAL(ctx context.Context) error {
 		case <-time.After(scrubPause):
 		}
 	}
+}
+
+// HandleRetired reports whether hash is the keyed hash of an erased
+// account's handle.
+func (s *Store) HandleRetired(ctx context.Context, hash string) (bool, error) {
+	var n int
+	if err := s.queryRow(ctx, "SELECT COUNT(*) FROM retired_handles WHERE hash = ?", hash).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: retired handle: %w", err)
+	}
+	return n > 0, nil
 }

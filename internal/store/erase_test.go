@@ -52,7 +52,7 @@ func TestScrubWALDoesNotStallWriters(t *testing.T) {
 	defer st.Close()
 	m := newMember(t, st, "leaving")
 	release := holdSnapshot(t, opts.SQLitePath)
-	if err := st.EraseMember(ctx, m.ID, now()); err != nil {
+	if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); err != nil {
 		t.Fatal(err)
 	}
 	scrubbed := make(chan error, 1)
@@ -103,11 +103,17 @@ func TestScrubWALDoesNotStallWriters(t *testing.T) {
 func TestEraseMemberTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		m := newMember(t, st, "gone")
-		if err := st.EraseMember(ctx, m.ID, now()); err != nil {
+		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.EraseMember(ctx, m.ID, now()); !errors.Is(err, store.ErrNotFound) {
+		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("second erasure: %v, want ErrNotFound", err)
+		}
+		// The handle's hash is kept, and only that.
+		for hash, want := range map[string]bool{"hash of " + m.ID: true, "hash of someone else": false} {
+			if got, err := st.HandleRetired(ctx, hash); err != nil || got != want {
+				t.Errorf("HandleRetired(%q) = %v, %v; want %v", hash, got, err, want)
+			}
 		}
 		if err := st.ScrubWAL(ctx); err != nil {
 			t.Fatal(err)

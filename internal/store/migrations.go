@@ -23,6 +23,7 @@ var migrations = []migration{
 	{19, "the blind index of search", migrate0019},
 	{20, "writing from before the blind index waits to be indexed", migrate0020},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
+	{24, "handles of erased accounts, kept only as keyed hashes, are never given out again", migrate0024},
 	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
 }
 
@@ -597,4 +598,11 @@ func migrate0025(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().CreateTable(&safetyPreferences0025{}, &safetyPair0025{})
+}
+
+// migrate0024 keeps the handles of erased accounts as keyed hashes only
+// (HMAC-SHA256 under a server secret, in hex): enough to refuse the handle
+// to anyone new, nothing to learn it back from.
+func migrate0024(tx *gorm.DB) error {
+	return tx.Exec("CREATE TABLE retired_handles (hash TEXT PRIMARY KEY)").Error
 }

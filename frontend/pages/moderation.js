@@ -134,9 +134,10 @@ function item(it) {
   const status = h('span', null, statusWords[it.status] || it.status);
   const li = h('li', { class: `card queue-item prio-${it.priority}` },
     h('article', { 'aria-labelledby': headId },
-      h('p', { class: 'badges' }, badge(prioWord, prioClass)),
+      h('p', { class: 'badges' }, badge(prioWord, prioClass), it.overdue ? badge('Overdue', 'crisis') : null),
       h('h2', { id: headId }, `${what} by ${author} in ${it.circle}`),
-      h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at)),
+      h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at),
+        it.overdue ? [' · ', h('strong', null, 'overdue'), ', due ', exactly(it.due_at)] : [' · due ', exactly(it.due_at)]),
       it.priority === 'crisis' ? withWriter(it, headId) : null,
       flagSummary(it.flags),
       h('div', { class: 'excerpt-box' }, excerpt, reveal),
@@ -146,6 +147,17 @@ function item(it) {
         it.author && it.author.handle ? h('a', { href: `/moderation/members?handle=${seg(it.author.handle)}` }, `Act on ${it.author.handle}`) : null),
       form, result));
   return li;
+}
+
+// oldestCrisis says how long the oldest crisis has waited: the queue lists
+// crises first, oldest first, so it is the first item when there is one.
+function oldestCrisis(items) {
+  const first = items[0];
+  if (!first || first.priority !== 'crisis') return h('p', { class: 'status' }, 'No crisis is waiting.');
+  const late = items.filter((it) => it.overdue).length;
+  return h('p', { class: 'status' },
+    `The oldest crisis has waited ${waited(first.first_flagged_at)}.`,
+    late ? ` ${late} ${late === 1 ? 'item is' : 'items are'} overdue.` : '');
 }
 
 export default async function render({ view }) {
@@ -159,6 +171,7 @@ export default async function render({ view }) {
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation queue'),
     h('p', { class: 'lede' }, 'Crisis first, then the oldest. Each excerpt is blurred until you choose to read it: take breaks, and hand over when you need to.'),
+    oldestCrisis(page.items),
     h('details', { class: 'help' },
       h('summary', null, 'What each action does'),
       h('dl', null, actions.map(([, label, help]) => [h('dt', null, label), h('dd', null, help)]))),

@@ -32,6 +32,8 @@ type Options struct {
 	// what writing that reads as a crisis is answered with.
 	CrisisPhrases   []string
 	CrisisResources kernel.CrisisResources
+	// QueueTargets are the moderation queue's service levels.
+	QueueTargets moderation.Targets
 }
 
 // Defaults are the options of a production Hearth on this machine:
@@ -47,6 +49,7 @@ func Defaults() Options {
 		DataKeyCache:    10000, // a busy forum's active writers, about 200 bytes each
 		CrisisPhrases:   moderation.DefaultPhrases(),
 		CrisisResources: moderation.DefaultResources(),
+		QueueTargets:    moderation.DefaultTargets,
 	}
 }
 
@@ -89,7 +92,7 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices, o.QueueTargets),
 		Notify:     notices,
 		// Reader safety's screen (folding by theme, mute and block)
 		// goes in the last place once it exists.

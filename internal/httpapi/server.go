@@ -77,7 +77,7 @@ func New(d Deps) *echo.Echo {
 		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),
 		hashLimit:   throttle.New(hashesPerHour, time.Hour),
 		searchLimit: throttle.New(d.Config.SearchRate, time.Minute),
-		metrics:     newMetrics(svc.Store, svc.Sealer),
+		metrics:     newMetrics(svc.Store, svc.Sealer, svc.Moderation),
 		readTurn:    readTurns(readsAtOnce(svc.Store)),
 	}
 	e := echo.New()

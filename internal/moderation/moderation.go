@@ -54,13 +54,14 @@ type Service struct {
 	writings Writings
 	log      *Logbook
 	notices  Notifier
+	targets  Targets
 	now      func() time.Time
 }
 
-// New returns moderation over the writing it moderates, its log, and the
-// notices it sends.
-func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier) *Service {
-	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, now: kernel.Now}
+// New returns moderation over the writing it moderates, its log, the
+// notices it sends, and the service levels it keeps the queue to.
+func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier, targets Targets) *Service {
+	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, targets: targets, now: kernel.Now}
 }
 
 // Flag reasons, and the queue priority each gives (lower comes first).

@@ -219,13 +219,18 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	appeals, err := a.moderation.AppealsFiled(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Flags []moderation.FiledFlag `json:"flags"`
-	}{kernel.Now(), toMember(m), w, flags})
+		Flags   []moderation.FiledFlag   `json:"flags"`
+		Appeals []moderation.FiledAppeal `json:"appeals"`
+	}{kernel.Now(), toMember(m), w, flags, appeals})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

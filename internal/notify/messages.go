@@ -98,6 +98,11 @@ func message(v *store.NoticeView, actor *kernel.Author, reason string) string {
 			until = "until " + v.SuspendedUntil.UTC().Format("2 January 2006, 15:04 MST")
 		}
 		return fmt.Sprintf("Your account is suspended %s. You can sign in and read, but not write. The reason: %s", until, reason) + signature
+	case store.NoticeAppealDecided:
+		if v.Action != nil && *v.Action == "appeal_overturned" {
+			return "The moderation team looked again at the decision you appealed, and overturned it. Thank you for telling us. Their reason: " + reason + signature
+		}
+		return "The moderation team looked again at the decision you appealed, and it stands. Their reason: " + reason + signature
 	case store.NoticeFlagOutcome:
 		outcome := "looked at it"
 		if v.Action != nil && outcomes[*v.Action] != "" {

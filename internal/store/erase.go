@@ -74,6 +74,8 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`DELETE FROM notice_feeds WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM follows WHERE member_id = ?`, []any{memberID}},
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
+		{`DELETE FROM appeals WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM writing_versions WHERE author_id = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)

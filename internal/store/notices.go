@@ -40,6 +40,7 @@ const (
 	NoticeReply          = "reply"
 	NoticeReplyToYou     = "reply_to_you"
 	NoticeCrisisInCircle = "crisis_in_circle"
+	NoticeAppealDecided  = "appeal_decided"
 )
 
 // NoticeView is a notice with what its message is written from: the

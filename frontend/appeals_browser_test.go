@@ -70,3 +70,46 @@ func TestAppealOverturnedBySecondModerator(t *testing.T) {
 	author.open("/notices")
 	author.waitJS("the decision", `document.querySelector('main').innerText.includes('overturned it')`)
 }
+
+// TestQueueShowsEveryVersion: the queue says how long the oldest crisis
+// has waited (the demo's) and when each item is due; a moderator opens
+// every version of a story edited after it was flagged, so the flag about
+// words edited away still makes sense.
+func TestQueueShowsEveryVersion(t *testing.T) {
+	author := newTab(t)
+	who := handle("hazel")
+	author.join(who, testPassword)
+	author.open("/c/cardiac-recovery")
+	author.get("button", "Join circle").click()
+	author.get("link", "Share a story")
+	title := "Rehab class " + who
+	storyPath := author.shareStory("cardiac-recovery", title, "Ring me on 07700 900123 to share lifts.", "")
+
+	maple := newTab(t)
+	maple.signIn("maple", demoPassword)
+	maple.open(storyPath)
+	maple.get("heading", title)
+	maple.all("button", "Flag")[0].click()
+	maple.get("combobox", "Reason").choose("privacy")
+	maple.get("button", "Send flag").click()
+	maple.waitJS("the thank-you", `document.querySelector('.story .status')?.textContent.includes('Thank you')`)
+
+	author.open(storyPath)
+	author.get("button", "Edit").click()
+	author.get("textbox", "Story").fill("Ask me in the class about sharing lifts.")
+	author.get("button", "Save changes").click()
+	author.waitJS("the edit", `document.querySelector('main').innerText.includes('Ask me in the class')`)
+
+	heron := newTab(t)
+	heron.signIn("heron", demoPassword)
+	heron.open("/moderation")
+	heron.get("heading", "Moderation queue")
+	heron.waitJS("how long the oldest crisis waited", `document.querySelector('main').innerText.includes('The oldest crisis has waited')`)
+	item := heron.get("heading", "Story by "+who+" in cardiac-recovery").closest("li")
+	if text := item.text(); !strings.Contains(text, "due") {
+		t.Fatalf("the item does not say when it is due:\n%s", text)
+	}
+	item.in("button", "Show every version").click()
+	heron.waitJS("both versions", `(() => { const v = [...document.querySelectorAll('.versions .version-body')].map(e => e.textContent); return v.length === 2 && v[0].includes('07700 900123') && v[1].startsWith('Ask me in the class'); })()`)
+	heron.axeCheck("/moderation with every version of an item open")
+}

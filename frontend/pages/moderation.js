@@ -88,6 +88,37 @@ function withWriter(it, headId) {
     `Waiting ${waited(it.first_flagged_at)}. `, who, ' ', button, err);
 }
 
+// versions shows, when asked, every version of edited writing, oldest
+// first: a flag may be about words its author has edited away since.
+function versions(it, headId) {
+  const listId = uid('versions');
+  const list = h('ol', { class: 'versions', id: listId, hidden: true });
+  const button = h('button', {
+    type: 'button', class: 'button small', 'aria-controls': listId, 'aria-expanded': 'false', 'aria-describedby': headId,
+  }, 'Show every version');
+  const err = h('span', { class: 'form-error', role: 'alert' });
+  button.addEventListener('click', () => busy(button, async () => {
+    if (!list.hidden) {
+      list.hidden = true;
+      button.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    try {
+      const out = await api('GET', `/moderation/items/${seg(it.target_type)}/${seg(it.target_id)}/history`);
+      list.replaceChildren(...out.versions.map((v, i) => h('li', { class: 'version' },
+        h('p', { class: 'meta' }, i === out.versions.length - 1 ? 'Now, since ' : 'Written ', exactly(v.edited_at)),
+        v.title !== undefined ? h('p', null, h('strong', null, v.title)) : null,
+        h('p', { class: 'version-body' }, v.body))));
+      if (out.versions.length === 1) list.append(h('li', { class: 'meta' }, 'Not edited.'));
+      list.hidden = false;
+      button.setAttribute('aria-expanded', 'true');
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  }));
+  return h('div', { class: 'versions-box' }, button, err, list);
+}
+
 function item(it) {
   const headId = uid('item');
   const excerptId = uid('excerpt');
@@ -141,6 +172,7 @@ function item(it) {
       it.priority === 'crisis' ? withWriter(it, headId) : null,
       flagSummary(it.flags),
       h('div', { class: 'excerpt-box' }, excerpt, reveal),
+      versions(it, headId),
       h('p', { class: 'links' },
         it.story_id ? h('a', { href: `/s/${seg(it.story_id)}` }, it.target_type === 'story' ? 'Open the story' : 'Open the thread') : null,
         it.story_id && it.author && it.author.handle ? ' · ' : null,

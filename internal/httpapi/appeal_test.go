@@ -160,6 +160,19 @@ func TestAppealsOfEveryAction(t *testing.T) {
 			t.Errorf("overturning a removal that moved on: %s, story %s", r.Body, f.storyStatus(s2.ID))
 		}
 
+		// Pinned, then removed: overturning pins it again.
+		pinned := f.story(f.author, "open", "Pinned then removed")
+		expect(t, f.do(req{method: "PUT", path: "/stories/" + pinned.ID + "/pin", token: f.facilitator.Access}), http.StatusNoContent, "")
+		expect(t, f.act("story", pinned.ID, "remove", "Too much detail."), http.StatusOK, "")
+		r = f.appeal(f.author, f.actionNotice(f.author, "removed"), "It is all mine to tell.")
+		expect(t, r, http.StatusCreated, "")
+		expect(t, f.decide(f.admin, r.JSON(t)["id"].(string), "overturned"), http.StatusOK, "")
+		r = f.do(req{method: "GET", path: "/stories/" + pinned.ID, token: f.member.Access})
+		expect(t, r, http.StatusOK, "")
+		if st := decode[storyJSON](t, r); st.Status != "published" || !st.Pinned {
+			t.Errorf("the removal overturned left %+v", st)
+		}
+
 		// Suspended: the member may still appeal, and overturning lifts it.
 		until := time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
 		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
@@ -205,7 +218,7 @@ func TestAppealsOfEveryAction(t *testing.T) {
 			t.Errorf("the export lacks the appeals: %s", r.Body)
 		}
 		db := f.storeDB(t)
-		if n := count(t, db, "SELECT COUNT(*) FROM appeals WHERE member_id = ?", f.author.ID); n != 3 {
+		if n := count(t, db, "SELECT COUNT(*) FROM appeals WHERE member_id = ?", f.author.ID); n != 4 {
 			t.Fatalf("%d appeals stored", n)
 		}
 		if n := count(t, db, "SELECT COUNT(*) FROM appeals WHERE text LIKE ?", "%spam%"); n != 0 {

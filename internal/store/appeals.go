@@ -206,6 +206,13 @@ func applyUndo(tx *gorm.DB, u *Undo, now time.Time) (bool, error) {
 			return false, err
 		}
 	}
+	if t == TargetStory && u.From == Removed {
+		// Pinned again where it was, if its circle has room for it still.
+		if err := tx.Exec(`UPDATE stories SET pinned_at = removed_pin_at, removed_pin_at = NULL WHERE id = ? AND removed_pin_at IS NOT NULL
+			AND (SELECT COUNT(*) FROM stories p WHERE p.circle_id = stories.circle_id AND p.pinned_at IS NOT NULL) < ?`, u.TargetID, MaxPins).Error; err != nil {
+			return false, fmt.Errorf("store: pin again: %w", err)
+		}
+	}
 	// Whatever flags it still had were answered by this decision.
 	return true, closeItem(tx, t, u.TargetID, now)
 }

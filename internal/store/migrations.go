@@ -547,8 +547,12 @@ func migrate0021(tx *gorm.DB) error {
 // action it asks to look at again (once each) and that action's target;
 // its text is sealed with the appellant's key. A writing version is an
 // earlier text of an edited story or reply, sealed with its author's key,
-// kept only a while (see SweepVersions).
+// kept only a while (see SweepVersions). A story a moderator removed
+// remembers when it was pinned, so overturning the removal pins it again.
 type (
+	story0027 struct {
+		RemovedPinAt *time.Time
+	}
 	appeal0027 struct {
 		ID         string    `gorm:"primaryKey"`
 		ActionID   string    `gorm:"not null;uniqueIndex"`
@@ -574,11 +578,15 @@ type (
 	}
 )
 
+func (story0027) TableName() string          { return "stories" }
 func (appeal0027) TableName() string         { return "appeals" }
 func (writingVersion0027) TableName() string { return "writing_versions" }
 
 func migrate0027(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&appeal0027{}, &writingVersion0027{}); err != nil {
+		return err
+	}
+	if err := tx.Migrator().AddColumn(&story0027{}, "RemovedPinAt"); err != nil {
 		return err
 	}
 	// Open appeals, oldest first, read off this alone.

@@ -130,7 +130,7 @@ type Decision struct {
 }
 
 // Decide applies a decision in one transaction. A removed story loses its
-// pin.
+// pin (and remembers it: see applyUndo).
 func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if d.NewStatus != "" {
@@ -144,7 +144,9 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 				return ErrConflict
 			}
 			if d.Target == TargetStory && d.NewStatus == Removed {
-				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
+				// Remembered, so that overturning the removal on appeal
+				// pins it again.
+				if err := tx.Exec("UPDATE stories SET removed_pin_at = pinned_at, pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
 					return fmt.Errorf("store: unpin: %w", err)
 				}
 			}

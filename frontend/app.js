@@ -23,6 +23,7 @@ const routes = [
   { path: '/moderation', who: 'moderator', load: () => import('./pages/moderation.js') },
   { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
   { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
+  { path: '/moderation/appeals', who: 'moderator', load: () => import('./pages/modappeals.js') },
 ];
 
 function match(pathname) {

@@ -20,6 +20,7 @@ import (
 	"hearth/internal/config"
 	"hearth/internal/demo"
 	"hearth/internal/httpapi"
+	"hearth/internal/kernel"
 	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
@@ -118,6 +119,7 @@ func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Sto
 // resources given, built in or from the files named.
 func buildServices(ctx context.Context, cfg *config.Config, st *store.Store, kr *seal.Keyring) (*app.Services, error) {
 	o := app.Defaults()
+	o.QueueTargets = moderation.Targets{Crisis: cfg.QueueTargetCrisis, Other: cfg.QueueTarget}
 	var err error
 	if cfg.CrisisPhrases != "" {
 		if o.CrisisPhrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {
@@ -180,6 +182,7 @@ func serve(args []string, stderr io.Writer) error {
 	log.Info("hearth is serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
 	go escalate(ctx, svc, cfg.QueueTargetCrisis, log)
 	go backfill(ctx, svc, log)
+	go sweepVersions(ctx, svc, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -230,6 +233,29 @@ func backfill(ctx context.Context, svc *app.Services, log *slog.Logger) {
 	}
 	if n > 0 {
 		log.Info("indexed writing from before search", "writings", n)
+	}
+}
+
+// sweepEvery is how often serve erases earlier versions of writing that
+// are past keeping.
+const sweepEvery = time.Hour
+
+// sweepVersions erases, until ctx ends, the earlier versions of edited
+// writing kept past their time. Every process on a database may run it.
+func sweepVersions(ctx context.Context, svc *app.Services, log *slog.Logger) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := svc.Moderation.SweepVersions(ctx, kernel.Now()); err != nil {
+			log.Warn("erasing earlier versions of edited writing", "err", err)
+		} else if n > 0 {
+			log.Info("erased earlier versions of edited writing past keeping", "versions", n)
+		}
 	}
 }
 

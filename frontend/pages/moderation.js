@@ -88,6 +88,37 @@ function withWriter(it, headId) {
     `Waiting ${waited(it.first_flagged_at)}. `, who, ' ', button, err);
 }
 
+// versions shows, when asked, every version of edited writing, oldest
+// first: a flag may be about words its author has edited away since.
+function versions(it, headId) {
+  const listId = uid('versions');
+  const list = h('ol', { class: 'versions', id: listId, hidden: true });
+  const button = h('button', {
+    type: 'button', class: 'button small', 'aria-controls': listId, 'aria-expanded': 'false', 'aria-describedby': headId,
+  }, 'Show every version');
+  const err = h('span', { class: 'form-error', role: 'alert' });
+  button.addEventListener('click', () => busy(button, async () => {
+    if (!list.hidden) {
+      list.hidden = true;
+      button.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    try {
+      const out = await api('GET', `/moderation/items/${seg(it.target_type)}/${seg(it.target_id)}/history`);
+      list.replaceChildren(...out.versions.map((v, i) => h('li', { class: 'version' },
+        h('p', { class: 'meta' }, i === out.versions.length - 1 ? 'Now, since ' : 'Written ', exactly(v.edited_at)),
+        v.title !== undefined ? h('p', null, h('strong', null, v.title)) : null,
+        h('p', { class: 'version-body' }, v.body))));
+      if (out.versions.length === 1) list.append(h('li', { class: 'meta' }, 'Not edited.'));
+      list.hidden = false;
+      button.setAttribute('aria-expanded', 'true');
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  }));
+  return h('div', { class: 'versions-box' }, button, err, list);
+}
+
 function item(it) {
   const headId = uid('item');
   const excerptId = uid('excerpt');
@@ -134,18 +165,31 @@ function item(it) {
   const status = h('span', null, statusWords[it.status] || it.status);
   const li = h('li', { class: `card queue-item prio-${it.priority}` },
     h('article', { 'aria-labelledby': headId },
-      h('p', { class: 'badges' }, badge(prioWord, prioClass)),
+      h('p', { class: 'badges' }, badge(prioWord, prioClass), it.overdue ? badge('Overdue', 'crisis') : null),
       h('h2', { id: headId }, `${what} by ${author} in ${it.circle}`),
-      h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at)),
+      h('p', { class: 'meta' }, 'Status: ', status, ' · first flagged ', exactly(it.first_flagged_at),
+        it.overdue ? [' · ', h('strong', null, 'overdue'), ', due ', exactly(it.due_at)] : [' · due ', exactly(it.due_at)]),
       it.priority === 'crisis' ? withWriter(it, headId) : null,
       flagSummary(it.flags),
       h('div', { class: 'excerpt-box' }, excerpt, reveal),
+      versions(it, headId),
       h('p', { class: 'links' },
         it.story_id ? h('a', { href: `/s/${seg(it.story_id)}` }, it.target_type === 'story' ? 'Open the story' : 'Open the thread') : null,
         it.story_id && it.author && it.author.handle ? ' · ' : null,
         it.author && it.author.handle ? h('a', { href: `/moderation/members?handle=${seg(it.author.handle)}` }, `Act on ${it.author.handle}`) : null),
       form, result));
   return li;
+}
+
+// oldestCrisis says how long the oldest crisis has waited: the queue lists
+// crises first, oldest first, so it is the first item when there is one.
+function oldestCrisis(items) {
+  const first = items[0];
+  if (!first || first.priority !== 'crisis') return h('p', { class: 'status' }, 'No crisis is waiting.');
+  const late = items.filter((it) => it.overdue).length;
+  return h('p', { class: 'status' },
+    `The oldest crisis has waited ${waited(first.first_flagged_at)}.`,
+    late ? ` ${late} ${late === 1 ? 'item is' : 'items are'} overdue.` : '');
 }
 
 export default async function render({ view }) {
@@ -159,6 +203,7 @@ export default async function render({ view }) {
     modNav(),
     h('h1', { tabindex: '-1' }, 'Moderation queue'),
     h('p', { class: 'lede' }, 'Crisis first, then the oldest. Each excerpt is blurred until you choose to read it: take breaks, and hand over when you need to.'),
+    oldestCrisis(page.items),
     h('details', { class: 'help' },
       h('summary', null, 'What each action does'),
       h('dl', null, actions.map(([, label, help]) => [h('dt', null, label), h('dd', null, help)]))),

@@ -7,5 +7,6 @@ export default function modNav() {
     h('ul', null,
       h('li', null, link('/moderation', 'Queue')),
       h('li', null, link('/moderation/members', 'Member actions')),
-      h('li', null, link('/moderation/log', 'Log'))));
+      h('li', null, link('/moderation/log', 'Log')),
+      h('li', null, link('/moderation/appeals', 'Appeals'))));
 }

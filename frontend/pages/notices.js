@@ -3,7 +3,7 @@
 // the story a reply is in is read from the story itself.
 import { api, seg } from '../api.js';
 import {
-  append, badge, busy, h, pager, paragraphs, setTitle, when,
+  append, badge, busy, clearErrors, field, formError, h, pager, paragraphs, setTitle, showError, when,
 } from '../ui.js';
 
 const kinds = {
@@ -18,7 +18,51 @@ const kinds = {
   reply: 'A reply',
   reply_to_you: 'A reply to you',
   crisis_in_circle: 'Someone may need you',
+  appeal_decided: 'Your appeal',
 };
+
+// appealable are the notices of actions their member may appeal.
+const appealable = new Set(['hidden', 'removed', 'warned', 'suspended']);
+
+// appealForm offers to ask the moderation team to look again at the
+// action a notice tells of: a button opens a small form.
+function appealForm(n) {
+  const open = h('button', { type: 'button', class: 'button small', 'aria-expanded': 'false' }, 'Appeal');
+  const text = field({
+    label: 'What should the team know?', name: 'text', multiline: true, rows: 4, maxlength: 2000,
+    hint: 'A moderator who did not take this action reads it. Only the moderation team sees it.',
+  });
+  const err = formError();
+  const send = h('button', { type: 'submit', class: 'button small' }, 'Send appeal');
+  const form = h('form', { class: 'stack appeal-form', hidden: true, novalidate: true }, text.wrap, h('div', { class: 'form-actions' }, send), err);
+  const done = h('p', { class: 'status', role: 'status' });
+  open.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    open.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) text.input.focus();
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    busy(send, async () => {
+      clearErrors(form);
+      try {
+        await api('POST', '/appeals', { action_id: n.action_id, text: text.input.value });
+        form.hidden = true;
+        open.hidden = true;
+        done.textContent = 'Thank you. Your appeal is with the moderation team, and you will get a notice when they decide.';
+      } catch (e) {
+        if (e.code === 'already_appealed' || e.code === 'appeal_window_closed') {
+          form.hidden = true;
+          open.hidden = true;
+          done.textContent = e.message;
+        } else {
+          showError(e, { invalid_text: text.input }, err);
+        }
+      }
+    });
+  });
+  return [open, form, done];
+}
 
 // titles reads the titles of the stories notices point to, once each; a
 // story the member can no longer read has none.
@@ -83,14 +127,16 @@ function notice(n, known, refreshUnread) {
     }
   }
   if (link) link.addEventListener('click', open);
+  const canAppeal = appealable.has(n.kind) && n.action_id;
   append(item, h('article', null,
     h('p', { class: 'meta' },
       n.read_at ? null : h('span', { class: 'new' }, 'New'),
       badge(kinds[n.kind] || 'Notice', n.kind === 'crisis_in_circle' ? 'crisis' : 'quiet'), ' ', when(n.created_at)),
     body,
-    link || n.kind === 'crisis_in_circle' ? h('div', { class: 'item-actions' },
+    link || n.kind === 'crisis_in_circle' || canAppeal ? h('div', { class: 'item-actions' },
       link,
-      n.kind === 'crisis_in_circle' && n.target_id ? withThem(n) : null) : null));
+      n.kind === 'crisis_in_circle' && n.target_id ? withThem(n) : null,
+      canAppeal ? appealForm(n) : null) : null));
   return item;
 }
 

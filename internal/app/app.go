@@ -33,6 +33,8 @@ type Options struct {
 	// what writing that reads as a crisis is answered with.
 	CrisisPhrases   []string
 	CrisisResources kernel.CrisisResources
+	// QueueTargets are the moderation queue's service levels.
+	QueueTargets moderation.Targets
 }
 
 // Defaults are the options of a production Hearth on this machine:
@@ -48,6 +50,7 @@ func Defaults() Options {
 		DataKeyCache:    10000, // a busy forum's active writers, about 200 bytes each
 		CrisisPhrases:   moderation.DefaultPhrases(),
 		CrisisResources: moderation.DefaultResources(),
+		QueueTargets:    moderation.DefaultTargets,
 	}
 }
 
@@ -104,7 +107,7 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices, reader),
+		Moderation: moderation.New(st, sealer, fm, logbook, notices, reader, o.QueueTargets),
 		Notify:     notices,
 		Search:     search.New(st, sealer, index, fm, searchScreen{reader}),
 		Safety:     reader,

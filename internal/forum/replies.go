@@ -307,7 +307,21 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 		return nil, err
 	}
 	eff.Postings = s.index.Postings(v.CircleID, store.TargetReply, id, p.Body)
-	if err := s.st.EditReply(ctx, id, blob, sealedThemes, s.now(), eff); err != nil {
+	if r.Body == nil {
+		return nil, errRemoved
+	}
+	was, err := s.sealer.OpenInPlace(ctx, r.Body, store.ReplyLocation(id))
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	now, written := s.now(), r.CreatedAt
+	if r.EditedAt != nil {
+		written = *r.EditedAt
+	}
+	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetReply, id, a.ID, nil, string(was), written, now); err != nil {
+		return nil, err
+	}
+	if err := s.st.EditReply(ctx, id, blob, sealedThemes, now, eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
 		}

@@ -576,6 +576,13 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		return nil, err
 	}
 	eff.Postings = s.index.Postings(v.CircleID, store.TargetStory, id, t, body)
+	written := v.CreatedAt
+	if v.EditedAt != nil {
+		written = *v.EditedAt
+	}
+	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetStory, id, a.ID, cur.Title, *cur.Body, written, edit.EditedAt); err != nil {
+		return nil, err
+	}
 	if err := s.st.EditStory(ctx, id, edit, eff); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errRemoved // removed while this edit was on its way
@@ -588,6 +595,25 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	}
 	out.CrisisResources = crisis
 	return out, nil
+}
+
+// earlierVersion seals the text an edit replaces (title nil for a reply)
+// for moderators to read while the writing is under review: a flag may be
+// about words edited away since.
+func (s *Service) earlierVersion(ctx context.Context, keyID string, t store.Target, id, authorID string, title *string, body string, written, replaced time.Time) (*store.WritingVersion, error) {
+	v := &store.WritingVersion{ID: store.NewIDAt(replaced), TargetType: string(t), TargetID: id, AuthorID: authorID,
+		WrittenAt: written, ReplacedAt: replaced}
+	lt, lb := store.VersionLocations(v.ID)
+	var err error
+	if title != nil {
+		if v.Title, err = s.sealer.Seal(ctx, keyID, []byte(*title), lt); err != nil {
+			return nil, apperr.Internal(err)
+		}
+	}
+	if v.Body, err = s.sealer.Seal(ctx, keyID, []byte(body), lb); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	return v, nil
 }
 
 // circleOf is the circle of a story as its reader sees it, for the intake.

@@ -224,14 +224,19 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	appeals, err := a.moderation.AppealsFiled(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Flags        []moderation.FiledFlag `json:"flags"`
-		ReaderSafety *safety.Lists          `json:"reader_safety"`
-	}{kernel.Now(), toMember(m), w, flags, safe})
+		Flags        []moderation.FiledFlag   `json:"flags"`
+		ReaderSafety *safety.Lists            `json:"reader_safety"`
+		Appeals      []moderation.FiledAppeal `json:"appeals"`
+	}{kernel.Now(), toMember(m), w, flags, safe, appeals})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

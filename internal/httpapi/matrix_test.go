@@ -349,6 +349,30 @@ var matrix = []matrixRow{
 	{"POST /checks/text", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/checks/text", body: map[string]string{"text": "Call me on 07700 900123."}}
 	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+
+	// Appeals: only the member an action was about appeals it; any
+	// moderator but the one who acted decides.
+	{"POST /appeals", func(f *forumFixture, me *account) req {
+		s := f.story(f.author, "open", "A story")
+		expect(f.t, f.act("story", s.ID, "hide", "Checking it."), s200, "")
+		return req{method: "POST", path: "/appeals", body: map[string]string{"action_id": f.actionNotice(f.author, "hidden"), "text": "Please look again."}}
+	}, [roleCount]int{s401, s404, s404, s201, s404, s404, s404, s404}},
+	{"GET /moderation/appeals", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/moderation/appeals"}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/appeals/:id/decide", func(f *forumFixture, me *account) req {
+		s := f.story(f.author, "open", "A story")
+		expect(f.t, f.do(req{method: "POST", path: "/moderation/items/story/" + s.ID + "/actions", token: f.admin.Access,
+			body: map[string]string{"action": "hide", "reason": "Checking it."}}), s200, "")
+		r := f.appeal(f.author, f.actionNotice(f.author, "hidden"), "Please look again.")
+		expect(f.t, r, s201, "")
+		return req{method: "POST", path: "/moderation/appeals/" + r.JSON(f.t)["id"].(string) + "/decide", body: map[string]string{"outcome": "upheld", "reason": "It stands."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s403}},
+	{"GET /moderation/items/:target_type/:target_id/history", func(f *forumFixture, me *account) req {
+		s := f.story(f.author, "open", "A story")
+		expect(f.t, f.flag(f.member, "story", s.ID, "spam", ""), s201, "")
+		return req{method: "GET", path: "/moderation/items/story/" + s.ID + "/history"}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"hearth/internal/moderation"
 	"hearth/internal/seal"
 	"hearth/internal/store"
 )
@@ -26,7 +27,7 @@ type metrics struct {
 
 var priorityLabels = map[int]string{0: "crisis", 1: "privacy", 2: "harassment", 3: "normal"}
 
-func newMetrics(st *store.Store, sealer *seal.Sealer) *metrics {
+func newMetrics(st *store.Store, sealer *seal.Sealer, mod *moderation.Service) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -45,9 +46,11 @@ func newMetrics(st *store.Store, sealer *seal.Sealer) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if st != nil { // a router built only to list its routes has no store
 		st.OnQuery(func(op string, d time.Duration) { m.queries.WithLabelValues(op).Observe(d.Seconds()) })
-		m.reg.MustRegister(&storeCollector{st: st,
+		m.reg.MustRegister(&storeCollector{st: st, mod: mod,
 			queue:    prometheus.NewDesc("hearth_moderation_queue_items", "Open moderation queue items by priority.", []string{"priority"}, nil),
 			sessions: prometheus.NewDesc("hearth_sessions_alive", "Sessions neither ended nor expired.", nil, nil),
+			oldest:   prometheus.NewDesc("hearth_queue_oldest_seconds", "How long the oldest open queue item has waited, by priority (0 when none waits).", []string{"priority"}, nil),
+			overdue:  prometheus.NewDesc("hearth_queue_overdue", "Open queue items past their service level, by priority.", []string{"priority"}, nil),
 		})
 	}
 	if sealer != nil {
@@ -68,13 +71,20 @@ func newMetrics(st *store.Store, sealer *seal.Sealer) *metrics {
 	return m
 }
 
-// storeCollector reads the queue and session counts at each scrape.
+// storeCollector reads the queue and session counts, and the queue's
+// service levels, at each scrape.
 type storeCollector struct {
-	st              *store.Store
-	queue, sessions *prometheus.Desc
+	st                               *store.Store
+	mod                              *moderation.Service
+	queue, sessions, oldest, overdue *prometheus.Desc
 }
 
-func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.queue; ch <- c.sessions }
+func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.queue
+	ch <- c.sessions
+	ch <- c.oldest
+	ch <- c.overdue
+}
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -82,6 +92,12 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	if sizes, err := c.st.QueueSizes(ctx); err == nil {
 		for p, name := range priorityLabels {
 			ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(sizes[p]), name)
+		}
+	}
+	if levels, err := c.mod.Levels(ctx); err == nil {
+		for _, l := range levels {
+			ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, l.OldestSeconds, l.Priority)
+			ch <- prometheus.MustNewConstMetric(c.overdue, prometheus.GaugeValue, float64(l.Overdue), l.Priority)
 		}
 	}
 	if n, err := c.st.CountLiveSessions(ctx, time.Now()); err == nil {

@@ -128,6 +128,13 @@ func (a *API) routes() []route {
 
 		// Checks before posting.
 		{method: http.MethodPost, path: "/checks/text", access: member, handler: a.checkText, limit: checking},
+
+		// Appeals and moderation service levels. A suspended member may
+		// appeal: moderation's policy lets them.
+		{method: http.MethodPost, path: "/appeals", access: member, handler: a.fileAppeal},
+		{method: http.MethodGet, path: "/moderation/appeals", access: moderator, handler: a.appeals},
+		{method: http.MethodPost, path: "/moderation/appeals/:id/decide", access: moderator, handler: a.decideAppeal},
+		{method: http.MethodGet, path: "/moderation/items/:target_type/:target_id/history", access: moderator, handler: a.itemHistory},
 	}
 }
 

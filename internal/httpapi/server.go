@@ -86,7 +86,7 @@ func New(d Deps) *echo.Echo {
 		searchLimit: throttle.New(d.Config.SearchRate, time.Minute),
 		checkLimit:  throttle.New(d.Config.CheckRate, time.Minute),
 		checker:     svc.Checker,
-		metrics:     newMetrics(svc.Store, svc.Sealer),
+		metrics:     newMetrics(svc.Store, svc.Sealer, svc.Moderation),
 		readTurn:    readTurns(readsAtOnce(svc.Store)),
 	}
 	e := echo.New()

@@ -62,13 +62,15 @@ type Service struct {
 	log      *Logbook
 	notices  Notifier
 	blocks   Blocks
+	targets  Targets
 	now      func() time.Time
 }
 
 // New returns moderation over the writing it moderates, its log, the
-// notices it sends, and reader safety's blocks.
-func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier, blocks Blocks) *Service {
-	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, blocks: blocks, now: kernel.Now}
+// notices it sends, reader safety's blocks, and the service levels it
+// keeps the queue to.
+func New(st *store.Store, sealer Sealer, writings Writings, log *Logbook, notices Notifier, blocks Blocks, targets Targets) *Service {
+	return &Service{st: st, sealer: sealer, writings: writings, log: log, notices: notices, blocks: blocks, targets: targets, now: kernel.Now}
 }
 
 // Flag reasons, and the queue priority each gives (lower comes first).

@@ -15,13 +15,19 @@ const (
 	acknowledge                // say "I'm with them" on writing in crisis
 	actOnMember                // warn, suspend, unsuspend, ban
 	changeRole                 // admins, and the operator
+	appealAction               // the member an action was about, suspended or not
+	decideAppeal               // a moderator other than the one who acted
 )
 
-// on is what an action is on: a member (actOnMember, changeRole) or a
-// piece of writing as the actor found it (acknowledge).
+// on is what an action is on: a member (actOnMember, changeRole), a
+// piece of writing as the actor found it (acknowledge), or a moderation
+// action (appeals): the member it was about, and who took it (nil for the
+// system).
 type on struct {
 	member  *store.Member
 	writing *store.WritingRef
+	about   string
+	actedBy *string
 }
 
 // policy decides whether a may do act. Moderators act on members; only
@@ -29,9 +35,25 @@ type on struct {
 // here. The operator at the command line may change anyone's role: they
 // hold the machine, and that is how the first admin is made and the last
 // one replaced. A facilitator may say they are with someone in crisis in
-// their own circle, as the moderation team may anywhere.
+// their own circle, as the moderation team may anywhere. A member may
+// appeal an action about them, suspended or not (a suspension is what they
+// may most need to appeal); anyone else is told there is no such action.
+// An appeal is decided by a moderator who neither took the action nor is
+// the one appealing.
 func policy(a kernel.Actor, act action, r on) error {
 	switch act {
+	case appealAction:
+		if r.about != a.ID {
+			return kernel.ErrNotFound
+		}
+		return nil
+	case decideAppeal:
+		if !a.Moderates() || r.about == a.ID {
+			return kernel.ErrForbidden
+		}
+		if r.actedBy != nil && *r.actedBy == a.ID {
+			return errSameModerator
+		}
 	case flagWriting:
 		if a.Suspended {
 			return kernel.ErrSuspended

@@ -22,6 +22,7 @@ func TestPolicy(t *testing.T) {
 		self       = &store.Member{ID: "mod", Role: kernel.RoleModerator}
 		facilitate = &store.WritingRef{ReaderFacilitates: true}
 		outside    = &store.WritingRef{}
+		otherID    = "mod2"
 	)
 	cases := []struct {
 		name   string
@@ -31,6 +32,15 @@ func TestPolicy(t *testing.T) {
 		expect string
 	}{
 		{"any member flags", member, flagWriting, on{}, "ok"},
+		{"the member an action was about appeals it", member, appealAction, on{about: "m"}, "ok"},
+		{"suspended, too", suspMember, appealAction, on{about: "m"}, "ok"},
+		{"nobody else knows of it", moderator, appealAction, on{about: "m"}, "not_found"},
+		{"members do not decide appeals", member, decideAppeal, on{about: "p", actedBy: &otherID}, "forbidden"},
+		{"another moderator decides one", moderator, decideAppeal, on{about: "p", actedBy: &otherID}, "ok"},
+		{"an appeal of the system's hide, too", moderator, decideAppeal, on{about: "p"}, "ok"},
+		{"not the moderator who acted", moderator, decideAppeal, on{about: "p", actedBy: &moderator.ID}, "same_moderator"},
+		{"not the one appealing", moderator, decideAppeal, on{about: "mod", actedBy: &otherID}, "forbidden"},
+		{"a suspended moderator does not decide", suspMod, decideAppeal, on{about: "p", actedBy: &otherID}, "suspended"},
 		{"a suspended member does not", suspMember, flagWriting, on{}, "suspended"},
 		{"members do not read the queue", member, readQueue, on{}, "forbidden"},
 		{"moderators read the queue", moderator, readQueue, on{}, "ok"},

@@ -23,6 +23,11 @@ type QueueItem struct {
 	Priority       string        `json:"priority"`
 	FirstFlaggedAt time.Time     `json:"first_flagged_at"`
 	Status         string        `json:"status"`
+	// DueAt is when the item should be looked after by the service
+	// levels (a crisis: someone with the writer); Overdue says it is past
+	// that and still waits.
+	DueAt   time.Time `json:"due_at"`
+	Overdue bool      `json:"overdue"`
 	// AcknowledgedBy is who said they are with the writer of writing in
 	// crisis (a handle), and AcknowledgedAt when; both null until someone
 	// has.
@@ -125,6 +130,7 @@ func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor s
 		byTarget[g.TargetID] = append(byTarget[g.TargetID], sum)
 	}
 	page.Items = make([]QueueItem, len(rows))
+	now := s.now()
 	for i, r := range rows {
 		text, err := s.queueText(ctx, &r)
 		if err != nil {
@@ -137,6 +143,7 @@ func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor s
 		page.Items[i] = QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: r.StoryID, Circle: r.CircleSlug,
 			Author: kernel.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: r.TargetStatus}
+		page.Items[i].DueAt, page.Items[i].Overdue = s.targets.due(r.Priority, r.FirstFlaggedAt, r.AcknowledgedBy != nil, now)
 		if r.AcknowledgedBy != nil {
 			by, at := handleOrGone(r.AcknowledgedBy, ""), r.AcknowledgedAt.UTC()
 			page.Items[i].AcknowledgedBy, page.Items[i].AcknowledgedAt = &by, &at

@@ -100,6 +100,11 @@ func message(v *store.NoticeView, actor *kernel.Author, reason string) string {
 		return fmt.Sprintf("Your account is suspended %s. You can sign in and read, but not write. The reason: %s", until, reason) + signature
 	case store.NoticeThemesAdded:
 		return fmt.Sprintf("The moderation team added themes to your %s, so that readers who would rather not meet them can choose. Nothing was hidden. Their reason: %s", w, reason) + signature
+	case store.NoticeAppealDecided:
+		if v.Action != nil && *v.Action == "appeal_overturned" {
+			return "The moderation team looked again at the decision you appealed, and overturned it. Thank you for telling us. Their reason: " + reason + signature
+		}
+		return "The moderation team looked again at the decision you appealed, and it stands. Their reason: " + reason + signature
 	case store.NoticeFlagOutcome:
 		outcome := "looked at it"
 		if v.Action != nil && outcomes[*v.Action] != "" {

@@ -25,6 +25,8 @@ type Effects struct {
 	// Postings are the words of new or edited writing in the index; an
 	// edit's take the place of the old ones.
 	Postings []Posting
+	// Version is the text an edit replaced, kept a while for moderators.
+	Version *WritingVersion
 }
 
 // write stores e in tx.
@@ -59,6 +61,11 @@ func (e *Effects) write(tx *gorm.DB) error {
 			return fmt.Errorf("store: follow: %w", err)
 		}
 	}
+	if e.Version != nil {
+		if err := tx.Create(e.Version).Error; err != nil {
+			return fmt.Errorf("store: save earlier version: %w", err)
+		}
+	}
 	if len(e.Postings) > 0 {
 		return writePostings(tx, e.Postings)
 	}
@@ -79,6 +86,9 @@ func (e *Effects) Add(more Effects) {
 	e.Notices = append(e.Notices, more.Notices...)
 	e.Follows = append(e.Follows, more.Follows...)
 	e.Postings = append(e.Postings, more.Postings...)
+	if more.Version != nil {
+		e.Version = more.Version
+	}
 }
 
 // Verdict is what moderation's intake made of new writing: the status it

@@ -80,6 +80,8 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`DELETE FROM safety_preferences WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM safety_pairs WHERE owner_id = ?`, []any{memberID}},
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
+		{`DELETE FROM appeals WHERE member_id = ?`, []any{memberID}},
+		{`DELETE FROM writing_versions WHERE author_id = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)

@@ -43,3 +43,15 @@ func ThemesLocation(t Target, id string) seal.Location {
 	}
 	return seal.Location{Table: table, Column: "themes", RowID: id}
 }
+
+// AppealTextLocation is where an appeal's text is sealed.
+func AppealTextLocation(id string) seal.Location {
+	return seal.Location{Table: "appeals", Column: "text", RowID: id}
+}
+
+// VersionLocations are where an earlier version's title and body are
+// sealed.
+func VersionLocations(id string) (title, body seal.Location) {
+	return seal.Location{Table: "writing_versions", Column: "title", RowID: id},
+		seal.Location{Table: "writing_versions", Column: "body", RowID: id}
+}

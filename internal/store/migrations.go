@@ -25,6 +25,7 @@ var migrations = []migration{
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
 	{24, "handles of erased accounts, kept only as keyed hashes, are never given out again", migrate0024},
 	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
+	{27, "appeals of moderation actions; the earlier versions of edited writing", migrate0027},
 }
 
 // Frozen types of migration 1.
@@ -605,4 +606,54 @@ func migrate0025(tx *gorm.DB) error {
 // to anyone new, nothing to learn it back from.
 func migrate0024(tx *gorm.DB) error {
 	return tx.Exec("CREATE TABLE retired_handles (hash TEXT PRIMARY KEY)").Error
+}
+
+// Frozen types of migration 27. An appeal names the log entry of the
+// action it asks to look at again (once each) and that action's target;
+// its text is sealed with the appellant's key. A writing version is an
+// earlier text of an edited story or reply, sealed with its author's key,
+// kept only a while (see SweepVersions). A story a moderator removed
+// remembers when it was pinned, so overturning the removal pins it again.
+type (
+	story0027 struct {
+		RemovedPinAt *time.Time
+	}
+	appeal0027 struct {
+		ID         string    `gorm:"primaryKey"`
+		ActionID   string    `gorm:"not null;uniqueIndex"`
+		MemberID   string    `gorm:"not null;index"`
+		TargetType string    `gorm:"not null"`
+		TargetID   string    `gorm:"not null;index"`
+		Text       []byte    `gorm:"not null"`
+		Status     string    `gorm:"not null"`
+		CreatedAt  time.Time `gorm:"not null"`
+		DecidedBy  *string
+		DecidedAt  *time.Time
+		Undone     bool `gorm:"not null;default:false"`
+	}
+	writingVersion0027 struct {
+		ID         string `gorm:"primaryKey"`
+		TargetType string `gorm:"not null"`
+		TargetID   string `gorm:"not null;index"`
+		AuthorID   string `gorm:"not null;index"`
+		Title      []byte
+		Body       []byte    `gorm:"not null"`
+		WrittenAt  time.Time `gorm:"not null"`
+		ReplacedAt time.Time `gorm:"not null;index"`
+	}
+)
+
+func (story0027) TableName() string          { return "stories" }
+func (appeal0027) TableName() string         { return "appeals" }
+func (writingVersion0027) TableName() string { return "writing_versions" }
+
+func migrate0027(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&appeal0027{}, &writingVersion0027{}); err != nil {
+		return err
+	}
+	if err := tx.Migrator().AddColumn(&story0027{}, "RemovedPinAt"); err != nil {
+		return err
+	}
+	// Open appeals, oldest first, read off this alone.
+	return tx.Exec("CREATE INDEX idx_appeals_open ON appeals (id) WHERE status = 'open'").Error
 }

@@ -41,6 +41,7 @@ const (
 	NoticeReplyToYou     = "reply_to_you"
 	NoticeCrisisInCircle = "crisis_in_circle"
 	NoticeThemesAdded    = "themes_added"
+	NoticeAppealDecided  = "appeal_decided"
 )
 
 // NoticeView is a notice with what its message is written from: the

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -128,7 +130,7 @@ type Decision struct {
 }
 
 // Decide applies a decision in one transaction. A removed story loses its
-// pin.
+// pin (and remembers it: see applyUndo).
 func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if d.NewStatus != "" {
@@ -142,7 +144,9 @@ func (s *Store) Decide(ctx context.Context, d Decision, now time.Time) error {
 				return ErrConflict
 			}
 			if d.Target == TargetStory && d.NewStatus == Removed {
-				if err := tx.Exec("UPDATE stories SET pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
+				// Remembered, so that overturning the removal on appeal
+				// pins it again.
+				if err := tx.Exec("UPDATE stories SET removed_pin_at = pinned_at, pinned_at = NULL WHERE id = ?", d.TargetID).Error; err != nil {
 					return fmt.Errorf("store: unpin: %w", err)
 				}
 			}
@@ -279,4 +283,36 @@ func (s *Store) EscalateOverdue(ctx context.Context, since, now time.Time, tell 
 		return eff.write(tx)
 	})
 	return n, err
+}
+
+// QueueStanding is how the open queue stands at one priority.
+type QueueStanding struct {
+	Oldest  *time.Time // nil when none is open
+	Overdue int64
+}
+
+// QueueLevel reads, off idx_queue_order, when the oldest open item of a
+// priority was first flagged and how many were first flagged before
+// overdueBefore; unacknowledgedOnly counts only items nobody said they
+// are with (crisis).
+func (s *Store) QueueLevel(ctx context.Context, priority int, overdueBefore time.Time, unacknowledgedOnly bool) (QueueStanding, error) {
+	var q QueueStanding
+	var oldest time.Time
+	err := s.queryRow(ctx, `SELECT first_flagged_at FROM moderation_items WHERE status = ? AND priority = ?
+		ORDER BY first_flagged_at LIMIT 1`, FlagOpen, priority).Scan(&oldest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return q, nil
+	}
+	if err != nil {
+		return q, fmt.Errorf("store: oldest queue item: %w", err)
+	}
+	q.Oldest = &oldest
+	overdue := `SELECT COUNT(*) FROM moderation_items WHERE status = ? AND priority = ? AND first_flagged_at < ?`
+	if unacknowledgedOnly {
+		overdue += " AND acknowledged_at IS NULL"
+	}
+	if err := s.queryRow(ctx, overdue, FlagOpen, priority, overdueBefore).Scan(&q.Overdue); err != nil {
+		return q, fmt.Errorf("store: overdue queue items: %w", err)
+	}
+	return q, nil
 }

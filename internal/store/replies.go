@@ -167,8 +167,8 @@ func (s *Store) EditReply(ctx context.Context, id string, body, themes []byte, e
 	})
 }
 
-// RemoveReply marks a reply removed and destroys its text and its words in
-// the index. Removing a removed reply changes nothing.
+// RemoveReply marks a reply removed and destroys its text, its earlier
+// versions and its words in the index. Removing a removed reply changes nothing.
 func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := closeItem(tx, TargetReply, r.ID, now); err != nil {
@@ -179,6 +179,9 @@ func (s *Store) RemoveReply(ctx context.Context, r *Reply, now time.Time) error 
 			return fmt.Errorf("store: remove reply: %w", err)
 		}
 		if err := dropPostings(tx, r.ID); err != nil {
+			return err
+		}
+		if err := dropVersions(tx, r.ID); err != nil {
 			return err
 		}
 		return reconsiderAnswered(tx, "id = ?", r.StoryID)

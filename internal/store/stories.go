@@ -261,8 +261,8 @@ func (s *Store) EditStory(ctx context.Context, id string, e StoryEdit, eff Effec
 }
 
 // RemoveStory marks a story removed and destroys its text (secure_delete
-// zeroes the freed bytes) and its words in the index; it also loses its
-// pin, and leaves the queue.
+// zeroes the freed bytes), its earlier versions and its words in the
+// index; it also loses its pin, and leaves the queue.
 func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		err := tx.Model(&Story{}).Where("id = ?", id).
@@ -271,6 +271,9 @@ func (s *Store) RemoveStory(ctx context.Context, id string, now time.Time) error
 			return fmt.Errorf("store: remove story: %w", err)
 		}
 		if err := dropPostings(tx, id); err != nil {
+			return err
+		}
+		if err := dropVersions(tx, id); err != nil {
 			return err
 		}
 		return closeItem(tx, TargetStory, id, now)

@@ -108,6 +108,11 @@ func (a *API) routes() []route {
 
 		// Search.
 		{method: http.MethodPost, path: "/search", access: member, handler: a.findWriting, limit: searching},
+
+		// Circle care: guidelines and resources.
+		{method: http.MethodPut, path: "/circles/:slug/guidelines", access: member, handler: a.setGuidelines},
+		{method: http.MethodPost, path: "/circles/:slug/guidelines/accept", access: member, handler: a.acceptGuidelines},
+		{method: http.MethodPut, path: "/circles/:slug/resources", access: member, handler: a.setResources},
 	}
 }
 

@@ -22,6 +22,7 @@ var migrations = []migration{
 	{12, "stories know whether anyone answered; crisis items who is with the writer", migrate0012},
 	{19, "the blind index of search", migrate0019},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
+	{26, "circles have guidelines members accept, and resources for hard moments", migrate0026},
 }
 
 // Frozen types of migration 1.
@@ -540,4 +541,31 @@ func migrate0021(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("UPDATE notice_feeds SET delivered_to = caught_up_to").Error
+}
+
+// Frozen types of migration 26: a circle's guidelines (versioned, in clear:
+// facilitators write them for everyone) and its resources (a JSON list of
+// {name, contact}), and the version each member has accepted.
+type (
+	circle0026 struct {
+		GuidelinesVersion   int    `gorm:"not null;default:0"`
+		Guidelines          string `gorm:"not null;default:''"`
+		GuidelinesUpdatedAt *time.Time
+		Resources           string `gorm:"not null;default:'[]'"`
+	}
+	circleMember0026 struct {
+		GuidelinesAccepted int `gorm:"not null;default:0"`
+	}
+)
+
+func (circle0026) TableName() string       { return "circles" }
+func (circleMember0026) TableName() string { return "circle_members" }
+
+func migrate0026(tx *gorm.DB) error {
+	for _, col := range []string{"GuidelinesVersion", "Guidelines", "GuidelinesUpdatedAt", "Resources"} {
+		if err := tx.Migrator().AddColumn(&circle0026{}, col); err != nil {
+			return err
+		}
+	}
+	return tx.Migrator().AddColumn(&circleMember0026{}, "GuidelinesAccepted")
 }

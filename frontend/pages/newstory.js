@@ -3,6 +3,7 @@ import { api, seg } from '../api.js';
 import {
   append, busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
 } from '../ui.js';
+import { guidelinesCard, heldBack } from './care.js';
 import { joinCircle } from './common.js';
 
 export default async function render(ctx) {
@@ -41,6 +42,11 @@ export default async function render(ctx) {
     pin = h('input', { type: 'checkbox', id: 'pin-it', checked: true });
   }
   const err = formError();
+  // The guidelines to agree to before writing, here from the start or
+  // after the API held a story back.
+  const agreed = async () => title.input.focus();
+  const care = h('div', { class: 'care-slot' },
+    circle.guidelines && !circle.guidelines.accepted_by_me ? guidelinesCard(circle, { onAgreed: agreed }) : null);
   const button = h('button', { type: 'submit', class: 'button primary' }, guidance ? 'Post guidance' : 'Share');
   const form = h('form', { class: 'stack', novalidate: true },
     title.wrap, body.wrap, warning.wrap,
@@ -60,6 +66,10 @@ export default async function render(ctx) {
           kind: guidance ? 'guidance' : 'story',
         });
       } catch (e) {
+        if (await heldBack(e, care, slug, agreed)) {
+          care.querySelector('.agree button')?.focus();
+          return;
+        }
         showError(e, {
           invalid_title: title.input, invalid_body: body.input, invalid_content_warning: warning.input,
         }, err);
@@ -82,5 +92,6 @@ export default async function render(ctx) {
     h('p', { class: 'lede' }, guidance
       ? `Guidance for everyone in ${circle.name}.`
       : `For the people of ${circle.name}. Take your time; what you type here is kept in this tab until you share it.`),
+    care,
     form);
 }

@@ -107,9 +107,11 @@ func (w *webApp) serve(next echo.HandlerFunc) echo.HandlerFunc {
 // compress gzips static files and JSON, except answers that carry a
 // secret (tokens, recovery codes, invite codes): compressing a secret
 // beside words an attacker can choose lets them guess it from the size
-// (BREACH).
+// (BREACH). /metrics compresses itself.
 func compress() echo.MiddlewareFunc {
-	return middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512, Skipper: carriesSecret})
+	return middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 512, Skipper: func(c echo.Context) bool {
+		return c.Request().URL.Path == "/metrics" || carriesSecret(c)
+	}})
 }
 
 // carriesSecret reports whether the answer to c may carry a secret.

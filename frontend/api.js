@@ -15,12 +15,18 @@ const channel = 'BroadcastChannel' in window ? new BroadcastChannel('hearth-sess
 
 // ApiError is a problem+json answer (or a failed connection) in plain words:
 // message is the API's detail, code its stable word.
+// Some problems carry more: version (the guidelines to accept first) and
+// crisisResources (when held-back words read as a crisis).
 export class ApiError extends Error {
-  constructor({ status = 0, code = 'error', detail = '', title = '' } = {}) {
+  constructor({
+    status = 0, code = 'error', detail = '', title = '', version = null, crisis_resources: crisis = null,
+  } = {}) {
     super(detail || title || 'Something went wrong on our side. Please try again in a moment.');
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.version = version;
+    this.crisisResources = crisis;
   }
 }
 
@@ -44,6 +50,11 @@ export function currentMember() {
 /** Whether the signed-in member works the moderation queue. */
 export function isModerator() {
   return !!member && (member.role === 'moderator' || member.role === 'admin');
+}
+
+/** Whether the signed-in member is an admin. */
+export function isAdmin() {
+  return !!member && member.role === 'admin';
 }
 
 /** Calls fn whenever someone signs in or out. */
@@ -110,6 +121,8 @@ async function problem(res) {
     code: p.code || 'error',
     detail: p.detail || plain[res.status] || '',
     title: p.title,
+    version: p.version,
+    crisis_resources: p.crisis_resources,
   });
 }
 
@@ -147,6 +160,9 @@ function refresh() {
  * failed (offline, or too many tries), so the page can say so.
  */
 export async function restoreSession() {
+  // Without the server's marker there is no refresh cookie to spend: a
+  // signed-out visit asks nothing (and logs no 401).
+  if (!document.cookie.split(';').some((c) => c.trim().startsWith('hearth_session='))) return null;
   try {
     await refresh();
     return null;

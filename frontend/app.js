@@ -2,7 +2,7 @@
 // page, the site navigation, and focus moved to each new page's heading.
 
 import {
-  api, ApiError, currentMember, isModerator, onSessionChange, restoreSession,
+  api, ApiError, currentMember, isAdmin, isModerator, onSessionChange, restoreSession,
 } from './api.js';
 import { h, put, safePath, setTitle, uid } from './ui.js';
 
@@ -24,6 +24,7 @@ const routes = [
   { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
   { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
   { path: '/moderation/appeals', who: 'moderator', load: () => import('./pages/modappeals.js') },
+  { path: '/admin', who: 'admin', load: () => import('./pages/admin.js') },
 ];
 
 function match(pathname) {
@@ -153,6 +154,7 @@ function renderNav() {
     h('li', null, navLink('/', 'Circles')),
     h('li', null, notices),
     isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
+    isAdmin() ? h('li', null, navLink('/admin', 'Administration')) : null,
     h('li', null, navLink('/me', 'My account'))), form);
   poller = window.setInterval(refreshUnread, pollEvery);
 }
@@ -198,6 +200,12 @@ async function render(first) {
       view.append(
         h('h1', { tabindex: '-1' }, 'Only for the moderation team'),
         h('p', null, 'This page is for Hearth’s moderators.'),
+        h('p', null, h('a', { href: '/' }, 'Go to the circles')));
+    } else if (found.route.who === 'admin' && !isAdmin()) {
+      setTitle('Only for administrators');
+      view.append(
+        h('h1', { tabindex: '-1' }, 'Only for administrators'),
+        h('p', null, 'This page is for the people who run Hearth. Nothing is wrong; there is simply nothing for you to do here.'),
         h('p', null, h('a', { href: '/' }, 'Go to the circles')));
     } else {
       const slow = window.setTimeout(() => {

@@ -83,6 +83,7 @@ func TestJoinShareReplyAndSupport(t *testing.T) {
 		seenPinned = p
 	}
 	b.get("button", "Join circle").click()
+	b.agree()
 	b.get("link", "Share a story").click()
 	b.waitJS("the share form", `location.pathname === '/c/cardiac-recovery/new'`)
 
@@ -221,6 +222,7 @@ func TestFlagsHideAndModeratorRestores(t *testing.T) {
 	author.join(who, testPassword)
 	author.open("/c/cardiac-recovery")
 	author.get("button", "Join circle").click()
+	author.agree()
 	author.get("link", "Share a story")
 	title := "Stairs again " + who
 	storyPath := author.shareStory("cardiac-recovery", title, "Two flights today, slowly, holding the rail.", "")
@@ -296,6 +298,7 @@ func TestDownloadMyDataAndDeleteAccount(t *testing.T) {
 	b.join(who, testPassword)
 	b.open("/c/grief-and-loss")
 	b.get("button", "Join circle").click()
+	b.agree()
 	b.get("link", "Share a story")
 	title := "For my grandmother " + who
 	storyPath := b.shareStory("grief-and-loss", title, "She taught me to bake bread.", "")
@@ -416,6 +419,7 @@ func TestFacilitatorGuidancePinsAndInvites(t *testing.T) {
 	n1.get("heading", "A private circle")
 	n1.get("button", "Join circle").click()
 	n1.waitJS("the private circle", `document.querySelector('main h1')?.textContent === 'Addiction recovery'`)
+	n1.agree()
 	n1.get("link", "Share a story")
 
 	n2 := newTab(t)
@@ -480,6 +484,7 @@ func TestModeratorMemberActions(t *testing.T) {
 	act("unsuspend", "Welcome back.", "")
 	m.open("/c/grief-and-loss")
 	m.get("button", "Join circle").click()
+	m.agree()
 	m.get("link", "Share a story")
 
 	heron.open("/moderation/log")
@@ -795,6 +800,8 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 	moderator.signIn("heron", demoPassword)
 	privateFacilitator := newTab(t)
 	privateFacilitator.signIn("sage", demoPassword)
+	admin := newTab(t)
+	admin.signIn("juniper", demoPassword)
 
 	// A story with replies, one with a warning, and a queue item.
 	member.open("/c/cardiac-recovery")
@@ -863,6 +870,8 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 		{"moderator", moderator, "/moderation/members", "members", nil},
 		{"moderator", moderator, "/moderation/log", "log", nil},
 		{"moderator", moderator, "/c/addiction-recovery", "private-circle", nil},
+		{"member", member, "/admin", "admin-forbidden", nil},
+		{"admin", admin, "/admin", "admin", nil},
 	}
 	for _, v := range visits {
 		for _, width := range []int64{360, 1280} {
@@ -905,6 +914,7 @@ func TestEditAndDeleteOwnWriting(t *testing.T) {
 	b.join(who, testPassword)
 	b.open("/c/cancer-survivors")
 	b.get("button", "Join circle").click()
+	b.agree()
 	b.get("link", "Share a story")
 	path := b.shareStory("cancer-survivors", "Last day of chemo", "I rang the bell today.", "")
 	if b.has("button", "Flag") {

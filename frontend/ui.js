@@ -236,14 +236,14 @@ export function selectText(el) {
  * The crisis resources as an alert region: the API sends them in the 201
  * answer to writing that reads as a crisis.
  */
-export function crisisAlert(res) {
+export function crisisAlert(res, note = 'Your words were shared as usual. The circle’s facilitators and moderators are here too.') {
   const list = Array.isArray(res.resources) ? res.resources : [];
   return h('section', { class: 'crisis', role: 'alert', 'aria-labelledby': 'crisis-title' },
     h('h2', { id: 'crisis-title' }, 'You are not alone'),
     res.message ? h('p', null, res.message) : null,
     h('ul', { class: 'crisis-list' }, list.map((r) => h('li', null,
       h('strong', null, r.name), ': ', r.contact))),
-    h('p', { class: 'hint' }, 'Your words were shared as usual. The circle’s facilitators and moderators are here too.'));
+    h('p', { class: 'hint' }, note));
 }
 
 /** A labelled badge, such as "Pinned". */

@@ -3,6 +3,7 @@ import { api, seg } from '../api.js';
 import {
   announce, append, badge, busy, clearErrors, copyText, exactly, field, formError, h, modal, pager, put, selectText, setTitle, showError, uid, when,
 } from '../ui.js';
+import { careTools, guidelinesCard, resourcesList } from './care.js';
 import { joinCircle, storyCard } from './common.js';
 import { preferences } from './safety.js';
 
@@ -153,9 +154,11 @@ function privateGate(view, slug, query, done) {
 export default async function render(ctx) {
   const { view, params, query } = ctx;
   const slug = params.slug;
-  const rerender = async () => {
+  // The page drawn again in place; what the fresh page draws calls this
+  // same function, so a second change still lands on the page shown.
+  const rerender = ctx.rerender || async function again() {
     const fresh = h('div', { class: 'page' });
-    await render({ ...ctx, view: fresh });
+    await render({ ...ctx, view: fresh, rerender: again });
     view.replaceChildren(...fresh.childNodes);
     const h1 = view.querySelector('h1');
     if (h1) h1.focus();
@@ -201,11 +204,14 @@ export default async function render(ctx) {
       circle.visibility === 'private' ? badge('Private') : badge('Open', 'quiet'),
       ` ${circle.member_count} ${circle.member_count === 1 ? 'member' : 'members'}`,
       circle.is_member ? ' · You are a member' : ''),
+    guidelinesCard(circle, { onAgreed: rerender }),
     joinArea(circle, slug, rerender),
+    resourcesList(circle),
     circle.is_facilitator
       ? h('section', { class: 'facilitator-tools', 'aria-labelledby': 'tools-title' },
         h('h2', { id: 'tools-title' }, 'Facilitator tools'),
         h('p', { class: 'actions' }, h('a', { class: 'button', href: `/c/${seg(slug)}/new?kind=guidance` }, 'Post guidance')),
+        careTools(circle, rerender),
         circle.visibility === 'private' ? inviteTools(circle) : null)
       : null,
     page ? h('section', { 'aria-labelledby': 'stories-title' },

@@ -3,6 +3,7 @@ import { api, seg } from '../api.js';
 import {
   append, busy, clearErrors, drafts, field, formError, h, keepDraft, setTitle, showError,
 } from '../ui.js';
+import { guidelinesCard, heldBack } from './care.js';
 import { joinCircle } from './common.js';
 import { themeBoxes } from './safety.js';
 import { checkBeforeSending, storyText } from './precheck.js';
@@ -44,6 +45,11 @@ export default async function render(ctx) {
     pin = h('input', { type: 'checkbox', id: 'pin-it', checked: true });
   }
   const err = formError();
+  // The guidelines to agree to before writing, here from the start or
+  // after the API held a story back.
+  const agreed = async () => title.input.focus();
+  const care = h('div', { class: 'care-slot' },
+    circle.guidelines && !circle.guidelines.accepted_by_me ? guidelinesCard(circle, { onAgreed: agreed }) : null);
   const button = h('button', { type: 'submit', class: 'button primary' }, guidance ? 'Post guidance' : 'Share');
   const form = h('form', { class: 'stack', novalidate: true },
     title.wrap, body.wrap, warning.wrap, themes.wrap,
@@ -65,6 +71,10 @@ export default async function render(ctx) {
           kind: guidance ? 'guidance' : 'story',
         });
       } catch (e) {
+        if (await heldBack(e, care, slug, agreed)) {
+          care.querySelector('.agree button')?.focus();
+          return;
+        }
         showError(e, {
           invalid_title: title.input, invalid_body: body.input, invalid_content_warning: warning.input,
         }, err);
@@ -87,5 +97,6 @@ export default async function render(ctx) {
     h('p', { class: 'lede' }, guidance
       ? `Guidance for everyone in ${circle.name}.`
       : `For the people of ${circle.name}. Take your time; what you type here is kept in this tab until you share it.`),
+    care,
     form);
 }

@@ -3,6 +3,7 @@ import { api, currentMember, isModerator, seg } from '../api.js';
 import {
   announce, append, badge, busy, clearErrors, crisisAlert, drafts, field, formError, h, keepDraft, modal, pager, paragraphs, setTitle, showError, uid, when,
 } from '../ui.js';
+import { guidelinesCard, heldBack } from './care.js';
 import {
   joinCircle, placeholder, statusNote, withWarning,
 } from './common.js';
@@ -385,6 +386,11 @@ export default async function render(ctx) {
     (cursor) => api('GET', `/stories/${seg(id)}/replies?limit=100&cursor=${seg(cursor)}${reveal}`),
     (items) => items.forEach(place));
 
+  // The guidelines to agree to before replying, here from the start or
+  // after the API held a reply back.
+  const care = h('div', { class: 'care-slot' },
+    canAct && circle.guidelines && !circle.guidelines.accepted_by_me ? guidelinesCard(circle, { heading: 'h3' }) : null);
+
   // The one reply form: it moves under a reply when "Reply" is pressed.
   if (canAct) {
     const body = field({ label: 'Reply', name: 'reply', multiline: true, rows: 4, maxlength: 10000, required: true });
@@ -408,6 +414,10 @@ export default async function render(ctx) {
             body: body.input.value, parent_id: parent ? parent.id : null, themes: themes.values(),
           });
         } catch (e) {
+          if (await heldBack(e, care, circle.slug, async () => body.input.focus())) {
+            care.querySelector('.agree button')?.focus();
+            return;
+          }
           showError(e, { invalid_body: body.input, invalid_parent: body.input }, err);
           return;
         }
@@ -456,6 +466,7 @@ export default async function render(ctx) {
       crisisSlot,
       joinArea,
       canAct ? h('h3', { class: 'visually-hidden' }, 'Write a reply') : null,
+      care,
       formHome),
     flags.dialog);
   if (isModerator() && !readable) {

@@ -18,6 +18,9 @@ type Error struct {
 	Code       string
 	Detail     string
 	RetryAfter int // seconds; set for 429 and 503
+	// Extensions are further members of the problem details (RFC 9457
+	// §3.2), as safe to show as Detail.
+	Extensions map[string]any
 	Cause      error
 }
 

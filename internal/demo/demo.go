@@ -89,9 +89,21 @@ func (s *seeder) circle(ctx context.Context, c circleSeed) error {
 		}
 		code = inv.Code
 	}
+	// The facilitator writes the guidelines (and so has accepted them);
+	// everyone who writes here has accepted them too.
+	g, err := s.forum.SetGuidelines(ctx, s.actors[c.Facilitator], c.Slug, forum.GuidelinesText{Text: guidelines})
+	if err != nil {
+		return err
+	}
+	if _, err := s.forum.SetResources(ctx, s.actors[c.Facilitator], c.Slug, forum.CircleResources{Resources: circleResources(c.Slug)}); err != nil {
+		return err
+	}
 	for _, h := range members(c) {
 		if err := s.forum.Join(ctx, s.actors[h], c.Slug, code); err != nil {
 			return fmt.Errorf("%s joins: %w", h, err)
+		}
+		if err := s.forum.AcceptGuidelines(ctx, s.actors[h], c.Slug, forum.GuidelinesAcceptance{Version: g.Version}); err != nil {
+			return fmt.Errorf("%s accepts the guidelines: %w", h, err)
 		}
 	}
 	// Pins show newest first, and the list gives newest first, so both are

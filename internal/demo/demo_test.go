@@ -54,6 +54,24 @@ func TestSeed(t *testing.T) {
 	if c, err := fm.GetCircle(ctx, actor("willow"), "cardiac-recovery"); err != nil || !c.IsFacilitator {
 		t.Errorf("willow facilitates cardiac-recovery: %+v %v", c, err)
 	}
+	// Every circle has guidelines with mentorship's boundaries and
+	// resources; its members have accepted them, newcomers have not.
+	for _, c := range circles {
+		reader := actor(c.Facilitator)
+		got, err := fm.GetCircle(ctx, reader, c.Slug)
+		if err != nil || got.Guidelines == nil || !got.Guidelines.AcceptedByMe || len(got.Resources) < 3 ||
+			!strings.Contains(got.Guidelines.Text, "Keep contact inside Hearth") || !strings.Contains(got.Guidelines.Text, "not a doctor") {
+			t.Errorf("%s: guidelines %+v, resources %v (%v)", c.Slug, got.Guidelines, got.Resources, err)
+		}
+		for _, h := range members(c) {
+			if got, err := fm.GetCircle(ctx, actor(h), c.Slug); err != nil || !got.Guidelines.AcceptedByMe {
+				t.Errorf("%s has not accepted %s's guidelines (%v)", h, c.Slug, err)
+			}
+		}
+	}
+	if got, err := fm.GetCircle(ctx, actor("juniper"), "cardiac-recovery"); err != nil || got.Guidelines.AcceptedByMe {
+		t.Errorf("an admin outside the circle reads its guidelines as accepted: %+v %v", got, err)
+	}
 
 	all, err := fm.ListCircles(ctx, actor("juniper"), 100, "")
 	if err != nil || len(all.Items) != 5 {

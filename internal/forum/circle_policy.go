@@ -17,6 +17,8 @@ const (
 	circleInvite                         // make and revoke invite codes
 	circleSeeInvites                     // list the live invites
 	circleManage                         // create, change, appoint facilitators
+	circleCare                           // write its guidelines and resources
+	circleAccept                         // accept its guidelines
 )
 
 // circlePolicy decides what a on circle c. A private circle does not exist
@@ -25,6 +27,12 @@ const (
 // but read a private circle's stories and write only where they are
 // members (see storyPolicy for the writing that waits in their queue).
 func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
+	if act == circleCare && a.IsAdmin() {
+		if a.Suspended {
+			return kernel.ErrSuspended
+		}
+		return nil
+	}
 	if act == circleManage {
 		if !a.IsAdmin() {
 			return errNotAdmin
@@ -45,11 +53,11 @@ func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
 		if c.Visibility == store.VisibilityPrivate && !c.IsMember {
 			return errMembersOnly
 		}
-	case circleLeave, circleWrite:
+	case circleLeave, circleWrite, circleAccept:
 		if !c.IsMember {
 			return errNotMember
 		}
-	case circleInvite, circleSeeInvites:
+	case circleInvite, circleSeeInvites, circleCare:
 		if !c.IsFacilitator {
 			return errNotFacilitator
 		}
@@ -65,4 +73,15 @@ func waitingPolicy(a kernel.Actor, facilitatesAny bool) error {
 		return nil
 	}
 	return errNotFacilitator
+}
+
+// guidelinesPolicy decides whether a member may write something new in a
+// circle whose guidelines are at version current, having accepted version
+// accepted: only once they have accepted the current one. Edits never ask
+// (an author taking a detail out must always be able to), nor does reading.
+func guidelinesPolicy(current, accepted int) error {
+	if current > 0 && accepted < current {
+		return errGuidelines(current, nil)
+	}
+	return nil
 }

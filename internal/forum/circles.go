@@ -31,6 +31,14 @@ type Circle struct {
 	CreatedAt     time.Time `json:"created_at"`
 }
 
+// CircleDetail is one circle with what its page shows beside the stories:
+// its guidelines (null while it has none) and its resources.
+type CircleDetail struct {
+	Circle
+	Guidelines *Guidelines             `json:"guidelines"`
+	Resources  []kernel.CrisisResource `json:"resources"`
+}
+
 func toCircle(v *store.CircleView) Circle {
 	return Circle{Slug: v.Slug, Name: v.Name, Description: v.Description, Visibility: v.Visibility,
 		Premoderation: v.Premoderation, MemberCount: v.MemberCount, IsMember: v.IsMember,
@@ -227,13 +235,12 @@ func (s *Service) ReadableCircles(ctx context.Context, a kernel.Actor) ([]store.
 }
 
 // GetCircle returns one circle.
-func (s *Service) GetCircle(ctx context.Context, a kernel.Actor, slug string) (*Circle, error) {
+func (s *Service) GetCircle(ctx context.Context, a kernel.Actor, slug string) (*CircleDetail, error) {
 	c, err := s.circle(ctx, a, slug, circleRead)
 	if err != nil {
 		return nil, err
 	}
-	out := toCircle(c)
-	return &out, nil
+	return &CircleDetail{Circle: toCircle(c), Guidelines: guidelinesOf(c), Resources: c.CircleResources()}, nil
 }
 
 // MemberCircles lists the circles a is in, for GET /me.

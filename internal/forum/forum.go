@@ -32,6 +32,10 @@ type Intake interface {
 	// Edited is told of an edit: it may read as a crisis where the first
 	// words did not.
 	Edited(ctx context.Context, w kernel.Writing) (store.Effects, *kernel.CrisisResources, error)
+	// CrisisResources answers the resources for w when it reads as a
+	// crisis (nil otherwise), and keeps nothing: for writing that is not
+	// stored.
+	CrisisResources(ctx context.Context, w kernel.Writing) (*kernel.CrisisResources, error)
 }
 
 // Notifier says who hears of new writing; *notify.Service is one. What it

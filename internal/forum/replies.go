@@ -95,6 +95,9 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	}
 	w := writing(store.TargetReply, r.ID, circleOf(v), a, in.Body)
 	w.StoryID, w.StoryAuthorID = v.ID, v.AuthorID
+	if err := s.guidelinesGate(ctx, a, w); err != nil {
+		return nil, err
+	}
 	verdict, crisis, err := s.intake.Receive(ctx, w)
 	if err != nil {
 		return nil, err

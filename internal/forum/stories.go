@@ -141,7 +141,11 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, err
 	}
 	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, CreatedAt: s.now()}
-	verdict, crisis, err := s.intake.Receive(ctx, writing(store.TargetStory, st.ID, c, a, t, in.Body, in.ContentWarning))
+	w := writing(store.TargetStory, st.ID, c, a, t, in.Body, in.ContentWarning)
+	if err := s.guidelinesGate(ctx, a, w); err != nil {
+		return nil, err
+	}
+	verdict, crisis, err := s.intake.Receive(ctx, w)
 	if err != nil {
 		return nil, err
 	}

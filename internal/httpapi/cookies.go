@@ -66,12 +66,25 @@ func (a *API) refreshCookieFor(c echo.Context, value string, maxAge int) *http.C
 	return ck
 }
 
+// sessionMarker travels beside the refresh cookie and holds no secret: it
+// tells the web app, which cannot read the HttpOnly refresh cookie, that
+// there is a session to restore, so a signed-out first visit asks for none
+// (and the browser logs no 401).
+const sessionMarker = "hearth_session"
+
+func (a *API) markerFor(c echo.Context, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: sessionMarker, Value: "1", Path: "/", SameSite: http.SameSiteStrictMode, Secure: a.overTLS(c), MaxAge: maxAge}
+}
+
 func (a *API) setRefreshCookie(c echo.Context, token string) {
-	c.SetCookie(a.refreshCookieFor(c, token, int((auth.AbsoluteTTL / time.Second))))
+	ttl := int(auth.AbsoluteTTL / time.Second)
+	c.SetCookie(a.refreshCookieFor(c, token, ttl))
+	c.SetCookie(a.markerFor(c, ttl))
 }
 
 func (a *API) clearRefreshCookie(c echo.Context) {
 	c.SetCookie(a.refreshCookieFor(c, "", -1))
+	c.SetCookie(a.markerFor(c, -1))
 }
 
 // Device cookies (see auth.Devices) travel like the refresh cookie: only

@@ -44,6 +44,7 @@ func (a *API) handleError(err error, c echo.Context) {
 	}
 	var p problem
 	var retryAfter int
+	var extensions map[string]any
 	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
 		// The client hung up before the answer was ready: nothing failed,
 		// and nobody is listening. 499, as proxies count it.
@@ -61,6 +62,7 @@ func (a *API) handleError(err error, c echo.Context) {
 	} else if e, ok := apperr.As(err); ok {
 		p = problem{Status: e.Status, Code: e.Code, Detail: e.Detail}
 		retryAfter = e.RetryAfter
+		extensions = e.Extensions
 		// Shedding load (busy) is the server working as meant, not a failure.
 		if e.Status >= 500 && e.Code != "busy" {
 			a.log.ErrorContext(c.Request().Context(), "request failed", "request_id", requestID(c), "route", c.Path(), "code", e.Code, "err", e.Cause)
@@ -82,9 +84,26 @@ func (a *API) handleError(err error, c echo.Context) {
 	if retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(retryAfter))
 	}
-	if err := writeJSON(c, p.Status, "application/problem+json", p); err != nil {
+	var body any = p
+	if len(extensions) > 0 {
+		body = withExtensions(p, extensions)
+	}
+	if err := writeJSON(c, p.Status, "application/problem+json", body); err != nil {
 		a.log.Debug("write problem", "err", err)
 	}
+}
+
+// withExtensions is p with further members beside its own (which win).
+func withExtensions(p problem, ext map[string]any) map[string]any {
+	out := make(map[string]any, len(ext)+5)
+	for k, v := range ext {
+		out[k] = v
+	}
+	out["type"], out["title"], out["status"], out["code"] = p.Type, p.Title, p.Status, p.Code
+	if p.Detail != "" {
+		out["detail"] = p.Detail
+	}
+	return out
 }
 
 // logPanic records a recovered panic without its stack's arguments, which

@@ -83,6 +83,7 @@ const (
 	s401 = http.StatusUnauthorized
 	s403 = http.StatusForbidden
 	s404 = http.StatusNotFound
+	s409 = http.StatusConflict
 )
 
 // matrix is who may call what. Later issues add their rows here.
@@ -373,6 +374,27 @@ var matrix = []matrixRow{
 		expect(f.t, f.flag(f.member, "story", s.ID, "spam", ""), s201, "")
 		return req{method: "GET", path: "/moderation/items/story/" + s.ID + "/history"}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+
+	// Circle care.
+	{"PUT /circles/:slug/guidelines", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/circles/open/guidelines", body: map[string]string{"text": "Be kind."}}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s403, s200}},
+	{"PUT /circles/:slug/guidelines (private)", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/circles/hidden/guidelines", body: map[string]string{"text": "Be kind."}}
+	}, [roleCount]int{s401, s404, s403, s403, s200, s404, s403, s200}},
+	{"POST /circles/:slug/guidelines/accept", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/circles/open/guidelines/accept", body: map[string]int{"version": f.guidelines(f.facilitator, "open", "Be kind.")}}
+	}, [roleCount]int{s401, s403, s204, s204, s204, s403, s403, s403}},
+	{"POST /circles/:slug/guidelines/accept (none written)", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/circles/other/guidelines/accept", body: map[string]int{"version": 1}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s404, s403, s403}},
+	{"PUT /circles/:slug/resources", func(f *forumFixture, me *account) req {
+		return req{method: "PUT", path: "/circles/open/resources", body: map[string]any{"resources": []map[string]string{{"name": "Heart line", "contact": "Call 0800 123 456"}}}}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s403, s200}},
+	{"POST /circles/:slug/stories (guidelines not accepted)", func(f *forumFixture, me *account) req {
+		f.guidelines(f.admin, "open", "Be kind.")
+		return req{method: "POST", path: "/circles/open/stories", body: map[string]string{"title": "Hello", "body": "First steps."}}
+	}, [roleCount]int{s401, s403, s409, s409, s409, s403, s403, s403}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

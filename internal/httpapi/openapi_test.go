@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -171,7 +172,18 @@ func specChecked(t *testing.T, h http.Handler) http.Handler {
 		if rec.status == 0 { // nothing written: net/http sends 200 as it stands
 			rec.status, rec.header = http.StatusOK, w.Header().Clone()
 		}
-		if err := spec.check(r, rec.status, rec.header, rec.body.Bytes()); err != nil {
+		body := rec.body.Bytes()
+		if rec.header.Get("Content-Encoding") == "gzip" { // the spec describes what is inside
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err == nil {
+				body, err = io.ReadAll(zr)
+			}
+			if err != nil {
+				t.Errorf("%s %s: a gzip body that does not open: %v", r.Method, r.URL.Path, err)
+				return
+			}
+		}
+		if err := spec.check(r, rec.status, rec.header, body); err != nil {
 			mu.Lock()
 			defer mu.Unlock()
 			if !ended {

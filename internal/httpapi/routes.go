@@ -135,6 +135,11 @@ func (a *API) routes() []route {
 		{method: http.MethodGet, path: "/moderation/appeals", access: moderator, handler: a.appeals},
 		{method: http.MethodPost, path: "/moderation/appeals/:id/decide", access: moderator, handler: a.decideAppeal},
 		{method: http.MethodGet, path: "/moderation/items/:target_type/:target_id/history", access: moderator, handler: a.itemHistory},
+
+		// Circle care: guidelines and resources.
+		{method: http.MethodPut, path: "/circles/:slug/guidelines", access: member, handler: a.setGuidelines},
+		{method: http.MethodPost, path: "/circles/:slug/guidelines/accept", access: member, handler: a.acceptGuidelines},
+		{method: http.MethodPut, path: "/circles/:slug/resources", access: member, handler: a.setResources},
 	}
 }
 

@@ -3,7 +3,6 @@
 package httpapi
 
 import (
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -102,25 +101,23 @@ func New(d Deps) *echo.Echo {
 	e.Use(a.requestLog)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true, LogErrorFunc: a.logPanic}))
 	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(compress())
 
 	e.GET("/healthz", a.healthz)
 	e.GET("/readyz", a.readyz)
 	e.GET("/metrics", a.metrics.handler())
+	e.GET("/robots.txt", robots)
 	api := e.Group(Prefix)
 	for _, r := range a.routes() {
 		api.Add(r.method, r.path, r.handler, a.guard(r)...)
 	}
 
-	static, err := fs.Sub(frontend.Files, ".")
+	web, err := newWebApp(frontend.Files)
 	if err != nil {
 		panic(err)
 	}
 	e.Use(staticReadOnly)
-	e.Use(middleware.StaticWithConfig(middleware.StaticConfig{
-		Filesystem: http.FS(static),
-		HTML5:      true,
-		Skipper:    func(c echo.Context) bool { return serverPath(c.Request().URL.Path) },
-	}))
+	e.Use(web.serve)
 	return e
 }
 
@@ -138,7 +135,7 @@ func readsAtOnce(st *store.Store) int {
 // app: anything under /api/ that no route matched is a 404 problem, never
 // the web app's index.html served with 200 to a client expecting JSON.
 func serverPath(p string) bool {
-	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
+	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || p == "/metrics" || p == "/robots.txt"
 }
 
 // staticReadOnly answers 405 to any method but GET and HEAD on the web

@@ -65,6 +65,16 @@ func (in *Intake) Edited(ctx context.Context, w kernel.Writing) (store.Effects, 
 	return eff, res, err
 }
 
+// CrisisResources answers writing that is not stored (held back before
+// it could be): the resources when it reads as a crisis, and no flag, item
+// or notice, as there is nothing to look at.
+func (in *Intake) CrisisResources(ctx context.Context, w kernel.Writing) (*kernel.CrisisResources, error) {
+	if !in.crisis.Match(w.Texts...) {
+		return nil, nil
+	}
+	return in.resourcesFor(ctx, w)
+}
+
 // ref is where w sits, for the notices that name it.
 func ref(w kernel.Writing) *store.WritingRef {
 	r := &store.WritingRef{Target: store.Target(w.Target), ID: w.ID, StoryID: w.StoryID, CircleID: w.CircleID, AuthorID: w.AuthorID}
@@ -89,9 +99,15 @@ func (in *Intake) crisisCare(ctx context.Context, w kernel.Writing, eff *store.E
 	return in.resourcesFor(ctx, w)
 }
 
-// resourcesFor adds the circle's facilitators to the crisis resources.
+// resourcesFor adds the circle's own resources and its facilitators to the
+// crisis resources.
 func (in *Intake) resourcesFor(ctx context.Context, w kernel.Writing) (*kernel.CrisisResources, error) {
 	res := &kernel.CrisisResources{Message: in.resources.Message, Resources: append([]kernel.CrisisResource(nil), in.resources.Resources...)}
+	c, err := in.st.GetCircleByID(ctx, w.CircleID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	res.Resources = append(res.Resources, c.CircleResources()...)
 	handles, err := in.st.CircleFacilitators(ctx, w.CircleID)
 	if err != nil {
 		return nil, apperr.Internal(err)

@@ -20,6 +20,13 @@ type Circle struct {
 	MemberCount   int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// GuidelinesVersion is 0 while the circle has no guidelines; each new
+	// text is one more. Guidelines and Resources (JSON, see
+	// CircleResources) are written by facilitators for everyone, in clear.
+	GuidelinesVersion   int
+	Guidelines          string
+	GuidelinesUpdatedAt *time.Time
+	Resources           string
 }
 
 // Circle visibilities.
@@ -33,6 +40,9 @@ type CircleView struct {
 	Circle
 	IsMember      bool
 	IsFacilitator bool
+	// AcceptedVersion is the version of the guidelines the member accepted
+	// (0: none).
+	AcceptedVersion int
 }
 
 // CircleMember is one member's place in a circle.
@@ -70,7 +80,8 @@ type InviteView struct {
 // circle.
 var ErrInvite = errors.New("store: invite not valid")
 
-const circleViewSelect = `SELECT c.*, cm.member_id IS NOT NULL AS is_member, COALESCE(cm.facilitator, false) AS is_facilitator
+const circleViewSelect = `SELECT c.*, cm.member_id IS NOT NULL AS is_member, COALESCE(cm.facilitator, false) AS is_facilitator,
+	COALESCE(cm.guidelines_accepted, 0) AS accepted_version
 	FROM circles c LEFT JOIN circle_members cm ON cm.circle_id = c.id AND cm.member_id = ?`
 
 // CreateCircle inserts a circle with the log entry that records it; a
@@ -182,7 +193,7 @@ func (s *Store) OpenAndMemberCircles(ctx context.Context, memberID string) ([]Ci
 func (s *Store) MemberCircles(ctx context.Context, memberID string) ([]CircleView, error) {
 	var out []CircleView
 	err := s.reading(ctx, func(db *gorm.DB) error {
-		return db.Raw(`SELECT c.*, true AS is_member, cm.facilitator AS is_facilitator
+		return db.Raw(`SELECT c.*, true AS is_member, cm.facilitator AS is_facilitator, cm.guidelines_accepted AS accepted_version
 		FROM circles c JOIN circle_members cm ON cm.circle_id = c.id AND cm.member_id = ? ORDER BY c.slug`, memberID).Scan(&out).Error
 	})
 	if err != nil {

@@ -25,6 +25,7 @@ var migrations = []migration{
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
 	{24, "handles of erased accounts, kept only as keyed hashes, are never given out again", migrate0024},
 	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
+	{26, "circles have guidelines members accept, and resources for hard moments", migrate0026},
 	{27, "appeals of moderation actions; the earlier versions of edited writing", migrate0027},
 }
 
@@ -656,4 +657,31 @@ func migrate0027(tx *gorm.DB) error {
 	}
 	// Open appeals, oldest first, read off this alone.
 	return tx.Exec("CREATE INDEX idx_appeals_open ON appeals (id) WHERE status = 'open'").Error
+}
+
+// Frozen types of migration 26: a circle's guidelines (versioned, in clear:
+// facilitators write them for everyone) and its resources (a JSON list of
+// {name, contact}), and the version each member has accepted.
+type (
+	circle0026 struct {
+		GuidelinesVersion   int    `gorm:"not null;default:0"`
+		Guidelines          string `gorm:"not null;default:''"`
+		GuidelinesUpdatedAt *time.Time
+		Resources           string `gorm:"not null;default:'[]'"`
+	}
+	circleMember0026 struct {
+		GuidelinesAccepted int `gorm:"not null;default:0"`
+	}
+)
+
+func (circle0026) TableName() string       { return "circles" }
+func (circleMember0026) TableName() string { return "circle_members" }
+
+func migrate0026(tx *gorm.DB) error {
+	for _, col := range []string{"GuidelinesVersion", "Guidelines", "GuidelinesUpdatedAt", "Resources"} {
+		if err := tx.Migrator().AddColumn(&circle0026{}, col); err != nil {
+			return err
+		}
+	}
+	return tx.Migrator().AddColumn(&circleMember0026{}, "GuidelinesAccepted")
 }

@@ -118,6 +118,7 @@ func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Sto
 // resources given, built in or from the files named.
 func buildServices(ctx context.Context, cfg *config.Config, st *store.Store, kr *seal.Keyring) (*app.Services, error) {
 	o := app.Defaults()
+	o.MentorMinDays = cfg.MentorMinDays
 	var err error
 	if cfg.CrisisPhrases != "" {
 		if o.CrisisPhrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {

@@ -13,6 +13,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
 	"hearth/internal/seal"
@@ -32,6 +33,8 @@ type Options struct {
 	// what writing that reads as a crisis is answered with.
 	CrisisPhrases   []string
 	CrisisResources kernel.CrisisResources
+	// MentorMinDays is how old an account must be to offer to mentor.
+	MentorMinDays int
 }
 
 // Defaults are the options of a production Hearth on this machine:
@@ -47,6 +50,7 @@ func Defaults() Options {
 		DataKeyCache:    10000, // a busy forum's active writers, about 200 bytes each
 		CrisisPhrases:   moderation.DefaultPhrases(),
 		CrisisResources: moderation.DefaultResources(),
+		MentorMinDays:   30,
 	}
 }
 
@@ -59,6 +63,7 @@ type Services struct {
 	Moderation *moderation.Service
 	Notify     *notify.Service
 	Search     *search.Service
+	Mentorship *mentorship.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -93,9 +98,22 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 		Notify:     notices,
 		// Reader safety's screen (folding by theme, mute and block)
 		// goes in the last place once it exists.
-		Search: search.New(st, sealer, index, fm, nil),
+		Search:     search.New(st, sealer, index, fm, nil),
+		Mentorship: mentorship.New(st, sealer, notices, intake, noHints{}, noBlocks{}, mentorship.Options{MinDays: o.MentorMinDays}),
 	}, nil
 }
+
+// noHints finds nothing identifying yet.
+type noHints struct{}
+
+// Identifying: the text check's detector is wired here.
+func (noHints) Identifying(string) []kernel.Identifying { return []kernel.Identifying{} }
+
+// noBlocks knows of no block yet.
+type noBlocks struct{}
+
+// Blocked: reader safety's blocks are wired here.
+func (noBlocks) Blocked(context.Context, string, string) (bool, error) { return false, nil }
 
 // LoadIndex opens search's blind index with its key, a server secret
 // stored wrapped by the master key (made on first start). The benchmark's

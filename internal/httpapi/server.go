@@ -18,6 +18,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/forum"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
 	"hearth/internal/search"
@@ -51,6 +52,7 @@ type API struct {
 	moderation *moderation.Service
 	notify     *notify.Service
 	search     *search.Service
+	mentorship *mentorship.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -72,6 +74,7 @@ func New(d Deps) *echo.Echo {
 		moderation:  svc.Moderation,
 		notify:      svc.Notify,
 		search:      svc.Search,
+		mentorship:  svc.Mentorship,
 		log:         d.Log,
 		authLimit:   throttle.New(d.Config.AuthRate, time.Minute),
 		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),

@@ -57,6 +57,9 @@ func (s *Store) EraseMember(ctx context.Context, memberID string, now time.Time)
 // wrote (the text and its words in the index are destroyed, the places in
 // threads stay as "removed") and takes them out of their circles.
 func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
+	if err := endMentorshipsOf(tx, memberID, "", now); err != nil {
+		return err
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -74,6 +77,10 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`DELETE FROM notice_feeds WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM follows WHERE member_id = ?`, []any{memberID}},
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
+		// Their messages read as removed to the other member; their end
+		// reasons go too.
+		{`UPDATE mentorship_messages SET body = NULL WHERE author_id = ?`, []any{memberID}},
+		{`UPDATE mentorships SET end_reason = NULL WHERE ended_by = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)

@@ -89,18 +89,40 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	logbook := moderation.NewLogbook(st, sealer)
 	intake := moderation.NewIntake(st, notices, moderation.NewDetector(o.CrisisPhrases), o.CrisisResources)
 	fm := forum.New(st, sealer, intake, logbook, notices, index)
+	mt := mentorship.New(st, sealer, notices, intake, noHints{}, noBlocks{}, mentorship.Options{MinDays: o.MentorMinDays})
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices),
+		Moderation: moderation.New(st, sealer, writings{fm, mt}, logbook, notices),
 		Notify:     notices,
 		// Reader safety's screen (folding by theme, mute and block)
 		// goes in the last place once it exists.
 		Search:     search.New(st, sealer, index, fm, nil),
-		Mentorship: mentorship.New(st, sealer, notices, intake, noHints{}, noBlocks{}, mentorship.Options{MinDays: o.MentorMinDays}),
+		Mentorship: mt,
 	}, nil
+}
+
+// writings finds what moderation acts on: stories and replies through the
+// forum, messages through mentorship.
+type writings struct {
+	forum      *forum.Service
+	mentorship *mentorship.Service
+}
+
+func (w writings) Target(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error) {
+	if t == store.TargetMessage {
+		return w.mentorship.MessageRef(ctx, a, id, false)
+	}
+	return w.forum.Target(ctx, a, t, id)
+}
+
+func (w writings) TargetToModerate(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error) {
+	if t == store.TargetMessage {
+		return w.mentorship.MessageRef(ctx, a, id, true)
+	}
+	return w.forum.TargetToModerate(ctx, a, t, id)
 }
 
 // noHints finds nothing identifying yet.

@@ -11,6 +11,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
@@ -219,13 +220,19 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	mentoring, err := a.mentorship.Export(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Flags []moderation.FiledFlag `json:"flags"`
-	}{kernel.Now(), toMember(m), w, flags})
+		Mentorships []mentorship.Mentorship      `json:"mentorships"`
+		Messages    []mentorship.ExportedMessage `json:"mentorship_messages"`
+		Flags       []moderation.FiledFlag       `json:"flags"`
+	}{kernel.Now(), toMember(m), w, mentoring.Mentorships, mentoring.Messages, flags})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -531,4 +534,155 @@ func (f *forumFixture) matrixMentorship(mentee *account, active bool) string {
 		expect(f.t, f.answer(f.author, id, "accept"), http.StatusOK, "")
 	}
 	return id
+}
+
+// activeMentorship is an active mentorship of the member with the author
+// as mentor, in "open".
+func (f *forumFixture) activeMentorship() string {
+	f.t.Helper()
+	f.mentor(f.author, "open", 2)
+	id := f.asked(f.member, "open", f.author.Handle).ID
+	expect(f.t, f.answer(f.author, id, "accept"), http.StatusOK, "")
+	return id
+}
+
+// TestMentorshipCrisisMessage: crisis wording in a message answers its
+// writer with resources, puts the whole message at the head of the queue
+// and calls the circle's facilitators naming only the member and circle.
+func TestMentorshipCrisisMessage(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			id := f.activeMentorship()
+			words := "Tonight I want to end my life. I have not told anyone else."
+			r := f.say(f.member, id, words)
+			expect(t, r, http.StatusCreated, "")
+			if m := decode[messageJSON](t, r); m.CrisisResources == nil || m.CrisisResources.Message == "" {
+				t.Fatalf("no crisis resources: %s", r.Body)
+			}
+			q := f.queue()
+			if len(q) == 0 || q[0].TargetType != "message" || q[0].Excerpt != words || q[0].Priority != "crisis" {
+				t.Fatalf("queue head %+v", q)
+			}
+			calls := f.noticesOf(f.facilitator, "crisis_in_circle")
+			if len(calls) != 1 || calls[0].Actor == nil || calls[0].Actor.Handle != f.member.Handle || calls[0].TargetID != "" || calls[0].TargetType != "" {
+				t.Fatalf("facilitator's call %+v", calls)
+			}
+			if strings.Contains(calls[0].Message, "end my life") {
+				t.Fatal("the call quotes the message")
+			}
+			// A calm message is no crisis.
+			r = f.say(f.member, id, "Thank you for listening.")
+			expect(t, r, http.StatusCreated, "")
+			if decode[messageJSON](t, r).CrisisResources != nil {
+				t.Fatal("a calm message got crisis resources")
+			}
+		})
+	}
+}
+
+// TestMentorshipFlaggedMessage: only the two members flag a message; the
+// queue holds it whole while the flag waits; the team dismisses it; the
+// circle's facilitators count it, never reading it.
+func TestMentorshipFlaggedMessage(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			id := f.activeMentorship()
+			r := f.say(f.author, id, "Call me on my private line any time.")
+			expect(t, r, http.StatusCreated, "")
+			msg := decode[messageJSON](t, r).ID
+			expect(t, f.flag(f.facilitator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
+			expect(t, f.flag(f.moderator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
+			expect(t, f.flag(f.author, "message", msg, "privacy", ""), http.StatusBadRequest, "own_writing")
+			expect(t, f.flag(f.member, "message", msg, "harassment", "This made me uneasy."), http.StatusCreated, "")
+			expect(t, f.flag(f.member, "message", msg, "harassment", ""), http.StatusConflict, "")
+			q := f.queue()
+			if len(q) != 1 || q[0].TargetType != "message" || q[0].TargetID != msg || q[0].Excerpt != "Call me on my private line any time." || q[0].Author.Handle != f.author.Handle {
+				t.Fatalf("queue %+v", q)
+			}
+			if n := f.noticesOf(f.author, "hidden"); len(n) != 0 {
+				t.Fatalf("the author was told before a moderator acted: %+v", n)
+			}
+			if got := f.mentors(f.facilitator, "open", ""); len(got) != 1 || *got[0].Flagged != 1 {
+				t.Fatalf("facilitator's counts %+v", got)
+			}
+			expect(t, f.act("message", msg, "hide", "Looking at it."), http.StatusBadRequest, "invalid_action")
+			expect(t, f.act("message", msg, "dismiss", "A kind offer, nothing more."), http.StatusOK, "")
+			if q := f.queue(); len(q) != 0 {
+				t.Fatalf("after dismissal the queue holds %+v", q)
+			}
+			if n := f.noticesOf(f.member, "flag_outcome"); len(n) != 1 {
+				t.Fatalf("the flagger was not told: %+v", n)
+			}
+		})
+	}
+}
+
+// TestMentorshipErasure: deleting an account ends its mentorships; its
+// messages read as removed for the other side, with no text or key left;
+// the export held the member's mentorships and own messages before.
+func TestMentorshipErasure(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			id := f.activeMentorship()
+			const canary = "canary-mentorship-7f3a9c"
+			expect(t, f.say(f.member, id, "My words "+canary), http.StatusCreated, "")
+			expect(t, f.say(f.author, id, "Thank you for trusting me."), http.StatusCreated, "")
+			db := f.storeDB(t)
+			if n := count(t, db, "SELECT count(*) FROM mentorship_messages WHERE author_id = ? AND body IS NOT NULL", f.member.ID); n != 2 {
+				t.Fatalf("%d sealed messages before erasure: the checks below could not fail", n)
+			}
+			var bodies [][]byte
+			if err := db.Raw("SELECT body FROM mentorship_messages").Scan(&bodies).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range bodies {
+				if strings.Contains(string(b), canary) {
+					t.Fatal("a message is stored in clear")
+				}
+			}
+			r := f.do(req{method: "GET", path: "/me/export", token: f.member.Access})
+			expect(t, r, http.StatusOK, "")
+			e := decode[struct {
+				Mentorships []mentorshipJSON
+				Messages    []struct{ Body string } `json:"mentorship_messages"`
+			}](t, r)
+			if len(e.Mentorships) != 1 || len(e.Messages) != 2 || !strings.Contains(e.Messages[1].Body, canary) {
+				t.Fatalf("export %s", r.Body)
+			}
+			expect(t, f.do(req{method: "DELETE", path: "/me", token: f.member.Access, body: map[string]string{"password": testPassword}}), http.StatusNoContent, "")
+			c := f.conversation(f.author, id, "")
+			if len(c.Items) != 3 {
+				t.Fatalf("%d messages after erasure", len(c.Items))
+			}
+			for i, m := range c.Items {
+				mine := i == 2
+				if mine && (m.Status != "published" || m.Body == nil) {
+					t.Fatalf("the mentor's own message %+v", m)
+				}
+				if !mine && (m.Status != "removed" || m.Body != nil || m.Author != nil) {
+					t.Fatalf("an erased member's message reads %+v", m)
+				}
+			}
+			if got := f.mentorships(f.author, ""); len(got) != 1 || got[0].Status != "ended" {
+				t.Fatalf("after erasure %+v", got)
+			}
+			if n := count(t, db, "SELECT count(*) FROM mentorship_messages WHERE author_id = ? AND body IS NOT NULL", f.member.ID); n != 0 {
+				t.Fatalf("%d sealed messages of the erased member remain", n)
+			}
+			if f.dialect == "sqlite" {
+				if raw := rawStore(t, filepath.Dir(f.storePath)); bytes.Contains(raw, []byte(canary)) {
+					t.Fatal("the canary is in the raw files")
+				}
+			}
+		})
+	}
 }

@@ -37,7 +37,7 @@ func (s *Service) message(ctx context.Context, a kernel.Actor, m *store.Mentorsh
 		return nil, store.Effects{}, nil, err
 	}
 	msg := &store.MentorshipMessage{ID: store.NewIDAt(now), MentorshipID: m.ID, AuthorID: a.ID, CreatedAt: now}
-	eff, crisis, err := s.crisis.Message(ctx, kernel.Writing{Target: store.TargetMessage, ID: msg.ID, CircleID: c.ID, CircleName: c.Name, AuthorID: a.ID, Texts: []string{body}})
+	eff, crisis, err := s.crisis.Message(ctx, kernel.Writing{Target: string(store.TargetMessage), ID: msg.ID, CircleID: c.ID, CircleName: c.Name, AuthorID: a.ID, Texts: []string{body}})
 	if err != nil {
 		return nil, eff, nil, err
 	}
@@ -139,4 +139,23 @@ func (s *Service) identifying(text string) *[]kernel.Identifying {
 		hints = []kernel.Identifying{}
 	}
 	return &hints
+}
+
+// MessageRef finds a message for moderation: for its two members (who may
+// flag it), or, with moderate, for the moderation team acting on a flag on
+// it. Anyone else is answered 404, as if it did not exist.
+func (s *Service) MessageRef(ctx context.Context, a kernel.Actor, id string, moderate bool) (*store.WritingRef, error) {
+	m, err := s.st.GetMessage(ctx, id)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if !moderate && a.ID != m.MentorID && a.ID != m.MenteeID {
+		return nil, kernel.ErrNotFound
+	}
+	facilitates, err := s.facilitates(ctx, a.ID, m.CircleID)
+	if err != nil {
+		return nil, err
+	}
+	return &store.WritingRef{Target: store.TargetMessage, ID: m.ID, CircleID: m.CircleID, AuthorID: m.AuthorID, Status: store.Published,
+		HasText: m.Body != nil, ReaderFacilitates: facilitates}, nil
 }

@@ -53,8 +53,11 @@ func handleOrGone(h string) string {
 }
 
 func word(targetType string) string {
-	if targetType == string(store.TargetReply) {
+	switch targetType {
+	case string(store.TargetReply):
 		return "reply"
+	case string(store.TargetMessage):
+		return "message"
 	}
 	return "story"
 }

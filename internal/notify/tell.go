@@ -120,7 +120,7 @@ func (s *Service) CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*stor
 		}
 		ids = without(ids, w.AuthorID)
 	}
-	if w.Target == store.TargetMessage {
+	if w.Target == string(store.TargetMessage) {
 		return s.crisisInMentorship(ids, w), nil
 	}
 	storyID := w.StoryID

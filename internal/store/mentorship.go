@@ -82,8 +82,11 @@ const (
 	NoticeMentorshipMessage   = "mentorship_message"
 	NoticeMentorshipEnded     = "mentorship_ended"
 	TargetMentorship          = "mentorship"
-	TargetMessage             = "message"
 )
+
+// TargetMessage is a message in a mentorship, as a flag or a queue item
+// names it.
+const TargetMessage Target = "message"
 
 // ErrFull means a mentor has as many active mentees as they take.
 var ErrFull = errors.New("store: mentor is full")
@@ -570,4 +573,38 @@ func (s *Store) ModerationAgainst(ctx context.Context, memberID string, since ti
 		return 0, fmt.Errorf("store: moderation against: %w", err)
 	}
 	return n, nil
+}
+
+// MessageRef is a message with its mentorship's members and circle.
+type MessageRef struct {
+	MentorshipMessage
+	CircleID, MentorID, MenteeID string
+}
+
+// GetMessage returns message id with its mentorship's members, or
+// ErrNotFound.
+func (s *Store) GetMessage(ctx context.Context, id string) (*MessageRef, error) {
+	var v MessageRef
+	err := s.queryRow(ctx, `SELECT mm.id, mm.mentorship_id, mm.author_id, mm.body, mm.created_at, ms.circle_id, ms.mentor_id, ms.mentee_id
+		FROM mentorship_messages mm JOIN mentorships ms ON ms.id = mm.mentorship_id WHERE mm.id = ?`, id).
+		Scan(&v.ID, &v.MentorshipID, &v.AuthorID, &v.Body, &v.CreatedAt, &v.CircleID, &v.MentorID, &v.MenteeID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get message: %w", err)
+	}
+	return &v, nil
+}
+
+// MessagesBy lists every message authorID wrote, oldest first, for their
+// export.
+func (s *Store) MessagesBy(ctx context.Context, authorID string) ([]MentorshipMessage, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, m *MentorshipMessage) error {
+		return row.Scan(&m.ID, &m.MentorshipID, &m.AuthorID, &m.Body, &m.CreatedAt)
+	}, `SELECT id, mentorship_id, author_id, body, created_at FROM mentorship_messages WHERE author_id = ? AND body IS NOT NULL ORDER BY id`, authorID)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages by: %w", err)
+	}
+	return out, nil
 }

@@ -162,7 +162,7 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation)
+		seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation, svc.Mentorship)
 		if err != nil {
 			return fail(exitStore, "demo content: %v", err)
 		}

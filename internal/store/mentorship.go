@@ -102,10 +102,6 @@ type MentorView struct {
 	Mentorships, EndedEarly, Flags int
 }
 
-// EndedEarly is how soon after its start an ended mentorship counts as
-// ended early for a circle's facilitators.
-const EndedEarly = 14 * 24 * time.Hour
-
 const mentorViewSelect = `SELECT o.id, o.circle_id, o.member_id, o.intro, o.max_mentees, o.status, o.created_at, o.updated_at, o.approved_at, m.handle,
 	(SELECT COUNT(*) FROM mentorships x WHERE x.mentor_id = o.member_id AND x.circle_id = o.circle_id AND x.status = 'active'),
 	(SELECT COUNT(*) FROM mentorships x WHERE x.mentor_id = o.member_id AND x.status = 'active'),
@@ -115,8 +111,9 @@ const mentorViewSelect = `SELECT o.id, o.circle_id, o.member_id, o.intro, o.max_
 		WHERE f.target_type = 'message' AND f.reporter_id IS NOT NULL AND x.mentor_id = o.member_id AND x.circle_id = o.circle_id)
 	FROM mentor_offers o JOIN members m ON m.id = o.member_id`
 
-// endedEarlyAt stands in mentorViewSelect for the test of EndedEarly,
-// which each dialect writes its own way.
+// endedEarlyAt stands in mentorViewSelect for whether an ended
+// mentorship ended early (within 14 days of being taken up), which each
+// dialect writes its own way.
 const endedEarlyAt = "ENDED_EARLY"
 
 func scanMentorView(row rowScanner, v *MentorView) error {

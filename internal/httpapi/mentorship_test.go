@@ -182,6 +182,11 @@ func TestMentorOffers(t *testing.T) {
 			if r.JSON(t)["detail"] == "" {
 				t.Fatal("not_eligible names no reason")
 			}
+			// So does writing removed by a moderator.
+			other := f.joined("removed")
+			f.seasoned(other, "open")
+			expect(t, f.act("story", f.story(other, "open", "One more").ID, "remove", "Not for here."), http.StatusOK, "")
+			expect(t, f.offer(other, "open", "I can listen.", 2), http.StatusForbidden, "not_eligible")
 		})
 	}
 }

@@ -63,6 +63,11 @@ func TestMentorshipFromOfferToEnd(t *testing.T) {
 	mentor.waitJS("the message sent", `document.querySelector('.messages').textContent.includes('the stairs get easier')`)
 	mentor.axeCheck("a mentorship conversation")
 
+	newcomer.open("/notices")
+	newcomer.waitJS("the mentorship notices", `document.querySelectorAll('a[href="`+conversation+`"]').length >= 2`)
+	if n := len(newcomer.all("link", "Open the conversation")); n < 2 {
+		t.Fatalf("%d notices lead to the conversation, want the acceptance and the message", n)
+	}
 	newcomer.open(conversation)
 	newcomer.waitJS("the mentor's message", `document.querySelector('.messages')?.textContent.includes('the stairs get easier')`)
 	if !strings.Contains(newcomer.mainText(), "Only you and "+mh+" can read this conversation.") {

@@ -18,6 +18,11 @@ const kinds = {
   reply: 'A reply',
   reply_to_you: 'A reply to you',
   crisis_in_circle: 'Someone may need you',
+  mentorship_requested: 'Mentorship',
+  mentorship_accepted: 'Mentorship',
+  mentorship_declined: 'Mentorship',
+  mentorship_message: 'Mentorship',
+  mentorship_ended: 'Mentorship',
 };
 
 // titles reads the titles of the stories notices point to, once each; a
@@ -80,6 +85,8 @@ function notice(n, known, refreshUnread) {
     body = h('div', { class: 'body' }, paragraphs(n.message));
     if (n.story_id && title !== null) {
       link = h('a', { href: `/s/${seg(n.story_id)}` }, title ? ['Open ', h('cite', null, title)] : 'Open the story');
+    } else if (n.target_type === 'mentorship') {
+      link = h('a', { href: `/mentorships/${seg(n.target_id)}` }, 'Open the conversation');
     }
   }
   if (link) link.addEventListener('click', open);

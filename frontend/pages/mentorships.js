@@ -169,11 +169,50 @@ async function conversationPage(ctx) {
     const err = formError();
     const send = h('button', { type: 'submit', class: 'button primary' }, 'Send');
     const form = h('form', { class: 'stack', novalidate: true }, body.wrap, h('div', { class: 'form-actions' }, send), err);
+    const kindWords = {
+      phone: 'a phone number', email: 'an email address', street_address: 'a street address', url: 'a web address', date_of_birth: 'a date of birth', id_number: 'an ID number',
+    };
+    const found = h('ul');
+    const edit = h('button', { type: 'button', class: 'button primary' }, 'Edit');
+    const anyway = h('button', { type: 'button', class: 'button' }, 'Share anyway');
+    const warn = modal('Before you send',
+      h('p', null, 'Your message may hold details that could identify you or someone else:'), found,
+      h('p', null, 'Only the two of you read it, but once shared it cannot be taken back.'),
+      h('div', { class: 'form-actions' }, edit, anyway));
+    edit.addEventListener('click', () => {
+      warn.close();
+      body.input.focus();
+    });
+    let checked = false;
+    anyway.addEventListener('click', () => {
+      warn.close();
+      checked = true;
+      form.requestSubmit();
+    });
+    // The text check warns before a message leaves; where it cannot be
+    // reached, the message goes as written and its answer still warns.
+    const looksIdentifying = async (text) => {
+      try {
+        const res = await api('POST', '/checks/text', { text });
+        return (res.identifying || []).map((i) => kindWords[i.kind] || i.kind);
+      } catch {
+        return [];
+      }
+    };
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       clearErrors(form);
       busy(send, async () => {
         try {
+          if (!checked) {
+            const kinds = [...new Set(await looksIdentifying(body.input.value))];
+            if (kinds.length) {
+              put(found, kinds.map((k) => h('li', null, k)));
+              warn.open(send);
+              return;
+            }
+          }
+          checked = false;
           const msg = await api('POST', `/mentorships/${seg(mine.id)}/messages`, { body: body.input.value });
           body.input.value = '';
           list.append(messageItem(msg, true, who));
@@ -199,7 +238,7 @@ async function conversationPage(ctx) {
         showError(e, null, endErr);
       }
     }));
-    write = h('section', { 'aria-label': 'Write' }, form, h('div', { class: 'form-actions' }, end), endErr);
+    write = h('section', { 'aria-label': 'Write' }, form, h('div', { class: 'form-actions' }, end), endErr, warn.dialog);
   }
   const flash = ctx.takeFlash();
   put(view,

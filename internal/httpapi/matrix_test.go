@@ -367,6 +367,11 @@ var matrix = []matrixRow{
 	{"GET /mentorships/:id/messages", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/mentorships/" + f.matrixMentorship(f.member, true) + "/messages"}
 	}, [roleCount]int{s401, s404, s200, s200, s404, s404, s404, s404}},
+	{"POST /flags (a mentorship message)", func(f *forumFixture, me *account) req {
+		r := f.say(f.author, f.matrixMentorship(f.member, true), "Let us talk tomorrow.")
+		expect(f.t, r, s201, "")
+		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "message", "target_id": r.JSON(f.t)["id"].(string), "reason": "privacy"}}
+	}, [roleCount]int{s401, s404, s201, s400, s404, s404, s404, s404}},
 	{"POST /mentorships/:id/messages", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.member, true) + "/messages", body: map[string]string{"body": "How are you?"}}
 	}, [roleCount]int{s401, s404, s201, s201, s404, s404, s404, s404}},

@@ -20,6 +20,8 @@ const routes = [
   { path: '/me', who: 'member', load: () => import('./pages/me.js') },
   { path: '/notices', who: 'member', load: () => import('./pages/notices.js') },
   { path: '/search', who: 'member', load: () => import('./pages/search.js') },
+  { path: '/mentorships', who: 'member', load: () => import('./pages/mentorships.js') },
+  { path: '/mentorships/:id', who: 'member', load: () => import('./pages/mentorships.js') },
   { path: '/moderation', who: 'moderator', load: () => import('./pages/moderation.js') },
   { path: '/moderation/members', who: 'moderator', load: () => import('./pages/modmembers.js') },
   { path: '/moderation/log', who: 'moderator', load: () => import('./pages/modlog.js') },
@@ -153,6 +155,7 @@ function renderNav() {
   nav.replaceChildren(h('ul', null,
     h('li', null, navLink('/', 'Circles')),
     h('li', null, notices),
+    h('li', null, navLink('/mentorships', 'Mentorship')),
     isModerator() ? h('li', null, navLink('/moderation', 'Moderation')) : null,
     isAdmin() ? h('li', null, navLink('/admin', 'Administration')) : null,
     h('li', null, navLink('/me', 'My account'))), form);

@@ -149,7 +149,9 @@ func serve(dir string) (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", data, "--demo", "--auth-rate", "0", "--member-write-rate", "0", "--check-rate", "0")
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--data-dir", data, "--demo", "--auth-rate", "0", "--member-write-rate", "0", "--check-rate", "0",
+		// New accounts offer to mentor in the mentorship test.
+		"--mentor-min-days", "0")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// The server reads HEARTH_* from the environment; the test's own
 	// flags and data directory are all it gets.

@@ -32,6 +32,7 @@ var layers = map[string]int{
 	"hearth/internal/auth":       4,
 	"hearth/internal/forum":      4,
 	"hearth/internal/moderation": 4,
+	"hearth/internal/mentorship": 4,
 	"hearth/internal/notify":     4,
 	"hearth/internal/search":     4,
 	"hearth/internal/safety":     4,

@@ -158,7 +158,7 @@ func seedLoadStore(t *testing.T, dir, dsn, prefix string, n int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation); err != nil || !seeded {
+	if seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation, svc.Mentorship); err != nil || !seeded {
 		t.Fatalf("demo content: seeded %v, %v", seeded, err)
 	}
 	handles := make([]string, n)

@@ -120,6 +120,7 @@ func openStore(ctx context.Context, cfg *config.Config, create bool) (*store.Sto
 func buildServices(ctx context.Context, cfg *config.Config, st *store.Store, kr *seal.Keyring) (*app.Services, error) {
 	o := app.Defaults()
 	o.QueueTargets = moderation.Targets{Crisis: cfg.QueueTargetCrisis, Other: cfg.QueueTarget}
+	o.MentorMinDays = cfg.MentorMinDays
 	var err error
 	if cfg.CrisisPhrases != "" {
 		if o.CrisisPhrases, err = moderation.LoadPhrases(cfg.CrisisPhrases); err != nil {
@@ -163,7 +164,7 @@ func serve(args []string, stderr io.Writer) error {
 		return err
 	}
 	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation)
+		seeded, err := demo.Seed(ctx, st, svc.Auth, svc.Forum, svc.Moderation, svc.Mentorship)
 		if err != nil {
 			return fail(exitStore, "demo content: %v", err)
 		}

@@ -6,6 +6,7 @@ import {
 import { careTools, guidelinesCard, resourcesList } from './care.js';
 import { joinCircle, storyCard } from './common.js';
 import { preferences } from './safety.js';
+import { mentorsSection } from './mentors.js';
 
 function inviteTools(circle) {
   const uses = field({ label: 'How many people may use it', name: 'uses', type: 'number', min: 1, max: 1000, value: '1', inputmode: 'numeric' });
@@ -220,5 +221,6 @@ export default async function render(ctx) {
       h('p', { class: 'actions' }, h('a', { href: `/search?circle=${seg(slug)}` }, 'Search this circle')),
       page.items.length ? list : h('p', null, 'No stories here yet. When you are ready, yours could be the first.'),
       more, moreErr) : null,
+    circle.is_member ? await mentorsSection(circle, ctx.navigate) : null,
     circle.is_member ? h('section', { class: 'leave', 'aria-label': 'Leave this circle' }, leaveButton(circle, rerender)) : null);
 }

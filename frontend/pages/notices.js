@@ -19,6 +19,11 @@ const kinds = {
   reply_to_you: 'A reply to you',
   crisis_in_circle: 'Someone may need you',
   appeal_decided: 'Your appeal',
+  mentorship_requested: 'Mentorship',
+  mentorship_accepted: 'Mentorship',
+  mentorship_declined: 'Mentorship',
+  mentorship_message: 'Mentorship',
+  mentorship_ended: 'Mentorship',
 };
 
 // appealable are the notices of actions their member may appeal.
@@ -124,6 +129,8 @@ function notice(n, known, refreshUnread) {
     body = h('div', { class: 'body' }, paragraphs(n.message));
     if (n.story_id && title !== null) {
       link = h('a', { href: `/s/${seg(n.story_id)}` }, title ? ['Open ', h('cite', null, title)] : 'Open the story');
+    } else if (n.target_type === 'mentorship') {
+      link = h('a', { href: `/mentorships/${seg(n.target_id)}` }, 'Open the conversation');
     }
   }
   if (link) link.addEventListener('click', open);

@@ -13,6 +13,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
 	"hearth/internal/safety"
@@ -35,6 +36,8 @@ type Options struct {
 	CrisisResources kernel.CrisisResources
 	// QueueTargets are the moderation queue's service levels.
 	QueueTargets moderation.Targets
+	// MentorMinDays is how old an account must be to offer to mentor.
+	MentorMinDays int
 }
 
 // Defaults are the options of a production Hearth on this machine:
@@ -51,6 +54,7 @@ func Defaults() Options {
 		CrisisPhrases:   moderation.DefaultPhrases(),
 		CrisisResources: moderation.DefaultResources(),
 		QueueTargets:    moderation.DefaultTargets,
+		MentorMinDays:   30,
 	}
 }
 
@@ -66,7 +70,8 @@ type Services struct {
 	Safety     *safety.Service
 	// Checker reads a draft for crisis wording and identifying details
 	// before it is posted.
-	Checker *safety.Checker
+	Checker    *safety.Checker
+	Mentorship *mentorship.Service
 }
 
 // Build makes every service over st, with the master keys in kr.
@@ -102,18 +107,22 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	crisis := moderation.NewDetector(o.CrisisPhrases)
 	intake := moderation.NewIntake(st, notices, crisis, o.CrisisResources)
 	fm := forum.New(st, sealer, intake, logbook, notices, index, reader)
+	// The check warns of what writing would be answered with: the same
+	// crisis matcher and resources; mentorship's messages come back with
+	// its hints, and a block keeps a mentorship from starting.
+	checker := safety.NewChecker(crisis, o.CrisisResources)
+	mt := mentorship.New(st, sealer, notices, intake, checker, reader, mentorship.Options{MinDays: o.MentorMinDays})
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,
 		Auth:       accounts,
 		Forum:      fm,
-		Moderation: moderation.New(st, sealer, fm, logbook, notices, reader, o.QueueTargets),
+		Moderation: moderation.New(st, sealer, writings{fm, mt}, logbook, notices, reader, o.QueueTargets),
 		Notify:     notices,
 		Search:     search.New(st, sealer, index, fm, searchScreen{reader}),
 		Safety:     reader,
-		// The check warns of what writing would be answered with: the
-		// same crisis matcher and resources.
-		Checker: safety.NewChecker(crisis, o.CrisisResources),
+		Checker:    checker,
+		Mentorship: mt,
 	}, nil
 }
 
@@ -130,6 +139,27 @@ func (sc searchScreen) Screen(ctx context.Context, a kernel.Actor, found []store
 		out[i] = search.Screening{Folded: x.Folded, Themes: x.Themes}
 	}
 	return out, nil
+}
+
+// writings finds what moderation acts on: stories and replies through the
+// forum, messages through mentorship.
+type writings struct {
+	forum      *forum.Service
+	mentorship *mentorship.Service
+}
+
+func (w writings) Target(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error) {
+	if t == store.TargetMessage {
+		return w.mentorship.MessageRef(ctx, a, id, false)
+	}
+	return w.forum.Target(ctx, a, t, id)
+}
+
+func (w writings) TargetToModerate(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error) {
+	if t == store.TargetMessage {
+		return w.mentorship.MessageRef(ctx, a, id, true)
+	}
+	return w.forum.TargetToModerate(ctx, a, t, id)
 }
 
 // LoadIndex opens search's blind index with its key, a server secret

@@ -39,7 +39,9 @@ func (s *Service) CreateDemoMembers(ctx context.Context, password string, accoun
 			return nil, apperr.Internal(err)
 		}
 		now := s.now()
-		m := &store.Member{ID: store.NewID(), Handle: h, Role: a.Role, PasswordHash: hash, Status: store.StatusActive, CreatedAt: now}
+		// The demo's people have been part of Hearth for a season, as the
+		// stories they tell say: long enough to offer to mentor.
+		m := &store.Member{ID: store.NewID(), Handle: h, Role: a.Role, PasswordHash: hash, Status: store.StatusActive, CreatedAt: now.AddDate(0, -3, 0)}
 		if err := s.st.CreateMember(ctx, m, nil, &store.DataKey{ID: keyID, Wrapped: wrapped, CreatedAt: now}); err != nil {
 			if errors.Is(err, store.ErrConflict) {
 				return nil, ErrHandleTaken

@@ -33,7 +33,9 @@ type Config struct {
 	// wrote in crisis; QueueTarget how soon any other item is decided.
 	QueueTargetCrisis time.Duration
 	QueueTarget       time.Duration
-	MasterKey         string // base64, from HEARTH_MASTER_KEY only: never a flag, so it stays out of ps
+	// MentorMinDays is how old an account must be to offer to mentor.
+	MentorMinDays int
+	MasterKey     string // base64, from HEARTH_MASTER_KEY only: never a flag, so it stays out of ps
 }
 
 // Common registers the flags every command takes.
@@ -62,6 +64,7 @@ func (c *Config) Serve(fs *flag.FlagSet) {
 	fs.StringVar(&c.CrisisResources, "crisis-resources", "", "JSON file {message, resources: [{name, contact}]}")
 	fs.DurationVar(&c.QueueTargetCrisis, "queue-target-crisis", 15*time.Minute, "how soon a crisis in the queue should have someone with the writer; past it every moderator is called")
 	fs.DurationVar(&c.QueueTarget, "queue-target", 24*time.Hour, "how soon any other queue item should be decided")
+	fs.IntVar(&c.MentorMinDays, "mentor-min-days", 30, "how many days old an account must be to offer to mentor")
 }
 
 // Parse parses args, then fills every flag not given from HEARTH_<FLAG>.

@@ -2,7 +2,8 @@
 // runs `make run` can sign in at once: demo accounts, five circles with
 // their facilitators, pinned guidance, stories, threads and support, two
 // stories waiting for a first reply (one reads as a crisis, so its
-// facilitator is called) and two flagged replies in the moderation queue.
+// facilitator is called), two flagged replies in the moderation queue, and
+// a mentorship with a short conversation and an offer to mentor waiting.
 // It never touches a store that holds members.
 package demo
 
@@ -14,6 +15,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/store"
 )
@@ -38,7 +40,7 @@ type seeder struct {
 }
 
 // Seed fills the store when it has no members. It reports whether it did.
-func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *forum.Service, mod *moderation.Service) (bool, error) {
+func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *forum.Service, mod *moderation.Service, ms *mentorship.Service) (bool, error) {
 	n, err := st.CountMembers(ctx)
 	if err != nil {
 		return false, err
@@ -65,6 +67,9 @@ func Seed(ctx context.Context, st *store.Store, accounts *auth.Service, fm *foru
 		if err := s.circle(ctx, c); err != nil {
 			return false, fmt.Errorf("demo circle %s: %w", c.Slug, err)
 		}
+	}
+	if err := s.mentor(ctx, ms); err != nil {
+		return false, fmt.Errorf("demo mentorship: %w", err)
 	}
 	return true, nil
 }

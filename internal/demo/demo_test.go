@@ -30,7 +30,7 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm, mod := svc.Forum, svc.Moderation
-	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod); err != nil || !seeded {
+	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod, svc.Mentorship); err != nil || !seeded {
 		t.Fatalf("Seed = %v, %v", seeded, err)
 	}
 
@@ -163,8 +163,23 @@ func TestSeed(t *testing.T) {
 		t.Errorf("cardiac-recovery waits on %q, want harbour's and then fieldmouse's story (oldest first)", titles)
 	}
 
+	// maple walks beside bluejay; steadyoak's offer waits for willow.
+	ms := svc.Mentorship
+	mine2, err := ms.List(ctx, actor("bluejay"), "active", 20, "")
+	if err != nil || len(mine2.Items) != 1 || mine2.Items[0].Mentor.Handle != "maple" {
+		t.Fatalf("bluejay's mentorships %+v %v", mine2, err)
+	}
+	talk, err := ms.Messages(ctx, actor("maple"), mine2.Items[0].ID, 20, "")
+	if err != nil || len(talk.Items) != len(mentoring.Messages) {
+		t.Fatalf("the conversation holds %+v %v", talk, err)
+	}
+	offers, err := ms.ListMentors(ctx, actor("willow"), "cardiac-recovery", true)
+	if err != nil || len(offers.Items) != 1 || offers.Items[0].Handle != "steadyoak" {
+		t.Fatalf("offers waiting %+v %v", offers, err)
+	}
+
 	// A store with members is never touched again.
-	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod); err != nil || seeded {
+	if seeded, err := Seed(ctx, st, svc.Auth, fm, mod, svc.Mentorship); err != nil || seeded {
 		t.Fatalf("second Seed = %v, %v", seeded, err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/forum"
 	"hearth/internal/kernel"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/safety"
 	"hearth/internal/store"
@@ -228,15 +229,21 @@ func (a *API) export(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	mentoring, err := a.mentorship.Export(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="hearth-export.json"`)
 	return respond(c, http.StatusOK, struct {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Flags        []moderation.FiledFlag   `json:"flags"`
-		ReaderSafety *safety.Lists            `json:"reader_safety"`
-		Appeals      []moderation.FiledAppeal `json:"appeals"`
-	}{kernel.Now(), toMember(m), w, flags, safe, appeals})
+		Mentorships  []mentorship.Mentorship      `json:"mentorships"`
+		Messages     []mentorship.ExportedMessage `json:"mentorship_messages"`
+		Flags        []moderation.FiledFlag       `json:"flags"`
+		ReaderSafety *safety.Lists                `json:"reader_safety"`
+		Appeals      []moderation.FiledAppeal     `json:"appeals"`
+	}{kernel.Now(), toMember(m), w, mentoring.Mentorships, mentoring.Messages, flags, safe, appeals})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

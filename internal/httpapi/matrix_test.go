@@ -395,6 +395,63 @@ var matrix = []matrixRow{
 		f.guidelines(f.admin, "open", "Be kind.")
 		return req{method: "POST", path: "/circles/open/stories", body: map[string]string{"title": "Hello", "body": "First steps."}}
 	}, [roleCount]int{s401, s403, s409, s409, s409, s403, s403, s403}},
+
+	// Mentorship. The author of the matrix is the mentor; the circle member
+	// is the mentee where a row needs one, and a newcomer otherwise.
+	{"PUT /circles/:slug/mentors/me", func(f *forumFixture, me *account) req {
+		f.tryStories(me, "open")
+		return req{method: "PUT", path: "/circles/open/mentors/me", body: map[string]any{"intro": "I can listen.", "max_mentees": 2}}
+	}, [roleCount]int{s401, s403, s201, s201, s201, s403, s403, s403}},
+	{"DELETE /circles/:slug/mentors/me", func(f *forumFixture, me *account) req {
+		f.tryStories(me, "open")
+		f.do(req{method: "PUT", path: "/circles/open/mentors/me", token: me.Access, body: map[string]any{"intro": "I can listen."}})
+		return req{method: "DELETE", path: "/circles/open/mentors/me"}
+	}, [roleCount]int{s401, s403, s204, s204, s204, s403, s403, s403}},
+	{"GET /circles/:slug/mentors", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/circles/open/mentors"}
+	}, [roleCount]int{s401, s403, s200, s200, s200, s403, s403, s403}},
+	{"GET /circles/:slug/mentors (private)", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/circles/hidden/mentors"}
+	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s403, s403}},
+	{"GET /circles/:slug/mentors (pending)", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/circles/open/mentors?status=pending"}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s403, s403}},
+	{"POST /circles/:slug/mentors/:handle/approve", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/circles/open/mentors/" + f.pendingMentor() + "/approve"}
+	}, [roleCount]int{s401, s403, s403, s403, s204, s403, s403, s403}},
+	{"POST /circles/:slug/mentors/:handle/remove", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/circles/open/mentors/" + f.pendingMentor() + "/remove"}
+	}, [roleCount]int{s401, s403, s403, s403, s204, s403, s403, s403}},
+	{"POST /mentorships", func(f *forumFixture, me *account) req {
+		f.matrixMentor()
+		return req{method: "POST", path: "/mentorships", body: map[string]string{"circle": "open", "mentor": f.author.Handle, "message": "Hello."}}
+	}, [roleCount]int{s401, s403, s201, s403, s201, s403, s403, s403}},
+	{"GET /mentorships", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/mentorships"}
+	}, [roleCount]int{s401, s200, s200, s200, s200, s200, s200, s200}},
+	{"POST /mentorships/:id/accept", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.joined("mentee"), false) + "/accept"}
+	}, [roleCount]int{s401, s404, s404, s200, s404, s404, s404, s404}},
+	{"POST /mentorships/:id/decline", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.joined("mentee"), false) + "/decline"}
+	}, [roleCount]int{s401, s404, s404, s200, s404, s404, s404, s404}},
+	{"POST /mentorships/:id/withdraw", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.member, false) + "/withdraw"}
+	}, [roleCount]int{s401, s404, s200, s403, s404, s404, s404, s404}},
+	{"POST /mentorships/:id/end", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.member, true) + "/end"}
+	}, [roleCount]int{s401, s404, s200, s200, s404, s404, s404, s404}},
+	{"GET /mentorships/:id/messages", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/mentorships/" + f.matrixMentorship(f.member, true) + "/messages"}
+	}, [roleCount]int{s401, s404, s200, s200, s404, s404, s404, s404}},
+	{"POST /flags (a mentorship message)", func(f *forumFixture, me *account) req {
+		r := f.say(f.author, f.matrixMentorship(f.member, true), "Let us talk tomorrow.")
+		expect(f.t, r, s201, "")
+		return req{method: "POST", path: "/flags", body: map[string]string{"target_type": "message", "target_id": r.JSON(f.t)["id"].(string), "reason": "privacy"}}
+	}, [roleCount]int{s401, s404, s201, s400, s404, s404, s404, s404}},
+	{"POST /mentorships/:id/messages", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/mentorships/" + f.matrixMentorship(f.member, true) + "/messages", body: map[string]string{"body": "How are you?"}}
+	}, [roleCount]int{s401, s404, s201, s201, s404, s404, s404, s404}},
 }
 
 // TestRoleRouteMatrix runs every route as every role and checks the status;

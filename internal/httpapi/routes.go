@@ -140,6 +140,21 @@ func (a *API) routes() []route {
 		{method: http.MethodPut, path: "/circles/:slug/guidelines", access: member, handler: a.setGuidelines},
 		{method: http.MethodPost, path: "/circles/:slug/guidelines/accept", access: member, handler: a.acceptGuidelines},
 		{method: http.MethodPut, path: "/circles/:slug/resources", access: member, handler: a.setResources},
+
+		// Mentorship.
+		{method: http.MethodPut, path: "/circles/:slug/mentors/me", access: member, handler: a.offerToMentor},
+		{method: http.MethodDelete, path: "/circles/:slug/mentors/me", access: member, handler: a.stopMentoring},
+		{method: http.MethodGet, path: "/circles/:slug/mentors", access: member, handler: a.listMentors},
+		{method: http.MethodPost, path: "/circles/:slug/mentors/:handle/approve", access: member, handler: a.approveMentor},
+		{method: http.MethodPost, path: "/circles/:slug/mentors/:handle/remove", access: member, handler: a.removeMentor},
+		{method: http.MethodPost, path: "/mentorships", access: member, handler: a.askForMentor},
+		{method: http.MethodGet, path: "/mentorships", access: member, handler: a.listMentorships},
+		{method: http.MethodPost, path: "/mentorships/:id/accept", access: member, handler: a.acceptMentee},
+		{method: http.MethodPost, path: "/mentorships/:id/decline", access: member, handler: a.declineMentee},
+		{method: http.MethodPost, path: "/mentorships/:id/withdraw", access: member, handler: a.withdrawRequest},
+		{method: http.MethodPost, path: "/mentorships/:id/end", access: member, handler: a.endMentorship},
+		{method: http.MethodGet, path: "/mentorships/:id/messages", access: member, handler: a.listMessages},
+		{method: http.MethodPost, path: "/mentorships/:id/messages", access: member, handler: a.postMessage},
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"hearth/internal/auth"
 	"hearth/internal/config"
 	"hearth/internal/forum"
+	"hearth/internal/mentorship"
 	"hearth/internal/moderation"
 	"hearth/internal/notify"
 	"hearth/internal/safety"
@@ -52,6 +53,7 @@ type API struct {
 	notify     *notify.Service
 	search     *search.Service
 	safety     *safety.Service
+	mentorship *mentorship.Service
 	log        *slog.Logger
 	authLimit  *throttle.Limiter
 	writeLimit *throttle.Limiter
@@ -78,6 +80,7 @@ func New(d Deps) *echo.Echo {
 		moderation:  svc.Moderation,
 		notify:      svc.Notify,
 		search:      svc.Search,
+		mentorship:  svc.Mentorship,
 		log:         d.Log,
 		authLimit:   throttle.New(d.Config.AuthRate, time.Minute),
 		writeLimit:  throttle.New(d.Config.MemberWriteRate, time.Minute),

@@ -120,6 +120,7 @@ func newTestServerOn(t *testing.T, dialect string, opts ...serverOption) *testSe
 	}
 	o := app.Defaults()
 	o.Hashing, o.HashSlots, o.HashQueue, o.DataKeyCache = su.params, su.slots, su.slots, su.dataKeys
+	o.MentorMinDays = cfg.MentorMinDays
 	svc, err := app.Build(context.Background(), st, kr, o)
 	if err != nil {
 		t.Fatal(err)

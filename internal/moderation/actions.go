@@ -118,6 +118,11 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 	if !ok {
 		return nil, apperr.Invalid("invalid_action", "action is dismiss, approve, hide, remove, restore or add_themes.")
 	}
+	// A message in a mentorship is read by two members only: the team
+	// closes its flags, and acts on its writer as a member where needed.
+	if t == store.TargetMessage && d.Action != "dismiss" {
+		return nil, apperr.Invalid("invalid_action", "A flagged message is dismissed; act on its writer with a member action where needed.")
+	}
 	w, err := s.writings.TargetToModerate(ctx, a, t, targetID)
 	if err != nil {
 		return nil, err

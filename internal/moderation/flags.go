@@ -29,10 +29,10 @@ type FlagReceipt struct {
 
 func target(t string) (store.Target, error) {
 	switch store.Target(t) {
-	case store.TargetStory, store.TargetReply:
+	case store.TargetStory, store.TargetReply, store.TargetMessage:
 		return store.Target(t), nil
 	}
-	return "", apperr.Invalid("invalid_target_type", "target_type is story or reply.")
+	return "", apperr.Invalid("invalid_target_type", "target_type is story, reply or message.")
 }
 
 // FileFlag flags writing a can read. Flags from three members hide it until

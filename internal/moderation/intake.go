@@ -75,6 +75,14 @@ func (in *Intake) CrisisResources(ctx context.Context, w kernel.Writing) (*kerne
 	return in.resourcesFor(ctx, w)
 }
 
+// Message is told of a message in a mentorship: one that reads as a
+// crisis is answered with resources, gets a system flag at the head of the
+// queue (the one way a moderator reads a message, while it waits there),
+// and calls the circle's facilitators.
+func (in *Intake) Message(ctx context.Context, w kernel.Writing) (store.Effects, *kernel.CrisisResources, error) {
+	return in.Edited(ctx, w)
+}
+
 // ref is where w sits, for the notices that name it.
 func ref(w kernel.Writing) *store.WritingRef {
 	r := &store.WritingRef{Target: store.Target(w.Target), ID: w.ID, StoryID: w.StoryID, CircleID: w.CircleID, AuthorID: w.AuthorID}

@@ -25,8 +25,9 @@ type Sealer interface {
 	Warm(ctx context.Context, blobs ...[]byte) (context.Context, error)
 }
 
-// Writings finds the writing moderation acts on, by the forum's rules of
-// who may read what; *forum.Service is one.
+// Writings finds the writing moderation acts on, by the rules of who may
+// read what: stories and replies by the forum's, messages in a mentorship
+// by mentorship's (only its two members find one).
 type Writings interface {
 	// Target finds a story or reply a may read, or answers 404.
 	Target(ctx context.Context, a kernel.Actor, t store.Target, id string) (*store.WritingRef, error)

@@ -140,8 +140,13 @@ func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor s
 		if fs == nil {
 			fs = []FlagSummary{}
 		}
+		// A message in a mentorship waits whole: while a flag on it waits
+		// is the one time a moderator reads it.
+		if r.TargetType != string(store.TargetMessage) {
+			text = excerpt(text)
+		}
 		page.Items[i] = QueueItem{TargetType: r.TargetType, TargetID: r.TargetID, StoryID: r.StoryID, Circle: r.CircleSlug,
-			Author: kernel.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: excerpt(text), Flags: fs,
+			Author: kernel.Author{Handle: handleOrGone(&r.AuthorHandle, "")}, Excerpt: text, Flags: fs,
 			Priority: priorityNames[r.Priority], FirstFlaggedAt: r.FirstFlaggedAt.UTC(), Status: r.TargetStatus}
 		page.Items[i].DueAt, page.Items[i].Overdue = s.targets.due(r.Priority, r.FirstFlaggedAt, r.AcknowledgedBy != nil, now)
 		if r.AcknowledgedBy != nil {
@@ -153,10 +158,13 @@ func (s *Service) Queue(ctx context.Context, a kernel.Actor, limit int, cursor s
 }
 
 // queueText is the text a queue item shows: a story's title and body, or a
-// reply's body ("" once destroyed).
+// reply's or message's body ("" once destroyed).
 func (s *Service) queueText(ctx context.Context, r *store.QueueItem) (string, error) {
-	if r.TargetType == string(store.TargetReply) {
+	switch r.TargetType {
+	case string(store.TargetReply):
 		return open(ctx, s.sealer, r.Body, store.ReplyLocation(r.TargetID))
+	case string(store.TargetMessage):
+		return open(ctx, s.sealer, r.Body, store.MessageLocation(r.TargetID))
 	}
 	lt, lb, _ := store.StoryLocations(r.TargetID)
 	title, err := open(ctx, s.sealer, r.Title, lt)

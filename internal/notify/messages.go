@@ -53,8 +53,11 @@ func handleOrGone(h string) string {
 }
 
 func word(targetType string) string {
-	if targetType == string(store.TargetReply) {
+	switch targetType {
+	case string(store.TargetReply):
 		return "reply"
+	case string(store.TargetMessage):
+		return "message"
 	}
 	return "story"
 }
@@ -76,7 +79,20 @@ func message(v *store.NoticeView, actor *kernel.Author, reason string) string {
 	case store.NoticeReplyToYou:
 		return fmt.Sprintf("%s replied to you in %s.", who, circle)
 	case store.NoticeCrisisInCircle:
+		if v.TargetType == targetMember {
+			return fmt.Sprintf("%s, in a mentorship conversation in %s, wrote words that read as a crisis. Hearth showed them where to find help at once; please look in on them.", who, circle)
+		}
 		return fmt.Sprintf("Someone in %s wrote words that read as a crisis. Hearth showed them where to find help at once; please look in on them, and say so with \"I'm with them\" so the moderation team knows.", circle)
+	case store.NoticeMentorshipRequested:
+		return fmt.Sprintf("%s asked you to be their mentor in %s. Their first message is waiting for you.", who, circle)
+	case store.NoticeMentorshipAccepted:
+		return fmt.Sprintf("%s agreed to be your mentor in %s. You can write to each other now.", who, circle)
+	case store.NoticeMentorshipDeclined:
+		return fmt.Sprintf("Your request for a mentor in %s could not be taken up this time. That is not about you; you are welcome to ask another mentor.", circle)
+	case store.NoticeMentorshipMessage:
+		return fmt.Sprintf("%s wrote to you in your mentorship in %s.", who, circle)
+	case store.NoticeMentorshipEnded:
+		return fmt.Sprintf("Your mentorship in %s has ended. You can still read what you said to each other.", circle)
 	case store.NoticeHeld:
 		return fmt.Sprintf("Thank you for sharing. Because you are new to this circle, your %s waits for a moderator to read it before others can see it. You can see it yourself in the meantime.", w) + signature
 	case store.NoticeHidden:

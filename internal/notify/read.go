@@ -114,7 +114,9 @@ func (s *Service) List(ctx context.Context, a kernel.Actor, unread bool, limit i
 // read turns a stored notice into what its member reads.
 func (s *Service) read(ctx context.Context, v *store.NoticeView) (Notice, error) {
 	out := Notice{ID: v.ID, Kind: v.Kind, StoryID: v.StoryID, ActionID: v.ActionID, ReadAt: utc(v.ReadAt), CreatedAt: v.CreatedAt.UTC()}
-	if v.TargetID != "" {
+	// A call about a member (crisis wording in a mentorship) names them as
+	// its actor, and nothing they wrote.
+	if v.TargetID != "" && v.TargetType != targetMember {
 		out.TargetType, out.TargetID = &v.TargetType, &v.TargetID
 	}
 	if v.ActorHandle != nil {

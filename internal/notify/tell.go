@@ -105,7 +105,8 @@ func (s *Service) About(memberID, kind string, w *store.WritingRef, actionID *st
 
 // CrisisInCircle calls each facilitator of the circle writing w is in when
 // it reads as a crisis, naming the writing, never its words (the writer
-// themselves aside); a circle with no one else to call calls the
+// themselves aside; for a message in a mentorship, only its writer and
+// the circle); a circle with no one else to call calls the
 // moderation team at once.
 func (s *Service) CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*store.Notice, error) {
 	ids, err := s.st.FacilitatorIDs(ctx, w.CircleID)
@@ -118,6 +119,9 @@ func (s *Service) CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*stor
 			return nil, apperr.Internal(err)
 		}
 		ids = without(ids, w.AuthorID)
+	}
+	if w.Target == string(store.TargetMessage) {
+		return s.crisisInMentorship(ids, w), nil
 	}
 	storyID := w.StoryID
 	if w.Target == string(store.TargetStory) {
@@ -162,4 +166,34 @@ func (s *Service) EscalateOverdue(ctx context.Context, target time.Duration) (in
 		return n, nil
 	}
 	return n, err
+}
+
+// Mentorship is the notice of kind (a mentorship_* kind) about mentorship
+// m to member to; actorID is the other member ("" for none, as when a
+// safeguard ended it). It names the mentorship, never what was written.
+func (s *Service) Mentorship(kind string, m *store.Mentorship, to, actorID string) *store.Notice {
+	now := s.now()
+	circleID := m.CircleID
+	n := &store.Notice{ID: store.NewIDAt(now), MemberID: to, Kind: kind, TargetType: store.TargetMentorship, TargetID: m.ID, CircleID: &circleID, CreatedAt: now}
+	if actorID != "" {
+		n.ActorID = &actorID
+	}
+	return n
+}
+
+// targetMember is the target of a notice about a member themselves, kept
+// so that each member in crisis calls each facilitator once.
+const targetMember = "member"
+
+// crisisInMentorship is the call to ids of a message in a mentorship that
+// reads as a crisis. It names only the member and the circle: the message
+// stays between the two.
+func (s *Service) crisisInMentorship(ids []string, w kernel.Writing) []*store.Notice {
+	now := s.now()
+	out := make([]*store.Notice, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, &store.Notice{ID: store.NewIDAt(now), MemberID: id, Kind: store.NoticeCrisisInCircle, TargetType: targetMember,
+			TargetID: w.AuthorID, CircleID: &w.CircleID, ActorID: &w.AuthorID, CreatedAt: now})
+	}
+	return out
 }

@@ -54,7 +54,7 @@ func (c *Checker) Check(req CheckRequest) (CheckResult, error) {
 	if err := kernel.CheckText("text", req.Text, 0, MaxCheckChars); err != nil {
 		return CheckResult{}, err
 	}
-	res := CheckResult{Identifying: c.identifying(req.Text)}
+	res := CheckResult{Identifying: c.Identifying(req.Text)}
 	if c.crisis != nil && c.crisis.Match(req.Text) {
 		res.Crisis = true
 		r := kernel.CrisisResources{Message: c.resources.Message, Resources: append([]kernel.CrisisResource(nil), c.resources.Resources...)}
@@ -63,8 +63,8 @@ func (c *Checker) Check(req CheckRequest) (CheckResult, error) {
 	return res, nil
 }
 
-// identifying finds the details in text, in order, with UTF-16 offsets.
-func (c *Checker) identifying(text string) []kernel.Identifying {
+// Identifying finds the details in text, in order, with UTF-16 offsets.
+func (c *Checker) Identifying(text string) []kernel.Identifying {
 	spans := findIdentifying(text, c.now().Year())
 	out := make([]kernel.Identifying, 0, len(spans))
 	if len(spans) == 0 {

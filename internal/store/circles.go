@@ -247,7 +247,7 @@ const liveInvite = `invites.revoked_at IS NULL AND invites.uses < invites.max_us
 	AND (m.status = 'active' OR m.status = 'suspended' AND m.suspended_until <= ?))`
 
 // LeaveCircle removes memberID from circleID (a facilitator stops being
-// one, and their invites die); ErrNotFound when they were not in it.
+// one, their invites die and their mentorships there end); ErrNotFound when they were not in it.
 func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("circle_id = ? AND member_id = ?", circleID, memberID).Delete(&CircleMember{})
@@ -258,6 +258,9 @@ func (s *Store) LeaveCircle(ctx context.Context, circleID, memberID string, now 
 			return ErrNotFound
 		}
 		if err := revokeInvitesBy(tx, memberID, circleID, now); err != nil {
+			return err
+		}
+		if err := endMentorshipsOf(tx, memberID, circleID, now); err != nil {
 			return err
 		}
 		return tx.Model(&Circle{}).Where("id = ?", circleID).Update("member_count", gorm.Expr("member_count - 1")).Error

@@ -59,6 +59,9 @@ func (s *Store) EraseMember(ctx context.Context, memberID, retiredHandle string,
 // wrote (the text and its words in the index are destroyed, the places in
 // threads stay as "removed") and takes them out of their circles.
 func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
+	if err := endMentorshipsOf(tx, memberID, "", now); err != nil {
+		return err
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -82,6 +85,10 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`UPDATE flags SET note = NULL WHERE reporter_id = ?`, []any{memberID}},
 		{`DELETE FROM appeals WHERE member_id = ?`, []any{memberID}},
 		{`DELETE FROM writing_versions WHERE author_id = ?`, []any{memberID}},
+		// Their messages read as removed to the other member; their end
+		// reasons go too.
+		{`UPDATE mentorship_messages SET body = NULL WHERE author_id = ?`, []any{memberID}},
+		{`UPDATE mentorships SET end_reason = NULL WHERE ended_by = ?`, []any{memberID}},
 	} {
 		if err := tx.Exec(q.sql, q.args...).Error; err != nil {
 			return fmt.Errorf("store: erase writing: %w", err)

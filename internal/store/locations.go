@@ -55,3 +55,18 @@ func VersionLocations(id string) (title, body seal.Location) {
 	return seal.Location{Table: "writing_versions", Column: "title", RowID: id},
 		seal.Location{Table: "writing_versions", Column: "body", RowID: id}
 }
+
+// MentorIntroLocation is where a mentor's intro is sealed.
+func MentorIntroLocation(offerID string) seal.Location {
+	return seal.Location{Table: "mentor_offers", Column: "intro", RowID: offerID}
+}
+
+// MessageLocation is where a mentorship message's body is sealed.
+func MessageLocation(id string) seal.Location {
+	return seal.Location{Table: "mentorship_messages", Column: "body", RowID: id}
+}
+
+// EndReasonLocation is where the reason a mentorship was ended is sealed.
+func EndReasonLocation(mentorshipID string) seal.Location {
+	return seal.Location{Table: "mentorships", Column: "end_reason", RowID: mentorshipID}
+}

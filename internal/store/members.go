@@ -214,7 +214,8 @@ func (s *Store) CountMembers(ctx context.Context) (int64, error) {
 // MemberAction changes a member (u may change nothing, as a warning does)
 // with its effects (the log entry, notices), in one transaction. A
 // suspension or ban also ends what the member's word let others do: their
-// sessions and the invites they made; a ban closes their open flags too.
+// sessions, the invites they made and their mentorships; a ban closes
+// their open flags too.
 func (s *Store) MemberAction(ctx context.Context, memberID string, u MemberUpdate, eff Effects, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if u != (MemberUpdate{}) {
@@ -238,6 +239,9 @@ func (s *Store) MemberAction(ctx context.Context, memberID string, u MemberUpdat
 				return err
 			}
 			if err := revokeInvitesBy(tx, memberID, "", now); err != nil {
+				return err
+			}
+			if err := endMentorshipsOf(tx, memberID, "", now); err != nil {
 				return err
 			}
 		}

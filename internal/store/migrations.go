@@ -23,6 +23,7 @@ var migrations = []migration{
 	{19, "the blind index of search", migrate0019},
 	{20, "writing from before the blind index waits to be indexed", migrate0020},
 	{21, "a member's feed remembers how far it was delivered apart from how far it is settled", migrate0021},
+	{22, "mentorship: offers, mentorships and their sealed messages", migrate0022},
 	{24, "handles of erased accounts, kept only as keyed hashes, are never given out again", migrate0024},
 	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
 	{26, "circles have guidelines members accept, and resources for hard moments", migrate0026},
@@ -684,4 +685,63 @@ func migrate0026(tx *gorm.DB) error {
 		}
 	}
 	return tx.Migrator().AddColumn(&circleMember0026{}, "GuidelinesAccepted")
+}
+
+// Frozen types of migration 22: mentors' offers (the intro sealed with the
+// mentor's key), mentorships between two members of a circle, and their
+// messages (each sealed with its writer's key).
+type (
+	mentorOffer0022 struct {
+		ID         string    `gorm:"primaryKey"`
+		CircleID   string    `gorm:"not null;uniqueIndex:idx_mentor_offers_circle_member,priority:1"`
+		MemberID   string    `gorm:"not null;uniqueIndex:idx_mentor_offers_circle_member,priority:2;index"`
+		Intro      []byte    `gorm:"not null"`
+		MaxMentees int       `gorm:"not null"`
+		Status     string    `gorm:"not null"`
+		CreatedAt  time.Time `gorm:"not null"`
+		UpdatedAt  time.Time `gorm:"not null"`
+		ApprovedAt *time.Time
+	}
+	mentorship0022 struct {
+		ID        string    `gorm:"primaryKey"`
+		CircleID  string    `gorm:"not null"`
+		MentorID  string    `gorm:"not null;index:idx_mentorships_mentor,priority:1"`
+		MenteeID  string    `gorm:"not null;index"`
+		Status    string    `gorm:"not null;index:idx_mentorships_mentor,priority:2"`
+		CreatedAt time.Time `gorm:"not null"`
+		DecidedAt *time.Time
+		EndedAt   *time.Time
+		EndedBy   *string
+		EndReason []byte
+	}
+	mentorshipMessage0022 struct {
+		ID           string `gorm:"primaryKey;index:idx_mentorship_messages_order,priority:2"`
+		MentorshipID string `gorm:"not null;index:idx_mentorship_messages_order,priority:1"`
+		AuthorID     string `gorm:"not null;index"`
+		Body         []byte
+		CreatedAt    time.Time `gorm:"not null"`
+	}
+)
+
+func (mentorOffer0022) TableName() string       { return "mentor_offers" }
+func (mentorship0022) TableName() string        { return "mentorships" }
+func (mentorshipMessage0022) TableName() string { return "mentorship_messages" }
+
+func migrate0022(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&mentorOffer0022{}, &mentorship0022{}, &mentorshipMessage0022{}); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		// At most one open or active mentorship as mentee per circle,
+		// however many requests race.
+		"CREATE UNIQUE INDEX idx_mentorships_one_open ON mentorships (circle_id, mentee_id) WHERE status IN ('requested', 'active')",
+		// One unread notice of new messages per mentorship: a new message
+		// takes the place of the unread one.
+		"CREATE UNIQUE INDEX idx_notices_message_once ON notices (member_id, target_id) WHERE kind = 'mentorship_message' AND read_at IS NULL",
+	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -79,7 +79,7 @@ type FindQueue struct {
 // Each LEFT JOIN is keyed by a CASE that is NULL for the other kind of
 // target, so the database looks up only the table the item's writing is in.
 const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flagged_at, c.slug, m.handle,
-	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, ''), s.title, COALESCE(s.body, r.body),
+	COALESCE(s.id, r.story_id, ''), COALESCE(s.status, r.status, CASE WHEN mm.id IS NULL THEN '' ELSE 'published' END), s.title, COALESCE(s.body, r.body, mm.body),
 	ack.handle, i.acknowledged_at
 	FROM moderation_items i
 	JOIN circles c ON c.id = i.circle_id
@@ -87,6 +87,7 @@ const queueSelect = `SELECT i.target_type, i.target_id, i.priority, i.first_flag
 	LEFT JOIN members ack ON ack.id = i.acknowledged_by
 	LEFT JOIN stories s ON s.id = CASE WHEN i.target_type = ? THEN i.target_id END
 	LEFT JOIN replies r ON r.id = CASE WHEN i.target_type = ? THEN i.target_id END
+	LEFT JOIN mentorship_messages mm ON mm.id = CASE WHEN i.target_type = ? THEN i.target_id END
 	WHERE i.status = ?`
 
 func scanQueueItem(row rowScanner, q *QueueItem) error {
@@ -107,7 +108,7 @@ func (s *Store) ListQueue(ctx context.Context, f FindQueue) ([]QueueItem, error)
 // queuePage is the query for one page of the open queue.
 func queuePage(f FindQueue) (string, []any) {
 	q := queueSelect
-	args := []any{string(TargetStory), string(TargetReply), FlagOpen}
+	args := []any{string(TargetStory), string(TargetReply), string(TargetMessage), FlagOpen}
 	if f.After != nil {
 		a := f.After
 		q += ` AND (i.priority > ? OR (i.priority = ? AND (i.first_flagged_at > ? OR (i.first_flagged_at = ? AND

@@ -1,0 +1,240 @@
+package mentorship
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"hearth/internal/apperr"
+	"hearth/internal/kernel"
+	"hearth/internal/store"
+)
+
+// Offer is the body of PUT /circles/{slug}/mentors/me.
+type Offer struct {
+	Intro      string `json:"intro"`
+	MaxMentees *int   `json:"max_mentees"`
+}
+
+// MyOffer is an offer as its mentor sees it.
+type MyOffer struct {
+	Handle        string `json:"handle"`
+	Intro         string `json:"intro"`
+	Status        string `json:"status"`
+	MaxMentees    int    `json:"max_mentees"`
+	ActiveMentees int    `json:"active_mentees"`
+}
+
+// Mentor is a mentor as a circle's members see them; the counts are for
+// its facilitators only, and never say what was written.
+type Mentor struct {
+	Handle      string    `json:"handle"`
+	Intro       *string   `json:"intro"`
+	Status      string    `json:"status"`
+	Since       time.Time `json:"since"`
+	Accepting   bool      `json:"accepting"`
+	Mentorships *int      `json:"mentorships,omitempty"`
+	EndedEarly  *int      `json:"ended_early,omitempty"`
+	Flagged     *int      `json:"flagged,omitempty"`
+}
+
+// PutOffer offers to mentor in a circle, or changes the offer; created
+// says which. A changed intro waits for approval again.
+func (s *Service) PutOffer(ctx context.Context, a kernel.Actor, slug string, in Offer) (out *MyOffer, created bool, err error) {
+	c, err := s.circle(ctx, a, slug)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := policy(a, actOffer, subject{circle: c}); err != nil {
+		return nil, false, err
+	}
+	if err := kernel.CheckText("intro", in.Intro, 1, maxIntro); err != nil {
+		return nil, false, err
+	}
+	maxMentees := defaultMaxMentees
+	if in.MaxMentees != nil {
+		maxMentees = *in.MaxMentees
+	}
+	if maxMentees < 1 || maxMentees > store.MaxMenteesInAll {
+		return nil, false, errMaxMentees
+	}
+	old, err := s.st.GetMentor(ctx, c.ID, a.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, false, apperr.Internal(err)
+	}
+	if err := s.eligible(ctx, a, c.ID); err != nil {
+		return nil, false, err
+	}
+	keyID, err := s.keyOf(ctx, a.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	now := s.now()
+	o := store.MentorOffer{ID: store.NewIDAt(now), CircleID: c.ID, MemberID: a.ID, MaxMentees: maxMentees, Status: store.OfferPending, CreatedAt: now, UpdatedAt: now}
+	if old != nil {
+		o.ID, o.CreatedAt, o.Status, o.ApprovedAt = old.ID, old.CreatedAt, old.Status, old.ApprovedAt
+		oldIntro, err := s.open(ctx, old.Intro, store.MentorIntroLocation(old.ID))
+		if err != nil {
+			return nil, false, err
+		}
+		if oldIntro == nil || *oldIntro != in.Intro {
+			o.Status, o.ApprovedAt = store.OfferPending, nil
+		}
+	}
+	if o.Intro, err = s.sealer.Seal(ctx, keyID, []byte(in.Intro), store.MentorIntroLocation(o.ID)); err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	if err := s.st.SaveOffer(ctx, &o, old == nil); errors.Is(err, store.ErrConflict) {
+		return nil, false, apperr.New(409, "conflict", "Your offer changed at the same time; please try again.")
+	} else if err != nil {
+		return nil, false, apperr.Internal(err)
+	}
+	v, err := s.st.GetMentor(ctx, c.ID, a.ID)
+	if err != nil {
+		return nil, false, storeErr(err)
+	}
+	return &MyOffer{Handle: v.Handle, Intro: in.Intro, Status: v.Status, MaxMentees: v.MaxMentees, ActiveMentees: v.ActiveInCircle}, old == nil, nil
+}
+
+// eligible holds an offer to the bar: an account old enough, enough
+// published writing in the circle, and nothing upheld against the member
+// lately.
+func (s *Service) eligible(ctx context.Context, a kernel.Actor, circleID string) error {
+	m, err := s.st.GetMember(ctx, store.FindMember{ID: &a.ID})
+	if err != nil {
+		return storeErr(err)
+	}
+	now := s.now()
+	if m.CreatedAt.After(now.AddDate(0, 0, -s.o.MinDays)) {
+		return notEligible(fmt.Sprintf("Mentors have been part of Hearth for at least %d days. Thank you for wanting to help; please offer again later.", s.o.MinDays))
+	}
+	n, err := s.st.CountPublished(ctx, a.ID, circleID)
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if n < minWritings {
+		return notEligible(fmt.Sprintf("Mentors have shared at least %d stories or replies in this circle first.", minWritings))
+	}
+	against, err := s.st.ModerationAgainst(ctx, a.ID, now.AddDate(0, 0, -standingDays))
+	if err != nil {
+		return apperr.Internal(err)
+	}
+	if against > 0 {
+		return notEligible(fmt.Sprintf("Mentors have had no warning, suspension, hidden or removed writing in the last %d days.", standingDays))
+	}
+	return nil
+}
+
+// StopOffer takes the caller's own offer away: no new requests, the open
+// ones are declined; active mentorships go on until ended.
+func (s *Service) StopOffer(ctx context.Context, a kernel.Actor, slug string) error {
+	c, err := s.circle(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	if err := policy(a, actOffer, subject{circle: c}); err != nil {
+		return err
+	}
+	return storeErr(s.st.WithdrawOffer(ctx, c.ID, a.ID, false, s.now(), s.tell))
+}
+
+// tell is the notice of a mentorship closed by a safeguard or a removal.
+func (s *Service) tell(m *store.Mentorship, to, kind string) *store.Notice {
+	return s.notices.Mentorship(kind, m, to, "")
+}
+
+// DecideOffer approves or removes the offer of handle in a circle.
+func (s *Service) DecideOffer(ctx context.Context, a kernel.Actor, slug, handle string, approve bool) error {
+	c, err := s.circle(ctx, a, slug)
+	if err != nil {
+		return err
+	}
+	m, err := s.member(ctx, handle)
+	if err != nil {
+		return err
+	}
+	byFacilitator, err := s.facilitates(ctx, m.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := policy(a, actDecideOffer, subject{circle: c, offerOf: m.ID, offerByFacilitator: byFacilitator}); err != nil {
+		return err
+	}
+	if _, err := s.st.GetMentor(ctx, c.ID, m.ID); err != nil {
+		return errNoOffer
+	}
+	if approve {
+		return storeErr(s.st.ApproveOffer(ctx, c.ID, m.ID, s.now()))
+	}
+	return storeErr(s.st.WithdrawOffer(ctx, c.ID, m.ID, true, s.now(), s.tell))
+}
+
+// facilitates reports whether memberID facilitates circleID.
+func (s *Service) facilitates(ctx context.Context, memberID, circleID string) (bool, error) {
+	ids, err := s.st.FacilitatorIDs(ctx, circleID)
+	if err != nil {
+		return false, apperr.Internal(err)
+	}
+	for _, id := range ids {
+		if id == memberID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// ListMentors lists a circle's approved mentors (pending offers, for its
+// facilitators), with counts for its facilitators.
+func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, pending bool) (*kernel.Page[Mentor], error) {
+	c, err := s.circle(ctx, a, slug)
+	if err != nil {
+		return nil, err
+	}
+	act, status := actListMentors, store.OfferApproved
+	if pending {
+		act, status = actSeePending, store.OfferPending
+	}
+	if err := policy(a, act, subject{circle: c}); err != nil {
+		return nil, err
+	}
+	vs, err := s.st.ListMentors(ctx, c.ID, status)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	out := &kernel.Page[Mentor]{Items: make([]Mentor, 0, len(vs))}
+	for i := range vs {
+		v := &vs[i]
+		intro, err := s.open(ctx, v.Intro, store.MentorIntroLocation(v.ID))
+		if err != nil {
+			return nil, err
+		}
+		accepting, err := s.accepting(ctx, a, v)
+		if err != nil {
+			return nil, err
+		}
+		since := v.CreatedAt
+		if v.ApprovedAt != nil {
+			since = *v.ApprovedAt
+		}
+		m := Mentor{Handle: v.Handle, Intro: intro, Status: v.Status, Since: since.UTC(), Accepting: accepting}
+		if c.IsFacilitator {
+			m.Mentorships, m.EndedEarly, m.Flagged = &v.Mentorships, &v.EndedEarly, &v.Flags
+		}
+		out.Items = append(out.Items, m)
+	}
+	return out, nil
+}
+
+// accepting reports whether mentor v takes a new request from a: approved,
+// not full, and not blocking a (which is never told apart from full).
+func (s *Service) accepting(ctx context.Context, a kernel.Actor, v *store.MentorView) (bool, error) {
+	if v.Status != store.OfferApproved || v.ActiveInCircle >= v.MaxMentees || v.ActiveInAll >= store.MaxMenteesInAll || v.MemberID == a.ID {
+		return false, nil
+	}
+	blocked, err := s.blocks.Blocked(ctx, v.MemberID, a.ID)
+	if err != nil {
+		return false, apperr.Internal(err)
+	}
+	return !blocked, nil
+}

@@ -691,3 +691,45 @@ func TestMentorshipErasure(t *testing.T) {
 		})
 	}
 }
+
+// TestBlockInMentorship: a block ends an active mentorship between the two
+// as an ordinary end, declines the blocked member's open request, and
+// afterwards the blocked member finds the mentor not accepting (as a full
+// one is) and their asking answered so; nobody else sees a difference.
+func TestBlockInMentorship(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			f.mentor(f.author, "open", 3)
+			mentee, asking, other := f.joined("mentee"), f.joined("asking"), f.joined("other")
+			active := f.asked(mentee, "open", f.author.Handle)
+			expect(t, f.answer(f.author, active.ID, "accept"), http.StatusOK, "")
+			waiting := f.asked(asking, "open", f.author.Handle)
+			for _, who := range []*account{mentee, asking} {
+				expect(t, f.do(req{method: "PUT", path: "/me/blocked/" + who.Handle, token: f.author.Access}), http.StatusNoContent, "")
+			}
+			if got := f.mentorships(mentee, ""); len(got) != 1 || got[0].Status != "ended" {
+				t.Fatalf("the blocked mentee's mentorship: %+v, want ended", got)
+			}
+			if n := f.noticesOf(mentee, "mentorship_ended"); len(n) != 1 {
+				t.Errorf("the mentee was told of %d ends, want 1 (as for any end)", len(n))
+			}
+			if got := f.mentorships(asking, ""); len(got) != 1 || got[0].ID != waiting.ID || got[0].Status != "declined" {
+				t.Fatalf("the blocked member's request: %+v, want declined", got)
+			}
+			for _, who := range []*account{mentee, asking} {
+				ms := f.mentors(who, "open", "")
+				if len(ms) != 1 || ms[0].Accepting {
+					t.Errorf("%s sees the mentor %+v, want not accepting", who.Handle, ms)
+				}
+			}
+			if ms := f.mentors(other, "open", ""); len(ms) != 1 || !ms[0].Accepting {
+				t.Errorf("someone nobody blocked sees the mentor %+v, want accepting", ms)
+			}
+			expect(t, f.ask(mentee, "open", f.author.Handle, "Could we start again?"), http.StatusConflict, "not_accepting")
+			f.asked(other, "open", f.author.Handle)
+		})
+	}
+}

@@ -116,7 +116,7 @@ func (s *Service) open(ctx context.Context, memberID string, sealed []byte) (*se
 // change lets fn change memberID's settings (returning the pairs to add
 // and drop) and seals and saves them, holding the member's row meanwhile,
 // so changes made at once are all kept.
-func (s *Service) change(ctx context.Context, memberID string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
+func (s *Service) change(ctx context.Context, memberID, blocks string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
 	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
 	if err != nil {
 		return nil, apperr.Internal(err)
@@ -125,7 +125,7 @@ func (s *Service) change(ctx context.Context, memberID string, fn func(set *sett
 		return nil, apperr.Internal(errors.New("safety: member has no data key"))
 	}
 	var set *settings
-	err = s.st.ChangeSafety(ctx, memberID, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
+	err = s.st.ChangeSafety(ctx, memberID, blocks, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
 		var err error
 		if set, err = s.open(ctx, memberID, sealed); err != nil {
 			return nil, nil, nil, err
@@ -183,7 +183,7 @@ func (s *Service) SetPreferences(ctx context.Context, a kernel.Actor, in Prefere
 			chosen[t] = v
 		}
 	}
-	set, err := s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+	set, err := s.change(ctx, a.ID, "", func(set *settings) (add, drop [][]byte) {
 		set.Themes = chosen
 		return nil, nil
 	})
@@ -227,7 +227,11 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 		return errSelf
 	}
 	h := [][]byte{s.pair(list, a.ID, m.ID)}
-	_, err = s.change(ctx, a.ID, func(set *settings) (add, drop [][]byte) {
+	blocks := "" // a block ends what the two have in mentorship
+	if list == Blocked && on {
+		blocks = m.ID
+	}
+	_, err = s.change(ctx, a.ID, blocks, func(set *settings) (add, drop [][]byte) {
 		ids := &set.Muted
 		if list == Blocked {
 			ids = &set.Blocked

@@ -292,6 +292,34 @@ func endMentorshipsOf(tx *gorm.DB, memberID, circleID string, now time.Time) err
 	})
 }
 
+// endMentorshipsBetween, in tx, ends what blocker has with other in
+// mentorship, as blocker could have ended it themselves, so the block
+// shows in nothing: an active mentorship ends, other's request to blocker
+// is declined, and blocker's own request to other is withdrawn.
+func endMentorshipsBetween(tx *gorm.DB, blocker, other string, now time.Time) error {
+	for _, c := range []struct {
+		where  string
+		args   []any
+		status string
+	}{
+		{"status = 'active' AND ((mentor_id = ? AND mentee_id = ?) OR (mentor_id = ? AND mentee_id = ?))", []any{blocker, other, other, blocker}, MentorshipEnded},
+		{"status = 'requested' AND mentor_id = ? AND mentee_id = ?", []any{blocker, other}, MentorshipDeclined},
+		{"status = 'requested' AND mentor_id = ? AND mentee_id = ?", []any{other, blocker}, MentorshipWithdrawn},
+	} {
+		err := closeMentorships(tx, c.where, c.args, c.status, &blocker, now, func(m *Mentorship, who, kind string) *Notice {
+			if c.status == MentorshipWithdrawn {
+				return nil // a withdrawn request tells nobody
+			}
+			cid := m.CircleID
+			return &Notice{ID: NewIDAt(now), MemberID: who, Kind: kind, TargetType: TargetMentorship, TargetID: m.ID, CircleID: &cid, CreatedAt: now}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // MentorshipView is a mentorship with its circle's slug and name and its
 // members' handles.
 type MentorshipView struct {

@@ -61,8 +61,9 @@ func (s *Store) GetSafety(ctx context.Context, memberID string) (*SafetyPreferen
 // sealed blob (empty when they have none yet) and returns the new one with
 // the pairs to add and drop, all written in one transaction that holds the
 // member's row, so changes made at once are made one after the other and
-// none is lost.
-func (s *Store) ChangeSafety(ctx context.Context, memberID string, now time.Time, change func(sealed []byte) (next []byte, add, drop [][]byte, err error)) error {
+// none is lost. A block (blocks names whom) also ends, in the same
+// transaction, what the two have together in mentorship.
+func (s *Store) ChangeSafety(ctx context.Context, memberID, blocks string, now time.Time, change func(sealed []byte) (next []byte, add, drop [][]byte, err error)) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&SafetyPreferences{MemberID: memberID, Sealed: []byte{}, UpdatedAt: now}).Error; err != nil {
 			return fmt.Errorf("store: make safety preferences: %w", err)
@@ -91,6 +92,9 @@ func (s *Store) ChangeSafety(ctx context.Context, memberID string, now time.Time
 			if err := tx.Where("hash IN ?", drop).Delete(&SafetyPair{}).Error; err != nil {
 				return fmt.Errorf("store: drop safety pairs: %w", err)
 			}
+		}
+		if blocks != "" {
+			return endMentorshipsBetween(tx, memberID, blocks, now)
 		}
 		return nil
 	})

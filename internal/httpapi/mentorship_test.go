@@ -733,3 +733,33 @@ func TestBlockInMentorship(t *testing.T) {
 		})
 	}
 }
+
+// TestMentorshipWaitsForGuidelines: offering to mentor and asking for a
+// mentor wait, as new writing does, until the member has accepted the
+// circle's current guidelines, which hold mentorship's boundaries.
+func TestMentorshipWaitsForGuidelines(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			f.mentor(f.author, "open", 2)
+			newcomer, offering := f.joined("newcomer"), f.joined("offering")
+			f.seasoned(offering, "open")
+			r := f.do(req{method: "PUT", path: "/circles/open/guidelines", token: f.facilitator.Access,
+				body: map[string]string{"text": "Keep contact inside Hearth: no phone numbers or addresses in a mentorship."}})
+			expect(t, r, http.StatusOK, "")
+			version := decode[struct{ Version int }](t, r).Version
+			expect(t, f.ask(newcomer, "open", f.author.Handle, "Hello, could you walk beside me?"), http.StatusConflict, "guidelines_not_accepted")
+			expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusConflict, "guidelines_not_accepted")
+			if got := f.mentorships(newcomer, ""); len(got) != 0 {
+				t.Fatalf("a request was stored before the guidelines were accepted: %+v", got)
+			}
+			for _, a := range []*account{newcomer, offering} {
+				expect(t, f.do(req{method: "POST", path: "/circles/open/guidelines/accept", token: a.Access, body: map[string]int{"version": version}}), http.StatusNoContent, "")
+			}
+			f.asked(newcomer, "open", f.author.Handle)
+			expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusCreated, "")
+		})
+	}
+}

@@ -50,6 +50,14 @@ type Blocks interface {
 	Blocked(ctx context.Context, blocker, other string) (bool, error)
 }
 
+// Guidelines says whether a has accepted the current guidelines of circle
+// circleID (nil) or must first (409 guidelines_not_accepted): offering to
+// mentor and asking for a mentor wait for it, as new writing does, since
+// the guidelines hold mentorship's boundaries. The forum provides it.
+type Guidelines interface {
+	GuidelinesAccepted(ctx context.Context, a kernel.Actor, circleID string) error
+}
+
 // Options are the rules set at start.
 type Options struct {
 	// MinDays is how old an account must be to offer to mentor.
@@ -64,15 +72,16 @@ type Service struct {
 	crisis  Crisis
 	hints   Hints
 	blocks  Blocks
+	rules   Guidelines
 	o       Options
 	now     func() time.Time
 }
 
 // New returns mentorship over a store and a sealer, with the notices it
-// sends, moderation's crisis care, the text check's hints and the blocks
-// members set.
-func New(st *store.Store, sealer Sealer, notices Notifier, crisis Crisis, hints Hints, blocks Blocks, o Options) *Service {
-	return &Service{st: st, sealer: sealer, notices: notices, crisis: crisis, hints: hints, blocks: blocks, o: o, now: kernel.Now}
+// sends, moderation's crisis care, the text check's hints, the blocks
+// members set and the circles' guidelines.
+func New(st *store.Store, sealer Sealer, notices Notifier, crisis Crisis, hints Hints, blocks Blocks, rules Guidelines, o Options) *Service {
+	return &Service{st: st, sealer: sealer, notices: notices, crisis: crisis, hints: hints, blocks: blocks, rules: rules, o: o, now: kernel.Now}
 }
 
 // The safeguards' numbers.

@@ -49,6 +49,9 @@ func (s *Service) PutOffer(ctx context.Context, a kernel.Actor, slug string, in 
 	if err := policy(a, actOffer, subject{circle: c}); err != nil {
 		return nil, false, err
 	}
+	if err := s.rules.GuidelinesAccepted(ctx, a, c.ID); err != nil {
+		return nil, false, err
+	}
 	if err := kernel.CheckText("intro", in.Intro, 1, maxIntro); err != nil {
 		return nil, false, err
 	}

@@ -53,6 +53,9 @@ func (s *Service) Ask(ctx context.Context, a kernel.Actor, in Request) (*Mentors
 	if err := policy(a, actAsk, subject{circle: c, actorIsMentor: err == nil}); err != nil {
 		return nil, err
 	}
+	if err := s.rules.GuidelinesAccepted(ctx, a, c.ID); err != nil {
+		return nil, err
+	}
 	if err := kernel.CheckText("message", in.Message, 1, maxMessage); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"hearth/internal/config"
+	"hearth/internal/kernel"
 	"hearth/internal/store/storetest"
 )
 
@@ -760,6 +761,28 @@ func TestMentorshipWaitsForGuidelines(t *testing.T) {
 			}
 			f.asked(newcomer, "open", f.author.Handle)
 			expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusCreated, "")
+		})
+	}
+}
+
+// TestOverturnedWarningDoesNotBarAMentor: a warning keeps a member from
+// offering to mentor for 90 days, unless an appeal overturned it.
+func TestOverturnedWarningDoesNotBarAMentor(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range storetest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			f := newForum(t, dialect)
+			warned := f.joined("warned")
+			f.seasoned(warned, "open")
+			expect(t, f.do(req{method: "POST", path: "/moderation/members/" + warned.Handle + "/actions", token: f.moderator.Access,
+				body: map[string]string{"action": "warn", "reason": "Please keep it kind."}}), http.StatusOK, "")
+			expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusForbidden, "not_eligible")
+			r := f.appeal(warned, f.actionNotice(warned, "warned"), "I was quoting someone else, not speaking to them.")
+			expect(t, r, http.StatusCreated, "")
+			second := f.withRole(f.register(uniqueHandle("mod")), kernel.RoleModerator)
+			expect(t, f.decide(second, decode[struct{ ID string }](t, r).ID, "overturned"), http.StatusOK, "")
+			expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusCreated, "")
 		})
 	}
 }

@@ -586,15 +586,16 @@ func (s *Store) HasUnreadMessageNotice(ctx context.Context, memberID, mentorship
 
 // ModerationAgainst counts the warnings, suspensions and bans of memberID,
 // and the hides (by a moderator or by three members' flags) and removals
-// of their writing, logged since then. (The log is append-only: once
-// appeals can overturn an action, this count leaves overturned ones out.)
+// of their writing, logged since then, leaving out actions an appeal
+// overturned (the log is append-only: the appeal says it).
 func (s *Store) ModerationAgainst(ctx context.Context, memberID string, since time.Time) (int64, error) {
 	var n int64
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM moderation_log l WHERE l.created_at > ? AND (
 		l.target_type = 'member' AND l.target_id = ? AND l.action IN ('warn', 'suspend', 'ban')
 		OR l.target_type = 'story' AND l.action IN ('hide', 'hide_by_flags', 'remove') AND l.target_id IN (SELECT id FROM stories WHERE author_id = ?)
-		OR l.target_type = 'reply' AND l.action IN ('hide', 'hide_by_flags', 'remove') AND l.target_id IN (SELECT id FROM replies WHERE author_id = ?))`,
-		since, memberID, memberID, memberID).Scan(&n)
+		OR l.target_type = 'reply' AND l.action IN ('hide', 'hide_by_flags', 'remove') AND l.target_id IN (SELECT id FROM replies WHERE author_id = ?))
+		AND NOT EXISTS (SELECT 1 FROM appeals ap WHERE ap.action_id = l.id AND ap.status = ?)`,
+		since, memberID, memberID, memberID, AppealOverturned).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: moderation against: %w", err)
 	}

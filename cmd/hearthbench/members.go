@@ -33,6 +33,7 @@ type env struct {
 	adminMade     bool   // createAdmin has run: later setups only sign in
 	forum         *forum // seeded by needForum
 	queue         *queue // seeded by needQueue
+	care          *care  // seeded by needCare
 	modLogin      []byte // the moderator's sign-in body
 }
 

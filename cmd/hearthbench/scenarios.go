@@ -107,6 +107,38 @@ func scenarios() []scenario {
 				"Target: within 70% of the reply row's requests/s, p99 under 100 ms.",
 		},
 		{
+			name:  "GET /circles/{slug}/stories (first page, filtering reader)",
+			setup: needCare,
+			load:  load{workers: forumConns, do: listStoriesFiltered},
+			note: "The first-page row read by one member who hides three themes and mutes 50 members (64 connections as that member): " +
+				"their sealed settings come with the session check, and nothing is folded here but the row pays for looking. Target: within 80% of the first-page row.",
+		},
+		{
+			name:  "GET /stories/{id}/replies (50 replies, filtering reader)",
+			setup: needCare,
+			load:  load{workers: forumConns, do: readThreadFiltered},
+			note:  "The thread row read by the same filtering reader. Target: within 80% of the thread row.",
+		},
+		{
+			name:  "GET /mentorships/{id}/messages (200 messages)",
+			setup: needCare,
+			load:  load{workers: forumConns, do: readConversation},
+			note: "64 connections read the first 50 messages (about 400 bytes each, sealed with two members' keys) of a mentorship conversation of 200, as its two members in turn. " +
+				"Target: at least the 50-reply thread row's requests/s.",
+		},
+		{
+			name:  "POST /mentorships/{id}/messages (64 members at once)",
+			setup: needCare,
+			load:  load{workers: forumMembers, do: postMessage},
+			note:  "64 mentees each write to their own mentor (13 mentors of five), one message at a time, each answered after its commit with the text check's hints.",
+		},
+		{
+			name:  "POST /checks/text (2,000 characters)",
+			setup: needCare,
+			load:  load{workers: forumConns, do: checkDraft},
+			note:  "64 connections check a 2,000-character draft for crisis wording and identifying details before it is shared; nothing is stored.",
+		},
+		{
 			name:    "POST /search (common words)",
 			million: true,
 			setup:   needSearch,

@@ -82,7 +82,10 @@ func startServerWith(ctx context.Context, bin, dir, database, logName string, ke
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0", "--search-rate", "0"}
+	// No rate caps (the rows measure the store), and an account may offer
+	// to mentor on its first day (the seeded members are new).
+	args := []string{"serve", "--addr", addr, "--data-dir", dir, "--auth-rate", "0", "--member-write-rate", "0", "--search-rate", "0",
+		"--check-rate", "0", "--mentor-min-days", "0"}
 	if database != "" {
 		args = append(args, "--database", database)
 	}

@@ -55,6 +55,19 @@ func TestCirclePolicy(t *testing.T) {
 		{"only admins manage circles", moderator, circleManage, nil, "forbidden"},
 		{"an admin manages circles", admin, circleManage, nil, "ok"},
 		{"a suspended admin does not", kernel.Actor{ID: "adm", Role: kernel.RoleAdmin, Suspended: true}, circleManage, nil, "suspended"},
+
+		// Circle care: guidelines and resources, and accepting them.
+		{"a facilitator writes the guidelines", member, circleCare, circleView(open, true, true), "ok"},
+		{"a member does not", member, circleCare, circleView(open, true, false), "not_facilitator"},
+		{"an outsider does not know a private circle", member, circleCare, circleView(private, false, false), "not_found"},
+		{"an admin writes any circle's guidelines", admin, circleCare, circleView(private, false, false), "ok"},
+		{"a moderator does not", moderator, circleCare, circleView(open, false, false), "not_facilitator"},
+		{"a suspended facilitator does not", suspended, circleCare, circleView(open, true, true), "suspended"},
+		{"a suspended admin writes no guidelines", kernel.Actor{ID: "adm", Role: kernel.RoleAdmin, Suspended: true}, circleCare, circleView(open, false, false), "suspended"},
+		{"a member accepts", member, circleAccept, circleView(open, true, false), "ok"},
+		{"an outsider accepts nothing", member, circleAccept, circleView(open, false, false), "not_circle_member"},
+		{"an admin outside the circle accepts nothing", admin, circleAccept, circleView(open, false, false), "not_circle_member"},
+		{"a suspended member accepts nothing (a write)", suspended, circleAccept, circleView(open, true, false), "suspended"},
 	}
 	for _, c := range cases {
 		if got := apperrtest.Code(circlePolicy(c.a, c.act, c.c)); got != c.expect {
@@ -182,35 +195,6 @@ func TestCanReadText(t *testing.T) {
 	} {
 		if got := canReadText(c.a, "a", c.status); got != c.want {
 			t.Errorf("%s reading %s writing: %v, want %v", c.a.ID, c.status, got, c.want)
-		}
-	}
-}
-
-func TestCircleCarePolicy(t *testing.T) {
-	open := store.VisibilityOpen
-	private := store.VisibilityPrivate
-	cases := []struct {
-		name   string
-		a      kernel.Actor
-		act    circleAction
-		c      *store.CircleView
-		expect string
-	}{
-		{"a facilitator writes the guidelines", member, circleCare, circleView(open, true, true), "ok"},
-		{"a member does not", member, circleCare, circleView(open, true, false), "not_facilitator"},
-		{"an outsider does not know a private circle", member, circleCare, circleView(private, false, false), "not_found"},
-		{"an admin writes any circle's guidelines", admin, circleCare, circleView(private, false, false), "ok"},
-		{"a moderator does not", moderator, circleCare, circleView(open, false, false), "not_facilitator"},
-		{"a suspended facilitator does not", suspended, circleCare, circleView(open, true, true), "suspended"},
-		{"a suspended admin does not", kernel.Actor{ID: "adm", Role: kernel.RoleAdmin, Suspended: true}, circleCare, circleView(open, false, false), "suspended"},
-		{"a member accepts", member, circleAccept, circleView(open, true, false), "ok"},
-		{"an outsider accepts nothing", member, circleAccept, circleView(open, false, false), "not_circle_member"},
-		{"an admin outside the circle accepts nothing", admin, circleAccept, circleView(open, false, false), "not_circle_member"},
-		{"a suspended member accepts nothing (a write)", suspended, circleAccept, circleView(open, true, false), "suspended"},
-	}
-	for _, c := range cases {
-		if got := apperrtest.Code(circlePolicy(c.a, c.act, c.c)); got != c.expect {
-			t.Errorf("%s: %s, want %s", c.name, got, c.expect)
 		}
 	}
 }

@@ -113,83 +113,78 @@ func (f *forumFixture) mentorships(a *account, query string) []mentorshipJSON {
 // circle (never one's own), what members and facilitators see, and a
 // changed intro going back to pending.
 func TestMentorOffers(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			expect(t, f.offer(f.author, "open", "I can listen.", 2), http.StatusForbidden, "not_eligible")
-			expect(t, f.offer(f.outsider, "open", "I can listen.", 2), http.StatusForbidden, "not_circle_member")
-			expect(t, f.offer(f.outsider, "hidden", "I can listen.", 2), http.StatusNotFound, "not_found")
-			f.seasoned(f.author, "open")
-			expect(t, f.offer(f.author, "open", "I can listen.", 6), http.StatusBadRequest, "invalid_max_mentees")
-			expect(t, f.offer(f.author, "open", "", 2), http.StatusBadRequest, "invalid_intro")
-			r := f.offer(f.author, "open", "I can listen.", 3)
-			expect(t, r, http.StatusCreated, "")
-			if got := r.JSON(t); got["status"] != "pending" || got["intro"] != "I can listen." || got["max_mentees"] != 3.0 || got["active_mentees"] != 0.0 {
-				t.Fatalf("offer %v", got)
-			}
-			if got := f.mentors(f.member, "open", ""); len(got) != 0 {
-				t.Fatalf("a pending mentor is listed: %+v", got)
-			}
-			expect(t, f.do(req{method: "GET", path: "/circles/open/mentors?status=pending", token: f.member.Access}), http.StatusForbidden, "not_facilitator")
-			if got := f.mentors(f.facilitator, "open", "?status=pending"); len(got) != 1 || got[0].Handle != f.author.Handle {
-				t.Fatalf("pending %+v", got)
-			}
-			approve := "/circles/open/mentors/" + f.author.Handle + "/approve"
-			expect(t, f.do(req{method: "POST", path: approve, token: f.member.Access}), http.StatusForbidden, "not_facilitator")
-			expect(t, f.do(req{method: "POST", path: approve, token: f.otherFacilitator.Access}), http.StatusForbidden, "not_facilitator")
-			expect(t, f.do(req{method: "POST", path: approve, token: f.facilitator.Access}), http.StatusNoContent, "")
-			got := f.mentors(f.member, "open", "")
-			if len(got) != 1 || !got[0].Accepting || *got[0].Intro != "I can listen." || got[0].Mentorships != nil {
-				t.Fatalf("member sees %+v", got)
-			}
-			if got := f.mentors(f.facilitator, "open", ""); len(got) != 1 || got[0].Mentorships == nil || *got[0].Mentorships != 0 || got[0].Flagged == nil {
-				t.Fatalf("facilitator sees %+v", got)
-			}
-			// The same intro again stays approved; a new one waits again.
-			r = f.offer(f.author, "open", "I can listen.", 2)
-			expect(t, r, http.StatusOK, "")
-			if r.JSON(t)["status"] != "approved" {
-				t.Fatalf("unchanged intro: %s", r.Body)
-			}
-			r = f.offer(f.author, "open", "I can listen, any evening.", 2)
-			expect(t, r, http.StatusOK, "")
-			if r.JSON(t)["status"] != "pending" {
-				t.Fatalf("changed intro: %s", r.Body)
-			}
-			if got := f.mentors(f.member, "open", ""); len(got) != 0 {
-				t.Fatalf("a changed offer stays listed: %+v", got)
-			}
-			// A facilitator's own offer: another facilitator or an admin.
-			f.seasoned(f.facilitator, "open")
-			expect(t, f.offer(f.facilitator, "open", "Ask me anything.", 1), http.StatusCreated, "")
-			own := "/circles/open/mentors/" + f.facilitator.Handle + "/approve"
-			expect(t, f.do(req{method: "POST", path: own, token: f.facilitator.Access}), http.StatusForbidden, "own_offer")
-			expect(t, f.do(req{method: "POST", path: approve, token: f.admin.Access}), http.StatusForbidden, "not_facilitator")
-			expect(t, f.do(req{method: "POST", path: own, token: f.admin.Access}), http.StatusNoContent, "")
-			// Stopping takes the mentor off the list.
-			expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNoContent, "")
-			expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNotFound, "")
-			if got := f.mentors(f.member, "open", ""); len(got) != 0 {
-				t.Fatalf("after stopping: %+v", got)
-			}
-			// A warning in the last 90 days bars an offer.
-			expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
-				body: map[string]string{"action": "warn", "reason": "Please be kind."}}), http.StatusOK, "")
-			f.seasoned(f.member, "open")
-			r = f.offer(f.member, "open", "I can listen.", 2)
-			expect(t, r, http.StatusForbidden, "not_eligible")
-			if r.JSON(t)["detail"] == "" {
-				t.Fatal("not_eligible names no reason")
-			}
-			// So does writing removed by a moderator.
-			other := f.joined("removed")
-			f.seasoned(other, "open")
-			expect(t, f.act("story", f.story(other, "open", "One more").ID, "remove", "Not for here."), http.StatusOK, "")
-			expect(t, f.offer(other, "open", "I can listen.", 2), http.StatusForbidden, "not_eligible")
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		expect(t, f.offer(f.author, "open", "I can listen.", 2), http.StatusForbidden, "not_eligible")
+		expect(t, f.offer(f.outsider, "open", "I can listen.", 2), http.StatusForbidden, "not_circle_member")
+		expect(t, f.offer(f.outsider, "hidden", "I can listen.", 2), http.StatusNotFound, "not_found")
+		f.seasoned(f.author, "open")
+		expect(t, f.offer(f.author, "open", "I can listen.", 6), http.StatusBadRequest, "invalid_max_mentees")
+		expect(t, f.offer(f.author, "open", "", 2), http.StatusBadRequest, "invalid_intro")
+		r := f.offer(f.author, "open", "I can listen.", 3)
+		expect(t, r, http.StatusCreated, "")
+		if got := r.JSON(t); got["status"] != "pending" || got["intro"] != "I can listen." || got["max_mentees"] != 3.0 || got["active_mentees"] != 0.0 {
+			t.Fatalf("offer %v", got)
+		}
+		if got := f.mentors(f.member, "open", ""); len(got) != 0 {
+			t.Fatalf("a pending mentor is listed: %+v", got)
+		}
+		expect(t, f.do(req{method: "GET", path: "/circles/open/mentors?status=pending", token: f.member.Access}), http.StatusForbidden, "not_facilitator")
+		if got := f.mentors(f.facilitator, "open", "?status=pending"); len(got) != 1 || got[0].Handle != f.author.Handle {
+			t.Fatalf("pending %+v", got)
+		}
+		approve := "/circles/open/mentors/" + f.author.Handle + "/approve"
+		expect(t, f.do(req{method: "POST", path: approve, token: f.member.Access}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "POST", path: approve, token: f.otherFacilitator.Access}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "POST", path: approve, token: f.facilitator.Access}), http.StatusNoContent, "")
+		got := f.mentors(f.member, "open", "")
+		if len(got) != 1 || !got[0].Accepting || *got[0].Intro != "I can listen." || got[0].Mentorships != nil {
+			t.Fatalf("member sees %+v", got)
+		}
+		if got := f.mentors(f.facilitator, "open", ""); len(got) != 1 || got[0].Mentorships == nil || *got[0].Mentorships != 0 || got[0].Flagged == nil {
+			t.Fatalf("facilitator sees %+v", got)
+		}
+		// The same intro again stays approved; a new one waits again.
+		r = f.offer(f.author, "open", "I can listen.", 2)
+		expect(t, r, http.StatusOK, "")
+		if r.JSON(t)["status"] != "approved" {
+			t.Fatalf("unchanged intro: %s", r.Body)
+		}
+		r = f.offer(f.author, "open", "I can listen, any evening.", 2)
+		expect(t, r, http.StatusOK, "")
+		if r.JSON(t)["status"] != "pending" {
+			t.Fatalf("changed intro: %s", r.Body)
+		}
+		if got := f.mentors(f.member, "open", ""); len(got) != 0 {
+			t.Fatalf("a changed offer stays listed: %+v", got)
+		}
+		// A facilitator's own offer: another facilitator or an admin.
+		f.seasoned(f.facilitator, "open")
+		expect(t, f.offer(f.facilitator, "open", "Ask me anything.", 1), http.StatusCreated, "")
+		own := "/circles/open/mentors/" + f.facilitator.Handle + "/approve"
+		expect(t, f.do(req{method: "POST", path: own, token: f.facilitator.Access}), http.StatusForbidden, "own_offer")
+		expect(t, f.do(req{method: "POST", path: approve, token: f.admin.Access}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "POST", path: own, token: f.admin.Access}), http.StatusNoContent, "")
+		// Stopping takes the mentor off the list.
+		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNoContent, "")
+		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNotFound, "")
+		if got := f.mentors(f.member, "open", ""); len(got) != 0 {
+			t.Fatalf("after stopping: %+v", got)
+		}
+		// A warning in the last 90 days bars an offer.
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "warn", "reason": "Please be kind."}}), http.StatusOK, "")
+		f.seasoned(f.member, "open")
+		r = f.offer(f.member, "open", "I can listen.", 2)
+		expect(t, r, http.StatusForbidden, "not_eligible")
+		if r.JSON(t)["detail"] == "" {
+			t.Fatal("not_eligible names no reason")
+		}
+		// So does writing removed by a moderator.
+		other := f.joined("removed")
+		f.seasoned(other, "open")
+		expect(t, f.act("story", f.story(other, "open", "One more").ID, "remove", "Not for here."), http.StatusOK, "")
+		expect(t, f.offer(other, "open", "I can listen.", 2), http.StatusForbidden, "not_eligible")
+	})
 }
 
 // TestMentorMinDays: --mentor-min-days holds a new account back.
@@ -207,293 +202,268 @@ func TestMentorMinDays(t *testing.T) {
 // TestMentorshipFromRequestToEnd: asking, the answers, the conversation
 // between the two only, the notices, and the errors on the way.
 func TestMentorshipFromRequestToEnd(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 2)
-			expect(t, f.ask(f.author, "open", f.author.Handle, "Me?"), http.StatusForbidden, "is_mentor")
-			expect(t, f.ask(f.outsider, "open", f.author.Handle, "Hello"), http.StatusForbidden, "not_circle_member")
-			expect(t, f.ask(f.outsider, "hidden", f.author.Handle, "Hello"), http.StatusNotFound, "")
-			expect(t, f.ask(f.member, "open", f.outsider.Handle, "Hello"), http.StatusNotFound, "")
-			expect(t, f.ask(f.member, "open", f.author.Handle, ""), http.StatusBadRequest, "invalid_message")
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 2)
+		expect(t, f.ask(f.author, "open", f.author.Handle, "Me?"), http.StatusForbidden, "is_mentor")
+		expect(t, f.ask(f.outsider, "open", f.author.Handle, "Hello"), http.StatusForbidden, "not_circle_member")
+		expect(t, f.ask(f.outsider, "hidden", f.author.Handle, "Hello"), http.StatusNotFound, "")
+		expect(t, f.ask(f.member, "open", f.outsider.Handle, "Hello"), http.StatusNotFound, "")
+		expect(t, f.ask(f.member, "open", f.author.Handle, ""), http.StatusBadRequest, "invalid_message")
 
-			m := f.asked(f.member, "open", f.author.Handle)
-			if m.Status != "requested" || m.Mentor.Handle != f.author.Handle || m.Mentee.Handle != f.member.Handle || m.Circle != "open" {
-				t.Fatalf("request %+v", m)
-			}
-			expect(t, f.ask(f.member, "open", f.author.Handle, "Again"), http.StatusConflict, "already_requested")
-			if n := f.noticesOf(f.author, "mentorship_requested"); len(n) != 1 || n[0].TargetType != "mentorship" || n[0].TargetID != m.ID {
-				t.Fatalf("mentor's notices %+v", n)
-			}
-			// The mentor reads the first message while deciding; nobody
-			// else reads anything of it, moderators included.
-			if c := f.conversation(f.author, m.ID, ""); len(c.Items) != 1 || *c.Items[0].Body != "Hello, I am new here and a bit lost." {
-				t.Fatalf("first message %+v", c)
-			}
-			for _, other := range []*account{f.facilitator, f.moderator, f.admin, f.outsider} {
-				expect(t, f.do(req{method: "GET", path: "/mentorships/" + m.ID + "/messages", token: other.Access}), http.StatusNotFound, "not_found")
-				expect(t, f.answer(other, m.ID, "accept"), http.StatusNotFound, "not_found")
-			}
-			expect(t, f.say(f.member, m.ID, "Are you there?"), http.StatusConflict, "not_active")
-			expect(t, f.answer(f.member, m.ID, "accept"), http.StatusForbidden, "not_mentor")
-			expect(t, f.answer(f.author, m.ID, "withdraw"), http.StatusForbidden, "not_mentee")
-			r := f.answer(f.author, m.ID, "accept")
-			expect(t, r, http.StatusOK, "")
-			if decode[mentorshipJSON](t, r).Status != "active" {
-				t.Fatalf("accepted: %s", r.Body)
-			}
-			expect(t, f.answer(f.author, m.ID, "accept"), http.StatusConflict, "not_requested")
-			if n := f.noticesOf(f.member, "mentorship_accepted"); len(n) != 1 || n[0].Actor.Handle != f.author.Handle {
-				t.Fatalf("mentee's notices %+v", n)
-			}
+		m := f.asked(f.member, "open", f.author.Handle)
+		if m.Status != "requested" || m.Mentor.Handle != f.author.Handle || m.Mentee.Handle != f.member.Handle || m.Circle != "open" {
+			t.Fatalf("request %+v", m)
+		}
+		expect(t, f.ask(f.member, "open", f.author.Handle, "Again"), http.StatusConflict, "already_requested")
+		if n := f.noticesOf(f.author, "mentorship_requested"); len(n) != 1 || n[0].TargetType != "mentorship" || n[0].TargetID != m.ID {
+			t.Fatalf("mentor's notices %+v", n)
+		}
+		// The mentor reads the first message while deciding; nobody
+		// else reads anything of it, moderators included.
+		if c := f.conversation(f.author, m.ID, ""); len(c.Items) != 1 || *c.Items[0].Body != "Hello, I am new here and a bit lost." {
+			t.Fatalf("first message %+v", c)
+		}
+		for _, other := range []*account{f.facilitator, f.moderator, f.admin, f.outsider} {
+			expect(t, f.do(req{method: "GET", path: "/mentorships/" + m.ID + "/messages", token: other.Access}), http.StatusNotFound, "not_found")
+			expect(t, f.answer(other, m.ID, "accept"), http.StatusNotFound, "not_found")
+		}
+		expect(t, f.say(f.member, m.ID, "Are you there?"), http.StatusConflict, "not_active")
+		expect(t, f.answer(f.member, m.ID, "accept"), http.StatusForbidden, "not_mentor")
+		expect(t, f.answer(f.author, m.ID, "withdraw"), http.StatusForbidden, "not_mentee")
+		r := f.answer(f.author, m.ID, "accept")
+		expect(t, r, http.StatusOK, "")
+		if decode[mentorshipJSON](t, r).Status != "active" {
+			t.Fatalf("accepted: %s", r.Body)
+		}
+		expect(t, f.answer(f.author, m.ID, "accept"), http.StatusConflict, "not_requested")
+		if n := f.noticesOf(f.member, "mentorship_accepted"); len(n) != 1 || n[0].Actor.Handle != f.author.Handle {
+			t.Fatalf("mentee's notices %+v", n)
+		}
 
-			// Two messages: one unread notice; reading marks it read.
-			for _, body := range []string{"Welcome. How are you today?", "Take your time."} {
-				r := f.say(f.author, m.ID, body)
-				expect(t, r, http.StatusCreated, "")
-				if got := decode[messageJSON](t, r); *got.Body != body || got.Author.Handle != f.author.Handle || got.Identifying == nil {
-					t.Fatalf("message %s", r.Body)
-				}
+		// Two messages: one unread notice; reading marks it read.
+		for _, body := range []string{"Welcome. How are you today?", "Take your time."} {
+			r := f.say(f.author, m.ID, body)
+			expect(t, r, http.StatusCreated, "")
+			if got := decode[messageJSON](t, r); *got.Body != body || got.Author.Handle != f.author.Handle || got.Identifying == nil {
+				t.Fatalf("message %s", r.Body)
 			}
-			unread := 0
-			for _, n := range f.noticesOf(f.member, "mentorship_message") {
-				if n.ReadAt == nil {
-					unread++
-				}
+		}
+		unread := 0
+		for _, n := range f.noticesOf(f.member, "mentorship_message") {
+			if n.ReadAt == nil {
+				unread++
 			}
-			if unread != 1 {
-				t.Fatalf("%d unread message notices, want 1", unread)
+		}
+		if unread != 1 {
+			t.Fatalf("%d unread message notices, want 1", unread)
+		}
+		page := f.conversation(f.member, m.ID, "?limit=2")
+		if len(page.Items) != 2 || page.NextCursor == nil || *page.Items[0].Body != "Hello, I am new here and a bit lost." || *page.Items[1].Body != "Welcome. How are you today?" {
+			t.Fatalf("first page %+v", page)
+		}
+		rest := f.conversation(f.member, m.ID, "?limit=2&cursor="+*page.NextCursor)
+		if len(rest.Items) != 1 || *rest.Items[0].Body != "Take your time." || rest.NextCursor != nil {
+			t.Fatalf("second page %+v", rest)
+		}
+		for _, n := range f.noticesOf(f.member, "mentorship_message") {
+			if n.ReadAt == nil {
+				t.Fatal("reading the conversation left its notice unread")
 			}
-			page := f.conversation(f.member, m.ID, "?limit=2")
-			if len(page.Items) != 2 || page.NextCursor == nil || *page.Items[0].Body != "Hello, I am new here and a bit lost." || *page.Items[1].Body != "Welcome. How are you today?" {
-				t.Fatalf("first page %+v", page)
-			}
-			rest := f.conversation(f.member, m.ID, "?limit=2&cursor="+*page.NextCursor)
-			if len(rest.Items) != 1 || *rest.Items[0].Body != "Take your time." || rest.NextCursor != nil {
-				t.Fatalf("second page %+v", rest)
-			}
-			for _, n := range f.noticesOf(f.member, "mentorship_message") {
-				if n.ReadAt == nil {
-					t.Fatal("reading the conversation left its notice unread")
-				}
-			}
-			expect(t, f.say(f.member, m.ID, "Thank you."), http.StatusCreated, "")
-			if got := f.mentorships(f.member, "?status=active"); len(got) != 1 || got[0].Role != "mentee" {
-				t.Fatalf("mentee's list %+v", got)
-			}
-			if got := f.mentorships(f.author, ""); len(got) != 1 || got[0].Role != "mentor" {
-				t.Fatalf("mentor's list %+v", got)
-			}
+		}
+		expect(t, f.say(f.member, m.ID, "Thank you."), http.StatusCreated, "")
+		if got := f.mentorships(f.member, "?status=active"); len(got) != 1 || got[0].Role != "mentee" {
+			t.Fatalf("mentee's list %+v", got)
+		}
+		if got := f.mentorships(f.author, ""); len(got) != 1 || got[0].Role != "mentor" {
+			t.Fatalf("mentor's list %+v", got)
+		}
 
-			// Either side ends it; both keep reading.
-			r = f.do(req{method: "POST", path: "/mentorships/" + m.ID + "/end", token: f.member.Access, body: map[string]string{"reason": "I feel steadier now."}})
-			expect(t, r, http.StatusOK, "")
-			if decode[mentorshipJSON](t, r).Status != "ended" {
-				t.Fatalf("ended: %s", r.Body)
-			}
-			expect(t, f.say(f.author, m.ID, "Goodbye"), http.StatusConflict, "not_active")
-			expect(t, f.do(req{method: "POST", path: "/mentorships/" + m.ID + "/end", token: f.author.Access}), http.StatusConflict, "not_active")
-			if c := f.conversation(f.author, m.ID, ""); len(c.Items) != 4 {
-				t.Fatalf("after the end %d messages", len(c.Items))
-			}
-			if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 1 {
-				t.Fatalf("mentor not told of the end: %+v", n)
-			}
-		})
-	}
+		// Either side ends it; both keep reading.
+		r = f.do(req{method: "POST", path: "/mentorships/" + m.ID + "/end", token: f.member.Access, body: map[string]string{"reason": "I feel steadier now."}})
+		expect(t, r, http.StatusOK, "")
+		if decode[mentorshipJSON](t, r).Status != "ended" {
+			t.Fatalf("ended: %s", r.Body)
+		}
+		expect(t, f.say(f.author, m.ID, "Goodbye"), http.StatusConflict, "not_active")
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + m.ID + "/end", token: f.author.Access}), http.StatusConflict, "not_active")
+		if c := f.conversation(f.author, m.ID, ""); len(c.Items) != 4 {
+			t.Fatalf("after the end %d messages", len(c.Items))
+		}
+		if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 1 {
+			t.Fatalf("mentor not told of the end: %+v", n)
+		}
+	})
 }
 
 // TestMentorshipAnswersAndHolds: a decline holds for 30 days and tells the
 // mentee kindly; one open request as mentee per circle; withdrawing; a
 // stopped mentor declines what waits.
 func TestMentorshipAnswersAndHolds(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 2)
-			second := f.joined("second")
-			f.mentor(second, "open", 2)
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 2)
+		second := f.joined("second")
+		f.mentor(second, "open", 2)
 
-			m := f.asked(f.member, "open", f.author.Handle)
-			expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusConflict, "already_mentored")
-			expect(t, f.answer(f.author, m.ID, "decline"), http.StatusOK, "")
-			n := f.noticesOf(f.member, "mentorship_declined")
-			if len(n) != 1 || n[0].Message == "" {
-				t.Fatalf("declined notice %+v", n)
-			}
-			expect(t, f.ask(f.member, "open", f.author.Handle, "Please?"), http.StatusConflict, "already_requested")
-			expect(t, f.say(f.member, m.ID, "Hello?"), http.StatusConflict, "not_active")
+		m := f.asked(f.member, "open", f.author.Handle)
+		expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusConflict, "already_mentored")
+		expect(t, f.answer(f.author, m.ID, "decline"), http.StatusOK, "")
+		n := f.noticesOf(f.member, "mentorship_declined")
+		if len(n) != 1 || n[0].Message == "" {
+			t.Fatalf("declined notice %+v", n)
+		}
+		expect(t, f.ask(f.member, "open", f.author.Handle, "Please?"), http.StatusConflict, "already_requested")
+		expect(t, f.say(f.member, m.ID, "Hello?"), http.StatusConflict, "not_active")
 
-			w := f.asked(f.member, "open", second.Handle)
-			expect(t, f.answer(f.member, w.ID, "withdraw"), http.StatusOK, "")
-			expect(t, f.answer(second, w.ID, "accept"), http.StatusConflict, "not_requested")
-			if got := f.mentorships(f.member, "?status=withdrawn"); len(got) != 1 || got[0].ID != w.ID {
-				t.Fatalf("withdrawn %+v", got)
-			}
-			expect(t, f.do(req{method: "GET", path: "/mentorships?status=lost", token: f.member.Access}), http.StatusBadRequest, "invalid_status")
+		w := f.asked(f.member, "open", second.Handle)
+		expect(t, f.answer(f.member, w.ID, "withdraw"), http.StatusOK, "")
+		expect(t, f.answer(second, w.ID, "accept"), http.StatusConflict, "not_requested")
+		if got := f.mentorships(f.member, "?status=withdrawn"); len(got) != 1 || got[0].ID != w.ID {
+			t.Fatalf("withdrawn %+v", got)
+		}
+		expect(t, f.do(req{method: "GET", path: "/mentorships?status=lost", token: f.member.Access}), http.StatusBadRequest, "invalid_status")
 
-			// A mentor who stops declines the requests that wait.
-			x := f.asked(f.member, "open", second.Handle)
-			expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: second.Access}), http.StatusNoContent, "")
-			if got := f.mentorships(f.member, "?status=declined"); len(got) != 2 || got[0].ID != x.ID {
-				t.Fatalf("declined %+v", got)
-			}
-			expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusNotFound, "")
-		})
-	}
+		// A mentor who stops declines the requests that wait.
+		x := f.asked(f.member, "open", second.Handle)
+		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: second.Access}), http.StatusNoContent, "")
+		if got := f.mentorships(f.member, "?status=declined"); len(got) != 2 || got[0].ID != x.ID {
+			t.Fatalf("declined %+v", got)
+		}
+		expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusNotFound, "")
+	})
 }
 
 // TestMentorshipExpiresAfter14Days: a request nobody answered reads as
 // expired and no longer stands in the way.
 func TestMentorshipExpiresAfter14Days(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 1)
-			m := f.asked(f.member, "open", f.author.Handle)
-			ago := time.Now().UTC().Add(-15 * 24 * time.Hour)
-			if err := f.storeDB(t).Exec("UPDATE mentorships SET created_at = ? WHERE id = ?", ago, m.ID).Error; err != nil {
-				t.Fatal(err)
-			}
-			if got := f.mentorships(f.member, "?status=expired"); len(got) != 1 || got[0].Status != "expired" {
-				t.Fatalf("expired %+v", got)
-			}
-			if got := f.mentorships(f.member, "?status=requested"); len(got) != 0 {
-				t.Fatalf("still requested %+v", got)
-			}
-			expect(t, f.answer(f.author, m.ID, "accept"), http.StatusConflict, "not_requested")
-			again := f.asked(f.member, "open", f.author.Handle)
-			expect(t, f.answer(f.author, again.ID, "accept"), http.StatusOK, "")
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 1)
+		m := f.asked(f.member, "open", f.author.Handle)
+		ago := time.Now().UTC().Add(-15 * 24 * time.Hour)
+		if err := f.storeDB(t).Exec("UPDATE mentorships SET created_at = ? WHERE id = ?", ago, m.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := f.mentorships(f.member, "?status=expired"); len(got) != 1 || got[0].Status != "expired" {
+			t.Fatalf("expired %+v", got)
+		}
+		if got := f.mentorships(f.member, "?status=requested"); len(got) != 0 {
+			t.Fatalf("still requested %+v", got)
+		}
+		expect(t, f.answer(f.author, m.ID, "accept"), http.StatusConflict, "not_requested")
+		again := f.asked(f.member, "open", f.author.Handle)
+		expect(t, f.answer(f.author, again.ID, "accept"), http.StatusOK, "")
+	})
 }
 
 // TestMaxMenteesUnderConcurrency: many members ask one mentor at once,
 // and the mentor accepts them all at once: never more active than
 // max_mentees in the circle, and never more than five in all.
 func TestMaxMenteesUnderConcurrency(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 3)
-			mentees := make([]*account, 12)
-			for i := range mentees {
-				mentees[i] = f.joined("mentee")
-			}
-			ids := make([]string, len(mentees))
-			var wg sync.WaitGroup
-			for i, a := range mentees {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					r := f.ask(a, "open", f.author.Handle, "Hello")
-					if r.Status == http.StatusCreated {
-						ids[i] = r.JSON(t)["id"].(string)
-					}
-				}()
-			}
-			wg.Wait()
-			statuses := make([]int, len(ids))
-			for i, id := range ids {
-				if id == "" {
-					t.Fatalf("request %d refused", i)
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 3)
+		mentees := make([]*account, 12)
+		for i := range mentees {
+			mentees[i] = f.joined("mentee")
+		}
+		ids := make([]string, len(mentees))
+		var wg sync.WaitGroup
+		for i, a := range mentees {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := f.ask(a, "open", f.author.Handle, "Hello")
+				if r.Status == http.StatusCreated {
+					ids[i] = r.JSON(t)["id"].(string)
 				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					statuses[i] = f.answer(f.author, id, "accept").Status
-				}()
+			}()
+		}
+		wg.Wait()
+		statuses := make([]int, len(ids))
+		for i, id := range ids {
+			if id == "" {
+				t.Fatalf("request %d refused", i)
 			}
-			wg.Wait()
-			accepted := 0
-			for _, s := range statuses {
-				switch s {
-				case http.StatusOK:
-					accepted++
-				case http.StatusConflict:
-				default:
-					t.Fatalf("accept answered %d", s)
-				}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = f.answer(f.author, id, "accept").Status
+			}()
+		}
+		wg.Wait()
+		accepted := 0
+		for _, s := range statuses {
+			switch s {
+			case http.StatusOK:
+				accepted++
+			case http.StatusConflict:
+			default:
+				t.Fatalf("accept answered %d", s)
 			}
-			if accepted != 3 || len(f.mentorships(f.author, "?status=active")) != 3 {
-				t.Fatalf("%d accepted, want 3", accepted)
-			}
-			if got := f.mentors(f.member, "open", ""); got[0].Accepting {
-				t.Fatal("a full mentor is accepting")
-			}
-			expect(t, f.ask(f.joined("late"), "open", f.author.Handle, "Hello"), http.StatusConflict, "not_accepting")
+		}
+		if accepted != 3 || len(f.mentorships(f.author, "?status=active")) != 3 {
+			t.Fatalf("%d accepted, want 3", accepted)
+		}
+		if got := f.mentors(f.member, "open", ""); got[0].Accepting {
+			t.Fatal("a full mentor is accepting")
+		}
+		expect(t, f.ask(f.joined("late"), "open", f.author.Handle, "Hello"), http.StatusConflict, "not_accepting")
 
-			// Five in all, across circles.
-			f.join("other", f.author)
-			f.seasoned(f.author, "other")
-			expect(t, f.offer(f.author, "other", "Here too.", 5), http.StatusCreated, "")
-			expect(t, f.do(req{method: "POST", path: "/circles/other/mentors/" + f.author.Handle + "/approve", token: f.otherFacilitator.Access}), http.StatusNoContent, "")
-			others := make([]string, 4)
-			for i := range others {
-				a := f.register(uniqueHandle("elsewhere"))
-				f.join("other", a)
-				others[i] = f.asked(a, "other", f.author.Handle).ID
-			}
-			var more atomic.Int32
-			for _, id := range others {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if f.answer(f.author, id, "accept").Status == http.StatusOK {
-						more.Add(1)
-					}
-				}()
-			}
-			wg.Wait()
-			if n := len(f.mentorships(f.author, "?status=active")); n != 5 || more.Load() != 2 {
-				t.Fatalf("%d active mentees in all (%d more accepted), want 5", n, more.Load())
-			}
-		})
-	}
+		// Five in all, across circles.
+		f.join("other", f.author)
+		f.seasoned(f.author, "other")
+		expect(t, f.offer(f.author, "other", "Here too.", 5), http.StatusCreated, "")
+		expect(t, f.do(req{method: "POST", path: "/circles/other/mentors/" + f.author.Handle + "/approve", token: f.otherFacilitator.Access}), http.StatusNoContent, "")
+		others := make([]string, 4)
+		for i := range others {
+			a := f.register(uniqueHandle("elsewhere"))
+			f.join("other", a)
+			others[i] = f.asked(a, "other", f.author.Handle).ID
+		}
+		var more atomic.Int32
+		for _, id := range others {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if f.answer(f.author, id, "accept").Status == http.StatusOK {
+					more.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := len(f.mentorships(f.author, "?status=active")); n != 5 || more.Load() != 2 {
+			t.Fatalf("%d active mentees in all (%d more accepted), want 5", n, more.Load())
+		}
+	})
 }
 
 // TestMentorshipEndsByItself: leaving the circle, a suspension and a
 // facilitator's removal of the mentor end mentorships as ordinary ends.
 func TestMentorshipEndsByItself(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 3)
-			a, b, c := f.joined("a"), f.joined("b"), f.joined("c")
-			ma, mb, mc := f.asked(a, "open", f.author.Handle), f.asked(b, "open", f.author.Handle), f.asked(c, "open", f.author.Handle)
-			for _, id := range []string{ma.ID, mb.ID, mc.ID} {
-				expect(t, f.answer(f.author, id, "accept"), http.StatusOK, "")
-			}
-			expect(t, f.do(req{method: "POST", path: "/circles/open/leave", token: a.Access}), http.StatusNoContent, "")
-			expect(t, f.do(req{method: "POST", path: "/moderation/members/" + b.Handle + "/actions", token: f.moderator.Access,
-				body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().UTC().Add(30 * 24 * time.Hour).Format(time.RFC3339)}}), http.StatusOK, "")
-			active := f.mentorships(f.author, "?status=active")
-			if len(active) != 1 || active[0].ID != mc.ID {
-				t.Fatalf("active after leaving and suspension: %+v", active)
-			}
-			if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 2 {
-				t.Fatalf("mentor told of %d ends, want 2", len(n))
-			}
-			expect(t, f.do(req{method: "POST", path: "/circles/open/mentors/" + f.author.Handle + "/remove", token: f.facilitator.Access,
-				body: map[string]string{"reason": "Taking a break."}}), http.StatusNoContent, "")
-			if got := f.mentorships(c, "?status=ended"); len(got) != 1 {
-				t.Fatalf("removal left %+v", got)
-			}
-			if n := f.noticesOf(c, "mentorship_ended"); len(n) != 1 {
-				t.Fatalf("mentee not told of the removal: %+v", n)
-			}
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 3)
+		a, b, c := f.joined("a"), f.joined("b"), f.joined("c")
+		ma, mb, mc := f.asked(a, "open", f.author.Handle), f.asked(b, "open", f.author.Handle), f.asked(c, "open", f.author.Handle)
+		for _, id := range []string{ma.ID, mb.ID, mc.ID} {
+			expect(t, f.answer(f.author, id, "accept"), http.StatusOK, "")
+		}
+		expect(t, f.do(req{method: "POST", path: "/circles/open/leave", token: a.Access}), http.StatusNoContent, "")
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + b.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().UTC().Add(30 * 24 * time.Hour).Format(time.RFC3339)}}), http.StatusOK, "")
+		active := f.mentorships(f.author, "?status=active")
+		if len(active) != 1 || active[0].ID != mc.ID {
+			t.Fatalf("active after leaving and suspension: %+v", active)
+		}
+		if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 2 {
+			t.Fatalf("mentor told of %d ends, want 2", len(n))
+		}
+		expect(t, f.do(req{method: "POST", path: "/circles/open/mentors/" + f.author.Handle + "/remove", token: f.facilitator.Access,
+			body: map[string]string{"reason": "Taking a break."}}), http.StatusNoContent, "")
+		if got := f.mentorships(c, "?status=ended"); len(got) != 1 {
+			t.Fatalf("removal left %+v", got)
+		}
+		if n := f.noticesOf(c, "mentorship_ended"); len(n) != 1 {
+			t.Fatalf("mentee not told of the removal: %+v", n)
+		}
+	})
 }
 
 // tryStories shares three stories as a in slug, where a may: the bar to
@@ -556,77 +526,67 @@ func (f *forumFixture) activeMentorship() string {
 // writer with resources, puts the whole message at the head of the queue
 // and calls the circle's facilitators naming only the member and circle.
 func TestMentorshipCrisisMessage(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			id := f.activeMentorship()
-			words := "Tonight I want to end my life. I have not told anyone else."
-			r := f.say(f.member, id, words)
-			expect(t, r, http.StatusCreated, "")
-			if m := decode[messageJSON](t, r); m.CrisisResources == nil || m.CrisisResources.Message == "" {
-				t.Fatalf("no crisis resources: %s", r.Body)
-			}
-			q := f.queue()
-			if len(q) == 0 || q[0].TargetType != "message" || q[0].Excerpt != words || q[0].Priority != "crisis" {
-				t.Fatalf("queue head %+v", q)
-			}
-			calls := f.noticesOf(f.facilitator, "crisis_in_circle")
-			if len(calls) != 1 || calls[0].Actor == nil || calls[0].Actor.Handle != f.member.Handle || calls[0].TargetID != "" || calls[0].TargetType != "" {
-				t.Fatalf("facilitator's call %+v", calls)
-			}
-			if strings.Contains(calls[0].Message, "end my life") {
-				t.Fatal("the call quotes the message")
-			}
-			// A calm message is no crisis.
-			r = f.say(f.member, id, "Thank you for listening.")
-			expect(t, r, http.StatusCreated, "")
-			if decode[messageJSON](t, r).CrisisResources != nil {
-				t.Fatal("a calm message got crisis resources")
-			}
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		id := f.activeMentorship()
+		words := "Tonight I want to end my life. I have not told anyone else."
+		r := f.say(f.member, id, words)
+		expect(t, r, http.StatusCreated, "")
+		if m := decode[messageJSON](t, r); m.CrisisResources == nil || m.CrisisResources.Message == "" {
+			t.Fatalf("no crisis resources: %s", r.Body)
+		}
+		q := f.queue()
+		if len(q) == 0 || q[0].TargetType != "message" || q[0].Excerpt != words || q[0].Priority != "crisis" {
+			t.Fatalf("queue head %+v", q)
+		}
+		calls := f.noticesOf(f.facilitator, "crisis_in_circle")
+		if len(calls) != 1 || calls[0].Actor == nil || calls[0].Actor.Handle != f.member.Handle || calls[0].TargetID != "" || calls[0].TargetType != "" {
+			t.Fatalf("facilitator's call %+v", calls)
+		}
+		if strings.Contains(calls[0].Message, "end my life") {
+			t.Fatal("the call quotes the message")
+		}
+		// A calm message is no crisis.
+		r = f.say(f.member, id, "Thank you for listening.")
+		expect(t, r, http.StatusCreated, "")
+		if decode[messageJSON](t, r).CrisisResources != nil {
+			t.Fatal("a calm message got crisis resources")
+		}
+	})
 }
 
 // TestMentorshipFlaggedMessage: only the two members flag a message; the
 // queue holds it whole while the flag waits; the team dismisses it; the
 // circle's facilitators count it, never reading it.
 func TestMentorshipFlaggedMessage(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			id := f.activeMentorship()
-			r := f.say(f.author, id, "Call me on my private line any time.")
-			expect(t, r, http.StatusCreated, "")
-			msg := decode[messageJSON](t, r).ID
-			expect(t, f.flag(f.facilitator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
-			expect(t, f.flag(f.moderator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
-			expect(t, f.flag(f.author, "message", msg, "privacy", ""), http.StatusBadRequest, "own_writing")
-			expect(t, f.flag(f.member, "message", msg, "harassment", "This made me uneasy."), http.StatusCreated, "")
-			expect(t, f.flag(f.member, "message", msg, "harassment", ""), http.StatusConflict, "")
-			q := f.queue()
-			if len(q) != 1 || q[0].TargetType != "message" || q[0].TargetID != msg || q[0].Excerpt != "Call me on my private line any time." || q[0].Author.Handle != f.author.Handle {
-				t.Fatalf("queue %+v", q)
-			}
-			if n := f.noticesOf(f.author, "hidden"); len(n) != 0 {
-				t.Fatalf("the author was told before a moderator acted: %+v", n)
-			}
-			if got := f.mentors(f.facilitator, "open", ""); len(got) != 1 || *got[0].Flagged != 1 {
-				t.Fatalf("facilitator's counts %+v", got)
-			}
-			expect(t, f.act("message", msg, "hide", "Looking at it."), http.StatusBadRequest, "invalid_action")
-			expect(t, f.act("message", msg, "dismiss", "A kind offer, nothing more."), http.StatusOK, "")
-			if q := f.queue(); len(q) != 0 {
-				t.Fatalf("after dismissal the queue holds %+v", q)
-			}
-			if n := f.noticesOf(f.member, "flag_outcome"); len(n) != 1 {
-				t.Fatalf("the flagger was not told: %+v", n)
-			}
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		id := f.activeMentorship()
+		r := f.say(f.author, id, "Call me on my private line any time.")
+		expect(t, r, http.StatusCreated, "")
+		msg := decode[messageJSON](t, r).ID
+		expect(t, f.flag(f.facilitator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
+		expect(t, f.flag(f.moderator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
+		expect(t, f.flag(f.author, "message", msg, "privacy", ""), http.StatusBadRequest, "own_writing")
+		expect(t, f.flag(f.member, "message", msg, "harassment", "This made me uneasy."), http.StatusCreated, "")
+		expect(t, f.flag(f.member, "message", msg, "harassment", ""), http.StatusConflict, "")
+		q := f.queue()
+		if len(q) != 1 || q[0].TargetType != "message" || q[0].TargetID != msg || q[0].Excerpt != "Call me on my private line any time." || q[0].Author.Handle != f.author.Handle {
+			t.Fatalf("queue %+v", q)
+		}
+		if n := f.noticesOf(f.author, "hidden"); len(n) != 0 {
+			t.Fatalf("the author was told before a moderator acted: %+v", n)
+		}
+		if got := f.mentors(f.facilitator, "open", ""); len(got) != 1 || *got[0].Flagged != 1 {
+			t.Fatalf("facilitator's counts %+v", got)
+		}
+		expect(t, f.act("message", msg, "hide", "Looking at it."), http.StatusBadRequest, "invalid_action")
+		expect(t, f.act("message", msg, "dismiss", "A kind offer, nothing more."), http.StatusOK, "")
+		if q := f.queue(); len(q) != 0 {
+			t.Fatalf("after dismissal the queue holds %+v", q)
+		}
+		if n := f.noticesOf(f.member, "flag_outcome"); len(n) != 1 {
+			t.Fatalf("the flagger was not told: %+v", n)
+		}
+	})
 }
 
 // TestMentorshipErasure: deleting an account ends its mentorships; its
@@ -698,91 +658,76 @@ func TestMentorshipErasure(t *testing.T) {
 // afterwards the blocked member finds the mentor not accepting (as a full
 // one is) and their asking answered so; nobody else sees a difference.
 func TestBlockInMentorship(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 3)
-			mentee, asking, other := f.joined("mentee"), f.joined("asking"), f.joined("other")
-			active := f.asked(mentee, "open", f.author.Handle)
-			expect(t, f.answer(f.author, active.ID, "accept"), http.StatusOK, "")
-			waiting := f.asked(asking, "open", f.author.Handle)
-			for _, who := range []*account{mentee, asking} {
-				expect(t, f.do(req{method: "PUT", path: "/me/blocked/" + who.Handle, token: f.author.Access}), http.StatusNoContent, "")
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 3)
+		mentee, asking, other := f.joined("mentee"), f.joined("asking"), f.joined("other")
+		active := f.asked(mentee, "open", f.author.Handle)
+		expect(t, f.answer(f.author, active.ID, "accept"), http.StatusOK, "")
+		waiting := f.asked(asking, "open", f.author.Handle)
+		for _, who := range []*account{mentee, asking} {
+			expect(t, f.do(req{method: "PUT", path: "/me/blocked/" + who.Handle, token: f.author.Access}), http.StatusNoContent, "")
+		}
+		if got := f.mentorships(mentee, ""); len(got) != 1 || got[0].Status != "ended" {
+			t.Fatalf("the blocked mentee's mentorship: %+v, want ended", got)
+		}
+		if n := f.noticesOf(mentee, "mentorship_ended"); len(n) != 1 {
+			t.Errorf("the mentee was told of %d ends, want 1 (as for any end)", len(n))
+		}
+		if got := f.mentorships(asking, ""); len(got) != 1 || got[0].ID != waiting.ID || got[0].Status != "declined" {
+			t.Fatalf("the blocked member's request: %+v, want declined", got)
+		}
+		for _, who := range []*account{mentee, asking} {
+			ms := f.mentors(who, "open", "")
+			if len(ms) != 1 || ms[0].Accepting {
+				t.Errorf("%s sees the mentor %+v, want not accepting", who.Handle, ms)
 			}
-			if got := f.mentorships(mentee, ""); len(got) != 1 || got[0].Status != "ended" {
-				t.Fatalf("the blocked mentee's mentorship: %+v, want ended", got)
-			}
-			if n := f.noticesOf(mentee, "mentorship_ended"); len(n) != 1 {
-				t.Errorf("the mentee was told of %d ends, want 1 (as for any end)", len(n))
-			}
-			if got := f.mentorships(asking, ""); len(got) != 1 || got[0].ID != waiting.ID || got[0].Status != "declined" {
-				t.Fatalf("the blocked member's request: %+v, want declined", got)
-			}
-			for _, who := range []*account{mentee, asking} {
-				ms := f.mentors(who, "open", "")
-				if len(ms) != 1 || ms[0].Accepting {
-					t.Errorf("%s sees the mentor %+v, want not accepting", who.Handle, ms)
-				}
-			}
-			if ms := f.mentors(other, "open", ""); len(ms) != 1 || !ms[0].Accepting {
-				t.Errorf("someone nobody blocked sees the mentor %+v, want accepting", ms)
-			}
-			expect(t, f.ask(mentee, "open", f.author.Handle, "Could we start again?"), http.StatusConflict, "not_accepting")
-			f.asked(other, "open", f.author.Handle)
-		})
-	}
+		}
+		if ms := f.mentors(other, "open", ""); len(ms) != 1 || !ms[0].Accepting {
+			t.Errorf("someone nobody blocked sees the mentor %+v, want accepting", ms)
+		}
+		expect(t, f.ask(mentee, "open", f.author.Handle, "Could we start again?"), http.StatusConflict, "not_accepting")
+		f.asked(other, "open", f.author.Handle)
+	})
 }
 
 // TestMentorshipWaitsForGuidelines: offering to mentor and asking for a
 // mentor wait, as new writing does, until the member has accepted the
 // circle's current guidelines, which hold mentorship's boundaries.
 func TestMentorshipWaitsForGuidelines(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			f.mentor(f.author, "open", 2)
-			newcomer, offering := f.joined("newcomer"), f.joined("offering")
-			f.seasoned(offering, "open")
-			r := f.do(req{method: "PUT", path: "/circles/open/guidelines", token: f.facilitator.Access,
-				body: map[string]string{"text": "Keep contact inside Hearth: no phone numbers or addresses in a mentorship."}})
-			expect(t, r, http.StatusOK, "")
-			version := decode[struct{ Version int }](t, r).Version
-			expect(t, f.ask(newcomer, "open", f.author.Handle, "Hello, could you walk beside me?"), http.StatusConflict, "guidelines_not_accepted")
-			expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusConflict, "guidelines_not_accepted")
-			if got := f.mentorships(newcomer, ""); len(got) != 0 {
-				t.Fatalf("a request was stored before the guidelines were accepted: %+v", got)
-			}
-			for _, a := range []*account{newcomer, offering} {
-				expect(t, f.do(req{method: "POST", path: "/circles/open/guidelines/accept", token: a.Access, body: map[string]int{"version": version}}), http.StatusNoContent, "")
-			}
-			f.asked(newcomer, "open", f.author.Handle)
-			expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusCreated, "")
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 2)
+		newcomer, offering := f.joined("newcomer"), f.joined("offering")
+		f.seasoned(offering, "open")
+		r := f.do(req{method: "PUT", path: "/circles/open/guidelines", token: f.facilitator.Access,
+			body: map[string]string{"text": "Keep contact inside Hearth: no phone numbers or addresses in a mentorship."}})
+		expect(t, r, http.StatusOK, "")
+		version := decode[struct{ Version int }](t, r).Version
+		expect(t, f.ask(newcomer, "open", f.author.Handle, "Hello, could you walk beside me?"), http.StatusConflict, "guidelines_not_accepted")
+		expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusConflict, "guidelines_not_accepted")
+		if got := f.mentorships(newcomer, ""); len(got) != 0 {
+			t.Fatalf("a request was stored before the guidelines were accepted: %+v", got)
+		}
+		for _, a := range []*account{newcomer, offering} {
+			expect(t, f.do(req{method: "POST", path: "/circles/open/guidelines/accept", token: a.Access, body: map[string]int{"version": version}}), http.StatusNoContent, "")
+		}
+		f.asked(newcomer, "open", f.author.Handle)
+		expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusCreated, "")
+	})
 }
 
 // TestOverturnedWarningDoesNotBarAMentor: a warning keeps a member from
 // offering to mentor for 90 days, unless an appeal overturned it.
 func TestOverturnedWarningDoesNotBarAMentor(t *testing.T) {
-	t.Parallel()
-	for _, dialect := range storetest.Dialects(t) {
-		t.Run(dialect, func(t *testing.T) {
-			t.Parallel()
-			f := newForum(t, dialect)
-			warned := f.joined("warned")
-			f.seasoned(warned, "open")
-			expect(t, f.do(req{method: "POST", path: "/moderation/members/" + warned.Handle + "/actions", token: f.moderator.Access,
-				body: map[string]string{"action": "warn", "reason": "Please keep it kind."}}), http.StatusOK, "")
-			expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusForbidden, "not_eligible")
-			r := f.appeal(warned, f.actionNotice(warned, "warned"), "I was quoting someone else, not speaking to them.")
-			expect(t, r, http.StatusCreated, "")
-			second := f.withRole(f.register(uniqueHandle("mod")), kernel.RoleModerator)
-			expect(t, f.decide(second, decode[struct{ ID string }](t, r).ID, "overturned"), http.StatusOK, "")
-			expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusCreated, "")
-		})
-	}
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		warned := f.joined("warned")
+		f.seasoned(warned, "open")
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + warned.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "warn", "reason": "Please keep it kind."}}), http.StatusOK, "")
+		expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusForbidden, "not_eligible")
+		r := f.appeal(warned, f.actionNotice(warned, "warned"), "I was quoting someone else, not speaking to them.")
+		expect(t, r, http.StatusCreated, "")
+		second := f.withRole(f.register(uniqueHandle("mod")), kernel.RoleModerator)
+		expect(t, f.decide(second, decode[struct{ ID string }](t, r).ID, "overturned"), http.StatusOK, "")
+		expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusCreated, "")
+	})
 }

@@ -255,7 +255,9 @@ func signInAll(t *testing.T, c *http.Client, base string, handles []string) []st
 			}
 			if code, _, b, err := call(c, "POST", base+"/circles/"+loadCircle+"/join", tokens[i], nil); err != nil || code != http.StatusNoContent {
 				errs[i] = fmt.Errorf("%s joins %s: %d %s %v", h, loadCircle, code, b, err)
+				return
 			}
+			errs[i] = acceptGuidelines(c, base, tokens[i])
 		})
 	}
 	wg.Wait()
@@ -265,6 +267,29 @@ func signInAll(t *testing.T, c *http.Client, base string, handles []string) []st
 		}
 	}
 	return tokens
+}
+
+// acceptGuidelines accepts the load circle's current guidelines, as a
+// member does before their first post there.
+func acceptGuidelines(c *http.Client, base, token string) error {
+	code, _, b, err := call(c, "GET", base+"/circles/"+loadCircle, token, nil)
+	if err != nil || code != http.StatusOK {
+		return fmt.Errorf("read %s: %d %s %v", loadCircle, code, b, err)
+	}
+	var circle struct {
+		Guidelines *struct{ Version int } `json:"guidelines"`
+	}
+	if err := json.Unmarshal(b, &circle); err != nil {
+		return err
+	}
+	if circle.Guidelines == nil {
+		return nil
+	}
+	code, _, b, err = call(c, "POST", base+"/circles/"+loadCircle+"/guidelines/accept", token, map[string]int{"version": circle.Guidelines.Version})
+	if err != nil || code != http.StatusNoContent {
+		return fmt.Errorf("accept the guidelines of %s: %d %s %v", loadCircle, code, b, err)
+	}
+	return nil
 }
 
 // circleStories returns the ids of the load circle's stories.

@@ -15,6 +15,7 @@ func TestAppealOverturnedBySecondModerator(t *testing.T) {
 	author.join(who, testPassword)
 	author.open("/c/cardiac-recovery")
 	author.get("button", "Join circle").click()
+	author.agree()
 	author.get("link", "Share a story")
 	title := "A good walk " + who
 	storyPath := author.shareStory("cardiac-recovery", title, "Round the park twice, no stopping.", "")
@@ -81,6 +82,7 @@ func TestQueueShowsEveryVersion(t *testing.T) {
 	author.join(who, testPassword)
 	author.open("/c/cardiac-recovery")
 	author.get("button", "Join circle").click()
+	author.agree()
 	author.get("link", "Share a story")
 	title := "Rehab class " + who
 	storyPath := author.shareStory("cardiac-recovery", title, "Ring me on 07700 900123 to share lifts.", "")

@@ -14,6 +14,7 @@ func TestMentorshipFromOfferToEnd(t *testing.T) {
 	mentor.join(mh, testPassword)
 	mentor.open("/c/cardiac-recovery")
 	mentor.get("button", "Join circle").click()
+	mentor.agree()
 	mentor.get("button", "Offer to mentor")
 	for _, title := range []string{"Week one", "Week two", "Week three"} {
 		mentor.shareStory("cardiac-recovery", title+" "+handle("w"), "Slowly, and with help.", "")
@@ -41,6 +42,7 @@ func TestMentorshipFromOfferToEnd(t *testing.T) {
 	newcomer.join(nh, testPassword)
 	newcomer.open("/c/cardiac-recovery")
 	newcomer.get("button", "Join circle").click()
+	newcomer.agree()
 	newcomer.get("heading", "Mentors")
 	newcomer.waitJS("the mentor listed", `[...document.querySelectorAll('.mentors li')].some(li => li.textContent.includes('`+mh+`'))`)
 	eval[bool](newcomer, `(() => { const li = [...document.querySelectorAll('.mentors li')].find(li => li.textContent.includes('`+mh+`')); li.querySelector('button').click(); return true })()`)

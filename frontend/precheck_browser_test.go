@@ -17,6 +17,7 @@ func TestCheckBeforeSharing(t *testing.T) {
 	b.join(handle("linden"), testPassword)
 	b.open("/c/cancer-survivors")
 	b.get("button", "Join circle").click()
+	b.agree()
 	b.get("link", "Share a story")
 
 	// A story with a phone number, an email address and some markup.

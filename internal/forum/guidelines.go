@@ -162,12 +162,9 @@ func (s *Service) GuidelinesAccepted(ctx context.Context, a kernel.Actor, circle
 // guidelinesGate holds new writing w back while its author has not accepted
 // the circle's current guidelines; when its words read as a crisis, the
 // answer carries the crisis resources.
-func (s *Service) guidelinesGate(ctx context.Context, a kernel.Actor, w kernel.Writing) error {
-	current, accepted, err := s.st.GuidelinesState(ctx, w.CircleID, a.ID)
-	if err != nil {
-		return apperr.Internal(err)
-	}
-	if guidelinesPolicy(current, accepted) == nil {
+func (s *Service) guidelinesGate(ctx context.Context, c *store.CircleView, w kernel.Writing) error {
+	current := c.GuidelinesVersion
+	if guidelinesPolicy(current, c.AcceptedVersion) == nil {
 		return nil
 	}
 	crisis, err := s.intake.CrisisResources(ctx, w)

@@ -93,9 +93,10 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if err != nil {
 		return nil, err
 	}
-	w := writing(store.TargetReply, r.ID, circleOf(v), a, in.Body)
+	c := circleOf(v)
+	w := writing(store.TargetReply, r.ID, c, a, in.Body)
 	w.StoryID, w.StoryAuthorID = v.ID, v.AuthorID
-	if err := s.guidelinesGate(ctx, a, w); err != nil {
+	if err := s.guidelinesGate(ctx, c, w); err != nil {
 		return nil, err
 	}
 	verdict, crisis, err := s.intake.Receive(ctx, w)

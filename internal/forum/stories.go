@@ -142,7 +142,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	}
 	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, CreatedAt: s.now()}
 	w := writing(store.TargetStory, st.ID, c, a, t, in.Body, in.ContentWarning)
-	if err := s.guidelinesGate(ctx, a, w); err != nil {
+	if err := s.guidelinesGate(ctx, c, w); err != nil {
 		return nil, err
 	}
 	verdict, crisis, err := s.intake.Receive(ctx, w)
@@ -622,8 +622,9 @@ func (s *Service) earlierVersion(ctx context.Context, keyID string, t store.Targ
 
 // circleOf is the circle of a story as its reader sees it, for the intake.
 func circleOf(v *store.StoryView) *store.CircleView {
-	return &store.CircleView{Circle: store.Circle{ID: v.CircleID, Slug: v.CircleSlug, Name: v.CircleName, Visibility: v.CircleVisibility, Premoderation: v.CirclePremoderation},
-		IsMember: v.ReaderIsMember, IsFacilitator: v.ReaderIsFacilitator}
+	return &store.CircleView{Circle: store.Circle{ID: v.CircleID, Slug: v.CircleSlug, Name: v.CircleName, Visibility: v.CircleVisibility,
+		Premoderation: v.CirclePremoderation, GuidelinesVersion: v.CircleGuidelines},
+		IsMember: v.ReaderIsMember, IsFacilitator: v.ReaderIsFacilitator, AcceptedVersion: v.ReaderAccepted}
 }
 
 // DeleteStory removes a story (its author only): its text is

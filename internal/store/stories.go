@@ -60,6 +60,10 @@ type StoryView struct {
 	// story's circle.
 	ReaderIsMember      bool
 	ReaderIsFacilitator bool
+	// CircleGuidelines is the version of the circle's guidelines (0: none)
+	// and ReaderAccepted the one the reader accepted, read with the story
+	// so that a reply's check of them costs no second look.
+	CircleGuidelines, ReaderAccepted int
 	// UnderReview is not read with the view: the forum asks StoryUnderReview
 	// only for a moderator outside the story's private circle.
 	UnderReview bool
@@ -93,7 +97,8 @@ const storyViewHead = `SELECT s.id, s.circle_id, s.author_id, s.kind, s.status, 
 
 const storyViewTail = `, s.created_at, s.edited_at,
 	c.slug, c.name, c.visibility, c.premoderation, m.handle, COALESCE(acm.facilitator, false), ss.member_id IS NOT NULL,
-	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false), COALESCE(fw.following, false)
+	cm.member_id IS NOT NULL, COALESCE(cm.facilitator, false), COALESCE(fw.following, false),
+	c.guidelines_version, COALESCE(cm.guidelines_accepted, 0)
 	FROM stories s
 	JOIN circles c ON c.id = s.circle_id
 	JOIN members m ON m.id = s.author_id
@@ -109,7 +114,7 @@ func scanStoryView(row rowScanner, v *StoryView) error {
 	return row.Scan(&v.ID, &v.CircleID, &v.AuthorID, &v.Kind, &v.Status, &v.Title, &v.Body, &v.ContentWarning, &v.Themes,
 		&v.PinnedAt, &v.SupportCount, &v.ReplyCount, &v.CreatedAt, &v.EditedAt,
 		&v.CircleSlug, &v.CircleName, &v.CircleVisibility, &v.CirclePremoderation, &v.AuthorHandle, &v.AuthorFacilitates,
-		&v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator, &v.Following)
+		&v.SupportedByMe, &v.ReaderIsMember, &v.ReaderIsFacilitator, &v.Following, &v.CircleGuidelines, &v.ReaderAccepted)
 }
 
 // CreateStory inserts a story with its effects in one transaction, so no

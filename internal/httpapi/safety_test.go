@@ -246,11 +246,11 @@ func TestMuteAndBlockLists(t *testing.T) {
 				t.Errorf("after un-%s: %+v", list, items)
 			}
 		}
-		blocked, err := f.svc.Safety.Blocked(context.Background(), f.member.ID, f.author.ID)
-		if err != nil || !blocked {
-			t.Errorf("Blocked(member, author) = %v, %v", blocked, err)
+		blockers, err := f.svc.Safety.BlockersOf(context.Background(), f.author.ID, []string{f.member.ID, f.outsider.ID})
+		if err != nil || !blockers[f.member.ID] || len(blockers) != 1 {
+			t.Errorf("BlockersOf(author) = %v, %v; want the member alone", blockers, err)
 		}
-		if back, _ := f.svc.Safety.Blocked(context.Background(), f.author.ID, f.member.ID); back {
+		if back, _ := f.svc.Safety.BlockersOf(context.Background(), f.member.ID, []string{f.author.ID}); back[f.author.ID] {
 			t.Error("a block works both ways")
 		}
 	})

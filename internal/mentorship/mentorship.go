@@ -47,7 +47,8 @@ type Hints interface {
 // member cannot start a mentorship with the blocker. Reader safety
 // provides it.
 type Blocks interface {
-	Blocked(ctx context.Context, blocker, other string) (bool, error)
+	// BlockersOf says which of blockers blocked other.
+	BlockersOf(ctx context.Context, other string, blockers []string) (map[string]bool, error)
 }
 
 // Guidelines says whether a has accepted the current guidelines of circle

@@ -205,6 +205,14 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	ids := make([]string, len(vs))
+	for i := range vs {
+		ids[i] = vs[i].MemberID
+	}
+	blockers, err := s.blocks.BlockersOf(ctx, a.ID, ids)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
 	out := &kernel.Page[Mentor]{Items: make([]Mentor, 0, len(vs))}
 	for i := range vs {
 		v := &vs[i]
@@ -212,15 +220,12 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 		if err != nil {
 			return nil, err
 		}
-		accepting, err := s.accepting(ctx, a, v)
-		if err != nil {
-			return nil, err
-		}
+		takes := accepting(a, v, blockers[v.MemberID])
 		since := v.CreatedAt
 		if v.ApprovedAt != nil {
 			since = *v.ApprovedAt
 		}
-		m := Mentor{Handle: v.Handle, Intro: intro, Status: v.Status, Since: since.UTC(), Accepting: accepting}
+		m := Mentor{Handle: v.Handle, Intro: intro, Status: v.Status, Since: since.UTC(), Accepting: takes}
 		if c.IsFacilitator {
 			m.Mentorships, m.EndedEarly, m.Flagged = &v.Mentorships, &v.EndedEarly, &v.Flags
 		}
@@ -231,13 +236,7 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 
 // accepting reports whether mentor v takes a new request from a: approved,
 // not full, and not blocking a (which is never told apart from full).
-func (s *Service) accepting(ctx context.Context, a kernel.Actor, v *store.MentorView) (bool, error) {
-	if v.Status != store.OfferApproved || v.ActiveInCircle >= v.MaxMentees || v.ActiveInAll >= store.MaxMenteesInAll || v.MemberID == a.ID {
-		return false, nil
-	}
-	blocked, err := s.blocks.Blocked(ctx, v.MemberID, a.ID)
-	if err != nil {
-		return false, apperr.Internal(err)
-	}
-	return !blocked, nil
+func accepting(a kernel.Actor, v *store.MentorView, blocksA bool) bool {
+	return v.Status == store.OfferApproved && v.ActiveInCircle < v.MaxMentees && v.ActiveInAll < store.MaxMenteesInAll &&
+		v.MemberID != a.ID && !blocksA
 }

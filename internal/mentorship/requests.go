@@ -81,11 +81,11 @@ func (s *Service) Ask(ctx context.Context, a kernel.Actor, in Request) (*Mentors
 	case standing.OpenInCircle:
 		return nil, errMentored
 	}
-	accepting, err := s.accepting(ctx, a, v)
+	blockers, err := s.blocks.BlockersOf(ctx, a.ID, []string{v.MemberID})
 	if err != nil {
-		return nil, err
+		return nil, apperr.Internal(err)
 	}
-	if !accepting {
+	if !accepting(a, v, blockers[v.MemberID]) {
 		return nil, errNotAccepting
 	}
 	m := store.Mentorship{ID: store.NewIDAt(now), CircleID: c.ID, MentorID: mentor.ID, MenteeID: a.ID, Status: store.MentorshipRequested, CreatedAt: now}

@@ -264,17 +264,14 @@ func (s *Service) List(ctx context.Context, a kernel.Actor, list string) ([]Sile
 	if list == Blocked {
 		ids = set.Blocked
 	}
+	handles, err := s.st.LiveHandles(ctx, ids)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
 	out := []Silenced{}
 	for _, id := range ids {
-		m, err := s.st.GetMember(ctx, store.FindMember{ID: &id})
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, apperr.Internal(err)
-		}
-		if m.Status != store.StatusDeleted {
-			out = append(out, Silenced{Handle: m.Handle})
+		if h, ok := handles[id]; ok {
+			out = append(out, Silenced{Handle: h})
 		}
 	}
 	return out, nil
@@ -304,17 +301,27 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Lists, error) {
 	return &Lists{Preferences: *p, Muted: muted, Blocked: blocked}, nil
 }
 
-// Blocked reports whether blocker blocked other.
-func (s *Service) Blocked(ctx context.Context, blocker, other string) (bool, error) {
-	if blocker == other {
-		return false, nil
+// BlockersOf says which of blockers blocked other, in one lookup.
+func (s *Service) BlockersOf(ctx context.Context, other string, blockers []string) (map[string]bool, error) {
+	hashes := make([][]byte, 0, len(blockers))
+	whose := make(map[string]string, len(blockers))
+	for _, b := range blockers {
+		if b == other {
+			continue
+		}
+		h := s.pair(Blocked, b, other)
+		hashes = append(hashes, h)
+		whose[string(h)] = b
 	}
-	h := s.pair(Blocked, blocker, other)
-	found, err := s.st.SafetyPairsIn(ctx, [][]byte{h})
+	found, err := s.st.SafetyPairsIn(ctx, hashes)
 	if err != nil {
-		return false, apperr.Internal(err)
+		return nil, apperr.Internal(err)
 	}
-	return found[string(h)], nil
+	out := make(map[string]bool, len(found))
+	for h := range found {
+		out[whose[h]] = true
+	}
+	return out, nil
 }
 
 // BlockedAmong says which of others blocker blocked.

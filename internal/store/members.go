@@ -258,3 +258,22 @@ func (s *Store) ModeratorIDs(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// LiveHandles maps each of ids whose member has not deleted their account
+// to their handle, in one query.
+func (s *Store) LiveHandles(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	type pair struct{ id, handle string }
+	rows, err := queryRows(ctx, s, len(ids), func(row rowScanner, p *pair) error { return row.Scan(&p.id, &p.handle) },
+		"SELECT id, handle FROM members WHERE id IN ? AND status <> ?", ids, StatusDeleted)
+	if err != nil {
+		return nil, fmt.Errorf("store: live handles: %w", err)
+	}
+	for _, p := range rows {
+		out[p.id] = p.handle
+	}
+	return out, nil
+}

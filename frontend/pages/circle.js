@@ -205,7 +205,9 @@ export default async function render(ctx) {
       circle.visibility === 'private' ? badge('Private') : badge('Open', 'quiet'),
       ` ${circle.member_count} ${circle.member_count === 1 ? 'member' : 'members'}`,
       circle.is_member ? ' · You are a member' : ''),
-    guidelinesCard(circle, { onAgreed: rerender }),
+    // Agreeing changes only the card itself; redrawing the page would move
+    // the reader's focus away from where they just pressed.
+    guidelinesCard(circle),
     joinArea(circle, slug, rerender),
     resourcesList(circle),
     circle.is_facilitator

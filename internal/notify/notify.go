@@ -42,6 +42,7 @@ type Service struct {
 	sealer   Sealer
 	silences Silences
 	now      func() time.Time
+	quiet    quietMarks
 }
 
 // New returns notices over the store; silences may be nil until muting

@@ -133,20 +133,28 @@ func (s *Service) read(ctx context.Context, v *store.NoticeView) (Notice, error)
 // UnreadCount counts a's unread notices, first delivering the replies that
 // wait for them.
 func (s *Service) UnreadCount(ctx context.Context, a kernel.Actor) (int64, error) {
-	n, waiting, err := s.st.UnreadNotices(ctx, a.ID, s.settled())
-	if err != nil {
-		return 0, apperr.Internal(err)
-	}
-	if !waiting {
-		return n, nil
+	n, waiting, err := s.unread(ctx, a.ID)
+	if err != nil || !waiting {
+		return n, err
 	}
 	if err := s.deliver(ctx, a); err != nil {
 		return 0, err
 	}
-	if n, _, err = s.st.UnreadNotices(ctx, a.ID, s.settled()); err != nil {
-		return 0, apperr.Internal(err)
+	n, _, err = s.unread(ctx, a.ID)
+	return n, err
+}
+
+// unread asks the store, and when nothing waits remembers up to where.
+func (s *Service) unread(ctx context.Context, memberID string) (int64, bool, error) {
+	settled := s.settled()
+	n, waiting, err := s.st.UnreadNotices(ctx, memberID, settled, s.quiet.get(memberID))
+	if err != nil {
+		return 0, false, apperr.Internal(err)
 	}
-	return n, nil
+	if !waiting {
+		s.quiet.set(memberID, settled)
+	}
+	return n, waiting, nil
 }
 
 // MarkRead marks read a's notices among ids, and with upTo that notice and

@@ -27,7 +27,7 @@ func TestFeedDeliversPastABusyMinute(t *testing.T) {
 		if n := f.unread(t); n != 600 {
 			t.Fatalf("second look: %d unread, want all 600", n)
 		}
-		if _, waiting, err := st.UnreadNotices(ctx, f.follower.ID, f.svc.settled()); err != nil || waiting {
+		if _, waiting, err := st.UnreadNotices(ctx, f.follower.ID, f.svc.settled(), ""); err != nil || waiting {
 			t.Errorf("after every reply was delivered the feed still waits (%v, %v): each look would read the minute again", waiting, err)
 		}
 	})
@@ -61,8 +61,55 @@ func TestFeedFindsALateCommit(t *testing.T) {
 		if !found {
 			t.Errorf("no notice of the late reply among %+v", notices)
 		}
-		if _, waiting, err := st.UnreadNotices(ctx, f.follower.ID, f.svc.settled()); err != nil || waiting {
+		if _, waiting, err := st.UnreadNotices(ctx, f.follower.ID, f.svc.settled(), ""); err != nil || waiting {
 			t.Errorf("the feed still waits after the late reply was delivered (%v, %v)", waiting, err)
+		}
+	})
+}
+
+// TestQuietLookStillHearsWhatComesNext: once a look found nothing waiting,
+// the next looks skip the follower's follows while nothing new is
+// published anywhere, and still hear of the next reply, of a reply by
+// someone else in another story, and of a reply approved later.
+func TestQuietLookStillHearsWhatComesNext(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFeedFixture(t, st)
+		if n := f.unread(t); n != 0 {
+			t.Fatalf("%d unread before any reply", n)
+		}
+		mark := f.svc.quiet.get(f.follower.ID)
+		if mark == "" || mark > f.svc.settled() {
+			t.Fatalf("a look that found nothing left the mark at %q, want one settled place (%q or before)", mark, f.svc.settled())
+		}
+		// Nothing published past the mark: the store answers without the
+		// follows, and says nothing waits.
+		if _, waiting, err := st.UnreadNotices(ctx, f.follower.ID, f.svc.settled(), mark); err != nil || waiting {
+			t.Fatalf("with nothing new, the feed waits (%v, %v)", waiting, err)
+		}
+		f.clock = f.clock.Add(time.Second)
+		f.reply(t, store.NewIDAt(f.clock), "next")
+		if n := f.unread(t); n != 1 {
+			t.Fatalf("after the next reply: %d unread, want 1", n)
+		}
+		// A reply held for review takes its place when approved, past any
+		// mark, however long ago it was written.
+		held := &store.Reply{ID: store.NewIDAt(f.clock.Add(-time.Hour)), StoryID: f.story.ID, AuthorID: f.author.ID,
+			Status: store.Pending, Body: []byte("held"), CreatedAt: f.clock.Add(-time.Hour)}
+		held.Path = held.ID
+		if err := st.CreateReply(ctx, held, store.Effects{}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock = f.clock.Add(time.Second)
+		if n := f.unread(t); n != 1 {
+			t.Fatalf("a pending reply was told of: %d unread, want 1", n)
+		}
+		approve := store.Decision{Target: store.TargetReply, TargetID: held.ID, OldStatus: store.Pending, NewStatus: store.Published}
+		if err := st.Decide(ctx, approve, f.clock); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.unread(t); n != 2 {
+			t.Fatalf("after the held reply was approved: %d unread, want 2", n)
 		}
 	})
 }

@@ -28,6 +28,7 @@ var migrations = []migration{
 	{25, "reader safety: themes on writing, sealed preferences, mutes and blocks as keyed hashes", migrate0025},
 	{26, "circles have guidelines members accept, and resources for hard moments", migrate0026},
 	{27, "appeals of moderation actions; the earlier versions of edited writing", migrate0027},
+	{28, "replies found by their place in the feed alone, to see that nothing new was published", migrate0028},
 }
 
 // Frozen types of migration 1.
@@ -744,4 +745,8 @@ func migrate0022(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+func migrate0028(tx *gorm.DB) error {
+	return tx.Exec("CREATE INDEX idx_replies_published_id ON replies (published_id)").Error
 }

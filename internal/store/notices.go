@@ -104,13 +104,21 @@ func (s *Store) ListNotices(ctx context.Context, f FindNotices) ([]NoticeView, e
 // someone else published past where it was delivered, or a settling
 // window that has passed. In one query, and without reading what was
 // delivered already.
-func (s *Store) UnreadNotices(ctx context.Context, memberID string, settled string) (count int64, waiting bool, err error) {
+//
+// quietTo is a place in the feed up to which the caller already knows
+// nothing waits for the member ("" when it knows nothing). When no reply
+// anywhere was published past it, one step down idx_replies_published_id
+// answers, and the member's follows are not read: the common case of a
+// page asking again twice a minute while nothing new was written.
+func (s *Store) UnreadNotices(ctx context.Context, memberID, settled, quietTo string) (count int64, waiting bool, err error) {
 	err = s.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM notices WHERE member_id = ? AND read_at IS NULL),
-		EXISTS (SELECT 1 FROM follows f JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
-			WHERE f.member_id = ? AND f.following AND r.author_id <> f.member_id
-			AND r.published_id > COALESCE((SELECT delivered_to FROM notice_feeds WHERE member_id = ?), ''))
+		CASE WHEN EXISTS (SELECT 1 FROM replies WHERE published_id > ?) THEN
+			EXISTS (SELECT 1 FROM follows f JOIN replies r ON r.story_id = f.story_id AND r.published_id > f.since_id
+				WHERE f.member_id = ? AND f.following AND r.author_id <> f.member_id
+				AND r.published_id > COALESCE((SELECT delivered_to FROM notice_feeds WHERE member_id = ?), ''))
+		ELSE false END
 		OR EXISTS (SELECT 1 FROM notice_feeds WHERE member_id = ? AND caught_up_to < delivered_to AND delivered_to <= ?)`,
-		memberID, memberID, memberID, memberID, settled).Scan(&count, &waiting)
+		memberID, quietTo, memberID, memberID, memberID, settled).Scan(&count, &waiting)
 	if err != nil {
 		return 0, false, fmt.Errorf("store: unread notices: %w", err)
 	}

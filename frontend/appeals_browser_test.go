@@ -1,8 +1,13 @@
 package frontend_test
 
 import (
+	"database/sql"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the server's store, to move one row's time on
 )
 
 // TestAppealOverturnedBySecondModerator: a moderator hides a story; its
@@ -72,6 +77,24 @@ func TestAppealOverturnedBySecondModerator(t *testing.T) {
 	author.waitJS("the decision", `document.querySelector('main').innerText.includes('overturned it')`)
 }
 
+// flaggedAgo moves the first flag on a queue item back by ago, in the
+// server's store, as if that much time had passed.
+func flaggedAgo(t *testing.T, targetID string, ago time.Duration) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dataDir, "hearth.db")+"?_busy_timeout=10000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec("UPDATE moderation_items SET first_flagged_at = ? WHERE target_id = ? AND status = 'open'", time.Now().UTC().Add(-ago), targetID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("moved %d open queue items for %s, want 1", n, targetID)
+	}
+}
+
 // TestQueueShowsEveryVersion: the queue says how long the oldest crisis
 // has waited (the demo's) and when each item is due; a moderator opens
 // every version of a story edited after it was flagged, so the flag about
@@ -116,9 +139,18 @@ func TestQueueShowsEveryVersion(t *testing.T) {
 	heron.get("heading", "Moderation queue")
 	heron.waitJS("how long the oldest crisis waited", `document.querySelector('main').innerText.includes('The oldest crisis has waited')`)
 	item := heron.get("heading", "Story by "+who+" in cardiac-recovery").closest("li")
-	if text := item.text(); !strings.Contains(text, "due") {
-		t.Fatalf("the item does not say when it is due:\n%s", text)
+	if text := item.text(); !strings.Contains(text, "due") || strings.Contains(text, "Overdue") {
+		t.Fatalf("a flag made a moment ago should say when it is due, and not that it is overdue:\n%s", text)
 	}
+
+	// A day and an hour later the item is past its 24-hour target.
+	flaggedAgo(t, strings.TrimPrefix(storyPath, "/s/"), 25*time.Hour)
+	heron.open("/moderation")
+	item = heron.get("heading", "Story by "+who+" in cardiac-recovery").closest("li")
+	if text := item.text(); !strings.Contains(text, "Overdue") || !strings.Contains(text, "overdue, due") {
+		t.Fatalf("an item flagged 25 hours ago is not marked overdue:\n%s", text)
+	}
+	heron.waitJS("the count of overdue items", `/\d+ items? (is|are) overdue/.test(document.querySelector('main').innerText)`)
 	item.in("button", "Show every version").click()
 	heron.waitJS("both versions", `(() => { const v = [...document.querySelectorAll('.versions .version-body')].map(e => e.textContent); return v.length === 2 && v[0].includes('07700 900123') && v[1].startsWith('Ask me in the class'); })()`)
 	heron.axeCheck("/moderation with every version of an item open")

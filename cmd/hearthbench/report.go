@@ -53,7 +53,7 @@ func p99Target(c comparison, row result) string {
 	if c.p99Under == 0 {
 		return ""
 	}
-	return fmt.Sprintf("; its p99 %s (target under %v)", latency(row, 0.99), c.p99Under)
+	return fmt.Sprintf("; its p99 %s (target under %.0f ms)", latency(row, 0.99), float64(c.p99Under)/float64(time.Millisecond))
 }
 
 // printStores writes how each seeded store was made and how much memory

@@ -3,8 +3,9 @@
 // hearth server on it (or targets one given with --addr), drives it with the
 // scenarios of scenarios.go under concurrent load, runs the reads again on
 // a store of a million stories (million.go) and on PostgreSQL (postgres.go),
-// and prints one markdown table of throughput, latency, errors, shed
-// requests and server memory.
+// where it also runs the thread and reply rows against a naive Echo + GORM
+// build of the same work (naive.go), and prints one markdown table of
+// throughput, latency, errors, shed requests and server memory.
 //
 // It is a benchmark, never a test: it reports numbers and never judges them.
 // It exits non-zero only when the server cannot start or the harness itself
@@ -92,6 +93,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 // run does the whole benchmark and returns the exit code; main exits only
 // after run's deferred cleanup has stopped the server and removed its dir.
 func run(args []string, stdout, stderr io.Writer) int {
+	// Not in the usage: hearthbench starts itself this way as the naive
+	// build's server (naive.go).
+	if len(args) > 0 && args[0] == naiveCommand {
+		return runNaiveServer(args[1:], stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -173,16 +179,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitBroken
 		}
 	}
-	if pg := pgScenarios(only); srv != nil && len(pg) > 0 {
+	// The naive comparison's two sides run back to back, each on a schema
+	// of its own, so both meet the same PostgreSQL in the same state.
+	pgRuns := []struct {
+		scs []scenario
+		run func(context.Context, *options, []scenario, io.Writer) ([]result, error)
+	}{
+		{pgScenarios(only), runHearth(pgProcesses)},
+		{naivePairScenarios(oneSuffix, only), runHearth(1)},
+		{naivePairScenarios(naiveSuffix, only), runNaive},
+	}
+	for _, pg := range pgRuns {
+		if srv == nil || len(pg.scs) == 0 {
+			continue
+		}
 		srv.stop()
-		pgRows, err := runPostgres(ctx, o, pg, stderr)
+		pgRows, err := pg.run(ctx, o, pg.scs, stderr)
 		rows = append(rows, pgRows...)
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "hearthbench: interrupted")
 			return exitInterrupted
 		}
 		if skip := (skipError{}); errors.As(err, &skip) {
-			fmt.Fprintf(stderr, "hearthbench: skipping the PostgreSQL rows: %v\n", skip)
+			fmt.Fprintf(stderr, "hearthbench: skipping %d PostgreSQL rows: %v\n", len(pg.scs), skip)
 		} else if err != nil {
 			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
 			return exitBroken

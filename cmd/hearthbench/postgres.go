@@ -17,14 +17,42 @@ import (
 
 // The PostgreSQL rows run the forum's read and write rows again against two
 // `hearth serve` processes that share one PostgreSQL schema and one data dir
-// (so one master key), each worker talking to one of them in turn.
+// (so one master key), each worker talking to one of them in turn; the
+// thread and reply rows also run against one process, and against the naive
+// build of the same work, to compare the two.
 const (
 	envPostgres     = "HEARTH_BENCH_POSTGRES"
 	defaultPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	pgProcesses     = 2
 	pgSuffix        = " (PostgreSQL, 2 processes)"
 	pgConnect       = 5 * time.Second
+	// The rows marked naive run against one hearth process and against the
+	// naive build (naive.go), each on a fresh schema, one after the other.
+	oneSuffix   = " (PostgreSQL, 1 process)"
+	naiveSuffix = " (naive Echo + GORM)"
 )
+
+// naivePairScenarios are the rows marked naive, renamed with suffix.
+func naivePairScenarios(suffix string, only func(string) bool) []scenario {
+	var out []scenario
+	for _, sc := range scenarios() {
+		if !sc.naive {
+			continue
+		}
+		sc.name += suffix
+		if only(sc.name) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// runHearth is runPostgres with n hearth processes, in runNaive's shape.
+func runHearth(n int) func(context.Context, *options, []scenario, io.Writer) ([]result, error) {
+	return func(ctx context.Context, o *options, scs []scenario, stderr io.Writer) ([]result, error) {
+		return runPostgres(ctx, o, scs, n, stderr)
+	}
+}
 
 // pgScenarios are the rows marked postgres, renamed with pgSuffix.
 func pgScenarios(only func(string) bool) []scenario {
@@ -50,47 +78,69 @@ func postgresDSN() string {
 	return defaultPostgres
 }
 
-// runPostgres makes a schema of its own, starts the processes on it, runs
-// scs and drops the schema again. A PostgreSQL that does not answer skips
-// the rows (skipError); a server that does not start breaks the run.
-func runPostgres(ctx context.Context, o *options, scs []scenario, stderr io.Writer) (rows []result, err error) {
-	dsn := postgresDSN()
-	if dsn == "off" {
-		return nil, skipError{envPostgres + "=off"}
-	}
-	db, err := sql.Open("pgx", dsn)
+// freshSchema makes a schema of its own on the PostgreSQL at base and
+// returns a DSN that works in it, the server's version, and drop, which
+// removes the schema with everything in it. A PostgreSQL that does not
+// answer is a skipError.
+func freshSchema(ctx context.Context, base string) (dsn, version string, drop func() error, err error) {
+	u, err := url.Parse(base)
 	if err != nil {
-		return nil, skipError{fmt.Sprintf("PostgreSQL (%s): %v", envPostgres, err)}
+		return "", "", nil, skipError{fmt.Sprintf("%s: %v", envPostgres, err)}
 	}
-	defer db.Close()
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", "", nil, skipError{fmt.Sprintf("PostgreSQL (%s): %v", envPostgres, err)}
+	}
 	pctx, cancel := context.WithTimeout(ctx, pgConnect)
 	defer cancel()
-	var version string
 	if err := db.QueryRowContext(pctx, "SHOW server_version").Scan(&version); err != nil {
-		return nil, skipError{fmt.Sprintf("PostgreSQL not reachable (set %s): %v", envPostgres, err)}
+		db.Close()
+		return "", "", nil, skipError{fmt.Sprintf("PostgreSQL not reachable (set %s): %v", envPostgres, err)}
+	}
+	if v, _, ok := strings.Cut(version, " "); ok {
+		version = v // "15.20 (Debian 15.20-0+deb12u1)" is 15.20
 	}
 	b := make([]byte, 4)
 	rand.Read(b)
 	schema := "bench_" + hex.EncodeToString(b)
 	if _, err := db.ExecContext(pctx, "CREATE SCHEMA "+schema); err != nil {
-		return nil, skipError{fmt.Sprintf("PostgreSQL: create schema: %v", err)}
+		db.Close()
+		return "", "", nil, skipError{fmt.Sprintf("PostgreSQL: create schema: %v", err)}
 	}
-	// Deferred first, so it runs last: after the servers have stopped and
-	// let go of their connections.
-	defer func() {
+	drop = func() error {
+		defer db.Close()
 		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if _, err := db.ExecContext(dctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			fmt.Fprintf(stderr, "hearthbench: drop schema %s: %v\n", schema, err)
+			return fmt.Errorf("drop schema %s: %w", schema, err)
 		}
-	}()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return nil, skipError{fmt.Sprintf("%s: %v", envPostgres, err)}
+		return nil
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
+	return u.String(), version, drop, nil
+}
+
+// runPostgres makes a schema of its own, starts n processes on it, runs
+// scs and drops the schema again. A PostgreSQL that does not answer skips
+// the rows (skipError); a server that does not start breaks the run.
+func runPostgres(ctx context.Context, o *options, scs []scenario, n int, stderr io.Writer) (rows []result, err error) {
+	base := postgresDSN()
+	if base == "off" {
+		return nil, skipError{envPostgres + "=off"}
+	}
+	dsn, version, drop, err := freshSchema(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	// Deferred first, so it runs last: after the servers have stopped and
+	// let go of their connections.
+	defer func() {
+		if err := drop(); err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+		}
+	}()
 
 	dir, err := os.MkdirTemp("", "hearthbench-pg-")
 	if err != nil {
@@ -105,23 +155,20 @@ func runPostgres(ctx context.Context, o *options, scs []scenario, stderr io.Writ
 	}()
 	// One after the other: the first creates the master key and the tables,
 	// the second finds both.
-	procs := make([]*server, 0, pgProcesses)
+	procs := make([]*server, 0, n)
 	defer func() {
 		for _, s := range procs {
 			s.stop()
 		}
 	}()
-	for k := range pgProcesses {
-		s, err := startServerWith(ctx, o.bin, dir, u.String(), fmt.Sprintf("server-%d.log", k+1), o.keep, stderr)
+	for k := range n {
+		s, err := startServerWith(ctx, o.bin, dir, dsn, fmt.Sprintf("server-%d.log", k+1), o.keep, stderr)
 		if err != nil {
 			return nil, fmt.Errorf("PostgreSQL process %d: %w", k+1, err)
 		}
 		procs = append(procs, s)
 	}
-	if v, _, ok := strings.Cut(version, " "); ok {
-		version = v // "15.20 (Debian 15.20-0+deb12u1)" is 15.20
-	}
-	fmt.Fprintf(stderr, "hearthbench: %d processes on PostgreSQL %s, schema %s\n", pgProcesses, version, schema)
+	fmt.Fprintf(stderr, "hearthbench: hearth on PostgreSQL %s, %d process(es)\n", version, n)
 
 	e := newEnv(procs[0].base, o.warmup+o.duration)
 	e.bases = nil
@@ -130,8 +177,13 @@ func runPostgres(ctx context.Context, o *options, scs []scenario, stderr io.Writ
 	}
 	e.createAdmin = procs[0].createAdmin
 	for _, sc := range scs {
-		sc.note = fmt.Sprintf("the load of the SQLite row of the same name, against %d hearth processes sharing one schema of PostgreSQL %s on this machine "+
-			"(worker w talks to process w mod %d); server peak RSS is the sum of their peaks.", pgProcesses, version, pgProcesses)
+		if n == 1 {
+			sc.note = fmt.Sprintf("the load of the SQLite row of the same name, against one hearth process on a fresh schema of PostgreSQL %s on this machine; "+
+				"its requests/s is compared above with the naive build's.", version)
+		} else {
+			sc.note = fmt.Sprintf("the load of the SQLite row of the same name, against %d hearth processes sharing one schema of PostgreSQL %s on this machine "+
+				"(worker w talks to process w mod %d); server peak RSS is the sum of their peaks.", n, version, n)
+		}
 		res, err := runScenario(ctx, e, sc, o, procs, stderr)
 		if err != nil {
 			return rows, fmt.Errorf("%s: %w", sc.name, err)

@@ -34,7 +34,7 @@ func printComparisons(w io.Writer, rows []result) {
 			if b := base.perSecond(); b > 0 {
 				ratio = fmt.Sprintf("%.2fx", row.perSecond()/b)
 			}
-			fmt.Fprintf(w, "\n%s = %s %s (target ≥ %gx)\n", c.label, ratio, c.of, c.target)
+			fmt.Fprintf(w, "\n%s = %s %s (target ≥ %gx)%s\n", c.label, ratio, c.of, c.target, p99Target(c, row))
 			continue
 		}
 		p, okp := row.percentile(c.p)
@@ -45,6 +45,15 @@ func printComparisons(w io.Writer, rows []result) {
 		}
 		fmt.Fprintf(w, "\n%s = %s %s (target ≤ %gx)\n", c.label, ratio, c.of, c.target)
 	}
+}
+
+// p99Target is c's target for its row's own p99 with the p99 measured, or
+// "" when it has none.
+func p99Target(c comparison, row result) string {
+	if c.p99Under == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; its p99 %s (target under %.0f ms)", latency(row, 0.99), float64(c.p99Under)/float64(time.Millisecond))
 }
 
 // printStores writes how each seeded store was made and how much memory

@@ -90,12 +90,19 @@ func startServerWith(ctx context.Context, bin, dir, database, logName string, ke
 		args = append(args, "--database", database)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.Env = serverEnv()
-	s := &server{base: "http://" + addr, dir: dir, dbDSN: database, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
+	return startProcess(ctx, cmd, addr, database, logf, keep, stderr)
+}
+
+// startProcess starts cmd, a server that will listen on addr and write its
+// log to logf, and waits until it answers /readyz; from then on its memory
+// is followed, as a hearth server's is.
+func startProcess(ctx context.Context, cmd *exec.Cmd, addr, database string, logf *os.File, keep bool, stderr io.Writer) (*server, error) {
+	cmd.Stdout, cmd.Stderr = logf, logf
+	s := &server{base: "http://" + addr, dir: filepath.Dir(logf.Name()), dbDSN: database, keep: keep, stderr: stderr, cmd: cmd, logf: logf, exited: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		return nil, fmt.Errorf("start %s: %w", bin, err)
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	go func() {
 		s.waitErr = cmd.Wait()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -128,7 +129,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
-	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, true, noCreate)), gormConfig())
+	w, err := openBusy(sqliteDSN(path, true, noCreate))
 	if err != nil {
 		return nil, fmt.Errorf("store: open SQLite: %w", err)
 	}
@@ -141,7 +142,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
 
-	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, false, noCreate)), gormConfig())
+	r, err := openBusy(sqliteDSN(path, false, noCreate))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open SQLite readers: %w", err)
@@ -165,6 +166,23 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openBusy opens dsn, trying again for a while when the file is busy.
+// Switching a fresh file to WAL needs it to itself, and SQLite answers
+// "database is locked" at once, without waiting out _busy_timeout, when
+// several processes open one new store together; moments later the
+// switch is done and the file opens.
+func openBusy(dsn string) (*gorm.DB, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return db, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // checkSQLite reads the durability pragmas back: a driver that silently

@@ -332,11 +332,7 @@ func utc(t *time.Time) *time.Time {
 // then newest first. The cursor says which of the two runs the page
 // continues and where.
 func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, limit int, cursor string) (*kernel.Page[Story], error) {
-	c, err := s.circle(ctx, a, slug, circleStories)
-	if err != nil {
-		return nil, err
-	}
-	f := store.FindStories{CircleID: c.ID, ReaderID: a.ID, SeePending: a.Moderates(), Pinned: true, Limit: limit + 1}
+	f := store.FindStories{ReaderID: a.ID, SeePending: a.Moderates(), Pinned: true, Limit: limit + 1}
 	if cursor != "" {
 		kind, parts, err := kernel.DecodeCursor(cursor, "p", "s")
 		if err != nil {
@@ -356,14 +352,46 @@ func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, 
 			f.Pinned, f.Before = false, parts[0]
 		}
 	}
+	// The circle comes with the page's first reads, and after it, where
+	// the page starts among the pinned, the first of the rest: a page
+	// that holds both costs one read.
+	pages := []store.FindStories{f}
+	if f.Pinned {
+		rest := f
+		rest.Pinned, rest.Before, rest.BeforePinned = false, "", nil
+		pages = append(pages, rest)
+	}
+	c, read, err := s.st.CircleStories(ctx, slug, a.ID, pages...)
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if err := circlePolicy(a, circleStories, c); err != nil {
+		return nil, err
+	}
+	f.CircleID = c.ID
 	// next reads on from where the last read stopped: through the pinned
-	// stories, then the rest.
+	// stories, then the rest. Its first call takes what came with the
+	// circle.
 	next := func(n int) ([]store.StoryView, error) {
+		pre := read
+		read = nil
+		list := func(g store.FindStories) ([]store.StoryView, error) {
+			if len(pre) > 0 {
+				rows := pre[0]
+				pre = pre[1:]
+				return rows[:min(len(rows), g.Limit)], nil
+			}
+			rows, err := s.st.ListStoryViews(ctx, g)
+			if err != nil {
+				return nil, apperr.Internal(err)
+			}
+			return rows, nil
+		}
 		var rows []store.StoryView
 		f.Limit = n
 		if f.Pinned {
-			if rows, err = s.st.ListStoryViews(ctx, f); err != nil {
-				return nil, apperr.Internal(err)
+			if rows, err = list(f); err != nil {
+				return nil, err
 			}
 			if len(rows) == n {
 				last := rows[n-1]
@@ -373,9 +401,9 @@ func (s *Service) ListStories(ctx context.Context, a kernel.Actor, slug string, 
 			f.Pinned, f.Before, f.BeforePinned = false, "", nil
 			f.Limit = n - len(rows)
 		}
-		more, err := s.st.ListStoryViews(ctx, f)
+		more, err := list(f)
 		if err != nil {
-			return nil, apperr.Internal(err)
+			return nil, err
 		}
 		if len(more) > 0 {
 			f.Before = more[len(more)-1].ID

@@ -48,6 +48,9 @@ func TestWritesAndReadsCostFewTrips(t *testing.T) {
 			{"the thread", func() *response {
 				return f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.member.Access})
 			}, http.StatusOK, 2, 3, 1},
+			{"a circle's first page", func() *response {
+				return f.do(req{method: "GET", path: "/circles/open/stories", token: f.member.Access})
+			}, http.StatusOK, 2, 4, 1},
 		} {
 			trips, stmts := f.store.RoundTrips(), statements.Load()
 			expect(t, c.do(), c.want, "")

@@ -79,8 +79,8 @@ func TestQuietLookStillHearsWhatComesNext(t *testing.T) {
 			t.Fatalf("%d unread before any reply", n)
 		}
 		mark := f.svc.quiet.get(f.follower.ID)
-		if mark == "" || mark > f.svc.settled() {
-			t.Fatalf("a look that found nothing left the mark at %q, want one settled place (%q or before)", mark, f.svc.settled())
+		if mark == "" {
+			t.Fatal("a look that found nothing left no mark")
 		}
 		// Nothing published past the mark: the store answers without the
 		// follows, and says nothing waits.

@@ -80,9 +80,19 @@ type InviteView struct {
 // circle.
 var ErrInvite = errors.New("store: invite not valid")
 
-const circleViewSelect = `SELECT c.*, cm.member_id IS NOT NULL AS is_member, COALESCE(cm.facilitator, false) AS is_facilitator,
+// circleViewSelect lists its columns in the order scanCircleView reads
+// them, for reads pipelined past GORM; GORM scans it by their names.
+const circleViewSelect = `SELECT c.id, c.slug, c.name, c.description, c.visibility, c.premoderation, c.member_count,
+	c.created_at, c.updated_at, c.guidelines_version, c.guidelines, c.guidelines_updated_at, c.resources,
+	cm.member_id IS NOT NULL AS is_member, COALESCE(cm.facilitator, false) AS is_facilitator,
 	COALESCE(cm.guidelines_accepted, 0) AS accepted_version
 	FROM circles c LEFT JOIN circle_members cm ON cm.circle_id = c.id AND cm.member_id = ?`
+
+func scanCircleView(row rowScanner, v *CircleView) error {
+	return row.Scan(&v.ID, &v.Slug, &v.Name, &v.Description, &v.Visibility, &v.Premoderation, &v.MemberCount,
+		&v.CreatedAt, &v.UpdatedAt, &v.GuidelinesVersion, &v.Guidelines, &v.GuidelinesUpdatedAt, &v.Resources,
+		&v.IsMember, &v.IsFacilitator, &v.AcceptedVersion)
+}
 
 // CreateCircle inserts a circle with the log entry that records it; a
 // taken slug gives ErrConflict.

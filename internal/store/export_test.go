@@ -42,11 +42,11 @@ func (s *Store) Plans(ctx context.Context) (map[string][]string, error) {
 	queries := map[string]func() (string, []any){
 		"queue":          func() (string, []any) { return queuePage(FindQueue{Limit: 51}) },
 		"queue after":    func() (string, []any) { return queuePage(FindQueue{Limit: 51, After: &QueueItem{}}) },
-		"stories":        func() (string, []any) { return storyPage(FindStories{Limit: 21}) },
-		"stories after":  func() (string, []any) { return storyPage(FindStories{Limit: 21, Before: "x"}) },
-		"pinned stories": func() (string, []any) { return storyPage(FindStories{Limit: 21, Pinned: true}) },
+		"stories":        func() (string, []any) { return storyPage(FindStories{CircleID: "c", Limit: 21}) },
+		"stories after":  func() (string, []any) { return storyPage(FindStories{CircleID: "c", Limit: 21, Before: "x"}) },
+		"pinned stories": func() (string, []any) { return storyPage(FindStories{CircleID: "c", Limit: 21, Pinned: true}) },
 		"pinned stories after": func() (string, []any) {
-			return storyPage(FindStories{Limit: 21, Pinned: true, Before: "x", BeforePinned: &t})
+			return storyPage(FindStories{CircleID: "c", Limit: 21, Pinned: true, Before: "x", BeforePinned: &t})
 		},
 	}
 	return s.explain(ctx, queries)

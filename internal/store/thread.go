@@ -33,7 +33,24 @@ func (s *Store) Thread(ctx context.Context, storyID string, f FindReplies) (*Sto
 	}
 	var v StoryView
 	rows := make([]ReplyView, 0, f.Limit)
-	err := s.reading(ctx, func(db *gorm.DB) error {
+	err := s.readBatch(ctx, func(b *pgx.Batch) {
+		b.Queue(numbered(storyQ), storyArgs...).QueryRow(func(row pgx.Row) error { return scanStoryView(row, &v) })
+		queueRows(b, &rows, scanReplyView, repliesQ, repliesArgs...)
+	})
+	if errors.Is(err, pgx.ErrNoRows) || errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: thread: %w", err)
+	}
+	return &v, rows, nil
+}
+
+// readBatch sends the reads queue queues as one pipelined batch on a
+// reader connection, in its turn: one round trip for them all. PostgreSQL
+// only.
+func (s *Store) readBatch(ctx context.Context, queue func(b *pgx.Batch)) error {
+	return s.reading(ctx, func(db *gorm.DB) error {
 		sqlDB, err := db.DB()
 		if err != nil {
 			return err
@@ -45,26 +62,23 @@ func (s *Store) Thread(ctx context.Context, storyID string, f FindReplies) (*Sto
 		defer conn.Close()
 		return conn.Raw(func(dc any) error {
 			b := &pgx.Batch{}
-			b.Queue(numbered(storyQ), storyArgs...).QueryRow(func(row pgx.Row) error { return scanStoryView(row, &v) })
-			b.Queue(numbered(repliesQ), repliesArgs...).Query(func(rs pgx.Rows) error {
-				for rs.Next() {
-					rows = append(rows, ReplyView{})
-					if err := scanReplyView(rs, &rows[len(rows)-1]); err != nil {
-						return err
-					}
-				}
-				return rs.Err()
-			})
+			queue(b)
 			return dc.(*stdlib.Conn).Conn().SendBatch(ctx, b).Close()
 		})
 	})
-	if errors.Is(err, pgx.ErrNoRows) || errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: thread: %w", err)
-	}
-	return &v, rows, nil
+}
+
+// queueRows queues q on b, its rows scanned by scan into *out.
+func queueRows[T any](b *pgx.Batch, out *[]T, scan func(rowScanner, *T) error, q string, args ...any) {
+	b.Queue(numbered(q), args...).Query(func(rs pgx.Rows) error {
+		for rs.Next() {
+			*out = append(*out, *new(T))
+			if err := scan(rs, &(*out)[len(*out)-1]); err != nil {
+				return err
+			}
+		}
+		return rs.Err()
+	})
 }
 
 // numbered writes a query's ? placeholders as PostgreSQL's $1, $2, …, for

@@ -839,6 +839,17 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 	revealFirst := func(b *tab) {
 		b.all("button", "Reveal")[0].click()
 	}
+	searched := func(b *tab) {
+		b.get("textbox", "Search").fill("rehab")
+		b.get("button", "Search").click()
+		b.waitJS("the results", `document.querySelector('.search-results')?.hidden === false`)
+	}
+	// maple mentors bluejay in the demo.
+	member.open("/mentorships")
+	conversation := eval[string](member, `(async () => { for (let i = 0; i < 100; i++) { const a = document.querySelector('main a[href^="/mentorships/"]'); if (a) return a.getAttribute('href'); await new Promise(r => setTimeout(r, 50)); } return ''; })()`)
+	if conversation == "" {
+		t.Fatal("maple's mentorship is not listed on /mentorships")
+	}
 	visits := []visit{
 		{"anon", anon, "/", "home", nil},
 		{"anon", anon, "/join", "join", nil},
@@ -853,11 +864,17 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 		{"member", member, warned, "story-warned", nil},
 		{"member", member, firstStory, "flag-dialog", flagOpen},
 		{"member", member, "/notices", "notices", nil},
+		{"member", member, "/c/cardiac-recovery/waiting", "circle-waiting", nil},
+		{"member", member, "/search", "search", searched},
+		{"member", member, "/mentorships", "mentorships", nil},
+		{"member", member, conversation, "mentorship-conversation", nil},
 		{"member", member, "/me", "me", nil},
 		{"member", member, "/me", "delete-dialog", deleteOpen},
 		{"member", member, "/c/no-such-circle", "private-gate", nil},
 		{"member", member, "/moderation", "moderation-forbidden", nil},
+		{"facilitator", facilitator, "/", "home", nil},
 		{"facilitator", facilitator, "/c/cardiac-recovery", "circle", nil},
+		{"facilitator", facilitator, "/mentorships", "mentorships", nil},
 		{"facilitator", facilitator, "/c/cardiac-recovery/new?kind=guidance", "new-guidance", nil},
 		{"facilitator", facilitator, firstStory, "story", nil},
 		{"facilitator", privateFacilitator, "/c/addiction-recovery", "private-circle-invite", func(b *tab) {
@@ -869,6 +886,7 @@ func TestEveryPageAccessibleAndFits(t *testing.T) {
 		{"moderator", moderator, "/moderation", "queue-revealed", revealFirst},
 		{"moderator", moderator, "/moderation/members", "members", nil},
 		{"moderator", moderator, "/moderation/log", "log", nil},
+		{"moderator", moderator, "/moderation/appeals", "appeals", nil},
 		{"moderator", moderator, "/c/addiction-recovery", "private-circle", nil},
 		{"member", member, "/admin", "admin-forbidden", nil},
 		{"admin", admin, "/admin", "admin", nil},

@@ -52,11 +52,13 @@ func TestMentorshipFromOfferToEnd(t *testing.T) {
 	conversation := newcomer.path()
 
 	mentor.open("/mentorships")
+	mentor.get("link", "You mentor "+nh+" in Cardiac recovery")
 	mentor.get("button", "Accept").click()
 	mentor.waitJS("the request accepted", `!document.querySelector('main button.primary')`)
 	mentor.open(conversation)
 	mentor.get("heading", "Mentorship")
-	if text := mentor.mainText(); !strings.Contains(text, "Only you and "+nh+" can read this conversation. Moderators read a message only if one of you flags it.") ||
+	if text := mentor.mainText(); !strings.Contains(text, "You mentor "+nh+" in Cardiac recovery") ||
+		!strings.Contains(text, "Only you and "+nh+" can read this conversation. Moderators read a message only if one of you flags it.") ||
 		!strings.Contains(text, "scared of the stairs") {
 		t.Fatalf("the conversation reads %q", text)
 	}

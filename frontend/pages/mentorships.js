@@ -19,8 +19,16 @@ function other(m) {
   return m.role === 'mentor' ? m.mentee.handle : m.mentor.handle;
 }
 
-function label(m) {
-  return m.role === 'mentor' ? `You mentor ${m.mentee.handle} in ${m.circle}` : `${m.mentor.handle} mentors you in ${m.circle}`;
+// label names a mentorship as its member reads it, with its circle's name
+// (names: slug to name, from the member's circles).
+function label(m, names) {
+  const circle = names.get(m.circle) || m.circle;
+  return m.role === 'mentor' ? `You mentor ${m.mentee.handle} in ${circle}` : `${m.mentor.handle} mentors you in ${circle}`;
+}
+
+// circleNames maps the slugs of the member's circles to their names.
+function circleNames(me) {
+  return new Map((me.circles || []).map((c) => [c.slug, c.name]));
 }
 
 // answerButtons are Accept and Decline for a request to the caller.
@@ -44,8 +52,7 @@ function answerButtons(m, done) {
 
 // pendingOffers lists, for a facilitator, the offers to mentor waiting in
 // the circles they facilitate, each with Approve and Remove.
-async function pendingOffers(done) {
-  const me = await api('GET', '/me');
+async function pendingOffers(me, done) {
   const mine = (me.circles || []).filter((c) => c.is_facilitator);
   const sections = [];
   for (const c of mine) {
@@ -81,19 +88,20 @@ async function pendingOffers(done) {
 async function listPage(ctx) {
   const { view } = ctx;
   setTitle('Mentorship');
-  const items = await all('/mentorships');
+  const [items, me] = await Promise.all([all('/mentorships'), api('GET', '/me')]);
+  const names = circleNames(me);
   const rerender = async () => {
     const fresh = h('div', { class: 'page' });
     await listPage({ ...ctx, view: fresh });
     view.replaceChildren(...fresh.childNodes);
   };
-  const offers = await pendingOffers(rerender);
+  const offers = await pendingOffers(me, rerender);
   put(view,
     h('h1', { tabindex: '-1' }, 'Mentorship'),
     h('p', { class: 'lede' }, 'A mentor is a member further along who walks beside you, one to one. Your conversations are private: only the two of you read them.'),
     items.length
       ? h('ul', { class: 'cards' }, items.map((m) => h('li', { class: 'card' },
-        h('p', null, h('a', { href: `/mentorships/${seg(m.id)}` }, label(m)), ' ', badge(statusWords[m.status] || m.status, 'quiet')),
+        h('p', null, h('a', { href: `/mentorships/${seg(m.id)}` }, label(m, names)), ' ', badge(statusWords[m.status] || m.status, 'quiet')),
         h('p', { class: 'meta' }, 'Since ', when(m.created_at)),
         m.role === 'mentor' && m.status === 'requested' ? answerButtons(m, rerender) : null)))
       : h('p', null, 'No mentorships yet. You can ask for a mentor on a circle’s page, under Mentors.'),
@@ -146,7 +154,8 @@ function messageItem(msg, mine, who) {
 
 async function conversationPage(ctx) {
   const { view, params } = ctx;
-  const mine = (await all('/mentorships')).find((m) => m.id === params.id);
+  const [mentorships, account] = await Promise.all([all('/mentorships'), api('GET', '/me')]);
+  const mine = mentorships.find((m) => m.id === params.id);
   if (!mine) {
     setTitle('We could not find that');
     put(view, h('h1', { tabindex: '-1' }, 'We could not find that'), h('p', null, h('a', { href: '/mentorships' }, 'Back to Mentorship')));
@@ -245,7 +254,7 @@ async function conversationPage(ctx) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '/mentorships' }, 'Mentorship')),
     flash && flash.message ? h('p', { class: 'notice-banner', role: 'status' }, flash.message) : null,
     h('h1', { tabindex: '-1' }, 'Mentorship'),
-    h('p', { class: 'lede' }, label(mine), ' ', badge(statusWords[mine.status] || mine.status, 'quiet')),
+    h('p', { class: 'lede' }, label(mine, circleNames(account)), ' ', badge(statusWords[mine.status] || mine.status, 'quiet')),
     h('p', { class: 'note privacy' }, `Only you and ${who} can read this conversation. Moderators read a message only if one of you flags it.`),
     h('p', { class: 'hint' }, 'Keep to your circle’s boundaries for mentorship: be kind, keep what is shared here between you, and do not share addresses, phone numbers or other details that identify anyone.'),
     mine.role === 'mentor' && mine.status === 'requested' ? answerButtons(mine, rerender) : null,

@@ -261,12 +261,11 @@ func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID strin
 
 // reply loads a reply with its story and applies the policy for act.
 func (s *Service) reply(ctx context.Context, a kernel.Actor, id string, act replyAction) (*store.Reply, *store.StoryView, error) {
-	r, err := s.st.GetReply(ctx, id)
+	r, v, err := s.st.ReplyWithStory(ctx, id, a.ID)
 	if err != nil {
 		return nil, nil, storeErr(err)
 	}
-	v, err := s.storyView(ctx, a, r.StoryID, false)
-	if err != nil {
+	if err := s.underReview(ctx, a, v); err != nil {
 		return nil, nil, err
 	}
 	if err := replyPolicy(a, act, v, r); err != nil {

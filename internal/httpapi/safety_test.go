@@ -36,6 +36,7 @@ type safeReply struct {
 	Body     *string
 	Themes   []string
 	Folded   *string
+	Status   string
 }
 
 // onEveryForum runs fn on a fresh forum fixture on every store.
@@ -573,6 +574,94 @@ func TestMutesAtOnceAllKept(t *testing.T) {
 		quiet, err := f.svc.Safety.Silenced(context.Background(), f.member.ID, ids)
 		if err != nil || len(quiet) != len(others) {
 			t.Errorf("pairs: %d of %d, %v", len(quiet), len(others), err)
+		}
+	})
+}
+
+// TestManyFlagsAtOnceHideOnce: a dozen members flag one reply at the same
+// moment, two of them blocked by its author and some for crisis: every
+// flag is filed, the reply is hidden exactly once (one log entry, one
+// notice), and the blocked members' flags did not count. On PostgreSQL
+// the flags that cannot make three take one batch each and the rest the
+// transaction that decides, so this is where the two paths meet.
+func TestManyFlagsAtOnceHideOnce(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.facilitator, "open", "Host")
+		r := f.reply(f.author, s.ID, "", "Flag me, all at once")
+		blocked := []*account{f.joined("blk"), f.joined("blk")}
+		for _, b := range blocked {
+			f.silence(f.author, "blocked", b)
+		}
+		var reporters []*account
+		reasons := map[*account]string{}
+		for i := range 10 {
+			a := f.joined("many")
+			reporters = append(reporters, a)
+			reasons[a] = []string{"harassment", "crisis", "spam", "crisis", "privacy"}[i%5]
+		}
+		for _, b := range blocked {
+			reporters = append(reporters, b)
+			reasons[b] = "harassment"
+		}
+		var wg sync.WaitGroup
+		for _, a := range reporters {
+			wg.Go(func() {
+				res := f.do(req{method: "POST", path: "/flags", token: a.Access,
+					body: map[string]string{"target_type": "reply", "target_id": r.ID, "reason": reasons[a]}})
+				if res.Status != http.StatusCreated {
+					t.Errorf("flag: %d %s", res.Status, res.Body)
+				}
+			})
+		}
+		wg.Wait()
+		if th := f.thread(f.outsider, s.ID, ""); len(th) != 1 || th[0].Status != "hidden" {
+			t.Fatalf("after six counted flags the reply reads %+v", th)
+		}
+		hidden := 0
+		for _, n := range f.notices(f.author) {
+			if n.Kind == "hidden" {
+				hidden++
+			}
+		}
+		if hidden != 1 {
+			t.Errorf("the author was told of %d hides, want 1", hidden)
+		}
+		log := decode[pageJSON[struct{ Actor, Action, Target string }]](t, f.do(req{method: "GET", path: "/moderation/log?limit=100", token: f.admin.Access}))
+		hides := 0
+		for _, e := range log.Items {
+			if e.Action == "hide_by_flags" && e.Target == "reply:"+r.ID {
+				hides++
+			}
+		}
+		if hides != 1 {
+			t.Errorf("%d hide_by_flags entries for the reply, want 1", hides)
+		}
+		total := 0
+		for _, it := range f.queue() {
+			if it.TargetID == r.ID {
+				for _, g := range it.Flags {
+					total += g.Count
+				}
+			}
+		}
+		if total != len(reporters) {
+			t.Errorf("the queue counts %d flags on the reply, want all %d", total, len(reporters))
+		}
+
+		// Two counted flags and two blocked ones at once never hide.
+		quiet := f.reply(f.author, s.ID, "", "Two flags and two blocked")
+		for _, a := range []*account{f.joined("two"), f.joined("two"), blocked[0], blocked[1]} {
+			wg.Go(func() {
+				expect(t, f.do(req{method: "POST", path: "/flags", token: a.Access,
+					body: map[string]string{"target_type": "reply", "target_id": quiet.ID, "reason": "spam"}}), http.StatusCreated, "")
+			})
+		}
+		wg.Wait()
+		for _, rp := range f.thread(f.outsider, s.ID, "") {
+			if rp.ID == quiet.ID && rp.Status != "published" {
+				t.Errorf("two counted flags hid a reply: %s", rp.Status)
+			}
 		}
 	})
 }

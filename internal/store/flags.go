@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -45,7 +46,22 @@ var targetTables = map[Target]string{TargetStory: "stories", TargetReply: "repli
 // on the same target gives ErrConflict. Reporters that uncounted names
 // (the author blocked them) are not counted; nil counts everyone.
 func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hideAfter int, uncounted func(reporters []string) (map[string]bool, error), onHide Effects) (hidden bool, err error) {
+	table := targetTables[Target(f.TargetType)]
+	if s.dialect == Postgres && table != "" {
+		filed, err := s.fileFlagAlone(ctx, table, f, item, hideAfter)
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return false, ErrConflict
+		}
+		if err != nil || filed {
+			return false, err
+		}
+	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		// Every flag on a target waits for the one before it here, so
+		// each counts the others (see fileFlagAlone).
+		if err := lockTarget(tx, s.dialect, table, f.TargetID); err != nil {
+			return err
+		}
 		if err := tx.Create(f).Error; err != nil {
 			if isUnique(err) {
 				return ErrConflict
@@ -89,6 +105,50 @@ func (s *Store) FileFlag(ctx context.Context, f *Flag, item *ModerationItem, hid
 		return false, ErrConflict
 	}
 	return hidden, err
+}
+
+// lockTarget holds the writing's row until the transaction ends
+// (PostgreSQL; a SQLite write transaction holds the whole store).
+func lockTarget(tx *gorm.DB, dialect, table, id string) error {
+	if dialect != Postgres || table == "" {
+		return nil
+	}
+	if err := tx.Exec("SELECT 1 FROM "+table+" WHERE id = ? FOR UPDATE", id).Error; err != nil {
+		return fmt.Errorf("store: lock flagged writing: %w", err)
+	}
+	return nil
+}
+
+// fileFlagAlone files a flag that cannot hide its target, with its queue
+// item, in one pipelined round trip: the flag is crisis (which never
+// hides), the target is not published, or fewer than hideAfter-1 other
+// members have open flags on it, counted after the target's row is locked
+// so that no other flag on it is in flight. A flag that might hide is
+// left unfiled (false): whether it hides depends on whom the author
+// blocked, which only Go can ask, and FileFlag's transaction decides it.
+func (s *Store) fileFlagAlone(ctx context.Context, table string, f *Flag, item *ModerationItem, hideAfter int) (filed bool, err error) {
+	b := &pgx.Batch{}
+	b.Queue("SELECT 1 FROM "+table+" WHERE id = $1 FOR UPDATE", f.TargetID)
+	// Parameters carry their types: in INSERT ... SELECT, PostgreSQL
+	// would take an untyped one for text.
+	b.Queue(`WITH alone AS (
+			SELECT $5::text = '`+ReasonCrisis+`'
+				OR NOT EXISTS (SELECT 1 FROM `+table+` WHERE id = $3 AND status = '`+Published+`')
+				OR (SELECT COUNT(DISTINCT reporter_id) FROM flags WHERE target_type = $2 AND target_id = $3 AND status = '`+FlagOpen+`'
+					AND reporter_id IS NOT NULL AND reporter_id <> $4 AND reason <> '`+ReasonCrisis+`') < $12 - 1 AS ok
+		), flag AS (
+			INSERT INTO flags (id, target_type, target_id, reporter_id, reason, note, status, created_at)
+			SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::bytea, '`+FlagOpen+`', $7::timestamptz FROM alone WHERE ok
+			RETURNING id
+		), item AS (`+itemUpsert("SELECT $2::text, $3::text, $8::text, $9::text, '"+FlagOpen+"', $10::int, $13::timestamptz, $11::timestamptz FROM flag WHERE true")+`)
+		SELECT EXISTS (SELECT 1 FROM flag)`,
+		f.ID, f.TargetType, f.TargetID, f.ReporterID, f.Reason, f.Note, f.CreatedAt,
+		item.CircleID, item.AuthorID, item.Priority, item.UpdatedAt, hideAfter, item.FirstFlaggedAt).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&filed) })
+	if err := sendBatch(ctx, s.w, b); err != nil {
+		return false, fmt.Errorf("store: file flag: %w", err)
+	}
+	return filed, nil
 }
 
 // OpenFlags returns the open flags on one target, oldest first, for an

@@ -30,7 +30,14 @@ func (s *Store) pipelined(ctx context.Context, fn func(tx *gorm.DB) error) error
 	if len(q.batch.QueuedQueries) == 0 {
 		return nil
 	}
-	sqlDB, err := s.w.DB()
+	return sendBatch(ctx, s.w, &q.batch)
+}
+
+// sendBatch sends b on one of db's connections as one pipelined batch:
+// one round trip, one implicit transaction (all or nothing, durable when
+// the answer comes). PostgreSQL only.
+func sendBatch(ctx context.Context, db *gorm.DB, b *pgx.Batch) error {
+	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
@@ -40,7 +47,7 @@ func (s *Store) pipelined(ctx context.Context, fn func(tx *gorm.DB) error) error
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
-		return dc.(*stdlib.Conn).Conn().SendBatch(ctx, &q.batch).Close()
+		return dc.(*stdlib.Conn).Conn().SendBatch(ctx, b).Close()
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {

@@ -50,8 +50,19 @@ type QueueItem struct {
 // upsertItem opens a queue item, or raises the priority of an open one; a
 // closed item reopens as new.
 func upsertItem(tx *gorm.DB, it *ModerationItem) error {
-	err := tx.Exec(`INSERT INTO moderation_items (target_type, target_id, circle_id, author_id, status, priority, first_flagged_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	err := tx.Exec(itemUpsert("VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+		it.TargetType, it.TargetID, it.CircleID, it.AuthorID, FlagOpen, it.Priority, it.FirstFlaggedAt, it.UpdatedAt).Error
+	if err != nil {
+		return fmt.Errorf("store: queue item: %w", err)
+	}
+	return nil
+}
+
+// itemUpsert is upsertItem's statement with rows, the VALUES or SELECT
+// that gives its columns in order.
+func itemUpsert(rows string) string {
+	return `INSERT INTO moderation_items (target_type, target_id, circle_id, author_id, status, priority, first_flagged_at, updated_at)
+		` + rows + `
 		ON CONFLICT (target_type, target_id) DO UPDATE SET
 			priority = CASE WHEN moderation_items.status = 'closed' OR excluded.priority < moderation_items.priority
 				THEN excluded.priority ELSE moderation_items.priority END,
@@ -60,12 +71,7 @@ func upsertItem(tx *gorm.DB, it *ModerationItem) error {
 			acknowledged_by = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.acknowledged_by END,
 			acknowledged_at = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.acknowledged_at END,
 			escalated_at = CASE WHEN moderation_items.status = 'closed' THEN NULL ELSE moderation_items.escalated_at END,
-			status = 'open', updated_at = excluded.updated_at`,
-		it.TargetType, it.TargetID, it.CircleID, it.AuthorID, FlagOpen, it.Priority, it.FirstFlaggedAt, it.UpdatedAt).Error
-	if err != nil {
-		return fmt.Errorf("store: queue item: %w", err)
-	}
-	return nil
+			status = 'open', updated_at = excluded.updated_at`
 }
 
 // FindQueue pages through the open queue: priority, then oldest.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -112,6 +113,45 @@ func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
 		return nil, fmt.Errorf("store: get reply: %w", err)
 	}
 	return &r, nil
+}
+
+// replyColumns lists a reply's columns in the order scanReply reads them.
+const replyColumns = `r.id, r.story_id, r.parent_id, r.depth, r.path, r.author_id, r.status, r.body, r.themes,
+	r.support_count, r.created_at, r.edited_at, r.published_id`
+
+func scanReply(row rowScanner, r *Reply) error {
+	return row.Scan(&r.ID, &r.StoryID, &r.ParentID, &r.Depth, &r.Path, &r.AuthorID, &r.Status, &r.Body, &r.Themes,
+		&r.SupportCount, &r.CreatedAt, &r.EditedAt, &r.PublishedID)
+}
+
+// ReplyWithStory reads a reply and its story as readerID sees it (its
+// replies not counted), for a reader the caller will hold to the reply's
+// policy before acting on either. On PostgreSQL both travel as one
+// pipelined batch, one round trip. A reply that is not there gives
+// ErrNotFound.
+func (s *Store) ReplyWithStory(ctx context.Context, id, readerID string) (*Reply, *StoryView, error) {
+	if s.dialect != Postgres {
+		r, err := s.GetReply(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		v, err := s.GetStoryView(ctx, r.StoryID, readerID, false)
+		return r, v, err
+	}
+	var r Reply
+	var v StoryView
+	err := s.readBatch(ctx, func(b *pgx.Batch) {
+		b.Queue(numbered("SELECT "+replyColumns+" FROM replies r WHERE r.id = ?"), id).QueryRow(func(row pgx.Row) error { return scanReply(row, &r) })
+		b.Queue(numbered(storyUncountedSelect+" WHERE s.id = (SELECT story_id FROM replies WHERE id = ?)"), readerID, readerID, readerID, id).
+			QueryRow(func(row pgx.Row) error { return scanStoryView(row, &v) })
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: reply with its story: %w", err)
+	}
+	return &r, &v, nil
 }
 
 // GetReplyView returns reply id as readerID sees it, or ErrNotFound.

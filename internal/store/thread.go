@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -51,20 +50,9 @@ func (s *Store) Thread(ctx context.Context, storyID string, f FindReplies) (*Sto
 // only.
 func (s *Store) readBatch(ctx context.Context, queue func(b *pgx.Batch)) error {
 	return s.reading(ctx, func(db *gorm.DB) error {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return err
-		}
-		conn, err := sqlDB.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return conn.Raw(func(dc any) error {
-			b := &pgx.Batch{}
-			queue(b)
-			return dc.(*stdlib.Conn).Conn().SendBatch(ctx, b).Close()
-		})
+		b := &pgx.Batch{}
+		queue(b)
+		return sendBatch(ctx, db, b)
 	})
 }
 

@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test lint bench fuzz clean
+.PHONY: run build test lint bench fuzz lighthouse clean
 
 run: build
 	./bin/hearth serve --addr $(ADDR) --data-dir ./data --demo
@@ -25,6 +25,11 @@ lint:
 
 bench: build
 	go run ./cmd/hearthbench --bin ./bin/hearth
+
+# Lighthouse on /, /join and /signin of a running server (make run, in
+# another terminal); needs Node.js and npm, and fetches Lighthouse once.
+lighthouse:
+	.ci/lighthouse http://$(ADDR)
 
 clean:
 	rm -rf bin

@@ -185,9 +185,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		scs []scenario
 		run func(context.Context, *options, []scenario, io.Writer) ([]result, error)
 	}{
-		{pgScenarios(only), runHearth(pgProcesses)},
-		{naivePairScenarios(oneSuffix, only), runHearth(1)},
-		{naivePairScenarios(naiveSuffix, only), runNaive},
+		{marked(postgresRow, pgSuffix, only), runHearth(pgProcesses)},
+		{marked(naiveRow, oneSuffix, only), runHearth(1)},
+		{marked(naiveRow, naiveSuffix, only), runNaive},
 	}
 	for _, pg := range pgRuns {
 		if srv == nil || len(pg.scs) == 0 {

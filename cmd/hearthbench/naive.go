@@ -479,19 +479,11 @@ func naiveKeysFromEnv() (naiveKeys, error) {
 // members and stories come from the seed, so the rows' setups, which go
 // through Hearth's API, do not run.
 func runNaive(ctx context.Context, o *options, scs []scenario, stderr io.Writer) (rows []result, err error) {
-	base := postgresDSN()
-	if base == "off" {
-		return nil, skipError{envPostgres + "=off"}
-	}
-	dsn, version, drop, err := freshSchema(ctx, base)
+	dsn, version, drop, err := benchSchema(ctx, stderr)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err := drop(); err != nil {
-			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
-		}
-	}()
+	defer drop()
 	keys := newNaiveKeys()
 	seeded, err := naiveSeed(ctx, dsn, keys)
 	if err != nil {

@@ -32,11 +32,11 @@ const (
 	naiveSuffix = " (naive Echo + GORM)"
 )
 
-// naivePairScenarios are the rows marked naive, renamed with suffix.
-func naivePairScenarios(suffix string, only func(string) bool) []scenario {
+// marked are the rows marked (postgres, or naive), renamed with suffix.
+func marked(mark func(scenario) bool, suffix string, only func(string) bool) []scenario {
 	var out []scenario
 	for _, sc := range scenarios() {
-		if !sc.naive {
+		if !mark(sc) {
 			continue
 		}
 		sc.name += suffix
@@ -47,26 +47,14 @@ func naivePairScenarios(suffix string, only func(string) bool) []scenario {
 	return out
 }
 
+func postgresRow(sc scenario) bool { return sc.postgres }
+func naiveRow(sc scenario) bool    { return sc.naive }
+
 // runHearth is runPostgres with n hearth processes, in runNaive's shape.
 func runHearth(n int) func(context.Context, *options, []scenario, io.Writer) ([]result, error) {
 	return func(ctx context.Context, o *options, scs []scenario, stderr io.Writer) ([]result, error) {
 		return runPostgres(ctx, o, scs, n, stderr)
 	}
-}
-
-// pgScenarios are the rows marked postgres, renamed with pgSuffix.
-func pgScenarios(only func(string) bool) []scenario {
-	var out []scenario
-	for _, sc := range scenarios() {
-		if !sc.postgres {
-			continue
-		}
-		sc.name += pgSuffix
-		if only(sc.name) {
-			out = append(out, sc)
-		}
-	}
-	return out
 }
 
 // postgresDSN is where the PostgreSQL rows run: HEARTH_BENCH_POSTGRES, or a
@@ -76,6 +64,24 @@ func postgresDSN() string {
 		return v
 	}
 	return defaultPostgres
+}
+
+// benchSchema is freshSchema on the PostgreSQL the rows run on
+// (postgresDSN), with a drop that reports its own failure.
+func benchSchema(ctx context.Context, stderr io.Writer) (dsn, version string, drop func(), err error) {
+	base := postgresDSN()
+	if base == "off" {
+		return "", "", nil, skipError{envPostgres + "=off"}
+	}
+	dsn, version, dropSchema, err := freshSchema(ctx, base)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return dsn, version, func() {
+		if err := dropSchema(); err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+		}
+	}, nil
 }
 
 // freshSchema makes a schema of its own on the PostgreSQL at base and
@@ -126,21 +132,13 @@ func freshSchema(ctx context.Context, base string) (dsn, version string, drop fu
 // scs and drops the schema again. A PostgreSQL that does not answer skips
 // the rows (skipError); a server that does not start breaks the run.
 func runPostgres(ctx context.Context, o *options, scs []scenario, n int, stderr io.Writer) (rows []result, err error) {
-	base := postgresDSN()
-	if base == "off" {
-		return nil, skipError{envPostgres + "=off"}
-	}
-	dsn, version, drop, err := freshSchema(ctx, base)
+	dsn, version, drop, err := benchSchema(ctx, stderr)
 	if err != nil {
 		return nil, err
 	}
 	// Deferred first, so it runs last: after the servers have stopped and
 	// let go of their connections.
-	defer func() {
-		if err := drop(); err != nil {
-			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
-		}
-	}()
+	defer drop()
 
 	dir, err := os.MkdirTemp("", "hearthbench-pg-")
 	if err != nil {

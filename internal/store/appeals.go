@@ -36,15 +36,7 @@ const (
 
 // GetLogEntry returns log entry id, or ErrNotFound.
 func (s *Store) GetLogEntry(ctx context.Context, id string) (*LogEntry, error) {
-	var e LogEntry
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&e).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get log entry: %w", err)
-	}
-	return &e, nil
+	return take[LogEntry](ctx, s, "log entry", "id = ?", id)
 }
 
 // WritingAuthor returns the author of a story or reply, or ErrNotFound.
@@ -76,15 +68,7 @@ func (s *Store) FileAppeal(ctx context.Context, a *Appeal, log *LogEntry) error 
 
 // GetAppeal returns appeal id, or ErrNotFound.
 func (s *Store) GetAppeal(ctx context.Context, id string) (*Appeal, error) {
-	var a Appeal
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&a).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get appeal: %w", err)
-	}
-	return &a, nil
+	return take[Appeal](ctx, s, "appeal", "id = ?", id)
 }
 
 // AppealView is an open appeal with the action it names and who wrote it.

@@ -383,15 +383,7 @@ func (s *Store) FacilitatorIDs(ctx context.Context, circleID string) ([]string, 
 
 // GetCircleByID returns circle id, or ErrNotFound.
 func (s *Store) GetCircleByID(ctx context.Context, id string) (*Circle, error) {
-	var c Circle
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&c).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get circle: %w", err)
-	}
-	return &c, nil
+	return take[Circle](ctx, s, "circle", "id = ?", id)
 }
 
 // CanRead reports whether memberID may still read the writing of a circle

@@ -21,13 +21,12 @@ type DataKey struct {
 // WrappedDataKey fetches a wrapped data key for the sealer. An erased one
 // gives an error wrapping seal.ErrUnknownKey.
 func (s *Store) WrappedDataKey(ctx context.Context, id string) ([]byte, error) {
-	var k DataKey
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&k).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	k, err := take[DataKey](ctx, s, "data key", "id = ?", id)
+	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("%w: data key erased or never made", seal.ErrUnknownKey)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: data key: %w", err)
+		return nil, err
 	}
 	return k.Wrapped, nil
 }

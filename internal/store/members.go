@@ -85,15 +85,7 @@ func (s *Store) GetMember(ctx context.Context, f FindMember) (*Member, error) {
 	default:
 		return nil, errors.New("store: GetMember needs a field")
 	}
-	var m Member
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where(where, arg).Take(&m).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get member: %w", err)
-	}
-	return &m, nil
+	return take[Member](ctx, s, "member", where, arg)
 }
 
 // MemberUpdate changes some of a member's fields; nil ones stay.

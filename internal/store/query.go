@@ -134,6 +134,21 @@ func guardReaders(db *gorm.DB) error {
 	)
 }
 
+// take reads the one row of T where where holds, on a reader connection,
+// in its turn: ErrNotFound when there is none; other errors say what was
+// read.
+func take[T any](ctx context.Context, s *Store, what, where string, args ...any) (*T, error) {
+	var row T
+	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where(where, args...).Take(&row).Error })
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get %s: %w", what, err)
+	}
+	return &row, nil
+}
+
 // queryRow runs q on a reader connection for one row, in its turn.
 func (s *Store) queryRow(ctx context.Context, q string, args ...any) rowScanner {
 	db, done, err := s.read(ctx)

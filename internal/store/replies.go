@@ -104,15 +104,7 @@ func reconsiderAnswered(tx *gorm.DB, where string, args ...any) error {
 
 // GetReply returns reply id, or ErrNotFound.
 func (s *Store) GetReply(ctx context.Context, id string) (*Reply, error) {
-	var r Reply
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("id = ?", id).Take(&r).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get reply: %w", err)
-	}
-	return &r, nil
+	return take[Reply](ctx, s, "reply", "id = ?", id)
 }
 
 // replyColumns lists a reply's columns in the order scanReply reads them.

@@ -46,15 +46,7 @@ func SafetyLocation(memberID string) seal.Location {
 // GetSafety returns memberID's sealed preferences, or ErrNotFound when they
 // never set any; an empty Sealed is none either.
 func (s *Store) GetSafety(ctx context.Context, memberID string) (*SafetyPreferences, error) {
-	var p SafetyPreferences
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("member_id = ?", memberID).Take(&p).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: get safety preferences: %w", err)
-	}
-	return &p, nil
+	return take[SafetyPreferences](ctx, s, "safety preferences", "member_id = ?", memberID)
 }
 
 // ChangeSafety changes memberID's sealed preferences: change is given the

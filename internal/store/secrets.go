@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // secret is a server secret, wrapped by the master key.
@@ -20,13 +18,9 @@ type secret struct {
 // GetSecret returns a stored server secret (wrapped by the master key), or
 // ErrNotFound.
 func (s *Store) GetSecret(ctx context.Context, name string) ([]byte, error) {
-	var row secret
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("name = ?", name).Take(&row).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrNotFound
-	}
+	row, err := take[secret](ctx, s, "secret", "name = ?", name)
 	if err != nil {
-		return nil, fmt.Errorf("store: get secret: %w", err)
+		return nil, err
 	}
 	return row.Value, nil
 }
@@ -34,13 +28,9 @@ func (s *Store) GetSecret(ctx context.Context, name string) ([]byte, error) {
 // GetSecretVersion returns a stored secret with the time it was made, its
 // version.
 func (s *Store) GetSecretVersion(ctx context.Context, name string) ([]byte, time.Time, error) {
-	var row secret
-	err := s.reading(ctx, func(db *gorm.DB) error { return db.Where("name = ?", name).Take(&row).Error })
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, time.Time{}, ErrNotFound
-	}
+	row, err := take[secret](ctx, s, "secret", "name = ?", name)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("store: get secret: %w", err)
+		return nil, time.Time{}, err
 	}
 	return row.Value, row.CreatedAt, nil
 }

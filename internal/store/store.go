@@ -208,8 +208,13 @@ func (s *Store) checkSQLite() error {
 	return nil
 }
 
-// postgresConns is each process's pool of PostgreSQL connections.
-const postgresConns = 32
+// postgresConns is each process's pool of PostgreSQL connections. More
+// is not faster: past what the database's cores can run at once, backends
+// only take turns, and a request waits in that queue rather than in Go's.
+// Measured on a 2-core machine with 64 writers at once, 16 answered more
+// replies with a lower p99 than 32; six processes stay within
+// PostgreSQL's default max_connections (100).
+const postgresConns = 16
 
 func openPostgres(dsn string) (*Store, error) {
 	cfg, err := pgx.ParseConfig(dsn)

@@ -579,6 +579,8 @@ func TestMentorshipFlaggedMessage(t *testing.T) {
 			t.Fatalf("facilitator's counts %+v", got)
 		}
 		expect(t, f.act("message", msg, "hide", "Looking at it."), http.StatusBadRequest, "invalid_action")
+		expect(t, f.do(req{method: "POST", path: "/moderation/items/message/" + msg + "/actions", token: f.moderator.Access,
+			body: map[string]any{"action": "add_themes", "themes": []string{"death_loss"}, "reason": "Looking at it."}}), http.StatusBadRequest, "invalid_action")
 		expect(t, f.act("message", msg, "dismiss", "A kind offer, nothing more."), http.StatusOK, "")
 		if q := f.queue(); len(q) != 0 {
 			t.Fatalf("after dismissal the queue holds %+v", q)

@@ -108,6 +108,11 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 	if d.Until != nil {
 		return nil, apperr.Invalid("unknown_field", "until belongs to actions on members.")
 	}
+	// A message in a mentorship is read by two members only: the team
+	// closes its flags, and acts on its writer as a member where needed.
+	if t == store.TargetMessage && d.Action != "dismiss" {
+		return nil, apperr.Invalid("invalid_action", "A flagged message is dismissed; act on its writer with a member action where needed.")
+	}
 	if d.Action == addThemes {
 		return s.addThemes(ctx, a, t, targetID, d)
 	}
@@ -117,11 +122,6 @@ func (s *Service) ActOnWriting(ctx context.Context, a kernel.Actor, targetType, 
 	act, ok := writingActions[d.Action]
 	if !ok {
 		return nil, apperr.Invalid("invalid_action", "action is dismiss, approve, hide, remove, restore or add_themes.")
-	}
-	// A message in a mentorship is read by two members only: the team
-	// closes its flags, and acts on its writer as a member where needed.
-	if t == store.TargetMessage && d.Action != "dismiss" {
-		return nil, apperr.Invalid("invalid_action", "A flagged message is dismissed; act on its writer with a member action where needed.")
 	}
 	w, err := s.writings.TargetToModerate(ctx, a, t, targetID)
 	if err != nil {

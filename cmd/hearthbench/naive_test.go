@@ -17,6 +17,9 @@ import (
 func TestNaiveBuild(t *testing.T) {
 	base := os.Getenv("HEARTH_TEST_POSTGRES")
 	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("HEARTH_TEST_POSTGRES must be set in CI")
+		}
 		t.Skip("HEARTH_TEST_POSTGRES is not set")
 	}
 	ctx := context.Background()

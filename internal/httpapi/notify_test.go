@@ -119,6 +119,34 @@ func TestPendingReplyNotifiesWhenApproved(t *testing.T) {
 	})
 }
 
+// TestApprovedReplyIsNeverMarkedReadUnseen: a held reply approved while
+// the author's notices are open sorts above what the page showed, so Mark
+// all read (up_to the newest shown) leaves it unread.
+func TestApprovedReplyIsNeverMarkedReadUnseen(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Held replies")
+		expect(t, f.do(req{method: "PATCH", path: "/circles/open", token: f.admin.Access, body: map[string]bool{"premoderation": true}}), http.StatusOK, "")
+		held := f.reply(f.joined("newcomer"), s.ID, "", "Written first, held for review.")
+		if held.Status != "pending" {
+			t.Fatalf("newcomer's reply is %s", held.Status)
+		}
+		shown := f.reply(f.facilitator, s.ID, "", "Written second by a facilitator, never held.")
+		page := f.notices(f.author)
+		if len(page) != 1 || page[0].TargetID != shown.ID {
+			t.Fatalf("the page shows %+v", page)
+		}
+		expect(t, f.act("reply", held.ID, "approve", "Welcome."), http.StatusOK, "")
+		if n := f.unread(f.author); n != 2 { // delivers the approved reply
+			t.Fatalf("unread %d after approval, want 2", n)
+		}
+		expect(t, f.do(req{method: "POST", path: "/me/notices/read", token: f.author.Access, body: map[string]any{"up_to": page[0].ID}}), http.StatusNoContent, "")
+		unread := decode[pageJSON[noticeJSON]](t, f.do(req{method: "GET", path: "/me/notices?unread=true", token: f.author.Access})).Items
+		if len(unread) != 1 || unread[0].TargetID != held.ID {
+			t.Errorf("after Mark all read the unread notices are %+v, want the approved reply's", unread)
+		}
+	})
+}
+
 // TestNoticeReadState: unread notices are counted and listed apart;
 // marking by id touches only the caller's, and up_to never marks a newer
 // notice read unseen.
@@ -132,14 +160,18 @@ func TestNoticeReadState(t *testing.T) {
 			t.Fatalf("unread %d, want 3", n)
 		}
 		all := f.notices(f.author)
-		other := f.notices(f.member)
-		ids := []string{all[2].ID}
-		if len(other) > 0 {
-			ids = append(ids, other[0].ID) // someone else's: ignored
+		// The member's own notice, whose id the author sends too: ignored.
+		f.reply(f.facilitator, f.story(f.member, "open", "Mine").ID, "", "Thank you for this")
+		other := f.noticesOf(f.member, "reply")
+		if len(other) != 1 {
+			t.Fatalf("the member has %+v, want one reply", f.notices(f.member))
 		}
-		expect(t, f.do(req{method: "POST", path: "/me/notices/read", token: f.author.Access, body: map[string]any{"ids": ids}}), http.StatusNoContent, "")
+		expect(t, f.do(req{method: "POST", path: "/me/notices/read", token: f.author.Access, body: map[string]any{"ids": []string{all[2].ID, other[0].ID}}}), http.StatusNoContent, "")
 		if n := f.unread(f.author); n != 2 {
 			t.Errorf("unread %d after marking one, want 2", n)
+		}
+		if n := f.unread(f.member); n != 1 {
+			t.Errorf("the member's notice was marked by another's request: unread %d, want 1", n)
 		}
 		// The page showed all[0]; a reply comes meanwhile; up_to all[0]
 		// leaves the newcomer unread.
@@ -336,9 +368,12 @@ func TestDeletedReplyNoticeReadsAsRemoved(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
 		s := f.story(f.author, "open", "A story")
 		rp := f.reply(f.member, s.ID, "", "Soon gone")
+		if n := f.unread(f.author); n != 1 { // delivered before the reply goes
+			t.Fatalf("unread %d, want 1", n)
+		}
 		expect(t, f.do(req{method: "DELETE", path: "/replies/" + rp.ID, token: f.member.Access}), http.StatusNoContent, "")
 		ns := f.noticesOf(f.author, "reply")
-		if len(ns) > 1 || len(ns) == 1 && ns[0].TargetID != rp.ID {
+		if len(ns) != 1 || ns[0].TargetID != rp.ID {
 			t.Fatalf("notices %+v", ns)
 		}
 		thread := decode[pageJSON[replyJSON]](t, f.do(req{method: "GET", path: "/stories/" + s.ID + "/replies", token: f.author.Access}))

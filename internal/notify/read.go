@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"hearth/internal/apperr"
@@ -52,12 +53,23 @@ func (s *Service) deliver(ctx context.Context, a kernel.Actor) error {
 	if err != nil {
 		return err
 	}
+	// A notice's id is its place in the member's list, and up_to marks
+	// by it: ids from now, not from when the reply was written, so a
+	// reply approved or committed after the member's page was shown sorts
+	// above everything on it and is never marked read unseen. Sorted, so
+	// the batch keeps the feed's order.
+	ids := make([]string, len(feed.Replies))
+	now := s.now()
+	for i := range ids {
+		ids[i] = store.NewIDAt(now)
+	}
+	slices.Sort(ids)
 	notices := make([]*store.Notice, 0, len(feed.Replies))
-	for _, r := range feed.Replies {
+	for i, r := range feed.Replies {
 		if quiet[r.AuthorID] || r.ParentAuthorID != nil && *r.ParentAuthorID == a.ID {
 			continue
 		}
-		notices = append(notices, &store.Notice{ID: store.NewIDAt(r.CreatedAt), MemberID: a.ID, Kind: store.NoticeReply,
+		notices = append(notices, &store.Notice{ID: ids[i], MemberID: a.ID, Kind: store.NoticeReply,
 			TargetType: string(store.TargetReply), TargetID: r.ReplyID, StoryID: &r.StoryID, CircleID: &r.CircleID,
 			ActorID: &r.AuthorID, CreatedAt: r.CreatedAt})
 	}

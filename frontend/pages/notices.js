@@ -1,7 +1,7 @@
 // /notices : replies to the member, calls to facilitators, and word from
 // the moderation team. A notice holds no words of anyone's: the title of
 // the story a reply is in is read from the story itself.
-import { api, seg } from '../api.js';
+import { api, currentMember, seg } from '../api.js';
 import {
   append, badge, busy, clearErrors, field, formError, h, pager, paragraphs, setTitle, showError, when,
 } from '../ui.js';
@@ -69,14 +69,16 @@ function appealForm(n) {
   return [open, form, done];
 }
 
-// titles reads the titles of the stories notices point to, once each; a
-// story the member can no longer read has none.
+// titles reads the title of each story notices point to, once each, and
+// whether it is the member's own; a story the member can no longer read
+// has none.
 async function titles(items, known) {
   const ids = [...new Set(items.map((n) => n.story_id).filter((id) => id && !known.has(id)))];
   await Promise.all(ids.map(async (id) => {
     try {
       const s = await api('GET', `/stories/${seg(id)}`);
-      known.set(id, s.title || null);
+      const me = currentMember();
+      known.set(id, s.title ? { title: s.title, mine: !!me && s.author?.handle === me.handle } : null);
     } catch {
       known.set(id, null);
     }
@@ -91,10 +93,12 @@ function readOne(n, item, refreshUnread) {
   api('POST', '/me/notices/read', { ids: [n.id] }).then(refreshUnread, () => {});
 }
 
-function replyLine(n, title) {
+function replyLine(n, story) {
   const who = n.actor ? n.actor.handle : 'Someone';
-  const what = n.kind === 'reply_to_you' ? ' replied to you in ' : ' replied in ';
-  return h('p', null, h('span', { class: 'handle' }, who), what, title ? h('cite', null, title) : 'a story you follow', '.');
+  let what = ' replied in ';
+  if (n.kind === 'reply_to_you') what = ' replied to you in ';
+  else if (story?.mine) what = ' replied to your story ';
+  return h('p', null, h('span', { class: 'handle' }, who), what, story ? h('cite', null, story.title) : 'a story you follow', '.');
 }
 
 function withThem(n) {
@@ -115,13 +119,14 @@ function withThem(n) {
 }
 
 function notice(n, known, refreshUnread) {
-  const title = n.story_id ? known.get(n.story_id) : null;
+  const story = (n.story_id && known.get(n.story_id)) || null;
+  const title = story ? story.title : null;
   const item = h('li', { class: `card notice${n.read_at ? '' : ' unread'}` });
   const open = () => readOne(n, item, refreshUnread);
   let body;
   let link = null;
   if (n.kind === 'reply' || n.kind === 'reply_to_you') {
-    body = replyLine(n, title);
+    body = replyLine(n, story);
     if (title !== null && n.story_id) {
       link = h('a', { href: `/s/${seg(n.story_id)}#r-${seg(n.target_id)}` }, 'Read the reply');
     }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"hearth/internal/store"
 )
 
 // noticesOf lists a's notices of kind, newest first.
@@ -357,6 +359,62 @@ func TestCrisisCallsTheCircle(t *testing.T) {
 			}
 			if escalated != 1 {
 				t.Errorf("%s was called %d times to the crisis nobody is with (unread calls are not repeated)", m.Handle, escalated)
+			}
+		}
+	})
+}
+
+// TestCrisisInAReplyCallsTheCircle: crisis words in a reply call the
+// circle's facilitator, naming the reply and never its words, and the
+// facilitator's "I'm with them" shows on its queue item.
+func TestCrisisInAReplyCallsTheCircle(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "A hard week")
+		r := f.reply(f.member, s.ID, "", "Some nights I want to end my life.")
+		calls := f.noticesOf(f.facilitator, "crisis_in_circle")
+		if len(calls) != 1 || calls[0].TargetType != "reply" || calls[0].TargetID != r.ID || calls[0].StoryID != s.ID || strings.Contains(calls[0].Message, "end my life") {
+			t.Fatalf("the facilitator's call %+v", calls)
+		}
+		if n := f.noticesOf(f.author, "crisis_in_circle"); len(n) != 0 {
+			t.Errorf("the story's author, who facilitates nothing, was called: %+v", n)
+		}
+		expect(t, f.do(req{method: "POST", path: "/moderation/items/reply/" + r.ID + "/acknowledge", token: f.facilitator.Access}), http.StatusOK, "")
+		for _, it := range f.queue() {
+			if it.TargetID == r.ID && (it.AcknowledgedBy == nil || *it.AcknowledgedBy != f.facilitator.Handle) {
+				t.Errorf("the reply's queue item %+v does not show who is with them", it)
+			}
+		}
+	})
+}
+
+// TestBannedAndErasedFollowersHearNothing: a follower who is banned, or
+// who erased their account, is told of no reply, not even one answering
+// their own.
+func TestBannedAndErasedFollowersHearNothing(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		ctx := context.Background()
+		s := f.story(f.author, "open", "Still here")
+		banned, erased := f.joined("banned"), f.joined("erased")
+		theirs := []replyJSON{f.reply(banned, s.ID, "", "Me too."), f.reply(erased, s.ID, "", "And me.")}
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + banned.Handle + "/actions", token: f.admin.Access,
+			body: map[string]any{"action": "ban", "reason": "Harassment after warnings."}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: erased.Access, body: map[string]string{"password": erased.Password}}), http.StatusNoContent, "")
+		for _, r := range theirs {
+			f.reply(f.facilitator, s.ID, r.ID, "Thank you for saying so.")
+		}
+		f.reply(f.member, s.ID, "", "A new reply for every follower.")
+		// The banned member's reply stands; the erased member's went with
+		// their account.
+		if n := f.noticesOf(f.author, "reply"); len(n) != 4 {
+			t.Fatalf("the author heard of %d replies, want 4", len(n))
+		}
+		for _, a := range []*account{banned, erased} {
+			rows, err := f.store.ListNotices(ctx, store.FindNotices{MemberID: a.ID, Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 0 {
+				t.Errorf("%s has %d notices stored", a.Handle, len(rows))
 			}
 		}
 	})

@@ -387,6 +387,25 @@ func TestModeratorsReadPrivateWritingOnlyInTheQueue(t *testing.T) {
 	})
 }
 
+// TestSuspensionRunsOut: a suspension counts until its time is up, by the
+// clock, with no one lifting it: the same session then writes again.
+func TestSuspensionRunsOut(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		until := time.Now().Add(48 * time.Hour)
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]any{"action": "suspend", "reason": "A break.", "until": until.Format(time.RFC3339)}}), http.StatusOK, "")
+		back := f.fresh(f.member)
+		write := req{method: "POST", path: "/circles/open/stories", token: back.Access, body: map[string]string{"title": "Back", "body": "I am back."}}
+		expect(t, f.do(write), http.StatusForbidden, "suspended")
+		ended := time.Now().UTC().Add(-time.Minute)
+		if err := f.storeDB(t).Exec("UPDATE members SET suspended_until = ? WHERE id = ?", ended, f.member.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		expect(t, f.do(write), http.StatusCreated, "")
+		expect(t, f.do(req{method: "POST", path: "/circles/other/join", token: back.Access}), http.StatusNoContent, "")
+	})
+}
+
 // TestMemberActions: warn, suspend (sessions die; reading goes on, writing
 // answers 403 suspended), unsuspend, ban (sign-in answers 403 banned).
 func TestMemberActions(t *testing.T) {

@@ -1,20 +1,11 @@
 // /join : choose a handle and a passphrase; then the recovery codes, once.
 import { join } from '../api.js';
 import {
-  announce, append, busy, clearErrors, copyText, field, formError, h, put, selectText, setTitle, showError,
+  announce, append, copyText, field, h, put, selectText, setTitle,
 } from '../ui.js';
-
-// showPasswordToggle shows or hides what is typed in password fields. Its
-// label avoids the word "password", so "Password" names one field only.
-export function showPasswordToggle(...inputs) {
-  const box = h('input', { type: 'checkbox', id: `show-${inputs[0].id}` });
-  box.addEventListener('change', () => {
-    for (const i of inputs) i.type = box.checked ? 'text' : 'password';
-  });
-  return h('div', { class: 'check' }, box, h('label', { for: box.id }, 'Show what I type'));
-}
-
-export const passphraseHint = 'Choose a passphrase: four or more ordinary words in a row, like “kettle orchard lamp winter”. At least 15 characters, and not one you use anywhere else.';
+import {
+  credentialsForm, handleField, passphraseHint, passwordRefusals,
+} from './credentials.js';
 
 // savedCodes shows codes, made just now and shown only now: a list, a button
 // that copies them, a status line that says what the copy did, and the
@@ -57,30 +48,22 @@ function codesView(view, grant, navigate) {
 
 export default async function render({ view, navigate }) {
   setTitle('Join');
-  const handle = field({
-    label: 'Handle', name: 'handle', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, maxlength: 30,
+  const handle = handleField({
+    maxlength: 30,
     hint: 'The name others see. 3 to 30 of a–z, 0–9, _ and -. Not your real name, and not one you use elsewhere.',
   });
   const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, maxlength: 256, hint: passphraseHint });
-  const err = formError();
-  const button = h('button', { type: 'submit', class: 'button primary' }, 'Join');
-  const form = h('form', { class: 'stack', novalidate: true },
-    handle.wrap, password.wrap, showPasswordToggle(password.input),
-    h('div', { class: 'form-actions' }, button), err);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    await busy(button, async () => {
-      try {
-        const grant = await join(handle.input.value.trim(), password.input.value);
-        codesView(view, grant, navigate);
-      } catch (e) {
-        showError(e, {
-          invalid_handle: handle.input, handle_reserved: handle.input, handle_taken: handle.input,
-          password_too_short: password.input, password_too_long: password.input, password_too_common: password.input,
-        }, err);
-      }
-    });
+  const form = credentialsForm({
+    fields: [handle, password],
+    password,
+    label: 'Join',
+    send: async () => {
+      const grant = await join(handle.input.value.trim(), password.input.value);
+      codesView(view, grant, navigate);
+    },
+    refusals: {
+      invalid_handle: handle.input, handle_reserved: handle.input, handle_taken: handle.input, ...passwordRefusals(password.input),
+    },
   });
   append(view,
     h('h1', { tabindex: '-1' }, 'Join Hearth'),

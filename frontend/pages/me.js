@@ -6,7 +6,8 @@ import {
 import {
   announce, append, busy, clearErrors, drafts, exactly, field, formError, h, modal, put, setTitle, showError, uid,
 } from '../ui.js';
-import { passphraseHint, savedCodes, showPasswordToggle } from './join.js';
+import { passphraseHint, passwordRefusals, showPasswordToggle } from './credentials.js';
+import { savedCodes } from './join.js';
 import { themes } from './safety.js';
 
 const roles = { member: 'Member', moderator: 'Moderator', admin: 'Admin' };
@@ -33,7 +34,7 @@ function passwordSection() {
       } catch (e) {
         showError(e, {
           invalid_credentials: current.input, wrong_password: current.input, invalid_password: current.input,
-          password_too_short: next.input, password_too_long: next.input, password_too_common: next.input,
+          ...passwordRefusals(next.input),
         }, err);
       }
     });

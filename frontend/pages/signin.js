@@ -1,31 +1,24 @@
 // /signin : handle and password.
 import { signIn } from '../api.js';
 import {
-  append, busy, clearErrors, field, formError, h, safePath, setTitle, showError,
+  append, field, h, safePath, setTitle,
 } from '../ui.js';
-import { showPasswordToggle } from './join.js';
+import { credentialsForm, handleField } from './credentials.js';
 
 export default async function render({ view, navigate, query, takeFlash }) {
   setTitle('Sign in');
   const flash = takeFlash();
-  const handle = field({ label: 'Handle', name: 'handle', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true });
+  const handle = handleField();
   const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const err = formError();
-  const button = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
-  const form = h('form', { class: 'stack', novalidate: true },
-    handle.wrap, password.wrap, showPasswordToggle(password.input),
-    h('div', { class: 'form-actions' }, button), err);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    await busy(button, async () => {
-      try {
-        await signIn(handle.input.value.trim(), password.input.value);
-        navigate(safePath(query.get('next')), { replace: true });
-      } catch (e) {
-        showError(e, { invalid_handle: handle.input }, err);
-      }
-    });
+  const form = credentialsForm({
+    fields: [handle, password],
+    password,
+    label: 'Sign in',
+    send: async () => {
+      await signIn(handle.input.value.trim(), password.input.value);
+      navigate(safePath(query.get('next')), { replace: true });
+    },
+    refusals: { invalid_handle: handle.input },
   });
   const next = query.get('next');
   append(view,

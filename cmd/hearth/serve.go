@@ -181,9 +181,9 @@ func serve(args []string, stderr io.Writer) error {
 		return fail(exitFailure, "listen on %s: %v", cfg.Addr, err)
 	}
 	log.Info("hearth is serving", "addr", ln.Addr().String(), "store", st.Dialect(), "version", version)
-	go escalate(ctx, svc, cfg.QueueTargetCrisis, log)
+	go every(ctx, escalateEvery, func() { escalate(ctx, svc, cfg.QueueTargetCrisis, log) })
 	go backfill(ctx, svc, log)
-	go sweepVersions(ctx, svc, log)
+	go every(ctx, sweepEvery, func() { sweepVersions(ctx, svc, log) })
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -204,11 +204,9 @@ func serve(args []string, stderr io.Writer) error {
 // escalateEvery is how often serve looks for crises nobody is with yet.
 const escalateEvery = time.Minute
 
-// escalate calls every moderator to each crisis nobody acknowledged within
-// target, until ctx ends. Every process on a database runs it; each crisis
-// is escalated once.
-func escalate(ctx context.Context, svc *app.Services, target time.Duration, log *slog.Logger) {
-	t := time.NewTicker(escalateEvery)
+// every runs work each period until ctx ends.
+func every(ctx context.Context, period time.Duration, work func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {
@@ -216,11 +214,18 @@ func escalate(ctx context.Context, svc *app.Services, target time.Duration, log 
 			return
 		case <-t.C:
 		}
-		if n, err := svc.Notify.EscalateOverdue(ctx, target); err != nil {
-			log.Warn("escalating overdue crises", "err", err)
-		} else if n > 0 {
-			log.Info("called every moderator to crises nobody is with yet", "items", n)
-		}
+		work()
+	}
+}
+
+// escalate calls every moderator to each crisis nobody acknowledged within
+// target. Every process on a database runs it; each crisis is escalated
+// once.
+func escalate(ctx context.Context, svc *app.Services, target time.Duration, log *slog.Logger) {
+	if n, err := svc.Notify.EscalateOverdue(ctx, target); err != nil {
+		log.Warn("escalating overdue crises", "err", err)
+	} else if n > 0 {
+		log.Info("called every moderator to crises nobody is with yet", "items", n)
 	}
 }
 
@@ -241,22 +246,13 @@ func backfill(ctx context.Context, svc *app.Services, log *slog.Logger) {
 // are past keeping.
 const sweepEvery = time.Hour
 
-// sweepVersions erases, until ctx ends, the earlier versions of edited
-// writing kept past their time. Every process on a database may run it.
+// sweepVersions erases the earlier versions of edited writing kept past
+// their time. Every process on a database may run it.
 func sweepVersions(ctx context.Context, svc *app.Services, log *slog.Logger) {
-	t := time.NewTicker(sweepEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := svc.Moderation.SweepVersions(ctx, kernel.Now()); err != nil {
-			log.Warn("erasing earlier versions of edited writing", "err", err)
-		} else if n > 0 {
-			log.Info("erased earlier versions of edited writing past keeping", "versions", n)
-		}
+	if n, err := svc.Moderation.SweepVersions(ctx, kernel.Now()); err != nil {
+		log.Warn("erasing earlier versions of edited writing", "err", err)
+	} else if n > 0 {
+		log.Info("erased earlier versions of edited writing past keeping", "versions", n)
 	}
 }
 

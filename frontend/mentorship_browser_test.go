@@ -87,3 +87,90 @@ func TestMentorshipFromOfferToEnd(t *testing.T) {
 	newcomer.waitJS("the mentorship list", `location.pathname === '/mentorships'`)
 	newcomer.get("heading", "Mentorship")
 }
+
+// TestAskForAMentorChecksFirst: the request's first message meets the same
+// check as every other writing before it leaves: Edit keeps the draft in
+// the open request and sends nothing; Share anyway sends it.
+func TestAskForAMentorChecksFirst(t *testing.T) {
+	b := newTab(t)
+	b.join(handle("fern"), testPassword)
+	b.open("/c/cardiac-recovery")
+	b.get("button", "Join circle").click()
+	b.agree()
+	b.get("heading", "Mentors")
+	b.waitJS("maple listed", `[...document.querySelectorAll('.mentors li')].some(li => li.textContent.includes('maple'))`)
+	eval[bool](b, `(() => { const li = [...document.querySelectorAll('.mentors li')].find(li => li.textContent.includes('maple')); li.querySelector('button').click(); return true })()`)
+	const draft = "Hello maple. I am scared of the stairs; my number is 07700 900123."
+	b.get("textbox", "Message").fill(draft)
+	b.get("button", "Send request").click()
+	dlg := b.get("dialog", "Before you share")
+	if text := dlg.text(); !strings.Contains(text, "a phone number") || !strings.Contains(text, "Once shared, maple can read it.") {
+		t.Fatalf("the check's dialog reads %q", text)
+	}
+	if marks := eval[[]string](b, `[...document.querySelectorAll('dialog.precheck mark')].map(m => m.textContent)`); strings.Join(marks, "|") != "07700 900123" {
+		t.Fatalf("marked %q, want the phone number", marks)
+	}
+	b.axeCheck("the check before asking for a mentor")
+	dlg.in("button", "Edit").click()
+	b.waitJS("the check to close", `!document.querySelector('dialog.precheck')`)
+	if b.path() != "/c/cardiac-recovery" || !eval[bool](b, `!!document.querySelector('dialog[open] textarea[name=message]')`) {
+		t.Fatalf("after Edit: %s, and the request is no longer open", b.path())
+	}
+	if got := eval[string](b, `document.querySelector('dialog[open] textarea[name=message]').value`); got != draft {
+		t.Fatalf("after Edit the draft reads %q", got)
+	}
+	b.open("/mentorships")
+	b.get("heading", "Mentorship")
+	if b.has("link", "maple mentors you in Cardiac recovery") {
+		t.Fatal("Edit sent the request")
+	}
+
+	b.open("/c/cardiac-recovery")
+	b.waitJS("maple listed", `[...document.querySelectorAll('.mentors li')].some(li => li.textContent.includes('maple'))`)
+	eval[bool](b, `(() => { const li = [...document.querySelectorAll('.mentors li')].find(li => li.textContent.includes('maple')); li.querySelector('button').click(); return true })()`)
+	b.get("textbox", "Message").fill(draft)
+	b.get("button", "Send request").click()
+	b.get("dialog", "Before you share").in("button", "Share anyway").click()
+	b.waitJS("the conversation", `location.pathname.startsWith('/mentorships/')`)
+	b.waitJS("the first message", `document.querySelector('.messages')?.textContent.includes('07700 900123')`)
+}
+
+// TestAdminDecidesAFacilitatorsOffer: a facilitator's own offer waits for
+// an admin, who sees it with Approve and Remove and approves it; the
+// facilitator is not shown their own offer to approve.
+func TestAdminDecidesAFacilitatorsOffer(t *testing.T) {
+	willow := newTab(t)
+	willow.signIn("willow", demoPassword)
+	for _, title := range []string{"Stairs", "Walks", "Sleep"} {
+		willow.shareStory("cardiac-recovery", title+" "+handle("w"), "What helped me, slowly.", "")
+	}
+	willow.open("/c/cardiac-recovery")
+	willow.get("button", "Offer to mentor").click()
+	willow.get("textbox", "Intro").fill("I facilitate here, and I mentor too.")
+	willow.get("button", "Send offer").click()
+	willow.waitJS("the offer sent", `!document.querySelector('dialog[open]')`)
+	willow.open("/mentorships")
+	willow.get("heading", "Mentorship")
+	if strings.Contains(willow.mainText(), "I facilitate here, and I mentor too.") {
+		t.Fatal("willow is shown her own offer to decide on")
+	}
+
+	admin := newTab(t)
+	admin.signIn("juniper", demoPassword)
+	admin.open("/mentorships")
+	offers := `[...document.querySelectorAll('section[aria-labelledby="offers-title"] li')]`
+	admin.waitJS("willow's offer", offers+`.some(li => li.textContent.includes('willow') && li.textContent.includes('I facilitate here'))`)
+	if eval[bool](admin, offers+`.some(li => li.textContent.includes('steadyoak'))`) {
+		t.Fatal("the admin is shown an offer that is the facilitator's to decide")
+	}
+	admin.axeCheck("/mentorships with a facilitator's offer, for an admin")
+	eval[bool](admin, `(() => { const li = `+offers+`.find(li => li.textContent.includes('willow')); [...li.querySelectorAll('button')].find(b => b.textContent === 'Approve').click(); return true })()`)
+	admin.waitJS("the offer approved", `!`+offers+`.some(li => li.textContent.includes('willow'))`)
+
+	newcomer := newTab(t)
+	newcomer.join(handle("moss"), testPassword)
+	newcomer.open("/c/cardiac-recovery")
+	newcomer.get("button", "Join circle").click()
+	newcomer.agree()
+	newcomer.waitJS("willow listed as a mentor", `[...document.querySelectorAll('.mentors li')].some(li => li.textContent.includes('willow'))`)
+}

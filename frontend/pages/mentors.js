@@ -5,6 +5,7 @@ import { api, seg } from '../api.js';
 import {
   announce, busy, clearErrors, field, formError, h, modal, showError,
 } from '../ui.js';
+import { checkBeforeSending, inMentorship } from './precheck.js';
 
 function askButton(circle, mentor, navigate) {
   const message = field({
@@ -19,6 +20,7 @@ function askButton(circle, mentor, navigate) {
     ev.preventDefault();
     clearErrors(form);
     busy(send, async () => {
+      if (!(await checkBeforeSending(message.input.value, message.input, inMentorship(mentor.handle)))) return;
       try {
         const m = await api('POST', '/mentorships', { circle: circle.slug, mentor: mentor.handle, message: message.input.value });
         dlg.close();

@@ -1,10 +1,13 @@
 // /mentorships and /mentorships/{id}: a member's mentorships, one
-// conversation at a time, a mentor's requests, and, for facilitators, the
-// offers to mentor that wait for them.
-import { all, api, currentMember, seg } from '../api.js';
+// conversation at a time, a mentor's requests, and, for facilitators and
+// admins, the offers to mentor that wait for them.
+import {
+  all, api, currentMember, isAdmin, seg,
+} from '../api.js';
 import {
   announce, badge, busy, clearErrors, crisisAlert, field, formError, h, modal, put, setTitle, showError, when,
 } from '../ui.js';
+import { checkBeforeSending, inMentorship } from './precheck.js';
 
 const statusWords = {
   requested: 'Waiting for an answer',
@@ -50,14 +53,17 @@ function answerButtons(m, done) {
   return h('div', { class: 'form-actions' }, make('Accept', 'accept'), make('Decline', 'decline'), err);
 }
 
-// pendingOffers lists, for a facilitator, the offers to mentor waiting in
-// the circles they facilitate, each with Approve and Remove.
+// pendingOffers lists the offers to mentor waiting for the caller, each
+// with Approve and Remove: a facilitator's in the circles they facilitate,
+// and an admin's in every circle (the server lists to each only the offers
+// they may decide on: an admin decides on facilitators' own).
 async function pendingOffers(me, done) {
-  const mine = (me.circles || []).filter((c) => c.is_facilitator);
+  const circles = isAdmin() ? await all('/circles') : (me.circles || []).filter((c) => c.is_facilitator);
+  const pages = await Promise.all(circles.map((c) => api('GET', `/circles/${seg(c.slug)}/mentors?status=pending`)));
   const sections = [];
-  for (const c of mine) {
-    const page = await api('GET', `/circles/${seg(c.slug)}/mentors?status=pending`);
-    if (!page.items.length) continue;
+  circles.forEach((c, i) => {
+    const page = pages[i];
+    if (!page.items.length) return;
     sections.push(h('section', { class: 'card' },
       h('h3', null, `Offers to mentor in ${c.name}`),
       h('ul', { class: 'cards' }, page.items.map((o) => {
@@ -80,7 +86,7 @@ async function pendingOffers(me, done) {
           h('p', null, o.intro || ''),
           h('div', { class: 'form-actions' }, decide('Approve', 'approve'), decide('Remove', 'remove')), err);
       }))));
-  }
+  });
   if (!sections.length) return null;
   return h('section', { 'aria-labelledby': 'offers-title' }, h('h2', { id: 'offers-title' }, 'Offers waiting for you'), sections);
 }
@@ -178,50 +184,12 @@ async function conversationPage(ctx) {
     const err = formError();
     const send = h('button', { type: 'submit', class: 'button primary' }, 'Send');
     const form = h('form', { class: 'stack', novalidate: true }, body.wrap, h('div', { class: 'form-actions' }, send), err);
-    const kindWords = {
-      phone: 'a phone number', email: 'an email address', street_address: 'a street address', url: 'a web address', date_of_birth: 'a date of birth', id_number: 'an ID number',
-    };
-    const found = h('ul');
-    const edit = h('button', { type: 'button', class: 'button primary' }, 'Edit');
-    const anyway = h('button', { type: 'button', class: 'button' }, 'Share anyway');
-    const warn = modal('Before you send',
-      h('p', null, 'Your message may hold details that could identify you or someone else:'), found,
-      h('p', null, 'Only the two of you read it, but once shared it cannot be taken back.'),
-      h('div', { class: 'form-actions' }, edit, anyway));
-    edit.addEventListener('click', () => {
-      warn.close();
-      body.input.focus();
-    });
-    let checked = false;
-    anyway.addEventListener('click', () => {
-      warn.close();
-      checked = true;
-      form.requestSubmit();
-    });
-    // The text check warns before a message leaves; where it cannot be
-    // reached, the message goes as written and its answer still warns.
-    const looksIdentifying = async (text) => {
-      try {
-        const res = await api('POST', '/checks/text', { text });
-        return (res.identifying || []).map((i) => kindWords[i.kind] || i.kind);
-      } catch {
-        return [];
-      }
-    };
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       clearErrors(form);
       busy(send, async () => {
+        if (!(await checkBeforeSending(body.input.value, body.input, inMentorship(who)))) return;
         try {
-          if (!checked) {
-            const kinds = [...new Set(await looksIdentifying(body.input.value))];
-            if (kinds.length) {
-              put(found, kinds.map((k) => h('li', null, k)));
-              warn.open(send);
-              return;
-            }
-          }
-          checked = false;
           const msg = await api('POST', `/mentorships/${seg(mine.id)}/messages`, { body: body.input.value });
           body.input.value = '';
           list.append(messageItem(msg, true, who));
@@ -247,7 +215,7 @@ async function conversationPage(ctx) {
         showError(e, null, endErr);
       }
     }));
-    write = h('section', { 'aria-label': 'Write' }, form, h('div', { class: 'form-actions' }, end), endErr, warn.dialog);
+    write = h('section', { 'aria-label': 'Write' }, form, h('div', { class: 'form-actions' }, end), endErr);
   }
   const flash = ctx.takeFlash();
   put(view,

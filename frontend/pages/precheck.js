@@ -22,12 +22,27 @@ const kindWords = {
 // The server reads at most this many characters.
 const maxChars = 20000;
 
+/** Writing in a circle: its members read it, and its carers see a crisis. */
+export const inCircle = {
+  readers: 'others in the circle',
+  care: 'the circle’s facilitators and moderators will see them and be with you.',
+};
+
+/**
+ * Writing in a mentorship, to who: only they read it, and a crisis goes
+ * to the moderation team (the circle's facilitators learn only who).
+ */
+export function inMentorship(who) {
+  return { readers: who, care: 'the moderation team will read them and be with you.' };
+}
+
 /**
  * checkBeforeSending asks the server about text and, when it finds
  * something, asks the writer. It answers true to send, false to go back to
  * the form (the draft is left as it is, and focus returns to opener).
+ * where (inCircle unless said) names who will read the words.
  */
-export async function checkBeforeSending(text, opener) {
+export async function checkBeforeSending(text, opener, where = inCircle) {
   let found;
   try {
     found = await api('POST', '/checks/text', { text });
@@ -36,7 +51,7 @@ export async function checkBeforeSending(text, opener) {
   }
   const identifying = Array.isArray(found.identifying) ? found.identifying : [];
   if (!found.crisis && identifying.length === 0) return true;
-  return ask(text, found, identifying, opener);
+  return ask(text, found, identifying, opener, where);
 }
 
 /** The parts of story to check: title and body, within the server's limit. */
@@ -45,19 +60,19 @@ export function storyText(title, body) {
   return [...both].length <= maxChars ? both : body;
 }
 
-function ask(text, found, identifying, opener) {
+function ask(text, found, identifying, opener, where) {
   return new Promise((resolve) => {
     const kinds = [...new Set(identifying.map((f) => f.kind))].map((k) => kindWords[k] || 'a detail that could identify someone');
     const parts = [];
     if (kinds.length > 0) {
       parts.push(h('p', null,
-        `Your words include ${list(kinds)}. Once shared, others in the circle can read ${identifying.length === 1 ? 'it' : 'them'}. `
+        `Your words include ${list(kinds)}. Once shared, ${where.readers} can read ${identifying.length === 1 ? 'it' : 'them'}. `
         + 'You might want to take it out, for your own safety or someone else’s.'));
       parts.push(h('p', { class: 'hint' }, 'What we found is marked below.'));
       parts.push(highlighted(text, identifying));
     }
     if (found.crisis) {
-      parts.push(crisisNote(found.crisis_resources || {}));
+      parts.push(crisisNote(found.crisis_resources || {}, where));
     }
     const edit = h('button', { type: 'button', class: 'button' }, 'Edit');
     const share = h('button', { type: 'button', class: 'button primary' }, 'Share anyway');
@@ -105,10 +120,10 @@ function highlighted(text, identifying) {
 }
 
 // crisisNote names every crisis resource before the writing is posted.
-function crisisNote(res) {
+function crisisNote(res, where) {
   const resources = Array.isArray(res.resources) ? res.resources : [];
   return h('section', { class: 'crisis', 'aria-label': 'Where to turn now' },
     h('p', null, h('strong', null, res.message || 'It sounds like you are carrying a lot right now. You don’t have to carry it alone.')),
     h('ul', { class: 'crisis-list' }, resources.map((r) => h('li', null, h('strong', null, r.name), ': ', r.contact))),
-    h('p', { class: 'hint' }, 'You can still share your words: the circle’s facilitators and moderators will see them and be with you.'));
+    h('p', { class: 'hint' }, `You can still share your words: ${where.care}`));
 }

@@ -111,7 +111,7 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	// crisis matcher and resources; mentorship's messages come back with
 	// its hints, and a block keeps a mentorship from starting.
 	checker := safety.NewChecker(crisis, o.CrisisResources)
-	mt := mentorship.New(st, sealer, notices, intake, checker, reader, fm, mentorship.Options{MinDays: o.MentorMinDays})
+	mt := mentorship.New(st, sealer, notices, intake, checker, reader, fm, logbook, mentorship.Options{MinDays: o.MentorMinDays})
 	return &Services{
 		Store:      st,
 		Sealer:     sealer,

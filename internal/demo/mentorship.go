@@ -36,7 +36,7 @@ func (s *seeder) mentor(ctx context.Context, ms *mentorship.Service) error {
 	if _, _, err := ms.PutOffer(ctx, s.actors[m.Mentor], m.Circle, mentorship.Offer{Intro: m.Intro}); err != nil {
 		return fmt.Errorf("offer by %s: %w", m.Mentor, err)
 	}
-	if err := ms.DecideOffer(ctx, s.actors[m.Facilitator], m.Circle, m.Mentor, true); err != nil {
+	if err := ms.DecideOffer(ctx, s.actors[m.Facilitator], m.Circle, m.Mentor, true, mentorship.Decision{}); err != nil {
 		return err
 	}
 	req, err := ms.Ask(ctx, s.actors[m.Mentee], mentorship.Request{Circle: m.Circle, Mentor: m.Mentor, Message: m.Messages[0].Body})

@@ -238,12 +238,14 @@ func (a *API) export(c echo.Context) error {
 		ExportedAt time.Time  `json:"exported_at"`
 		Member     memberJSON `json:"member"`
 		*forum.Export
-		Mentorships  []mentorship.Mentorship      `json:"mentorships"`
-		Messages     []mentorship.ExportedMessage `json:"mentorship_messages"`
-		Flags        []moderation.FiledFlag       `json:"flags"`
-		ReaderSafety *safety.Lists                `json:"reader_safety"`
-		Appeals      []moderation.FiledAppeal     `json:"appeals"`
-	}{kernel.Now(), toMember(m), w, mentoring.Mentorships, mentoring.Messages, flags, safe, appeals})
+		Mentorships  []mentorship.Mentorship        `json:"mentorships"`
+		Messages     []mentorship.ExportedMessage   `json:"mentorship_messages"`
+		Offers       []mentorship.ExportedOffer     `json:"mentor_offers"`
+		EndReasons   []mentorship.ExportedEndReason `json:"mentorship_end_reasons"`
+		Flags        []moderation.FiledFlag         `json:"flags"`
+		ReaderSafety *safety.Lists                  `json:"reader_safety"`
+		Appeals      []moderation.FiledAppeal       `json:"appeals"`
+	}{kernel.Now(), toMember(m), w, mentoring.Mentorships, mentoring.Messages, mentoring.Offers, mentoring.EndReasons, flags, safe, appeals})
 }
 
 // DELETE /me - erase the account: its data key is destroyed for good

@@ -415,7 +415,7 @@ var matrix = []matrixRow{
 	}, [roleCount]int{s401, s404, s200, s200, s200, s404, s403, s403}},
 	{"GET /circles/:slug/mentors (pending)", func(f *forumFixture, me *account) req {
 		return req{method: "GET", path: "/circles/open/mentors?status=pending"}
-	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s403, s403}},
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s403, s200}},
 	{"POST /circles/:slug/mentors/:handle/approve", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/circles/open/mentors/" + f.pendingMentor() + "/approve"}
 	}, [roleCount]int{s401, s403, s403, s403, s204, s403, s403, s403}},

@@ -59,16 +59,13 @@ func (a *API) approveMentor(c echo.Context) error { return a.decideMentor(c, tru
 func (a *API) removeMentor(c echo.Context) error { return a.decideMentor(c, false) }
 
 func (a *API) decideMentor(c echo.Context, approve bool) error {
-	// A reason may come with it; the decision itself is what counts.
-	var in struct {
-		Reason string `json:"reason"`
-	}
+	var in mentorship.Decision
 	if c.Request().ContentLength != 0 {
 		if err := bind(c, &in); err != nil {
 			return err
 		}
 	}
-	if err := a.mentorship.DecideOffer(c.Request().Context(), actor(c), c.Param("slug"), c.Param("handle"), approve); err != nil {
+	if err := a.mentorship.DecideOffer(c.Request().Context(), actor(c), c.Param("slug"), c.Param("handle"), approve, in); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

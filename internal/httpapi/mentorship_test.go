@@ -161,12 +161,22 @@ func TestMentorOffers(t *testing.T) {
 		f.seasoned(f.facilitator, "open")
 		expect(t, f.offer(f.facilitator, "open", "Ask me anything.", 1), http.StatusCreated, "")
 		own := "/circles/open/mentors/" + f.facilitator.Handle + "/approve"
+		// Each sees the pending offers they may decide on: the facilitator
+		// every one but their own, an admin the facilitator's.
+		if got := f.mentors(f.facilitator, "open", "?status=pending"); len(got) != 1 || got[0].Handle != f.author.Handle {
+			t.Fatalf("the facilitator's pending list %+v, want the author's offer only", got)
+		}
+		if got := f.mentors(f.admin, "open", "?status=pending"); len(got) != 1 || got[0].Handle != f.facilitator.Handle ||
+			got[0].Status != "pending" || got[0].Mentorships == nil || *got[0].Mentorships != 0 || got[0].EndedEarly == nil || got[0].Flagged == nil {
+			t.Fatalf("the admin's pending list %+v, want the facilitator's offer with its counts", got)
+		}
+		expect(t, f.do(req{method: "GET", path: "/circles/open/mentors?status=pending", token: f.moderator.Access}), http.StatusForbidden, "not_facilitator")
 		expect(t, f.do(req{method: "POST", path: own, token: f.facilitator.Access}), http.StatusForbidden, "own_offer")
 		expect(t, f.do(req{method: "POST", path: approve, token: f.admin.Access}), http.StatusForbidden, "not_facilitator")
 		expect(t, f.do(req{method: "POST", path: own, token: f.admin.Access}), http.StatusNoContent, "")
 		// Stopping takes the mentor off the list.
 		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNoContent, "")
-		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNotFound, "")
+		expect(t, f.do(req{method: "DELETE", path: "/circles/open/mentors/me", token: f.facilitator.Access}), http.StatusNotFound, "not_found")
 		if got := f.mentors(f.member, "open", ""); len(got) != 0 {
 			t.Fatalf("after stopping: %+v", got)
 		}
@@ -206,8 +216,8 @@ func TestMentorshipFromRequestToEnd(t *testing.T) {
 		f.mentor(f.author, "open", 2)
 		expect(t, f.ask(f.author, "open", f.author.Handle, "Me?"), http.StatusForbidden, "is_mentor")
 		expect(t, f.ask(f.outsider, "open", f.author.Handle, "Hello"), http.StatusForbidden, "not_circle_member")
-		expect(t, f.ask(f.outsider, "hidden", f.author.Handle, "Hello"), http.StatusNotFound, "")
-		expect(t, f.ask(f.member, "open", f.outsider.Handle, "Hello"), http.StatusNotFound, "")
+		expect(t, f.ask(f.outsider, "hidden", f.author.Handle, "Hello"), http.StatusNotFound, "not_found")
+		expect(t, f.ask(f.member, "open", f.outsider.Handle, "Hello"), http.StatusNotFound, "not_found")
 		expect(t, f.ask(f.member, "open", f.author.Handle, ""), http.StatusBadRequest, "invalid_message")
 
 		m := f.asked(f.member, "open", f.author.Handle)
@@ -328,7 +338,7 @@ func TestMentorshipAnswersAndHolds(t *testing.T) {
 		if got := f.mentorships(f.member, "?status=declined"); len(got) != 2 || got[0].ID != x.ID {
 			t.Fatalf("declined %+v", got)
 		}
-		expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusNotFound, "")
+		expect(t, f.ask(f.member, "open", second.Handle, "Hello"), http.StatusNotFound, "not_found")
 	})
 }
 
@@ -377,7 +387,7 @@ func TestMaxMenteesUnderConcurrency(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		statuses := make([]int, len(ids))
+		answers := make([]*response, len(ids))
 		for i, id := range ids {
 			if id == "" {
 				t.Fatalf("request %d refused", i)
@@ -385,19 +395,17 @@ func TestMaxMenteesUnderConcurrency(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				statuses[i] = f.answer(f.author, id, "accept").Status
+				answers[i] = f.answer(f.author, id, "accept")
 			}()
 		}
 		wg.Wait()
 		accepted := 0
-		for _, s := range statuses {
-			switch s {
-			case http.StatusOK:
+		for _, r := range answers {
+			if r.Status == http.StatusOK {
 				accepted++
-			case http.StatusConflict:
-			default:
-				t.Fatalf("accept answered %d", s)
+				continue
 			}
+			expect(t, r, http.StatusConflict, "not_accepting")
 		}
 		if accepted != 3 || len(f.mentorships(f.author, "?status=active")) != 3 {
 			t.Fatalf("%d accepted, want 3", accepted)
@@ -419,41 +427,62 @@ func TestMaxMenteesUnderConcurrency(t *testing.T) {
 			others[i] = f.asked(a, "other", f.author.Handle).ID
 		}
 		var more atomic.Int32
-		for _, id := range others {
+		refused := make([]*response, len(others))
+		for i, id := range others {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if f.answer(f.author, id, "accept").Status == http.StatusOK {
+				if r := f.answer(f.author, id, "accept"); r.Status == http.StatusOK {
 					more.Add(1)
+				} else {
+					refused[i] = r
 				}
 			}()
 		}
 		wg.Wait()
+		for _, r := range refused {
+			if r != nil {
+				expect(t, r, http.StatusConflict, "not_accepting")
+			}
+		}
 		if n := len(f.mentorships(f.author, "?status=active")); n != 5 || more.Load() != 2 {
 			t.Fatalf("%d active mentees in all (%d more accepted), want 5", n, more.Load())
 		}
 	})
 }
 
-// TestMentorshipEndsByItself: leaving the circle, a suspension and a
-// facilitator's removal of the mentor end mentorships as ordinary ends.
+// TestMentorshipEndsByItself: leaving the circle, a suspension, a ban and
+// a facilitator's removal of the mentor end mentorships as ordinary ends.
 func TestMentorshipEndsByItself(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
-		f.mentor(f.author, "open", 3)
-		a, b, c := f.joined("a"), f.joined("b"), f.joined("c")
-		ma, mb, mc := f.asked(a, "open", f.author.Handle), f.asked(b, "open", f.author.Handle), f.asked(c, "open", f.author.Handle)
-		for _, id := range []string{ma.ID, mb.ID, mc.ID} {
+		f.mentor(f.author, "open", 4)
+		a, b, c, d := f.joined("a"), f.joined("b"), f.joined("c"), f.joined("d")
+		ma, mb, mc, md := f.asked(a, "open", f.author.Handle), f.asked(b, "open", f.author.Handle), f.asked(c, "open", f.author.Handle), f.asked(d, "open", f.author.Handle)
+		for _, id := range []string{ma.ID, mb.ID, mc.ID, md.ID} {
 			expect(t, f.answer(f.author, id, "accept"), http.StatusOK, "")
 		}
 		expect(t, f.do(req{method: "POST", path: "/circles/open/leave", token: a.Access}), http.StatusNoContent, "")
 		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + b.Handle + "/actions", token: f.moderator.Access,
 			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().UTC().Add(30 * 24 * time.Hour).Format(time.RFC3339)}}), http.StatusOK, "")
 		active := f.mentorships(f.author, "?status=active")
-		if len(active) != 1 || active[0].ID != mc.ID {
+		if len(active) != 2 || active[0].ID != md.ID || active[1].ID != mc.ID {
 			t.Fatalf("active after leaving and suspension: %+v", active)
 		}
 		if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 2 {
 			t.Fatalf("mentor told of %d ends, want 2", len(n))
+		}
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + d.Handle + "/actions", token: f.admin.Access,
+			body: map[string]string{"action": "ban", "reason": "Threats to other members."}}), http.StatusOK, "")
+		active = f.mentorships(f.author, "?status=active")
+		if len(active) != 1 || active[0].ID != mc.ID {
+			t.Fatalf("active after the ban: %+v", active)
+		}
+		ended := f.mentorships(f.author, "?status=ended")
+		if len(ended) != 3 || ended[0].ID != md.ID {
+			t.Fatalf("ended after the ban: %+v, want the banned member's first of three", ended)
+		}
+		if n := f.noticesOf(f.author, "mentorship_ended"); len(n) != 3 {
+			t.Fatalf("mentor told of %d ends, want 3", len(n))
 		}
 		expect(t, f.do(req{method: "POST", path: "/circles/open/mentors/" + f.author.Handle + "/remove", token: f.facilitator.Access,
 			body: map[string]string{"reason": "Taking a break."}}), http.StatusNoContent, "")
@@ -567,7 +596,7 @@ func TestMentorshipFlaggedMessage(t *testing.T) {
 		expect(t, f.flag(f.moderator, "message", msg, "privacy", ""), http.StatusNotFound, "not_found")
 		expect(t, f.flag(f.author, "message", msg, "privacy", ""), http.StatusBadRequest, "own_writing")
 		expect(t, f.flag(f.member, "message", msg, "harassment", "This made me uneasy."), http.StatusCreated, "")
-		expect(t, f.flag(f.member, "message", msg, "harassment", ""), http.StatusConflict, "")
+		expect(t, f.flag(f.member, "message", msg, "harassment", ""), http.StatusConflict, "already_flagged")
 		q := f.queue()
 		if len(q) != 1 || q[0].TargetType != "message" || q[0].TargetID != msg || q[0].Excerpt != "Call me on my private line any time." || q[0].Author.Handle != f.author.Handle {
 			t.Fatalf("queue %+v", q)
@@ -731,5 +760,187 @@ func TestOverturnedWarningDoesNotBarAMentor(t *testing.T) {
 		second := f.withRole(f.register(uniqueHandle("mod")), kernel.RoleModerator)
 		expect(t, f.decide(second, decode[struct{ ID string }](t, r).ID, "overturned"), http.StatusOK, "")
 		expect(t, f.offer(warned, "open", "I can listen.", 1), http.StatusCreated, "")
+	})
+}
+
+// TestMentorDecisionsAreLogged: approving and removing a mentor go into
+// the moderation log with the reason given, sealed at rest; a reason over
+// its limit is refused and changes nothing.
+func TestMentorDecisionsAreLogged(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.seasoned(f.author, "open")
+		expect(t, f.offer(f.author, "open", "I can listen.", 2), http.StatusCreated, "")
+		base := "/circles/open/mentors/" + f.author.Handle
+		expect(t, f.do(req{method: "POST", path: base + "/approve", token: f.facilitator.Access, body: map[string]string{"reason": "Steady and kind in every thread."}}), http.StatusNoContent, "")
+		expect(t, f.do(req{method: "POST", path: base + "/remove", token: f.facilitator.Access, body: map[string]string{"reason": strings.Repeat("x", 1001)}}), http.StatusBadRequest, "invalid_reason")
+		if got := f.mentors(f.member, "open", ""); len(got) != 1 {
+			t.Fatalf("a refused removal changed the mentors: %+v", got)
+		}
+		const why = "canary-removal-5d1e Asked for phone numbers twice."
+		expect(t, f.do(req{method: "POST", path: base + "/remove", token: f.facilitator.Access, body: map[string]string{"reason": why}}), http.StatusNoContent, "")
+		if got := f.mentors(f.member, "open", ""); len(got) != 0 {
+			t.Fatalf("a removed mentor is listed: %+v", got)
+		}
+		r := f.do(req{method: "GET", path: "/moderation/log", token: f.moderator.Access})
+		expect(t, r, http.StatusOK, "")
+		var mine []map[string]any
+		for _, e := range r.JSON(t)["items"].([]any) {
+			if e := e.(map[string]any); strings.HasSuffix(e["action"].(string), "_mentor") {
+				mine = append(mine, e)
+			}
+		}
+		if len(mine) != 2 {
+			t.Fatalf("%d mentor decisions logged, want 2: %s", len(mine), r.Body)
+		}
+		removal, approval := mine[0], mine[1]
+		target := "member:" + f.author.Handle
+		if removal["action"] != "remove_mentor" || removal["actor"] != f.facilitator.Handle || removal["target"] != target || removal["reason"] != "circle open: "+why {
+			t.Fatalf("the removal logged as %v", removal)
+		}
+		if approval["action"] != "approve_mentor" || approval["target"] != target || approval["reason"] != "circle open: Steady and kind in every thread." {
+			t.Fatalf("the approval logged as %v", approval)
+		}
+		var reasons [][]byte
+		if err := f.storeDB(t).Raw("SELECT reason FROM moderation_log WHERE action = ?", "remove_mentor").Scan(&reasons).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(reasons) != 1 || len(reasons[0]) == 0 || bytes.Contains(reasons[0], []byte("canary-removal-5d1e")) {
+			t.Fatalf("the removal's reason is not sealed at rest: %q", reasons)
+		}
+	})
+}
+
+// TestMaxMenteesBelowActive: a mentor cannot take fewer mentees than they
+// walk beside now; the refusal changes nothing, and as many as they have
+// is fine.
+func TestMaxMenteesBelowActive(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 3)
+		for _, who := range []string{"a", "b"} {
+			expect(t, f.answer(f.author, f.asked(f.joined(who), "open", f.author.Handle).ID, "accept"), http.StatusOK, "")
+		}
+		intro := "I have walked this road for years."
+		expect(t, f.offer(f.author, "open", intro, 1), http.StatusConflict, "max_below_active")
+		// Still three: a third is taken up.
+		third := f.asked(f.joined("c"), "open", f.author.Handle)
+		expect(t, f.answer(f.author, third.ID, "accept"), http.StatusOK, "")
+		expect(t, f.offer(f.author, "open", intro, 2), http.StatusConflict, "max_below_active")
+		r := f.offer(f.author, "open", intro, 3)
+		expect(t, r, http.StatusOK, "")
+		if got := r.JSON(t); got["max_mentees"] != 3.0 || got["active_mentees"] != 3.0 || got["status"] != "approved" {
+			t.Fatalf("offer %v", got)
+		}
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + third.ID + "/end", token: f.author.Access}), http.StatusOK, "")
+		expect(t, f.offer(f.author, "open", intro, 2), http.StatusOK, "")
+		expect(t, f.ask(f.joined("d"), "open", f.author.Handle, "Hello"), http.StatusConflict, "not_accepting")
+	})
+}
+
+// TestMentorshipExportHoldsIntrosAndEndReasons: a member's export holds
+// their own offers with their intros, and the reasons they gave for
+// ending a mentorship; never the other member's.
+func TestMentorshipExportHoldsIntrosAndEndReasons(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		id := f.activeMentorship()
+		const why = "canary-ending-9b2c I found a group near home."
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + id + "/end", token: f.member.Access, body: map[string]string{"reason": why}}), http.StatusOK, "")
+		var stored [][]byte
+		if err := f.storeDB(t).Raw("SELECT end_reason FROM mentorships WHERE id = ?", id).Scan(&stored).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(stored) != 1 || len(stored[0]) == 0 || bytes.Contains(stored[0], []byte("canary-ending-9b2c")) {
+			t.Fatalf("the end reason is not sealed at rest: %q", stored)
+		}
+		type exported struct {
+			Offers []struct {
+				Circle, Intro, Status string
+				MaxMentees            int `json:"max_mentees"`
+			} `json:"mentor_offers"`
+			EndReasons []struct {
+				MentorshipID string `json:"mentorship_id"`
+				Reason       string
+				EndedAt      string `json:"ended_at"`
+			} `json:"mentorship_end_reasons"`
+		}
+		export := func(a *account) exported {
+			r := f.do(req{method: "GET", path: "/me/export", token: a.Access})
+			expect(t, r, http.StatusOK, "")
+			return decode[exported](t, r)
+		}
+		mentee := export(f.member)
+		if len(mentee.Offers) != 0 || len(mentee.EndReasons) != 1 || mentee.EndReasons[0].MentorshipID != id || mentee.EndReasons[0].Reason != why || mentee.EndReasons[0].EndedAt == "" {
+			t.Fatalf("the mentee's export %+v", mentee)
+		}
+		mentor := export(f.author)
+		if len(mentor.EndReasons) != 0 || len(mentor.Offers) != 1 || mentor.Offers[0].Circle != "open" ||
+			mentor.Offers[0].Intro != "I have walked this road for years." || mentor.Offers[0].Status != "approved" || mentor.Offers[0].MaxMentees != 2 {
+			t.Fatalf("the mentor's export %+v", mentor)
+		}
+	})
+}
+
+// TestMentorCountsForFacilitators: the circle's facilitators count each
+// mentor's mentorships taken up there and those ended within 14 days of
+// being taken up; a declined request is neither.
+func TestMentorCountsForFacilitators(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 3)
+		expect(t, f.answer(f.author, f.asked(f.joined("declined"), "open", f.author.Handle).ID, "decline"), http.StatusOK, "")
+		early, late, ongoing := f.asked(f.joined("early"), "open", f.author.Handle), f.asked(f.joined("late"), "open", f.author.Handle), f.asked(f.joined("ongoing"), "open", f.author.Handle)
+		for _, id := range []string{early.ID, late.ID, ongoing.ID} {
+			expect(t, f.answer(f.author, id, "accept"), http.StatusOK, "")
+		}
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + early.ID + "/end", token: f.author.Access}), http.StatusOK, "")
+		ago := time.Now().UTC().Add(-20 * 24 * time.Hour)
+		if err := f.storeDB(t).Exec("UPDATE mentorships SET decided_at = ? WHERE id = ?", ago, late.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + late.ID + "/end", token: f.author.Access}), http.StatusOK, "")
+		got := f.mentors(f.facilitator, "open", "")
+		if len(got) != 1 || got[0].Mentorships == nil || *got[0].Mentorships != 3 || got[0].EndedEarly == nil || *got[0].EndedEarly != 1 || *got[0].Flagged != 0 {
+			t.Fatalf("the facilitator's counts %+v, want 3 mentorships, 1 ended early", got)
+		}
+		if m := f.mentors(f.member, "open", ""); len(m) != 1 || m[0].Mentorships != nil || m[0].EndedEarly != nil || m[0].Flagged != nil {
+			t.Fatalf("a member sees counts: %+v", m)
+		}
+	})
+}
+
+// TestDeclineHoldLifts: a decline holds the mentee back from asking that
+// mentor again for 30 days, and no longer.
+func TestDeclineHoldLifts(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		f.mentor(f.author, "open", 2)
+		m := f.asked(f.member, "open", f.author.Handle)
+		expect(t, f.answer(f.author, m.ID, "decline"), http.StatusOK, "")
+		decided := func(days int) {
+			t.Helper()
+			ago := time.Now().UTC().Add(-time.Duration(days) * 24 * time.Hour)
+			if err := f.storeDB(t).Exec("UPDATE mentorships SET decided_at = ? WHERE id = ?", ago, m.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		decided(29)
+		expect(t, f.ask(f.member, "open", f.author.Handle, "May I ask again?"), http.StatusConflict, "already_requested")
+		decided(31)
+		again := f.asked(f.member, "open", f.author.Handle)
+		if again.ID == m.ID || again.Status != "requested" {
+			t.Fatalf("asking again after the hold: %+v", again)
+		}
+	})
+}
+
+// TestSuspendedMemberCannotWrite: a suspended member's message is refused
+// as suspended, and nothing is stored.
+func TestSuspendedMemberCannotWrite(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		id := f.activeMentorship()
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().UTC().Add(7 * 24 * time.Hour).Format(time.RFC3339)}}), http.StatusOK, "")
+		// A suspension signs the member out; they sign in again to read.
+		expect(t, f.say(f.fresh(f.member), id, "Are you still there?"), http.StatusForbidden, "suspended")
+		if c := f.conversation(f.author, id, ""); len(c.Items) != 1 {
+			t.Fatalf("%d messages after a suspended member wrote, want the first only", len(c.Items))
+		}
 	})
 }

@@ -10,11 +10,32 @@ import (
 )
 
 // Export is what of mentorship is in a member's GET /me/export: their
-// mentorships and the messages they wrote (the other member's words are
-// the other member's).
+// mentorships, the messages they wrote (the other member's words are the
+// other member's), their offers to mentor with their intros, and the
+// reasons they gave for ending a mentorship.
 type Export struct {
-	Mentorships []Mentorship      `json:"mentorships"`
-	Messages    []ExportedMessage `json:"mentorship_messages"`
+	Mentorships []Mentorship        `json:"mentorships"`
+	Messages    []ExportedMessage   `json:"mentorship_messages"`
+	Offers      []ExportedOffer     `json:"mentor_offers"`
+	EndReasons  []ExportedEndReason `json:"mentorship_end_reasons"`
+}
+
+// ExportedOffer is one of the member's offers to mentor, its intro in
+// clear.
+type ExportedOffer struct {
+	Circle     string    `json:"circle"`
+	Intro      string    `json:"intro"`
+	Status     string    `json:"status"`
+	MaxMentees int       `json:"max_mentees"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ExportedEndReason is the reason the member gave for ending a
+// mentorship, in clear.
+type ExportedEndReason struct {
+	MentorshipID string    `json:"mentorship_id"`
+	Reason       string    `json:"reason"`
+	EndedAt      time.Time `json:"ended_at"`
 }
 
 // ExportedMessage is one of the member's messages, in clear.
@@ -28,9 +49,9 @@ type ExportedMessage struct {
 // exportPage is how many mentorships one read of the export takes.
 const exportPage = 100
 
-// Export gathers a's mentorships and messages.
+// Export gathers a's mentorships, messages, offers and end reasons.
 func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Export, error) {
-	out := &Export{Mentorships: []Mentorship{}, Messages: []ExportedMessage{}}
+	out := &Export{Mentorships: []Mentorship{}, Messages: []ExportedMessage{}, Offers: []ExportedOffer{}, EndReasons: []ExportedEndReason{}}
 	f := store.FindMentorships{MemberID: a.ID, ExpiredBefore: s.now().Add(-store.RequestLife), Limit: exportPage}
 	for {
 		vs, err := s.st.ListMentorships(ctx, f)
@@ -56,6 +77,32 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Export, error) {
 		}
 		if body != nil {
 			out.Messages = append(out.Messages, ExportedMessage{ID: m.ID, MentorshipID: m.MentorshipID, Body: *body, CreatedAt: m.CreatedAt.UTC()})
+		}
+	}
+	offers, err := s.st.OffersBy(ctx, a.ID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	for _, o := range offers {
+		intro, err := s.open(ctx, o.Intro, store.MentorIntroLocation(o.ID))
+		if err != nil {
+			return nil, err
+		}
+		if intro != nil {
+			out.Offers = append(out.Offers, ExportedOffer{Circle: o.CircleSlug, Intro: *intro, Status: o.Status, MaxMentees: o.MaxMentees, CreatedAt: o.CreatedAt.UTC()})
+		}
+	}
+	ended, err := s.st.EndReasonsBy(ctx, a.ID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	for _, m := range ended {
+		reason, err := s.open(ctx, m.EndReason, store.EndReasonLocation(m.ID))
+		if err != nil {
+			return nil, err
+		}
+		if reason != nil && m.EndedAt != nil {
+			out.EndReasons = append(out.EndReasons, ExportedEndReason{MentorshipID: m.ID, Reason: *reason, EndedAt: m.EndedAt.UTC()})
 		}
 	}
 	return out, nil

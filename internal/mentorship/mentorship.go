@@ -59,6 +59,12 @@ type Guidelines interface {
 	GuidelinesAccepted(ctx context.Context, a kernel.Actor, circleID string) error
 }
 
+// Logbook makes the moderation log's entries, sealing their reasons with
+// the actor's key; *moderation.Logbook is one.
+type Logbook interface {
+	Entry(ctx context.Context, a kernel.Actor, action, targetType, targetID, reason string) (*store.LogEntry, error)
+}
+
 // Options are the rules set at start.
 type Options struct {
 	// MinDays is how old an account must be to offer to mentor.
@@ -74,15 +80,16 @@ type Service struct {
 	hints   Hints
 	blocks  Blocks
 	rules   Guidelines
+	log     Logbook
 	o       Options
 	now     func() time.Time
 }
 
 // New returns mentorship over a store and a sealer, with the notices it
 // sends, moderation's crisis care, the text check's hints, the blocks
-// members set and the circles' guidelines.
-func New(st *store.Store, sealer Sealer, notices Notifier, crisis Crisis, hints Hints, blocks Blocks, rules Guidelines, o Options) *Service {
-	return &Service{st: st, sealer: sealer, notices: notices, crisis: crisis, hints: hints, blocks: blocks, rules: rules, o: o, now: kernel.Now}
+// members set, the circles' guidelines and the moderation log.
+func New(st *store.Store, sealer Sealer, notices Notifier, crisis Crisis, hints Hints, blocks Blocks, rules Guidelines, log Logbook, o Options) *Service {
+	return &Service{st: st, sealer: sealer, notices: notices, crisis: crisis, hints: hints, blocks: blocks, rules: rules, log: log, o: o, now: kernel.Now}
 }
 
 // The safeguards' numbers.
@@ -91,6 +98,7 @@ const (
 	maxIntro          = 500
 	maxMessage        = 10000
 	maxEndReason      = 500
+	maxDecisionReason = 1000
 	minWritings       = 3
 	standingDays      = 90
 	declineHold       = 30 * 24 * time.Hour
@@ -111,6 +119,7 @@ var (
 	errNotRequested   = apperr.New(http.StatusConflict, "not_requested", "This request is no longer waiting for an answer.")
 	errNotActive      = apperr.New(http.StatusConflict, "not_active", "This mentorship is not active, so it takes no more messages.")
 	errMaxMentees     = apperr.Invalid("invalid_max_mentees", "max_mentees is a whole number from 1 to 5.")
+	errMaxBelowActive = apperr.New(http.StatusConflict, "max_below_active", "You walk beside more mentees in this circle than that just now. Keep max_mentees at least at their number; it can go lower once a mentorship ends.")
 )
 
 // notEligible answers an offer that does not meet the bar, saying why.

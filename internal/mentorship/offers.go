@@ -88,9 +88,12 @@ func (s *Service) PutOffer(ctx context.Context, a kernel.Actor, slug string, in 
 	if o.Intro, err = s.sealer.Seal(ctx, keyID, []byte(in.Intro), store.MentorIntroLocation(o.ID)); err != nil {
 		return nil, false, apperr.Internal(err)
 	}
-	if err := s.st.SaveOffer(ctx, &o, old == nil); errors.Is(err, store.ErrConflict) {
+	switch err := s.st.SaveOffer(ctx, &o, old == nil); {
+	case errors.Is(err, store.ErrConflict):
 		return nil, false, apperr.New(409, "conflict", "Your offer changed at the same time; please try again.")
-	} else if err != nil {
+	case errors.Is(err, store.ErrBelowActive):
+		return nil, false, errMaxBelowActive
+	case err != nil:
 		return nil, false, apperr.Internal(err)
 	}
 	v, err := s.st.GetMentor(ctx, c.ID, a.ID)
@@ -139,7 +142,7 @@ func (s *Service) StopOffer(ctx context.Context, a kernel.Actor, slug string) er
 	if err := policy(a, actOffer, subject{circle: c}); err != nil {
 		return err
 	}
-	return storeErr(s.st.WithdrawOffer(ctx, c.ID, a.ID, false, s.now(), s.tell))
+	return storeErr(s.st.WithdrawOffer(ctx, c.ID, a.ID, nil, s.now(), s.tell))
 }
 
 // tell is the notice of a mentorship closed by a safeguard or a removal.
@@ -147,8 +150,20 @@ func (s *Service) tell(m *store.Mentorship, to, kind string) *store.Notice {
 	return s.notices.Mentorship(kind, m, to, "")
 }
 
-// DecideOffer approves or removes the offer of handle in a circle.
-func (s *Service) DecideOffer(ctx context.Context, a kernel.Actor, slug, handle string, approve bool) error {
+// Decision is the body of POST /circles/{slug}/mentors/{handle}/approve
+// and …/remove.
+type Decision struct {
+	Reason string `json:"reason"`
+}
+
+// DecideOffer approves or removes the offer of handle in a circle. The
+// decision and its reason go into the moderation log, the reason sealed
+// with the decider's key: who may walk alone with newcomers is a decision
+// the moderation team can look back on.
+func (s *Service) DecideOffer(ctx context.Context, a kernel.Actor, slug, handle string, approve bool, in Decision) error {
+	if err := kernel.CheckText("reason", in.Reason, 0, maxDecisionReason); err != nil {
+		return err
+	}
 	c, err := s.circle(ctx, a, slug)
 	if err != nil {
 		return err
@@ -167,28 +182,44 @@ func (s *Service) DecideOffer(ctx context.Context, a kernel.Actor, slug, handle 
 	if _, err := s.st.GetMentor(ctx, c.ID, m.ID); err != nil {
 		return errNoOffer
 	}
+	action, why := "remove_mentor", "circle "+c.Slug
 	if approve {
-		return storeErr(s.st.ApproveOffer(ctx, c.ID, m.ID, s.now()))
+		action = "approve_mentor"
 	}
-	return storeErr(s.st.WithdrawOffer(ctx, c.ID, m.ID, true, s.now(), s.tell))
+	if in.Reason != "" {
+		why += ": " + in.Reason
+	}
+	entry, err := s.log.Entry(ctx, a, action, "member", m.ID, why)
+	if err != nil {
+		return err
+	}
+	if approve {
+		return storeErr(s.st.ApproveOffer(ctx, c.ID, m.ID, s.now(), entry))
+	}
+	return storeErr(s.st.WithdrawOffer(ctx, c.ID, m.ID, entry, s.now(), s.tell))
 }
 
 // facilitates reports whether memberID facilitates circleID.
 func (s *Service) facilitates(ctx context.Context, memberID, circleID string) (bool, error) {
-	ids, err := s.st.FacilitatorIDs(ctx, circleID)
-	if err != nil {
-		return false, apperr.Internal(err)
-	}
-	for _, id := range ids {
-		if id == memberID {
-			return true, nil
-		}
-	}
-	return false, nil
+	set, err := s.facilitatorSet(ctx, circleID)
+	return set[memberID], err
 }
 
-// ListMentors lists a circle's approved mentors (pending offers, for its
-// facilitators), with counts for its facilitators.
+// facilitatorSet is the ids of circleID's facilitators.
+func (s *Service) facilitatorSet(ctx context.Context, circleID string) (map[string]bool, error) {
+	ids, err := s.st.FacilitatorIDs(ctx, circleID)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
+}
+
+// ListMentors lists a circle's approved mentors, or the pending offers
+// the caller may decide on, with counts for those who decide.
 func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, pending bool) (*kernel.Page[Mentor], error) {
 	c, err := s.circle(ctx, a, slug)
 	if err != nil {
@@ -205,6 +236,12 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	var facilitators map[string]bool
+	if pending {
+		if facilitators, err = s.facilitatorSet(ctx, c.ID); err != nil {
+			return nil, err
+		}
+	}
 	ids := make([]string, len(vs))
 	for i := range vs {
 		ids[i] = vs[i].MemberID
@@ -216,6 +253,11 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 	out := &kernel.Page[Mentor]{Items: make([]Mentor, 0, len(vs))}
 	for i := range vs {
 		v := &vs[i]
+		// A pending offer is listed to whoever may decide on it, so
+		// nobody is shown an Approve they would be refused.
+		if pending && policy(a, actDecideOffer, subject{circle: c, offerOf: v.MemberID, offerByFacilitator: facilitators[v.MemberID]}) != nil {
+			continue
+		}
 		intro, err := s.open(ctx, v.Intro, store.MentorIntroLocation(v.ID))
 		if err != nil {
 			return nil, err
@@ -226,7 +268,7 @@ func (s *Service) ListMentors(ctx context.Context, a kernel.Actor, slug string, 
 			since = *v.ApprovedAt
 		}
 		m := Mentor{Handle: v.Handle, Intro: intro, Status: v.Status, Since: since.UTC(), Accepting: takes}
-		if c.IsFacilitator {
+		if seesCounts(a, c) {
 			m.Mentorships, m.EndedEarly, m.Flagged = &v.Mentorships, &v.EndedEarly, &v.Flags
 		}
 		out.Items = append(out.Items, m)

@@ -49,6 +49,8 @@ func TestPolicy(t *testing.T) {
 		{"others do not", member, actListMentors, subject{circle: out}, "not_circle_member"},
 		{"members do not see pending offers", member, actSeePending, subject{circle: in}, "not_facilitator"},
 		{"facilitators do", member, actSeePending, subject{circle: facilitate}, "ok"},
+		{"admins do, who decide on facilitators' offers", admin, actSeePending, subject{circle: out}, "ok"},
+		{"moderators do not", moderator, actSeePending, subject{circle: out}, "not_facilitator"},
 		{"a facilitator approves an offer", member, actDecideOffer, subject{circle: facilitate, offerOf: "x"}, "ok"},
 		{"not their own", member, actDecideOffer, subject{circle: facilitate, offerOf: "m", offerByFacilitator: true}, "own_offer"},
 		{"a member does not approve", member, actDecideOffer, subject{circle: in, offerOf: "x"}, "not_facilitator"},

@@ -153,12 +153,30 @@ func (s *Store) earlyQuery(q string) string {
 	return strings.Replace(q, endedEarlyAt, "julianday(x.ended_at) - julianday(x.decided_at) < 14", 1)
 }
 
+// ErrBelowActive means an offer would take fewer mentees than its mentor
+// already walks beside in its circle.
+var ErrBelowActive = errors.New("store: max_mentees below the active mentees")
+
 // SaveOffer creates or changes an offer (a change waits for approval
-// again, as its caller decides).
+// again, as its caller decides). A change never sets MaxMentees below the
+// mentor's active mentees in the circle (ErrBelowActive): the mentor's
+// offers are locked first, as Accept locks them, so an accept and a
+// change are counted one after the other.
 func (s *Store) SaveOffer(ctx context.Context, o *MentorOffer, create bool) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if create {
 			return tx.Create(o).Error
+		}
+		var locked []MentorOffer
+		if err := tx.Clauses(lockingClause(tx)...).Where("member_id = ?", o.MemberID).Find(&locked).Error; err != nil {
+			return err
+		}
+		var active int64
+		if err := tx.Model(&Mentorship{}).Where("mentor_id = ? AND circle_id = ? AND status = ?", o.MemberID, o.CircleID, MentorshipActive).Count(&active).Error; err != nil {
+			return err
+		}
+		if int64(o.MaxMentees) < active {
+			return ErrBelowActive
 		}
 		return tx.Model(&MentorOffer{}).Where("id = ?", o.ID).Updates(map[string]any{
 			"intro": o.Intro, "max_mentees": o.MaxMentees, "status": o.Status, "updated_at": o.UpdatedAt, "approved_at": o.ApprovedAt,
@@ -167,14 +185,15 @@ func (s *Store) SaveOffer(ctx context.Context, o *MentorOffer, create bool) erro
 	if isUnique(err) {
 		return ErrConflict
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrBelowActive) {
 		return fmt.Errorf("store: save offer: %w", err)
 	}
-	return nil
+	return err
 }
 
-// ApproveOffer approves memberID's offer in circleID.
-func (s *Store) ApproveOffer(ctx context.Context, circleID, memberID string, now time.Time) error {
+// ApproveOffer approves memberID's offer in circleID, with the log entry
+// that records it.
+func (s *Store) ApproveOffer(ctx context.Context, circleID, memberID string, now time.Time, entry *LogEntry) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&MentorOffer{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).
 			Updates(map[string]any{"status": OfferApproved, "approved_at": now})
@@ -184,7 +203,7 @@ func (s *Store) ApproveOffer(ctx context.Context, circleID, memberID string, now
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return nil
+		return (&Effects{Log: entry}).write(tx)
 	})
 }
 
@@ -193,9 +212,10 @@ func (s *Store) ApproveOffer(ctx context.Context, circleID, memberID string, now
 type Told func(m *Mentorship, memberID, kind string) *Notice
 
 // WithdrawOffer takes memberID's offer in circleID away: its open requests
-// are declined and, when endActive (a facilitator's removal), its active
-// mentorships end. The mentees are told by tell.
-func (s *Store) WithdrawOffer(ctx context.Context, circleID, memberID string, endActive bool, now time.Time, tell Told) error {
+// are declined and, on a facilitator's removal (logged by removal; nil
+// when the mentor stops), its active mentorships end. The mentees are
+// told by tell.
+func (s *Store) WithdrawOffer(ctx context.Context, circleID, memberID string, removal *LogEntry, now time.Time, tell Told) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("circle_id = ? AND member_id = ?", circleID, memberID).Delete(&MentorOffer{})
 		if res.Error != nil {
@@ -208,13 +228,14 @@ func (s *Store) WithdrawOffer(ctx context.Context, circleID, memberID string, en
 			MentorshipDeclined, nil, now, tell); err != nil {
 			return err
 		}
-		if endActive {
-			if err := closeMentorships(tx, "circle_id = ? AND mentor_id = ? AND status = 'active'", []any{circleID, memberID},
-				MentorshipEnded, nil, now, tell); err != nil {
-				return err
-			}
+		if removal == nil {
+			return nil
 		}
-		return nil
+		if err := closeMentorships(tx, "circle_id = ? AND mentor_id = ? AND status = 'active'", []any{circleID, memberID},
+			MentorshipEnded, nil, now, tell); err != nil {
+			return err
+		}
+		return (&Effects{Log: removal}).write(tx)
 	})
 }
 
@@ -632,6 +653,38 @@ func (s *Store) MessagesBy(ctx context.Context, authorID string) ([]MentorshipMe
 	}, `SELECT id, mentorship_id, author_id, body, created_at FROM mentorship_messages WHERE author_id = ? AND body IS NOT NULL ORDER BY id`, authorID)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages by: %w", err)
+	}
+	return out, nil
+}
+
+// OfferOf is an offer with its circle's slug.
+type OfferOf struct {
+	MentorOffer
+	CircleSlug string
+}
+
+// OffersBy lists memberID's offers to mentor, oldest first, for their
+// export.
+func (s *Store) OffersBy(ctx context.Context, memberID string) ([]OfferOf, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, o *OfferOf) error {
+		return row.Scan(&o.ID, &o.CircleID, &o.MemberID, &o.Intro, &o.MaxMentees, &o.Status, &o.CreatedAt, &o.UpdatedAt, &o.ApprovedAt, &o.CircleSlug)
+	}, `SELECT o.id, o.circle_id, o.member_id, o.intro, o.max_mentees, o.status, o.created_at, o.updated_at, o.approved_at, c.slug
+		FROM mentor_offers o JOIN circles c ON c.id = o.circle_id WHERE o.member_id = ? ORDER BY o.id`, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("store: offers by: %w", err)
+	}
+	return out, nil
+}
+
+// EndReasonsBy lists the mentorships memberID ended giving a reason
+// (sealed with their key), oldest first, for their export.
+func (s *Store) EndReasonsBy(ctx context.Context, memberID string) ([]Mentorship, error) {
+	out, err := queryRows(ctx, s, 0, func(row rowScanner, m *Mentorship) error {
+		return row.Scan(&m.ID, &m.EndedAt, &m.EndReason)
+	}, `SELECT id, ended_at, end_reason FROM mentorships WHERE (mentor_id = ? OR mentee_id = ?) AND ended_by = ? AND end_reason IS NOT NULL ORDER BY id`,
+		memberID, memberID, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("store: end reasons by: %w", err)
 	}
 	return out, nil
 }

@@ -146,7 +146,8 @@ func (s *Store) DecideAppeal(ctx context.Context, id, outcome, by string, undo *
 			}
 		}
 		res := tx.Model(&Appeal{}).Where("id = ? AND status = ?", id, AppealOpen).
-			Updates(map[string]any{"status": outcome, "decided_by": by, "decided_at": now, "undone": undone})
+			Select("Status", "DecidedBy", "DecidedAt", "Undone").
+			Updates(&Appeal{Status: outcome, DecidedBy: &by, DecidedAt: &now, Undone: undone})
 		if res.Error != nil {
 			return fmt.Errorf("store: decide appeal: %w", res.Error)
 		}

@@ -178,9 +178,8 @@ func (s *Store) SaveOffer(ctx context.Context, o *MentorOffer, create bool) erro
 		if int64(o.MaxMentees) < active {
 			return ErrBelowActive
 		}
-		return tx.Model(&MentorOffer{}).Where("id = ?", o.ID).Updates(map[string]any{
-			"intro": o.Intro, "max_mentees": o.MaxMentees, "status": o.Status, "updated_at": o.UpdatedAt, "approved_at": o.ApprovedAt,
-		}).Error
+		return tx.Model(&MentorOffer{}).Where("id = ?", o.ID).
+			Select("Intro", "MaxMentees", "Status", "UpdatedAt", "ApprovedAt").Updates(o).Error
 	})
 	if isUnique(err) {
 		return ErrConflict
@@ -196,7 +195,7 @@ func (s *Store) SaveOffer(ctx context.Context, o *MentorOffer, create bool) erro
 func (s *Store) ApproveOffer(ctx context.Context, circleID, memberID string, now time.Time, entry *LogEntry) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&MentorOffer{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).
-			Updates(map[string]any{"status": OfferApproved, "approved_at": now})
+			Select("Status", "ApprovedAt").Updates(&MentorOffer{Status: OfferApproved, ApprovedAt: &now})
 		if res.Error != nil {
 			return fmt.Errorf("store: approve offer: %w", res.Error)
 		}
@@ -270,13 +269,8 @@ func closeMentorships(tx *gorm.DB, where string, args []any, status string, by *
 			}
 		}
 	}
-	up := map[string]any{"status": status}
-	if status == MentorshipEnded {
-		up["ended_at"], up["ended_by"] = now, by
-	} else {
-		up["decided_at"] = now
-	}
-	if err := tx.Model(&Mentorship{}).Where("id IN ?", ids).Updates(up).Error; err != nil {
+	up, fields := moved(status, by, nil, now)
+	if err := tx.Model(&Mentorship{}).Where("id IN ?", ids).Select(fields).Updates(up).Error; err != nil {
 		return fmt.Errorf("store: close mentorships: %w", err)
 	}
 	if len(notices) > 0 {
@@ -446,7 +440,8 @@ func (s *Store) CreateMentorship(ctx context.Context, m *Mentorship, first *Ment
 // waited longer than RequestLife.
 func expireRequests(tx *gorm.DB, now time.Time, memberIDs ...string) error {
 	err := tx.Model(&Mentorship{}).Where("status = ? AND created_at <= ? AND (mentee_id IN ? OR mentor_id IN ?)",
-		MentorshipRequested, now.Add(-RequestLife), memberIDs, memberIDs).Updates(map[string]any{"status": MentorshipExpired, "decided_at": now}).Error
+		MentorshipRequested, now.Add(-RequestLife), memberIDs, memberIDs).Select("Status", "DecidedAt").
+		Updates(&Mentorship{Status: MentorshipExpired, DecidedAt: &now}).Error
 	if err != nil {
 		return fmt.Errorf("store: expire requests: %w", err)
 	}
@@ -490,21 +485,36 @@ func (s *Store) Accept(ctx context.Context, m *Mentorship, maxInCircle int, now 
 		if int(inCircle) >= maxInCircle || inAll >= MaxMenteesInAll {
 			return ErrFull
 		}
-		if err := transition(tx, m.ID, []string{MentorshipRequested}, map[string]any{"status": MentorshipActive, "decided_at": now}, "created_at > ?", now.Add(-RequestLife)); err != nil {
+		if err := transition(tx, m.ID, []string{MentorshipRequested}, MentorshipActive, nil, nil, now, "created_at > ?", now.Add(-RequestLife)); err != nil {
 			return err
 		}
 		return eff.write(tx)
 	})
 }
 
-// transition moves mentorship id on, when its status is one of from (and
-// extra holds); ErrConflict otherwise.
-func transition(tx *gorm.DB, id string, from []string, up map[string]any, extra string, args ...any) error {
+// moved is what moving a mentorship to status at now writes, and its
+// fields: an end says when, by whom and (when given) why; anything else
+// says when it was decided.
+func moved(status string, by *string, reason []byte, now time.Time) (*Mentorship, []string) {
+	if status != MentorshipEnded {
+		return &Mentorship{Status: status, DecidedAt: &now}, []string{"Status", "DecidedAt"}
+	}
+	m, fields := &Mentorship{Status: status, EndedAt: &now, EndedBy: by}, []string{"Status", "EndedAt", "EndedBy"}
+	if reason != nil {
+		m.EndReason, fields = reason, append(fields, "EndReason")
+	}
+	return m, fields
+}
+
+// transition moves mentorship id to status (see moved), when its status
+// is one of from (and extra holds); ErrConflict otherwise.
+func transition(tx *gorm.DB, id string, from []string, status string, by *string, reason []byte, now time.Time, extra string, args ...any) error {
 	q := tx.Model(&Mentorship{}).Where("id = ? AND status IN ?", id, from)
 	if extra != "" {
 		q = q.Where(extra, args...)
 	}
-	res := q.Updates(up)
+	up, fields := moved(status, by, reason, now)
+	res := q.Select(fields).Updates(up)
 	if res.Error != nil {
 		return fmt.Errorf("store: mentorship: %w", res.Error)
 	}
@@ -518,18 +528,12 @@ func transition(tx *gorm.DB, id string, from []string, up map[string]any, extra 
 // request only, when from is requested), with its effects; ErrConflict
 // when it no longer stands so.
 func (s *Store) MoveMentorship(ctx context.Context, id string, from []string, to string, by *string, reason []byte, now time.Time, eff Effects) error {
-	up := map[string]any{"status": to}
-	if to == MentorshipEnded {
-		up["ended_at"], up["ended_by"], up["end_reason"] = now, by, reason
-	} else {
-		up["decided_at"] = now
-	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		extra, args := "", []any(nil)
 		if len(from) == 1 && from[0] == MentorshipRequested {
 			extra, args = "created_at > ?", []any{now.Add(-RequestLife)}
 		}
-		if err := transition(tx, id, from, up, extra, args...); err != nil {
+		if err := transition(tx, id, from, to, by, reason, now, extra, args...); err != nil {
 			return err
 		}
 		return eff.write(tx)

@@ -51,7 +51,7 @@ func (s *Store) SecretVersion(ctx context.Context, name string) (time.Time, erro
 // ReplaceSecret puts a new value, made at now, in place of a stored
 // secret; ErrNotFound when there is none.
 func (s *Store) ReplaceSecret(ctx context.Context, name string, value []byte, now time.Time) error {
-	res := s.w.WithContext(ctx).Model(&secret{}).Where("name = ?", name).Updates(map[string]any{"value": value, "created_at": now})
+	res := s.w.WithContext(ctx).Model(&secret{}).Where("name = ?", name).Select("Value", "CreatedAt").Updates(&secret{Value: value, CreatedAt: now})
 	if res.Error != nil {
 		return fmt.Errorf("store: replace secret: %w", res.Error)
 	}

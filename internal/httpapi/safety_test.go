@@ -347,6 +347,145 @@ func TestBlockedReplierTellsNothing(t *testing.T) {
 	})
 }
 
+// told counts a's notices of kind about target (a mentorship, or the
+// writing a crisis call names).
+func (f *forumFixture) told(a *account, kind, target string) int {
+	f.t.Helper()
+	n := 0
+	for _, x := range f.noticesOf(a, kind) {
+		if x.TargetID == target {
+			n++
+		}
+	}
+	return n
+}
+
+// TestMuteSilencesMentorship: no mentorship_* notice of what a muted or
+// blocked member did reaches the one who silenced them (requested,
+// accepted, declined, message, ended), while the same acts of others
+// still do, and the silenced member is still told of the silencer's.
+func TestMuteSilencesMentorship(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		mentor := f.author
+		f.mentor(mentor, "open", 5)
+		muted, heard, muting, blocking, declined := f.joined("muted"), f.joined("heard"), f.joined("muting"), f.joined("blocking"), f.joined("declined")
+		f.silence(mentor, "muted", muted)
+		for _, a := range []*account{muting, declined} {
+			f.silence(a, "muted", mentor)
+		}
+		f.silence(blocking, "blocked", mentor)
+
+		// requested: the mentor hears of the member they did not mute.
+		quiet, loud := f.asked(muted, "open", mentor.Handle), f.asked(heard, "open", mentor.Handle)
+		if n, m := f.told(mentor, "mentorship_requested", quiet.ID), f.told(mentor, "mentorship_requested", loud.ID); n != 0 || m != 1 {
+			t.Fatalf("the mentor was told of %d requests from the member they muted (want 0) and %d from another (want 1)", n, m)
+		}
+		// accepted: the one who muted or blocked the mentor is not told.
+		expect(t, f.answer(mentor, quiet.ID, "accept"), http.StatusOK, "")
+		if n := f.told(muted, "mentorship_accepted", quiet.ID); n != 1 {
+			t.Fatalf("the muted member, who silenced nobody, was told %d times of the acceptance, want 1", n)
+		}
+		ids := map[*account]string{}
+		for _, a := range []*account{muting, blocking} {
+			ids[a] = f.asked(a, "open", mentor.Handle).ID
+			expect(t, f.answer(mentor, ids[a], "accept"), http.StatusOK, "")
+			if n := f.told(a, "mentorship_accepted", ids[a]); n != 0 {
+				t.Errorf("%s, who silenced the mentor, was told of the acceptance", a.Handle)
+			}
+		}
+		// declined.
+		waiting := f.asked(declined, "open", mentor.Handle)
+		for _, id := range []string{waiting.ID, loud.ID} {
+			expect(t, f.answer(mentor, id, "decline"), http.StatusOK, "")
+		}
+		if n, m := f.told(declined, "mentorship_declined", waiting.ID), f.told(heard, "mentorship_declined", loud.ID); n != 0 || m != 1 {
+			t.Errorf("declines told %d to the member who muted the mentor (want 0) and %d to another (want 1)", n, m)
+		}
+		// message: each way, only where nobody silenced the writer.
+		for _, c := range []struct {
+			from, to *account
+			id       string
+			want     int
+		}{
+			{muted, mentor, quiet.ID, 0},
+			{mentor, muted, quiet.ID, 1},
+			{mentor, muting, ids[muting], 0},
+			{mentor, blocking, ids[blocking], 0},
+			{muting, mentor, ids[muting], 1},
+		} {
+			expect(t, f.say(c.from, c.id, "Thinking of you today."), http.StatusCreated, "")
+			if n := f.told(c.to, "mentorship_message", c.id); n != c.want {
+				t.Errorf("a message from %s told %s %d times, want %d", c.from.Handle, c.to.Handle, n, c.want)
+			}
+		}
+		// ended.
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + ids[muting] + "/end", token: mentor.Access, body: map[string]string{}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + quiet.ID + "/end", token: muted.Access, body: map[string]string{}}), http.StatusOK, "")
+		if n := f.told(muting, "mentorship_ended", ids[muting]); n != 0 {
+			t.Errorf("the member who muted the mentor was told %d times the mentor ended it", n)
+		}
+		if n := f.told(mentor, "mentorship_ended", quiet.ID); n != 0 {
+			t.Errorf("the mentor was told %d times that the member they muted ended it", n)
+		}
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + ids[blocking] + "/end", token: blocking.Access, body: map[string]string{}}), http.StatusOK, "")
+		if n := f.told(mentor, "mentorship_ended", ids[blocking]); n != 1 {
+			t.Errorf("the mentor, who silenced nobody there, was told %d times the mentee ended it, want 1", n)
+		}
+	})
+}
+
+// TestCrisisSkipsFacilitatorsWhoSilenced: a facilitator who muted or
+// blocked a member is not called to their crisis; another facilitator of
+// the circle is; with nobody left in the circle to call, the moderation
+// team is called at once, as for a circle with no facilitator.
+func TestCrisisSkipsFacilitatorsWhoSilenced(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		f.silence(f.facilitator, "muted", f.member)
+		alone := f.crisisStory(f.member, "open")
+		if n := f.told(f.facilitator, "crisis_in_circle", alone.ID); n != 0 {
+			t.Errorf("the facilitator who muted the writer was called %d times", n)
+		}
+		for _, m := range []*account{f.moderator, f.admin} {
+			if n := f.told(m, "crisis_in_circle", alone.ID); n != 1 {
+				t.Errorf("%s was called %d times with no facilitator left to call, want 1", m.Handle, n)
+			}
+		}
+
+		second := f.register(uniqueHandle("facil"))
+		f.appoint("open", second)
+		host := f.story(f.author, "open", "A host")
+		r := f.do(req{method: "POST", path: "/stories/" + host.ID + "/replies", token: f.member.Access,
+			body: map[string]string{"body": "Tonight I want to end my life."}})
+		expect(t, r, http.StatusCreated, "")
+		rep := decode[replyJSON](t, r)
+		if n := f.told(second, "crisis_in_circle", rep.ID); n != 1 {
+			t.Errorf("the facilitator who silenced nobody was called %d times, want 1", n)
+		}
+		for _, m := range []*account{f.facilitator, f.moderator, f.admin} {
+			if n := f.told(m, "crisis_in_circle", rep.ID); n != 0 {
+				t.Errorf("%s was called %d times although a facilitator was told", m.Handle, n)
+			}
+		}
+
+		f.silence(second, "blocked", f.member)
+		again := f.crisisStory(f.member, "open")
+		for who, want := range map[*account]int{f.facilitator: 0, second: 0, f.moderator: 1, f.admin: 1} {
+			if n := f.told(who, "crisis_in_circle", again.ID); n != want {
+				t.Errorf("%s was called %d times, want %d", who.Handle, n, want)
+			}
+		}
+		// Someone nobody silenced still calls the circle's facilitators.
+		other := f.crisisStory(f.author, "open")
+		for who, want := range map[*account]int{f.facilitator: 1, second: 1, f.moderator: 0} {
+			if n := f.told(who, "crisis_in_circle", other.ID); n != want {
+				t.Errorf("another member's crisis called %s %d times, want %d", who.Handle, n, want)
+			}
+		}
+	})
+}
+
 // TestFoldedListsStayFull: a member who hides a theme and mutes an author
 // gets full pages of the rest, in order, each once, however much is folded;
 // unanswered and search leave folded stories out too.

@@ -303,66 +303,45 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Lists, error) {
 
 // BlockersOf says which of blockers blocked other, in one lookup.
 func (s *Service) BlockersOf(ctx context.Context, other string, blockers []string) (map[string]bool, error) {
-	hashes := make([][]byte, 0, len(blockers))
-	whose := make(map[string]string, len(blockers))
-	for _, b := range blockers {
-		if b == other {
-			continue
-		}
-		h := s.pair(Blocked, b, other)
-		hashes = append(hashes, h)
-		whose[string(h)] = b
-	}
-	found, err := s.st.SafetyPairsIn(ctx, hashes)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	out := make(map[string]bool, len(found))
-	for h := range found {
-		out[whose[h]] = true
-	}
-	return out, nil
+	return s.lookup(ctx, blockers, []string{Blocked}, func(list, b string) []byte { return s.pair(list, b, other) })
 }
 
 // BlockedAmong says which of others blocker blocked.
 func (s *Service) BlockedAmong(ctx context.Context, blocker string, others []string) (map[string]bool, error) {
-	hashes := make([][]byte, len(others))
-	whose := make(map[string]string, len(others))
-	for i, o := range others {
-		hashes[i] = s.pair(Blocked, blocker, o)
-		whose[string(hashes[i])] = o
-	}
-	found, err := s.st.SafetyPairsIn(ctx, hashes)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	out := make(map[string]bool, len(found))
-	for h := range found {
-		out[whose[h]] = true
-	}
-	return out, nil
+	return s.lookup(ctx, others, []string{Blocked}, func(list, o string) []byte { return s.pair(list, blocker, o) })
 }
 
 // Silenced says which of others memberID muted or blocked: they fold for
 // memberID, and tell them nothing.
 func (s *Service) Silenced(ctx context.Context, memberID string, others []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	hashes := make([][]byte, 0, 2*len(others))
-	whose := make(map[string]string, 2*len(others))
-	for _, o := range others {
-		if o == memberID || whose[string(s.pair(Muted, memberID, o))] != "" {
-			continue
-		}
-		for _, list := range []string{Muted, Blocked} {
-			h := s.pair(list, memberID, o)
-			hashes = append(hashes, h)
-			whose[string(h)] = o
+	return s.lookup(ctx, others, []string{Muted, Blocked}, func(list, o string) []byte { return s.pair(list, memberID, o) })
+}
+
+// SilencersOf says which of members muted or blocked other: other tells
+// them nothing.
+func (s *Service) SilencersOf(ctx context.Context, other string, members []string) (map[string]bool, error) {
+	return s.lookup(ctx, members, []string{Muted, Blocked}, func(list, m string) []byte { return s.pair(list, m, other) })
+}
+
+// lookup says which of ids have a pair on any of lists, the pair of each
+// made by pair, in one query.
+func (s *Service) lookup(ctx context.Context, ids, lists []string, pair func(list, id string) []byte) (map[string]bool, error) {
+	hashes := make([][]byte, 0, len(lists)*len(ids))
+	whose := make(map[string]string, len(lists)*len(ids))
+	for _, id := range ids {
+		for _, list := range lists {
+			h := pair(list, id)
+			if _, seen := whose[string(h)]; !seen {
+				hashes = append(hashes, h)
+				whose[string(h)] = id
+			}
 		}
 	}
 	found, err := s.st.SafetyPairsIn(ctx, hashes)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	out := make(map[string]bool, len(found))
 	for h := range found {
 		out[whose[h]] = true
 	}

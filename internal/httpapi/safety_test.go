@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -594,6 +596,117 @@ func TestErasureTakesReaderSafety(t *testing.T) {
 		quiet, err = f.svc.Safety.Silenced(ctx, f.member.ID, []string{f.author.ID, f.outsider.ID})
 		if err != nil || len(quiet) != 0 {
 			t.Errorf("pairs after erasure: %v %v", quiet, err)
+		}
+	})
+}
+
+// TestErasureTakesOthersListsOfThem: when a member erases their account,
+// every pair by which others muted or blocked them goes, and so does their
+// entry in each of those members' sealed lists (opened again from the
+// store, not just left out of the answer); others' other entries stay. On
+// SQLite the lists as they were before are gone from the file and its WAL.
+func TestErasureTakesOthersListsOfThem(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		ctx := context.Background()
+		gone := f.joined("gone")
+		f.silence(f.member, "muted", gone)
+		f.silence(f.author, "blocked", gone)
+		f.silence(f.facilitator, "muted", gone)
+		f.silence(f.facilitator, "blocked", gone)
+		f.silence(f.facilitator, "muted", f.author)
+		owners := []*account{f.member, f.author, f.facilitator}
+		ownerIDs := []string{f.member.ID, f.author.ID, f.facilitator.ID}
+		db := f.storeDB(t)
+		sealed := func(a *account) []byte {
+			t.Helper()
+			var b []byte
+			if err := db.Raw("SELECT sealed FROM safety_preferences WHERE member_id = ?", a.ID).Row().Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		lists := func(a *account) []byte {
+			t.Helper()
+			plain, err := f.svc.Sealer.OpenInPlace(ctx, sealed(a), store.SafetyLocation(a.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return plain
+		}
+		before := map[*account][]byte{}
+		for _, a := range owners {
+			before[a] = sealed(a)
+			if !bytes.Contains(lists(a), []byte(gone.ID)) {
+				t.Fatalf("%s's sealed lists do not name the member before erasure: the checks below could not fail", a.Handle)
+			}
+		}
+		if n := count(t, db, "SELECT count(*) FROM safety_pairs"); n != 5 {
+			t.Fatalf("%d pairs before erasure, want 5", n)
+		}
+		if by, err := f.svc.Safety.SilencersOf(ctx, gone.ID, ownerIDs); err != nil || len(by) != 3 {
+			t.Fatalf("before erasure %v silenced the member, %v; want all three", by, err)
+		}
+		var raw []byte
+		if f.dialect == store.SQLite {
+			raw = rawStore(t, filepath.Dir(f.storePath))
+			for a, b := range before {
+				if !bytes.Contains(raw, b) {
+					t.Fatalf("%s's sealed lists are not in the raw files before erasure", a.Handle)
+				}
+			}
+		}
+
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: gone.Access, body: map[string]string{"password": gone.Password}}), http.StatusNoContent, "")
+
+		if n := count(t, db, "SELECT count(*) FROM safety_pairs"); n != 1 {
+			t.Errorf("%d pairs after erasure, want only the facilitator's mute of the author", n)
+		}
+		if by, err := f.svc.Safety.SilencersOf(ctx, gone.ID, ownerIDs); err != nil || len(by) != 0 {
+			t.Errorf("after erasure %v still silence the member, %v", by, err)
+		}
+		if still, err := f.svc.Safety.Silenced(ctx, f.facilitator.ID, []string{f.author.ID}); err != nil || !still[f.author.ID] {
+			t.Errorf("the facilitator's mute of someone else went with the erasure: %v %v", still, err)
+		}
+		for _, a := range owners {
+			if plain := lists(a); bytes.Contains(plain, []byte(gone.ID)) {
+				t.Errorf("%s's sealed lists still name the erased member: %s", a.Handle, plain)
+			}
+		}
+		if !bytes.Contains(lists(f.facilitator), []byte(f.author.ID)) {
+			t.Error("the facilitator's list lost the author")
+		}
+		for _, c := range []struct {
+			a    *account
+			list string
+			want []string
+		}{{f.member, "muted", nil}, {f.author, "blocked", nil}, {f.facilitator, "muted", []string{f.author.Handle}}, {f.facilitator, "blocked", nil}} {
+			r := f.do(req{method: "GET", path: "/me/" + c.list, token: c.a.Access})
+			expect(t, r, http.StatusOK, "")
+			var got []string
+			for _, x := range decode[pageJSON[struct{ Handle string }]](t, r).Items {
+				got = append(got, x.Handle)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s's %s list: %v, want %v", c.a.Handle, c.list, got, c.want)
+			}
+		}
+		// A mute of them that was on its way when they went is refused,
+		// and writes nothing.
+		err := f.store.ChangeSafety(ctx, f.member.ID, gone.ID, false, time.Now(), func([]byte) ([]byte, [][]byte, [][]byte, error) {
+			t.Error("a change naming an erased member was made")
+			return nil, nil, nil, nil
+		})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a change naming an erased member: %v, want ErrNotFound", err)
+		}
+		if f.dialect == store.SQLite {
+			raw = rawStore(t, filepath.Dir(f.storePath))
+			for a, b := range before {
+				if bytes.Contains(raw, b) {
+					t.Errorf("%s's lists as they were before the erasure remain in the database file or WAL", a.Handle)
+				}
+			}
 		}
 	})
 }

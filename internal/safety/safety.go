@@ -113,31 +113,50 @@ func (s *Service) open(ctx context.Context, memberID string, sealed []byte) (*se
 	return &out, nil
 }
 
+// keyOf is the id of memberID's data key, which seals their settings.
+func (s *Service) keyOf(ctx context.Context, memberID string) (string, error) {
+	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
+	if err != nil {
+		return "", err
+	}
+	if m.DataKeyID == nil {
+		return "", errors.New("safety: member has no data key")
+	}
+	return *m.DataKeyID, nil
+}
+
+// seal seals memberID's settings with their key.
+func (s *Service) seal(ctx context.Context, keyID, memberID string, set *settings) ([]byte, error) {
+	plain, err := json.Marshal(set)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealer.Seal(ctx, keyID, plain, store.SafetyLocation(memberID))
+}
+
 // change lets fn change memberID's settings (returning the pairs to add
 // and drop) and seals and saves them, holding the member's row meanwhile,
-// so changes made at once are all kept.
-func (s *Service) change(ctx context.Context, memberID, blocks string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
-	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
+// so changes made at once are all kept. other is the member a mute or
+// block is about ("" for none), and blocks ends what the two have in
+// mentorship; either account gone is errUnknown.
+func (s *Service) change(ctx context.Context, memberID, other string, blocks bool, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
+	keyID, err := s.keyOf(ctx, memberID)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if m.DataKeyID == nil {
-		return nil, apperr.Internal(errors.New("safety: member has no data key"))
-	}
 	var set *settings
-	err = s.st.ChangeSafety(ctx, memberID, blocks, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
+	err = s.st.ChangeSafety(ctx, memberID, other, blocks, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
 		var err error
 		if set, err = s.open(ctx, memberID, sealed); err != nil {
 			return nil, nil, nil, err
 		}
 		add, drop := fn(set)
-		plain, err := json.Marshal(set)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		next, err := s.sealer.Seal(ctx, *m.DataKeyID, plain, store.SafetyLocation(memberID))
+		next, err := s.seal(ctx, keyID, memberID, set)
 		return next, add, drop, err
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUnknown
+	}
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -183,7 +202,7 @@ func (s *Service) SetPreferences(ctx context.Context, a kernel.Actor, in Prefere
 			chosen[t] = v
 		}
 	}
-	set, err := s.change(ctx, a.ID, "", func(set *settings) (add, drop [][]byte) {
+	set, err := s.change(ctx, a.ID, "", false, func(set *settings) (add, drop [][]byte) {
 		set.Themes = chosen
 		return nil, nil
 	})
@@ -227,11 +246,7 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 		return errSelf
 	}
 	h := [][]byte{s.pair(list, a.ID, m.ID)}
-	blocks := "" // a block ends what the two have in mentorship
-	if list == Blocked && on {
-		blocks = m.ID
-	}
-	_, err = s.change(ctx, a.ID, blocks, func(set *settings) (add, drop [][]byte) {
+	_, err = s.change(ctx, a.ID, m.ID, list == Blocked && on, func(set *settings) (add, drop [][]byte) {
 		ids := &set.Muted
 		if list == Blocked {
 			ids = &set.Blocked
@@ -246,6 +261,35 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 		return nil, h
 	})
 	return err
+}
+
+// PairsNaming returns the hashes of the pairs by which any of owners would
+// have muted or blocked memberID, each with its owner: what an erasure of
+// memberID looks for.
+func (s *Service) PairsNaming(memberID string, owners []string) map[string]string {
+	out := make(map[string]string, 2*len(owners))
+	for _, o := range owners {
+		for _, list := range []string{Muted, Blocked} {
+			out[string(s.pair(list, o, memberID))] = o
+		}
+	}
+	return out
+}
+
+// Unlist returns owner's sealed settings without memberID on their lists,
+// sealed again: what an erasure of memberID leaves them.
+func (s *Service) Unlist(ctx context.Context, owner, memberID string, sealed []byte) ([]byte, error) {
+	set, err := s.open(ctx, owner, sealed)
+	if err != nil {
+		return nil, err
+	}
+	gone := func(id string) bool { return id == memberID }
+	set.Muted, set.Blocked = slices.DeleteFunc(set.Muted, gone), slices.DeleteFunc(set.Blocked, gone)
+	keyID, err := s.keyOf(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return s.seal(ctx, keyID, owner, set)
 }
 
 // Silenced is one member on a's list.

@@ -259,6 +259,41 @@ func TestMuteAndBlockLists(t *testing.T) {
 	})
 }
 
+// TestSuspendedMemberStillProtectsThemselves: a suspension stops writing,
+// never a member's own safety: a suspended member sets preferences, mutes,
+// blocks and lifts them, and what they silenced folds for them.
+func TestSuspendedMemberStillProtectsThemselves(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Still here")
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}}), http.StatusOK, "")
+		me := f.fresh(f.member)
+		expect(t, f.do(req{method: "POST", path: "/circles/open/stories", token: me.Access,
+			body: map[string]string{"title": "T", "body": "B"}}), http.StatusForbidden, "suspended")
+
+		expect(t, f.do(req{method: "PUT", path: "/me/preferences", token: me.Access,
+			body: map[string]any{"themes": map[string]string{"eating": "hide"}}}), http.StatusOK, "")
+		for _, list := range []string{"muted", "blocked"} {
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/" + f.outsider.Handle, token: me.Access}), http.StatusNoContent, "")
+			expect(t, f.do(req{method: "DELETE", path: "/me/" + list + "/" + f.outsider.Handle, token: me.Access}), http.StatusNoContent, "")
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/" + f.author.Handle, token: me.Access}), http.StatusNoContent, "")
+			r := f.do(req{method: "GET", path: "/me/" + list, token: me.Access})
+			expect(t, r, http.StatusOK, "")
+			if items := decode[pageJSON[struct{ Handle string }]](t, r).Items; len(items) != 1 || items[0].Handle != f.author.Handle {
+				t.Errorf("the suspended member's %s list: %+v", list, items)
+			}
+		}
+		if got := f.readStory(me, s.ID, ""); got.Folded == nil || *got.Folded != "muted" || got.Body != nil {
+			t.Errorf("the author the suspended member silenced reads %+v", got)
+		}
+		r := f.do(req{method: "GET", path: "/me/preferences", token: me.Access})
+		if decode[struct{ Themes map[string]string }](t, r).Themes["eating"] != "hide" {
+			t.Error("the suspended member's preference was not kept")
+		}
+	})
+}
+
 // TestMutedWritingFolds: a muted author's story folds for the muter (and
 // leaves their lists), their replies fold in place in the thread, reveal
 // shows them whole, the author still sees all of their own, and nothing

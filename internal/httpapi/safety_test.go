@@ -826,6 +826,36 @@ func TestAddThemes(t *testing.T) {
 		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) {
 			t.Errorf("after the author's edit %v", got.Themes)
 		}
+		// With themes, the author changes their own; the moderator's stay
+		// whatever they pick, one the author had too included.
+		edit := func(path string, themes []string) []string {
+			t.Helper()
+			body := map[string]any{"body": "Edited again", "themes": themes}
+			r := f.do(req{method: "PATCH", path: path, token: f.author.Access, body: body})
+			expect(t, r, http.StatusOK, "")
+			return decode[safeStory](t, r).Themes
+		}
+		for _, c := range []struct {
+			themes, want []string
+		}{
+			{[]string{"eating"}, []string{"eating", "disaster"}},
+			{[]string{}, []string{"disaster"}},
+			{[]string{"death_loss", "suicide"}, []string{"suicide", "death_loss", "disaster"}},
+		} {
+			if got := edit("/stories/"+s.ID, c.themes); !slices.Equal(got, c.want) {
+				t.Errorf("the author's edit with themes %v leaves %v, want %v", c.themes, got, c.want)
+			}
+		}
+		if got := edit("/replies/"+rep.ID, []string{}); !slices.Equal(got, []string{"disaster"}) {
+			t.Errorf("the author's reply edit with no themes leaves %v, want the moderator's", got)
+		}
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"death_loss"}, "reason": "A death."}), http.StatusOK, "")
+		if got := edit("/stories/"+s.ID, []string{}); !slices.Equal(got, []string{"death_loss", "disaster"}) {
+			t.Errorf("a theme the author had and the moderator added went with the author's edit: %v", got)
+		}
+		if got := f.readStory(f.outsider, s.ID, ""); got.Folded == nil || *got.Folded != "themes" {
+			t.Errorf("after the author's edits a reader hiding disaster reads %+v", got)
+		}
 		expect(t, f.do(req{method: "DELETE", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusNoContent, "")
 		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"eating"}, "reason": "x"}), http.StatusConflict, "removed")
 	})

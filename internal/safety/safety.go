@@ -439,7 +439,7 @@ func (s *Service) Screen(ctx context.Context, a kernel.Actor, found []store.Foun
 			if err != nil {
 				return nil, apperr.Internal(err)
 			}
-			themes = kernel.SplitThemes(string(plain))
+			themes = kernel.ParseThemes(string(plain)).All()
 		}
 		out[i] = Screened{Folded: folds.Fold(w.AuthorID, themes) != nil, Themes: themes}
 	}

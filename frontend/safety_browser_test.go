@@ -100,3 +100,53 @@ func TestWarnedThemeFoldsInTheList(t *testing.T) {
 		t.Fatalf("the card: %q", card.text())
 	}
 }
+
+// TestBlockAndUnblock: a reader blocks an author from the More menu on
+// their story; the story folds for them and leaves the circle's list;
+// Unblock on /me brings it back, whole and listed.
+func TestBlockAndUnblock(t *testing.T) {
+	author := newTab(t)
+	who := handle("yew")
+	author.join(who, testPassword)
+	author.open("/c/cancer-survivors")
+	author.get("button", "Join circle").click()
+	author.agree()
+	author.get("link", "Share a story")
+	title := "The scar is healing " + handle("x")
+	path := author.shareStory("cancer-survivors", title, "Six weeks on and I can lift the kettle again.", "")
+
+	reader := newTab(t)
+	reader.join(handle("ash"), testPassword)
+	reader.open(path)
+	reader.get("heading", title)
+	reader.get("button", "More").click()
+	reader.get("button", "Block").click()
+	reader.waitJS("the block said", `document.querySelector('main').innerText.includes('You blocked `+who+`.')`)
+
+	reader.open(path)
+	reader.get("heading", "A story")
+	if text := reader.mainText(); !strings.Contains(text, "You muted or blocked the person who wrote this story.") || strings.Contains(text, "kettle") {
+		t.Fatalf("a blocked author's story: %q", text)
+	}
+	storyLinks := `document.querySelectorAll('main a[href^="/s/"]').length > 0`
+	reader.open("/c/cancer-survivors")
+	reader.waitJS("the circle's stories", storyLinks)
+	if reader.has("link", title) {
+		t.Fatal("a blocked author's story is in the circle's list")
+	}
+
+	reader.open("/me")
+	if muted, blocked := reader.get("region", "Muted").text(), reader.get("region", "Blocked").text(); strings.Contains(muted, who) || !strings.Contains(blocked, who) {
+		t.Fatalf("the lists: muted %q, blocked %q; want the author blocked only", muted, blocked)
+	}
+	reader.get("region", "Blocked").in("button", "Unblock").click()
+	reader.waitJS("the unblock said", `document.querySelector('main').innerText.includes('Unblocked `+who+`.')`)
+
+	reader.open(path)
+	reader.get("heading", title)
+	if !strings.Contains(reader.mainText(), "kettle") {
+		t.Fatalf("the unblocked author's story: %q", reader.mainText())
+	}
+	reader.open("/c/cancer-survivors")
+	reader.get("link", title)
+}

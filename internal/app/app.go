@@ -89,7 +89,12 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("retired-handle key: %w", err)
 	}
-	accounts, err := auth.NewService(st, sealer, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices, retired)
+	pairs, err := auth.LoadSecret(ctx, st, kr, safety.KeyName)
+	if err != nil {
+		return nil, fmt.Errorf("reader-safety key: %w", err)
+	}
+	reader := safety.New(st, sealer, pairs)
+	accounts, err := auth.NewService(st, sealer, reader, auth.NewHasher(o.Hashing, o.HashSlots, o.HashQueue), signing, devices, retired)
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +102,6 @@ func Build(ctx context.Context, st *store.Store, kr *seal.Keyring, o Options) (*
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := auth.LoadSecret(ctx, st, kr, safety.KeyName)
-	if err != nil {
-		return nil, fmt.Errorf("reader-safety key: %w", err)
-	}
-	reader := safety.New(st, sealer, pairs)
 	notices := notify.New(st, sealer, reader)
 	logbook := moderation.NewLogbook(st, sealer)
 	crisis := moderation.NewDetector(o.CrisisPhrases)

@@ -52,6 +52,7 @@ type Service struct {
 	log     *slog.Logger
 	st      *store.Store
 	keys    DataKeys
+	lists   store.Unlisting
 	hasher  *Hasher
 	signing *SigningKeys
 	devices *Devices
@@ -64,14 +65,15 @@ type Service struct {
 	now                      func() time.Time
 }
 
-// NewService wires the service. The dummy hash lets an unknown handle cost
-// exactly what a wrong password costs.
-func NewService(st *store.Store, keys DataKeys, hasher *Hasher, signing *SigningKeys, devices *Devices, retired *RetiredHandles) (*Service, error) {
+// NewService wires the service; lists is reader safety, which takes an
+// erased member off others' mute and block lists. The dummy hash lets an
+// unknown handle cost exactly what a wrong password costs.
+func NewService(st *store.Store, keys DataKeys, lists store.Unlisting, hasher *Hasher, signing *SigningKeys, devices *Devices, retired *RetiredHandles) (*Service, error) {
 	dummy, err := hasher.Hash(context.Background(), "hearth dummy password for unknown handles")
 	if err != nil {
 		return nil, err
 	}
-	return &Service{log: slog.Default(), st: st, keys: keys, hasher: hasher, signing: signing, devices: devices, retired: retired,
+	return &Service{log: slog.Default(), st: st, keys: keys, lists: lists, hasher: hasher, signing: signing, devices: devices, retired: retired,
 		failures: throttle.New(failedPerHandle, time.Minute), deviceFailures: throttle.New(failedPerHandle, time.Minute),
 		dummy: dummy, now: kernel.Now}, nil
 }
@@ -426,13 +428,14 @@ func (s *Service) ChangePassword(ctx context.Context, p *store.Principal, curren
 }
 
 // Erase deletes the member's account after checking their password: their
-// data key is destroyed, so nothing they wrote can be opened again.
+// data key is destroyed, so nothing they wrote can be opened again, and
+// they leave every list of those who muted or blocked them.
 func (s *Service) Erase(ctx context.Context, p *store.Principal, password string) error {
 	m, err := s.checkOwnPassword(ctx, p, password)
 	if err != nil {
 		return err
 	}
-	err = s.st.EraseMember(ctx, m.ID, s.retired.hash(m.Handle), s.now())
+	err = s.st.EraseMember(ctx, m.ID, s.retired.hash(m.Handle), s.now(), s.lists)
 	if errors.Is(err, store.ErrNotFound) {
 		// Erased meanwhile, by another request of theirs.
 		return apperr.ErrUnauthenticated

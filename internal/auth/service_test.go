@@ -92,7 +92,7 @@ func newTestService(t *testing.T, dialect string, slots int) *testService {
 		t.Fatal(err)
 	}
 	keys := &recordingKeys{Sealer: seal.NewSealer(kr, st, 100)}
-	svc, err := NewService(st, keys, NewHasher(testParams, slots, 64), signing, devices, retired)
+	svc, err := NewService(st, keys, storetest.NoPairs{}, NewHasher(testParams, slots, 64), signing, devices, retired)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,10 +95,10 @@ func (s *Service) folds(ctx context.Context, a kernel.Actor) (*kernel.Folds, err
 	return s.screen.Folds(ctx, a)
 }
 
-// sealThemes checks themes and seals them with the writer's key: always a
-// blob, none or many, so its size tells little.
-func (s *Service) sealThemes(ctx context.Context, keyID string, t store.Target, id string, themes []string) ([]byte, error) {
-	blob, err := s.sealer.Seal(ctx, keyID, []byte(kernel.JoinThemes(themes)), store.ThemesLocation(t, id))
+// sealThemes seals themes with the writer's key: always a blob, none or
+// many, so its size tells little.
+func (s *Service) sealThemes(ctx context.Context, keyID string, t store.Target, id string, themes kernel.WritingThemes) ([]byte, error) {
+	blob, err := s.sealer.Seal(ctx, keyID, []byte(themes.Text()), store.ThemesLocation(t, id))
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -107,15 +107,30 @@ func (s *Service) sealThemes(ctx context.Context, keyID string, t store.Target, 
 
 // openThemes opens the themes of a story or reply; writing from before
 // themes has none.
-func (s *Service) openThemes(ctx context.Context, t store.Target, id string, blob []byte) ([]string, error) {
+func (s *Service) openThemes(ctx context.Context, t store.Target, id string, blob []byte) (kernel.WritingThemes, error) {
 	if blob == nil {
-		return []string{}, nil
+		return kernel.WritingThemes{}, nil
 	}
 	plain, err := s.sealer.OpenInPlace(ctx, blob, store.ThemesLocation(t, id))
 	if err != nil {
-		return nil, err
+		return kernel.WritingThemes{}, err
 	}
-	return kernel.SplitThemes(string(plain)), nil
+	return kernel.ParseThemes(string(plain)), nil
+}
+
+// editThemes is how an author's edit leaves the themes of writing id,
+// sealed as blob: chosen (nil: unchanged) in place of the author's own,
+// and the moderation team's kept, so an edit cannot take back what
+// readers were warned of.
+func (s *Service) editThemes(ctx context.Context, t store.Target, id string, blob []byte, chosen *[]string) (kernel.WritingThemes, error) {
+	themes, err := s.openThemes(ctx, t, id, blob)
+	if err != nil {
+		return themes, apperr.Internal(err)
+	}
+	if chosen != nil {
+		themes.Author, err = kernel.CheckThemes(*chosen)
+	}
+	return themes, err
 }
 
 // Errors of the forum's rules. Details never hold member text.

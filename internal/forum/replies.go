@@ -107,7 +107,7 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	if r.Body, err = s.sealer.Seal(ctx, keyID, []byte(in.Body), store.ReplyLocation(r.ID)); err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if r.Themes, err = s.sealThemes(ctx, keyID, store.TargetReply, r.ID, themes); err != nil {
+	if r.Themes, err = s.sealThemes(ctx, keyID, store.TargetReply, r.ID, kernel.WritingThemes{Author: themes}); err != nil {
 		return nil, err
 	}
 	told, err := s.notices.Replied(ctx, &r, v, parent)
@@ -181,8 +181,8 @@ func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.R
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	out.Themes = themes
-	if out.Folded = folds.Fold(rv.AuthorID, themes); out.Folded != nil {
+	out.Themes = themes.All()
+	if out.Folded = folds.Fold(rv.AuthorID, out.Themes); out.Folded != nil {
 		return nil
 	}
 	// Every caller hands over a view it just read and keeps no blob of.
@@ -283,13 +283,9 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err := kernel.CheckText("body", p.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
-	var themes []string
-	if p.Themes != nil {
-		if themes, err = kernel.CheckThemes(*p.Themes); err != nil {
-			return nil, err
-		}
-	} else if themes, err = s.openThemes(ctx, store.TargetReply, r.ID, r.Themes); err != nil {
-		return nil, apperr.Internal(err)
+	themes, err := s.editThemes(ctx, store.TargetReply, r.ID, r.Themes, p.Themes)
+	if err != nil {
+		return nil, err
 	}
 	keyID, err := s.dataKeyID(a)
 	if err != nil {

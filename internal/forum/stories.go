@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -78,7 +79,7 @@ type StoryPatch struct {
 
 // sealStory seals the three texts and the themes of story id with the
 // author's key.
-func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string, themes []string) (store.StoryEdit, error) {
+func (s *Service) sealStory(ctx context.Context, keyID, id string, title, body, warning string, themes kernel.WritingThemes) (store.StoryEdit, error) {
 	var e store.StoryEdit
 	var err error
 	if e.Themes, err = s.sealThemes(ctx, keyID, store.TargetStory, id, themes); err != nil {
@@ -150,7 +151,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 		return nil, err
 	}
 	st.Status = verdict.Status
-	sealed, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning, themes)
+	sealed, err := s.sealStory(ctx, keyID, st.ID, t, in.Body, in.ContentWarning, kernel.WritingThemes{Author: themes})
 	if err != nil {
 		return nil, err
 	}
@@ -292,8 +293,8 @@ func (s *Service) openStory(ctx context.Context, a kernel.Actor, v *store.StoryV
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	out.Themes = themes
-	if out.Folded = folds.Fold(v.AuthorID, themes); out.Folded != nil {
+	out.Themes = themes.All()
+	if out.Folded = folds.Fold(v.AuthorID, out.Themes); out.Folded != nil {
 		return out, nil
 	}
 	texts := make([]*string, 3)
@@ -564,6 +565,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if err != nil {
 		return nil, err
 	}
+	sealedThemes := bytes.Clone(v.Themes) // openStory opens v's blobs in place
 	cur, err := s.openStory(ctx, a, v, nil)
 	if err != nil {
 		return nil, err
@@ -571,7 +573,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if cur.Title == nil {
 		return nil, errRemoved
 	}
-	t, body, warning, themes := *cur.Title, *cur.Body, *cur.ContentWarning, cur.Themes
+	t, body, warning := *cur.Title, *cur.Body, *cur.ContentWarning
 	if p.Title != nil {
 		if t, err = title(*p.Title); err != nil {
 			return nil, err
@@ -589,10 +591,9 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		}
 		warning = *p.ContentWarning
 	}
-	if p.Themes != nil {
-		if themes, err = kernel.CheckThemes(*p.Themes); err != nil {
-			return nil, err
-		}
+	themes, err := s.editThemes(ctx, store.TargetStory, id, sealedThemes, p.Themes)
+	if err != nil {
+		return nil, err
 	}
 	keyID, err := s.dataKeyID(a)
 	if err != nil {

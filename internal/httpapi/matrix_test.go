@@ -301,6 +301,17 @@ var matrix = []matrixRow{
 	{"POST /moderation/items/:target_type/:target_id/actions (private)", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "hidden", "A story").ID + "/actions", body: map[string]string{"action": "hide", "reason": "Checking it."}}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	// add_themes: a moderator's (and so an admin's), never a facilitator's
+	// or the author's, on others' writing wherever it is.
+	{"POST /moderation/items/:target_type/:target_id/actions (add_themes)", func(f *forumFixture, me *account) req {
+		return req{method: "POST", path: "/moderation/items/story/" + f.story(f.author, "open", "A story").ID + "/actions",
+			body: map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "It tells of a flood."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
+	{"POST /moderation/items/:target_type/:target_id/actions (add_themes, a reply in private)", func(f *forumFixture, me *account) req {
+		s := f.story(f.facilitator, "hidden", "A story")
+		return req{method: "POST", path: "/moderation/items/reply/" + f.reply(f.author, s.ID, "", "A reply").ID + "/actions",
+			body: map[string]any{"action": "add_themes", "themes": []string{"death_loss"}, "reason": "It tells of a loss."}}
+	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},
 	{"POST /moderation/members/:handle/actions", func(f *forumFixture, me *account) req {
 		return req{method: "POST", path: "/moderation/members/" + f.register(uniqueHandle("target")).Handle + "/actions", body: map[string]string{"action": "warn", "reason": "Please be kind."}}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s200, s200}},

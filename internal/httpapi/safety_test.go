@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -257,6 +259,41 @@ func TestMuteAndBlockLists(t *testing.T) {
 	})
 }
 
+// TestSuspendedMemberStillProtectsThemselves: a suspension stops writing,
+// never a member's own safety: a suspended member sets preferences, mutes,
+// blocks and lifts them, and what they silenced folds for them.
+func TestSuspendedMemberStillProtectsThemselves(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		s := f.story(f.author, "open", "Still here")
+		expect(t, f.do(req{method: "POST", path: "/moderation/members/" + f.member.Handle + "/actions", token: f.moderator.Access,
+			body: map[string]string{"action": "suspend", "reason": "A pause.", "until": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}}), http.StatusOK, "")
+		me := f.fresh(f.member)
+		expect(t, f.do(req{method: "POST", path: "/circles/open/stories", token: me.Access,
+			body: map[string]string{"title": "T", "body": "B"}}), http.StatusForbidden, "suspended")
+
+		expect(t, f.do(req{method: "PUT", path: "/me/preferences", token: me.Access,
+			body: map[string]any{"themes": map[string]string{"eating": "hide"}}}), http.StatusOK, "")
+		for _, list := range []string{"muted", "blocked"} {
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/" + f.outsider.Handle, token: me.Access}), http.StatusNoContent, "")
+			expect(t, f.do(req{method: "DELETE", path: "/me/" + list + "/" + f.outsider.Handle, token: me.Access}), http.StatusNoContent, "")
+			expect(t, f.do(req{method: "PUT", path: "/me/" + list + "/" + f.author.Handle, token: me.Access}), http.StatusNoContent, "")
+			r := f.do(req{method: "GET", path: "/me/" + list, token: me.Access})
+			expect(t, r, http.StatusOK, "")
+			if items := decode[pageJSON[struct{ Handle string }]](t, r).Items; len(items) != 1 || items[0].Handle != f.author.Handle {
+				t.Errorf("the suspended member's %s list: %+v", list, items)
+			}
+		}
+		if got := f.readStory(me, s.ID, ""); got.Folded == nil || *got.Folded != "muted" || got.Body != nil {
+			t.Errorf("the author the suspended member silenced reads %+v", got)
+		}
+		r := f.do(req{method: "GET", path: "/me/preferences", token: me.Access})
+		if decode[struct{ Themes map[string]string }](t, r).Themes["eating"] != "hide" {
+			t.Error("the suspended member's preference was not kept")
+		}
+	})
+}
+
 // TestMutedWritingFolds: a muted author's story folds for the muter (and
 // leaves their lists), their replies fold in place in the thread, reveal
 // shows them whole, the author still sees all of their own, and nothing
@@ -343,6 +380,145 @@ func TestBlockedReplierTellsNothing(t *testing.T) {
 		}
 		if !slices.Contains(kinds, "reply") {
 			t.Errorf("the friend's reply did not reach the follower: %v", kinds)
+		}
+	})
+}
+
+// told counts a's notices of kind about target (a mentorship, or the
+// writing a crisis call names).
+func (f *forumFixture) told(a *account, kind, target string) int {
+	f.t.Helper()
+	n := 0
+	for _, x := range f.noticesOf(a, kind) {
+		if x.TargetID == target {
+			n++
+		}
+	}
+	return n
+}
+
+// TestMuteSilencesMentorship: no mentorship_* notice of what a muted or
+// blocked member did reaches the one who silenced them (requested,
+// accepted, declined, message, ended), while the same acts of others
+// still do, and the silenced member is still told of the silencer's.
+func TestMuteSilencesMentorship(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		mentor := f.author
+		f.mentor(mentor, "open", 5)
+		muted, heard, muting, blocking, declined := f.joined("muted"), f.joined("heard"), f.joined("muting"), f.joined("blocking"), f.joined("declined")
+		f.silence(mentor, "muted", muted)
+		for _, a := range []*account{muting, declined} {
+			f.silence(a, "muted", mentor)
+		}
+		f.silence(blocking, "blocked", mentor)
+
+		// requested: the mentor hears of the member they did not mute.
+		quiet, loud := f.asked(muted, "open", mentor.Handle), f.asked(heard, "open", mentor.Handle)
+		if n, m := f.told(mentor, "mentorship_requested", quiet.ID), f.told(mentor, "mentorship_requested", loud.ID); n != 0 || m != 1 {
+			t.Fatalf("the mentor was told of %d requests from the member they muted (want 0) and %d from another (want 1)", n, m)
+		}
+		// accepted: the one who muted or blocked the mentor is not told.
+		expect(t, f.answer(mentor, quiet.ID, "accept"), http.StatusOK, "")
+		if n := f.told(muted, "mentorship_accepted", quiet.ID); n != 1 {
+			t.Fatalf("the muted member, who silenced nobody, was told %d times of the acceptance, want 1", n)
+		}
+		ids := map[*account]string{}
+		for _, a := range []*account{muting, blocking} {
+			ids[a] = f.asked(a, "open", mentor.Handle).ID
+			expect(t, f.answer(mentor, ids[a], "accept"), http.StatusOK, "")
+			if n := f.told(a, "mentorship_accepted", ids[a]); n != 0 {
+				t.Errorf("%s, who silenced the mentor, was told of the acceptance", a.Handle)
+			}
+		}
+		// declined.
+		waiting := f.asked(declined, "open", mentor.Handle)
+		for _, id := range []string{waiting.ID, loud.ID} {
+			expect(t, f.answer(mentor, id, "decline"), http.StatusOK, "")
+		}
+		if n, m := f.told(declined, "mentorship_declined", waiting.ID), f.told(heard, "mentorship_declined", loud.ID); n != 0 || m != 1 {
+			t.Errorf("declines told %d to the member who muted the mentor (want 0) and %d to another (want 1)", n, m)
+		}
+		// message: each way, only where nobody silenced the writer.
+		for _, c := range []struct {
+			from, to *account
+			id       string
+			want     int
+		}{
+			{muted, mentor, quiet.ID, 0},
+			{mentor, muted, quiet.ID, 1},
+			{mentor, muting, ids[muting], 0},
+			{mentor, blocking, ids[blocking], 0},
+			{muting, mentor, ids[muting], 1},
+		} {
+			expect(t, f.say(c.from, c.id, "Thinking of you today."), http.StatusCreated, "")
+			if n := f.told(c.to, "mentorship_message", c.id); n != c.want {
+				t.Errorf("a message from %s told %s %d times, want %d", c.from.Handle, c.to.Handle, n, c.want)
+			}
+		}
+		// ended.
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + ids[muting] + "/end", token: mentor.Access, body: map[string]string{}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + quiet.ID + "/end", token: muted.Access, body: map[string]string{}}), http.StatusOK, "")
+		if n := f.told(muting, "mentorship_ended", ids[muting]); n != 0 {
+			t.Errorf("the member who muted the mentor was told %d times the mentor ended it", n)
+		}
+		if n := f.told(mentor, "mentorship_ended", quiet.ID); n != 0 {
+			t.Errorf("the mentor was told %d times that the member they muted ended it", n)
+		}
+		expect(t, f.do(req{method: "POST", path: "/mentorships/" + ids[blocking] + "/end", token: blocking.Access, body: map[string]string{}}), http.StatusOK, "")
+		if n := f.told(mentor, "mentorship_ended", ids[blocking]); n != 1 {
+			t.Errorf("the mentor, who silenced nobody there, was told %d times the mentee ended it, want 1", n)
+		}
+	})
+}
+
+// TestCrisisSkipsFacilitatorsWhoSilenced: a facilitator who muted or
+// blocked a member is not called to their crisis; another facilitator of
+// the circle is; with nobody left in the circle to call, the moderation
+// team is called at once, as for a circle with no facilitator.
+func TestCrisisSkipsFacilitatorsWhoSilenced(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		f.silence(f.facilitator, "muted", f.member)
+		alone := f.crisisStory(f.member, "open")
+		if n := f.told(f.facilitator, "crisis_in_circle", alone.ID); n != 0 {
+			t.Errorf("the facilitator who muted the writer was called %d times", n)
+		}
+		for _, m := range []*account{f.moderator, f.admin} {
+			if n := f.told(m, "crisis_in_circle", alone.ID); n != 1 {
+				t.Errorf("%s was called %d times with no facilitator left to call, want 1", m.Handle, n)
+			}
+		}
+
+		second := f.register(uniqueHandle("facil"))
+		f.appoint("open", second)
+		host := f.story(f.author, "open", "A host")
+		r := f.do(req{method: "POST", path: "/stories/" + host.ID + "/replies", token: f.member.Access,
+			body: map[string]string{"body": "Tonight I want to end my life."}})
+		expect(t, r, http.StatusCreated, "")
+		rep := decode[replyJSON](t, r)
+		if n := f.told(second, "crisis_in_circle", rep.ID); n != 1 {
+			t.Errorf("the facilitator who silenced nobody was called %d times, want 1", n)
+		}
+		for _, m := range []*account{f.facilitator, f.moderator, f.admin} {
+			if n := f.told(m, "crisis_in_circle", rep.ID); n != 0 {
+				t.Errorf("%s was called %d times although a facilitator was told", m.Handle, n)
+			}
+		}
+
+		f.silence(second, "blocked", f.member)
+		again := f.crisisStory(f.member, "open")
+		for who, want := range map[*account]int{f.facilitator: 0, second: 0, f.moderator: 1, f.admin: 1} {
+			if n := f.told(who, "crisis_in_circle", again.ID); n != want {
+				t.Errorf("%s was called %d times, want %d", who.Handle, n, want)
+			}
+		}
+		// Someone nobody silenced still calls the circle's facilitators.
+		other := f.crisisStory(f.author, "open")
+		for who, want := range map[*account]int{f.facilitator: 1, second: 1, f.moderator: 0} {
+			if n := f.told(who, "crisis_in_circle", other.ID); n != want {
+				t.Errorf("another member's crisis called %s %d times, want %d", who.Handle, n, want)
+			}
 		}
 	})
 }
@@ -459,6 +635,117 @@ func TestErasureTakesReaderSafety(t *testing.T) {
 	})
 }
 
+// TestErasureTakesOthersListsOfThem: when a member erases their account,
+// every pair by which others muted or blocked them goes, and so does their
+// entry in each of those members' sealed lists (opened again from the
+// store, not just left out of the answer); others' other entries stay. On
+// SQLite the lists as they were before are gone from the file and its WAL.
+func TestErasureTakesOthersListsOfThem(t *testing.T) {
+	t.Parallel()
+	onEveryForum(t, func(t *testing.T, f *forumFixture) {
+		ctx := context.Background()
+		gone := f.joined("gone")
+		f.silence(f.member, "muted", gone)
+		f.silence(f.author, "blocked", gone)
+		f.silence(f.facilitator, "muted", gone)
+		f.silence(f.facilitator, "blocked", gone)
+		f.silence(f.facilitator, "muted", f.author)
+		owners := []*account{f.member, f.author, f.facilitator}
+		ownerIDs := []string{f.member.ID, f.author.ID, f.facilitator.ID}
+		db := f.storeDB(t)
+		sealed := func(a *account) []byte {
+			t.Helper()
+			var b []byte
+			if err := db.Raw("SELECT sealed FROM safety_preferences WHERE member_id = ?", a.ID).Row().Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		lists := func(a *account) []byte {
+			t.Helper()
+			plain, err := f.svc.Sealer.OpenInPlace(ctx, sealed(a), store.SafetyLocation(a.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return plain
+		}
+		before := map[*account][]byte{}
+		for _, a := range owners {
+			before[a] = sealed(a)
+			if !bytes.Contains(lists(a), []byte(gone.ID)) {
+				t.Fatalf("%s's sealed lists do not name the member before erasure: the checks below could not fail", a.Handle)
+			}
+		}
+		if n := count(t, db, "SELECT count(*) FROM safety_pairs"); n != 5 {
+			t.Fatalf("%d pairs before erasure, want 5", n)
+		}
+		if by, err := f.svc.Safety.SilencersOf(ctx, gone.ID, ownerIDs); err != nil || len(by) != 3 {
+			t.Fatalf("before erasure %v silenced the member, %v; want all three", by, err)
+		}
+		var raw []byte
+		if f.dialect == store.SQLite {
+			raw = rawStore(t, filepath.Dir(f.storePath))
+			for a, b := range before {
+				if !bytes.Contains(raw, b) {
+					t.Fatalf("%s's sealed lists are not in the raw files before erasure", a.Handle)
+				}
+			}
+		}
+
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: gone.Access, body: map[string]string{"password": gone.Password}}), http.StatusNoContent, "")
+
+		if n := count(t, db, "SELECT count(*) FROM safety_pairs"); n != 1 {
+			t.Errorf("%d pairs after erasure, want only the facilitator's mute of the author", n)
+		}
+		if by, err := f.svc.Safety.SilencersOf(ctx, gone.ID, ownerIDs); err != nil || len(by) != 0 {
+			t.Errorf("after erasure %v still silence the member, %v", by, err)
+		}
+		if still, err := f.svc.Safety.Silenced(ctx, f.facilitator.ID, []string{f.author.ID}); err != nil || !still[f.author.ID] {
+			t.Errorf("the facilitator's mute of someone else went with the erasure: %v %v", still, err)
+		}
+		for _, a := range owners {
+			if plain := lists(a); bytes.Contains(plain, []byte(gone.ID)) {
+				t.Errorf("%s's sealed lists still name the erased member: %s", a.Handle, plain)
+			}
+		}
+		if !bytes.Contains(lists(f.facilitator), []byte(f.author.ID)) {
+			t.Error("the facilitator's list lost the author")
+		}
+		for _, c := range []struct {
+			a    *account
+			list string
+			want []string
+		}{{f.member, "muted", nil}, {f.author, "blocked", nil}, {f.facilitator, "muted", []string{f.author.Handle}}, {f.facilitator, "blocked", nil}} {
+			r := f.do(req{method: "GET", path: "/me/" + c.list, token: c.a.Access})
+			expect(t, r, http.StatusOK, "")
+			var got []string
+			for _, x := range decode[pageJSON[struct{ Handle string }]](t, r).Items {
+				got = append(got, x.Handle)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s's %s list: %v, want %v", c.a.Handle, c.list, got, c.want)
+			}
+		}
+		// A mute of them that was on its way when they went is refused,
+		// and writes nothing.
+		err := f.store.ChangeSafety(ctx, f.member.ID, gone.ID, false, time.Now(), func([]byte) ([]byte, [][]byte, [][]byte, error) {
+			t.Error("a change naming an erased member was made")
+			return nil, nil, nil, nil
+		})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("a change naming an erased member: %v, want ErrNotFound", err)
+		}
+		if f.dialect == store.SQLite {
+			raw = rawStore(t, filepath.Dir(f.storePath))
+			for a, b := range before {
+				if bytes.Contains(raw, b) {
+					t.Errorf("%s's lists as they were before the erasure remain in the database file or WAL", a.Handle)
+				}
+			}
+		}
+	})
+}
+
 // TestBlockedFlagsDoNotHide: flags from members the author blocked are
 // taken like any other (201) but do not count toward the three-member
 // hide; three flags from others still hide.
@@ -538,6 +825,36 @@ func TestAddThemes(t *testing.T) {
 		expect(t, r, http.StatusOK, "")
 		if got := decode[safeStory](t, r); !slices.Equal(got.Themes, []string{"death_loss", "disaster"}) {
 			t.Errorf("after the author's edit %v", got.Themes)
+		}
+		// With themes, the author changes their own; the moderator's stay
+		// whatever they pick, one the author had too included.
+		edit := func(path string, themes []string) []string {
+			t.Helper()
+			body := map[string]any{"body": "Edited again", "themes": themes}
+			r := f.do(req{method: "PATCH", path: path, token: f.author.Access, body: body})
+			expect(t, r, http.StatusOK, "")
+			return decode[safeStory](t, r).Themes
+		}
+		for _, c := range []struct {
+			themes, want []string
+		}{
+			{[]string{"eating"}, []string{"eating", "disaster"}},
+			{[]string{}, []string{"disaster"}},
+			{[]string{"death_loss", "suicide"}, []string{"suicide", "death_loss", "disaster"}},
+		} {
+			if got := edit("/stories/"+s.ID, c.themes); !slices.Equal(got, c.want) {
+				t.Errorf("the author's edit with themes %v leaves %v, want %v", c.themes, got, c.want)
+			}
+		}
+		if got := edit("/replies/"+rep.ID, []string{}); !slices.Equal(got, []string{"disaster"}) {
+			t.Errorf("the author's reply edit with no themes leaves %v, want the moderator's", got)
+		}
+		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"death_loss"}, "reason": "A death."}), http.StatusOK, "")
+		if got := edit("/stories/"+s.ID, []string{}); !slices.Equal(got, []string{"death_loss", "disaster"}) {
+			t.Errorf("a theme the author had and the moderator added went with the author's edit: %v", got)
+		}
+		if got := f.readStory(f.outsider, s.ID, ""); got.Folded == nil || *got.Folded != "themes" {
+			t.Errorf("after the author's edits a reader hiding disaster reads %+v", got)
 		}
 		expect(t, f.do(req{method: "DELETE", path: "/stories/" + s.ID, token: f.author.Access}), http.StatusNoContent, "")
 		expect(t, act("story", s.ID, map[string]any{"action": "add_themes", "themes": []string{"eating"}, "reason": "x"}), http.StatusConflict, "removed")

@@ -34,13 +34,45 @@ func CheckThemes(in []string) ([]string, error) {
 	return out, nil
 }
 
-// JoinThemes is how themes are sealed: one text, comma-separated.
-func JoinThemes(themes []string) string { return strings.Join(themes, ",") }
+// WritingThemes are a writing's themes: those its author chose, and those
+// the moderation team added (add_themes). An author's edit changes their
+// own and keeps the team's: readers who fold a theme stay spared it.
+type WritingThemes struct {
+	Author, Added []string
+}
 
-// SplitThemes reads what JoinThemes wrote; an empty text is no theme.
-func SplitThemes(s string) []string {
+// Text is how themes are sealed, as one text: the author's,
+// comma-separated, then, when the team added any, ";" and theirs.
+func (w WritingThemes) Text() string {
+	s := strings.Join(w.Author, ",")
+	if len(w.Added) > 0 {
+		s += ";" + strings.Join(w.Added, ",")
+	}
+	return s
+}
+
+// All is every theme the writing carries, each once, in the order of
+// Themes.
+func (w WritingThemes) All() []string {
+	out := []string{}
+	for _, t := range Themes {
+		if slices.Contains(w.Author, t) || slices.Contains(w.Added, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ParseThemes reads what Text wrote; writing sealed before the team could
+// add themes holds the author's alone.
+func ParseThemes(s string) WritingThemes {
+	author, added, _ := strings.Cut(s, ";")
+	return WritingThemes{Author: splitThemes(author), Added: splitThemes(added)}
+}
+
+func splitThemes(s string) []string {
 	if s == "" {
-		return []string{}
+		return nil
 	}
 	return strings.Split(s, ",")
 }

@@ -17,11 +17,28 @@ func TestCheckThemes(t *testing.T) {
 	if _, err := CheckThemes([]string{"suicide", "Suicide"}); !errors.Is(err, ErrTheme) {
 		t.Errorf("an unknown theme: %v", err)
 	}
-	if s := SplitThemes(JoinThemes([]string{"eating", "death_loss"})); !slices.Equal(s, []string{"eating", "death_loss"}) {
-		t.Errorf("round trip %v", s)
-	}
-	if s := SplitThemes(""); s == nil || len(s) != 0 {
+	if s := ParseThemes(""); s.All() == nil || len(s.All()) != 0 || s.Text() != "" {
 		t.Errorf("empty %#v", s)
+	}
+}
+
+// TestWritingThemes: the author's themes and the team's are sealed apart
+// and read back apart; All is both, each once, in order; a text from
+// before the team's themes is the author's alone.
+func TestWritingThemes(t *testing.T) {
+	w := WritingThemes{Author: []string{"eating", "disaster"}, Added: []string{"suicide", "disaster"}}
+	back := ParseThemes(w.Text())
+	if !slices.Equal(back.Author, w.Author) || !slices.Equal(back.Added, w.Added) {
+		t.Errorf("round trip %q gives %+v", w.Text(), back)
+	}
+	if all := back.All(); !slices.Equal(all, []string{"suicide", "eating", "disaster"}) {
+		t.Errorf("All = %v", all)
+	}
+	if old := ParseThemes("eating,death_loss"); !slices.Equal(old.Author, []string{"eating", "death_loss"}) || old.Added != nil {
+		t.Errorf("an older text reads %+v", old)
+	}
+	if only := ParseThemes(WritingThemes{Added: []string{"violence_abuse"}}.Text()); only.Author != nil || !slices.Equal(only.All(), []string{"violence_abuse"}) {
+		t.Errorf("the team's alone reads %+v", only)
 	}
 }
 

@@ -26,7 +26,12 @@ type Sealer interface {
 // Notifier makes the notices of a mentorship; *notify.Service is one. The
 // rows are stored with the change they tell of.
 type Notifier interface {
-	Mentorship(kind string, m *store.Mentorship, to, actorID string) *store.Notice
+	// Mentorship is the notice to member to of what actorID did: none
+	// when to muted or blocked them.
+	Mentorship(ctx context.Context, kind string, m *store.Mentorship, to, actorID string) ([]*store.Notice, error)
+	// MentorshipClosed is the notice, naming nobody, of a mentorship
+	// closed with no answer of the other member's.
+	MentorshipClosed(kind string, m *store.Mentorship, to string) *store.Notice
 }
 
 // Crisis is moderation's care for a message that reads as a crisis: the

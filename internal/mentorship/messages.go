@@ -68,11 +68,9 @@ func (s *Service) Post(ctx context.Context, a kernel.Actor, id string, in NewMes
 	if err != nil {
 		return nil, err
 	}
-	other := v.MentorID
-	if a.ID == v.MentorID {
-		other = v.MenteeID
+	if err := s.tellOther(ctx, &eff, store.NoticeMentorshipMessage, &v.Mentorship, a); err != nil {
+		return nil, err
 	}
-	eff.Notices = append(eff.Notices, s.notices.Mentorship(store.NoticeMentorshipMessage, &v.Mentorship, other, a.ID))
 	if err := s.st.AddMessage(ctx, msg, eff); errors.Is(err, store.ErrConflict) {
 		return nil, errNotActive
 	} else if err != nil {

@@ -147,7 +147,7 @@ func (s *Service) StopOffer(ctx context.Context, a kernel.Actor, slug string) er
 
 // tell is the notice of a mentorship closed by a safeguard or a removal.
 func (s *Service) tell(m *store.Mentorship, to, kind string) *store.Notice {
-	return s.notices.Mentorship(kind, m, to, "")
+	return s.notices.MentorshipClosed(kind, m, to)
 }
 
 // Decision is the body of POST /circles/{slug}/mentors/{handle}/approve

@@ -93,7 +93,9 @@ func (s *Service) Ask(ctx context.Context, a kernel.Actor, in Request) (*Mentors
 	if err != nil {
 		return nil, err
 	}
-	eff.Notices = append(eff.Notices, s.notices.Mentorship(store.NoticeMentorshipRequested, &m, mentor.ID, a.ID))
+	if err := s.tellOther(ctx, &eff, store.NoticeMentorshipRequested, &m, a); err != nil {
+		return nil, err
+	}
 	if err := s.st.CreateMentorship(ctx, &m, msg, eff); errors.Is(err, store.ErrConflict) {
 		return nil, errMentored
 	} else if err != nil {
@@ -206,7 +208,10 @@ func (s *Service) Accept(ctx context.Context, a kernel.Actor, id string) (*Mento
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	eff := store.Effects{Notices: []*store.Notice{s.notices.Mentorship(store.NoticeMentorshipAccepted, &v.Mentorship, v.MenteeID, a.ID)}}
+	var eff store.Effects
+	if err := s.tellOther(ctx, &eff, store.NoticeMentorshipAccepted, &v.Mentorship, a); err != nil {
+		return nil, err
+	}
 	switch err := s.st.Accept(ctx, &v.Mentorship, offer.MaxMentees, s.now(), eff); {
 	case errors.Is(err, store.ErrFull):
 		return nil, errNotAccepting
@@ -263,11 +268,9 @@ func (s *Service) move(ctx context.Context, a kernel.Actor, id string, act actio
 	}
 	var eff store.Effects
 	if kind != "" {
-		other := v.MentorID
-		if a.ID == v.MentorID {
-			other = v.MenteeID
+		if err := s.tellOther(ctx, &eff, kind, &v.Mentorship, a); err != nil {
+			return nil, err
 		}
-		eff.Notices = append(eff.Notices, s.notices.Mentorship(kind, &v.Mentorship, other, a.ID))
 	}
 	err = s.st.MoveMentorship(ctx, id, from, to, &a.ID, reason, s.now(), eff)
 	if errors.Is(err, store.ErrConflict) {
@@ -277,4 +280,19 @@ func (s *Service) move(ctx context.Context, a kernel.Actor, id string, act actio
 		return nil, apperr.Internal(err)
 	}
 	return s.get(ctx, a, id, actRead)
+}
+
+// tellOther adds to eff the notice of kind to the other member of m of
+// what a did; none when they muted or blocked a.
+func (s *Service) tellOther(ctx context.Context, eff *store.Effects, kind string, m *store.Mentorship, a kernel.Actor) error {
+	other := m.MentorID
+	if a.ID == m.MentorID {
+		other = m.MenteeID
+	}
+	told, err := s.notices.Mentorship(ctx, kind, m, other, a.ID)
+	if err != nil {
+		return err
+	}
+	eff.Notices = append(eff.Notices, told...)
+	return nil
 }

@@ -22,8 +22,9 @@ var (
 )
 
 // addThemes adds d.Themes to a story or reply, sealed with its author's key
-// like the themes they chose; logged, and the author told (themes_added).
-// Its flags stay open: adding themes settles nothing else.
+// beside the themes they chose (an edit of theirs changes only their own);
+// logged, and the author told (themes_added). Its flags stay open: adding
+// themes settles nothing else.
 func (s *Service) addThemes(ctx context.Context, a kernel.Actor, t store.Target, id string, d Decision) (*ItemOutcome, error) {
 	add, err := kernel.CheckThemes(d.Themes)
 	if err != nil {
@@ -43,19 +44,19 @@ func (s *Service) addThemes(ctx context.Context, a kernel.Actor, t store.Target,
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	themes := []string{}
+	var themes kernel.WritingThemes
 	if blob != nil {
 		plain, err := s.sealer.OpenInPlace(ctx, blob, store.ThemesLocation(t, w.ID))
 		if err != nil {
 			return nil, apperr.Internal(err)
 		}
-		themes = kernel.SplitThemes(string(plain))
+		themes = kernel.ParseThemes(string(plain))
 	}
-	all, err := kernel.CheckThemes(append(themes, add...))
-	if err != nil {
+	// Kept apart from the author's, so their later edits keep these.
+	if themes.Added, err = kernel.CheckThemes(append(themes.Added, add...)); err != nil {
 		return nil, apperr.Internal(err) // what was stored was checked
 	}
-	sealed, ok, err := sealFor(ctx, s.st, s.sealer, w.AuthorID, kernel.JoinThemes(all), store.ThemesLocation(t, w.ID))
+	sealed, ok, err := sealFor(ctx, s.st, s.sealer, w.AuthorID, themes.Text(), store.ThemesLocation(t, w.ID))
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ package notify
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"hearth/internal/kernel"
@@ -29,11 +30,14 @@ type Sealer interface {
 	Warm(ctx context.Context, blobs ...[]byte) (context.Context, error)
 }
 
-// Silences says which of others a member has muted or blocked: they tell
-// that member nothing. Reader safety provides it; until a member can mute
-// anyone, nobody is silenced.
+// Silences says who muted or blocked whom: a member silenced tells the
+// one who silenced them nothing. Reader safety provides it; until a member
+// can mute anyone, nobody is silenced.
 type Silences interface {
+	// Silenced says which of others memberID silenced.
 	Silenced(ctx context.Context, memberID string, others []string) (map[string]bool, error)
+	// SilencersOf says which of members silenced other.
+	SilencersOf(ctx context.Context, other string, members []string) (map[string]bool, error)
 }
 
 // Service is notices.
@@ -57,4 +61,17 @@ func (s *Service) silenced(ctx context.Context, memberID string, others []string
 		return nil, nil
 	}
 	return s.silences.Silenced(ctx, memberID, others)
+}
+
+// heeding is those of ids who did not silence actorID: the members a
+// notice of what actorID did may reach.
+func (s *Service) heeding(ctx context.Context, actorID string, ids []string) ([]string, error) {
+	if s.silences == nil || len(ids) == 0 {
+		return ids, nil
+	}
+	quiet, err := s.silences.SilencersOf(ctx, actorID, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ids, func(id string) bool { return quiet[id] }), nil
 }

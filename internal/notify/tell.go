@@ -106,14 +106,18 @@ func (s *Service) About(memberID, kind string, w *store.WritingRef, actionID *st
 // CrisisInCircle calls each facilitator of the circle writing w is in when
 // it reads as a crisis, naming the writing, never its words (the writer
 // themselves aside; for a message in a mentorship, only its writer and
-// the circle); a circle with no one else to call calls the
-// moderation team at once.
+// the circle). A facilitator who muted or blocked the writer is not
+// called: they asked to hear nothing of them. A circle with no one else
+// to call calls the moderation team at once, all of it: the team's work
+// is never folded by a mute, and someone must be told.
 func (s *Service) CrisisInCircle(ctx context.Context, w kernel.Writing) ([]*store.Notice, error) {
 	ids, err := s.st.FacilitatorIDs(ctx, w.CircleID)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	ids = without(ids, w.AuthorID)
+	if ids, err = s.heeding(ctx, w.AuthorID, without(ids, w.AuthorID)); err != nil {
+		return nil, err
+	}
 	if len(ids) == 0 {
 		if ids, err = s.st.ModeratorIDs(ctx); err != nil {
 			return nil, apperr.Internal(err)
@@ -169,16 +173,26 @@ func (s *Service) EscalateOverdue(ctx context.Context, target time.Duration) (in
 }
 
 // Mentorship is the notice of kind (a mentorship_* kind) about mentorship
-// m to member to; actorID is the other member ("" for none, as when a
-// safeguard ended it). It names the mentorship, never what was written.
-func (s *Service) Mentorship(kind string, m *store.Mentorship, to, actorID string) *store.Notice {
+// m to member to of what the other member, actorID, did: none when to
+// muted or blocked them. It names the mentorship, never what was written.
+func (s *Service) Mentorship(ctx context.Context, kind string, m *store.Mentorship, to, actorID string) ([]*store.Notice, error) {
+	heard, err := s.heeding(ctx, actorID, []string{to})
+	if err != nil || len(heard) == 0 {
+		return nil, err
+	}
+	n := s.MentorshipClosed(kind, m, to)
+	n.ActorID = &actorID
+	return []*store.Notice{n}, nil
+}
+
+// MentorshipClosed is the notice of kind about mentorship m to member to
+// when it closed with no answer of the other member's (a safeguard, a
+// facilitator's removal, a mentor no longer offering): Hearth tells it,
+// naming nobody.
+func (s *Service) MentorshipClosed(kind string, m *store.Mentorship, to string) *store.Notice {
 	now := s.now()
 	circleID := m.CircleID
-	n := &store.Notice{ID: store.NewIDAt(now), MemberID: to, Kind: kind, TargetType: store.TargetMentorship, TargetID: m.ID, CircleID: &circleID, CreatedAt: now}
-	if actorID != "" {
-		n.ActorID = &actorID
-	}
-	return n
+	return &store.Notice{ID: store.NewIDAt(now), MemberID: to, Kind: kind, TargetType: store.TargetMentorship, TargetID: m.ID, CircleID: &circleID, CreatedAt: now}
 }
 
 // targetMember is the target of a notice about a member themselves, kept

@@ -113,31 +113,50 @@ func (s *Service) open(ctx context.Context, memberID string, sealed []byte) (*se
 	return &out, nil
 }
 
+// keyOf is the id of memberID's data key, which seals their settings.
+func (s *Service) keyOf(ctx context.Context, memberID string) (string, error) {
+	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
+	if err != nil {
+		return "", err
+	}
+	if m.DataKeyID == nil {
+		return "", errors.New("safety: member has no data key")
+	}
+	return *m.DataKeyID, nil
+}
+
+// seal seals memberID's settings with their key.
+func (s *Service) seal(ctx context.Context, keyID, memberID string, set *settings) ([]byte, error) {
+	plain, err := json.Marshal(set)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealer.Seal(ctx, keyID, plain, store.SafetyLocation(memberID))
+}
+
 // change lets fn change memberID's settings (returning the pairs to add
 // and drop) and seals and saves them, holding the member's row meanwhile,
-// so changes made at once are all kept.
-func (s *Service) change(ctx context.Context, memberID, blocks string, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
-	m, err := s.st.GetMember(ctx, store.FindMember{ID: &memberID})
+// so changes made at once are all kept. other is the member a mute or
+// block is about ("" for none), and blocks ends what the two have in
+// mentorship; either account gone is errUnknown.
+func (s *Service) change(ctx context.Context, memberID, other string, blocks bool, fn func(set *settings) (add, drop [][]byte)) (*settings, error) {
+	keyID, err := s.keyOf(ctx, memberID)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
-	if m.DataKeyID == nil {
-		return nil, apperr.Internal(errors.New("safety: member has no data key"))
-	}
 	var set *settings
-	err = s.st.ChangeSafety(ctx, memberID, blocks, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
+	err = s.st.ChangeSafety(ctx, memberID, other, blocks, s.now(), func(sealed []byte) ([]byte, [][]byte, [][]byte, error) {
 		var err error
 		if set, err = s.open(ctx, memberID, sealed); err != nil {
 			return nil, nil, nil, err
 		}
 		add, drop := fn(set)
-		plain, err := json.Marshal(set)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		next, err := s.sealer.Seal(ctx, *m.DataKeyID, plain, store.SafetyLocation(memberID))
+		next, err := s.seal(ctx, keyID, memberID, set)
 		return next, add, drop, err
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errUnknown
+	}
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -183,7 +202,7 @@ func (s *Service) SetPreferences(ctx context.Context, a kernel.Actor, in Prefere
 			chosen[t] = v
 		}
 	}
-	set, err := s.change(ctx, a.ID, "", func(set *settings) (add, drop [][]byte) {
+	set, err := s.change(ctx, a.ID, "", false, func(set *settings) (add, drop [][]byte) {
 		set.Themes = chosen
 		return nil, nil
 	})
@@ -227,11 +246,7 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 		return errSelf
 	}
 	h := [][]byte{s.pair(list, a.ID, m.ID)}
-	blocks := "" // a block ends what the two have in mentorship
-	if list == Blocked && on {
-		blocks = m.ID
-	}
-	_, err = s.change(ctx, a.ID, blocks, func(set *settings) (add, drop [][]byte) {
+	_, err = s.change(ctx, a.ID, m.ID, list == Blocked && on, func(set *settings) (add, drop [][]byte) {
 		ids := &set.Muted
 		if list == Blocked {
 			ids = &set.Blocked
@@ -246,6 +261,35 @@ func (s *Service) Silence(ctx context.Context, a kernel.Actor, list, handle stri
 		return nil, h
 	})
 	return err
+}
+
+// PairsNaming returns the hashes of the pairs by which any of owners would
+// have muted or blocked memberID, each with its owner: what an erasure of
+// memberID looks for.
+func (s *Service) PairsNaming(memberID string, owners []string) map[string]string {
+	out := make(map[string]string, 2*len(owners))
+	for _, o := range owners {
+		for _, list := range []string{Muted, Blocked} {
+			out[string(s.pair(list, o, memberID))] = o
+		}
+	}
+	return out
+}
+
+// Unlist returns owner's sealed settings without memberID on their lists,
+// sealed again: what an erasure of memberID leaves them.
+func (s *Service) Unlist(ctx context.Context, owner, memberID string, sealed []byte) ([]byte, error) {
+	set, err := s.open(ctx, owner, sealed)
+	if err != nil {
+		return nil, err
+	}
+	gone := func(id string) bool { return id == memberID }
+	set.Muted, set.Blocked = slices.DeleteFunc(set.Muted, gone), slices.DeleteFunc(set.Blocked, gone)
+	keyID, err := s.keyOf(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	return s.seal(ctx, keyID, owner, set)
 }
 
 // Silenced is one member on a's list.
@@ -303,66 +347,45 @@ func (s *Service) Export(ctx context.Context, a kernel.Actor) (*Lists, error) {
 
 // BlockersOf says which of blockers blocked other, in one lookup.
 func (s *Service) BlockersOf(ctx context.Context, other string, blockers []string) (map[string]bool, error) {
-	hashes := make([][]byte, 0, len(blockers))
-	whose := make(map[string]string, len(blockers))
-	for _, b := range blockers {
-		if b == other {
-			continue
-		}
-		h := s.pair(Blocked, b, other)
-		hashes = append(hashes, h)
-		whose[string(h)] = b
-	}
-	found, err := s.st.SafetyPairsIn(ctx, hashes)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	out := make(map[string]bool, len(found))
-	for h := range found {
-		out[whose[h]] = true
-	}
-	return out, nil
+	return s.lookup(ctx, blockers, []string{Blocked}, func(list, b string) []byte { return s.pair(list, b, other) })
 }
 
 // BlockedAmong says which of others blocker blocked.
 func (s *Service) BlockedAmong(ctx context.Context, blocker string, others []string) (map[string]bool, error) {
-	hashes := make([][]byte, len(others))
-	whose := make(map[string]string, len(others))
-	for i, o := range others {
-		hashes[i] = s.pair(Blocked, blocker, o)
-		whose[string(hashes[i])] = o
-	}
-	found, err := s.st.SafetyPairsIn(ctx, hashes)
-	if err != nil {
-		return nil, apperr.Internal(err)
-	}
-	out := make(map[string]bool, len(found))
-	for h := range found {
-		out[whose[h]] = true
-	}
-	return out, nil
+	return s.lookup(ctx, others, []string{Blocked}, func(list, o string) []byte { return s.pair(list, blocker, o) })
 }
 
 // Silenced says which of others memberID muted or blocked: they fold for
 // memberID, and tell them nothing.
 func (s *Service) Silenced(ctx context.Context, memberID string, others []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	hashes := make([][]byte, 0, 2*len(others))
-	whose := make(map[string]string, 2*len(others))
-	for _, o := range others {
-		if o == memberID || whose[string(s.pair(Muted, memberID, o))] != "" {
-			continue
-		}
-		for _, list := range []string{Muted, Blocked} {
-			h := s.pair(list, memberID, o)
-			hashes = append(hashes, h)
-			whose[string(h)] = o
+	return s.lookup(ctx, others, []string{Muted, Blocked}, func(list, o string) []byte { return s.pair(list, memberID, o) })
+}
+
+// SilencersOf says which of members muted or blocked other: other tells
+// them nothing.
+func (s *Service) SilencersOf(ctx context.Context, other string, members []string) (map[string]bool, error) {
+	return s.lookup(ctx, members, []string{Muted, Blocked}, func(list, m string) []byte { return s.pair(list, m, other) })
+}
+
+// lookup says which of ids have a pair on any of lists, the pair of each
+// made by pair, in one query.
+func (s *Service) lookup(ctx context.Context, ids, lists []string, pair func(list, id string) []byte) (map[string]bool, error) {
+	hashes := make([][]byte, 0, len(lists)*len(ids))
+	whose := make(map[string]string, len(lists)*len(ids))
+	for _, id := range ids {
+		for _, list := range lists {
+			h := pair(list, id)
+			if _, seen := whose[string(h)]; !seen {
+				hashes = append(hashes, h)
+				whose[string(h)] = id
+			}
 		}
 	}
 	found, err := s.st.SafetyPairsIn(ctx, hashes)
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
+	out := make(map[string]bool, len(found))
 	for h := range found {
 		out[whose[h]] = true
 	}
@@ -416,7 +439,7 @@ func (s *Service) Screen(ctx context.Context, a kernel.Actor, found []store.Foun
 			if err != nil {
 				return nil, apperr.Internal(err)
 			}
-			themes = kernel.SplitThemes(string(plain))
+			themes = kernel.ParseThemes(string(plain)).All()
 		}
 		out[i] = Screened{Folded: folds.Fold(w.AuthorID, themes) != nil, Themes: themes}
 	}

@@ -93,7 +93,7 @@ func TestBacklogIndexesWritingAsItWas(t *testing.T) {
 		if rest := waiting(10); len(rest) != 1 || rest[0].ID != stories[0].ID {
 			t.Fatalf("left waiting %+v, want only the oldest", rest)
 		}
-		if err := st.EraseMember(ctx, leaving.ID, "retired-handle-hash", at.Add(time.Hour)); err != nil {
+		if err := st.EraseMember(ctx, leaving.ID, "retired-handle-hash", at.Add(time.Hour), storetest.NoPairs{}); err != nil {
 			t.Fatal(err)
 		}
 		if rest := waiting(10); len(rest) != 0 {

@@ -13,12 +13,26 @@ import (
 // EraseMember destroys a member's data key, recovery codes and sessions and
 // leaves a tombstone without handle or password, in one transaction; the
 // handle is kept only as retiredHandle, its keyed hash, so it is never
-// given out again (see HandleRetired). A member
+// given out again (see HandleRetired). Others' mutes and blocks of the
+// member go too, through unlisting. A member
 // already erased (or never there) gives ErrNotFound. The destroyed bytes are
 // zeroed in their pages by secure_delete, but on SQLite the WAL still holds
 // them until ScrubWAL runs: callers run it once the erasure is committed.
-func (s *Store) EraseMember(ctx context.Context, memberID, retiredHandle string, now time.Time) error {
+func (s *Store) EraseMember(ctx context.Context, memberID, retiredHandle string, now time.Time, unlisting Unlisting) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// The member's row is held first: a mute or block of them made
+		// meanwhile waits, and is refused once they are gone (ChangeSafety).
+		var live []string
+		if err := tx.Model(&Member{}).Clauses(lockingClause(tx)...).Where("id = ? AND status <> ?", memberID, StatusDeleted).
+			Pluck("id", &live).Error; err != nil {
+			return err
+		}
+		if len(live) == 0 {
+			return ErrNotFound
+		}
+		if err := unlist(ctx, tx, memberID, unlisting, now); err != nil {
+			return err
+		}
 		if err := eraseWriting(tx, memberID, now); err != nil {
 			return err
 		}

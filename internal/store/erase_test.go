@@ -52,7 +52,7 @@ func TestScrubWALDoesNotStallWriters(t *testing.T) {
 	defer st.Close()
 	m := newMember(t, st, "leaving")
 	release := holdSnapshot(t, opts.SQLitePath)
-	if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); err != nil {
+	if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now(), storetest.NoPairs{}); err != nil {
 		t.Fatal(err)
 	}
 	scrubbed := make(chan error, 1)
@@ -103,10 +103,10 @@ func TestScrubWALDoesNotStallWriters(t *testing.T) {
 func TestEraseMemberTwice(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		m := newMember(t, st, "gone")
-		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); err != nil {
+		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now(), storetest.NoPairs{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now()); !errors.Is(err, store.ErrNotFound) {
+		if err := st.EraseMember(ctx, m.ID, "hash of "+m.ID, now(), storetest.NoPairs{}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("second erasure: %v, want ErrNotFound", err)
 		}
 		// The handle's hash is kept, and only that.

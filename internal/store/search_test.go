@@ -160,7 +160,7 @@ func TestPostingsGoWithTheWriting(t *testing.T) {
 			t.Errorf("a deleted story keeps %d postings", s[0].Count)
 		}
 		// So does erasing their author.
-		if err := st.EraseMember(ctx, author.ID, "hash of "+author.ID, at); err != nil {
+		if err := st.EraseMember(ctx, author.ID, "hash of "+author.ID, at, storetest.NoPairs{}); err != nil {
 			t.Fatal(err)
 		}
 		all := make([]int64, 0, len(postings))

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -92,4 +93,18 @@ func PostgresSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// NoPairs is reader safety where nobody muted or blocked anyone, for
+// tests below the services: an erasure finds no pair naming the member.
+// The pairs themselves are tested through the API, with reader safety's
+// own keyed hashes.
+type NoPairs struct{}
+
+// PairsNaming names no pair.
+func (NoPairs) PairsNaming(string, []string) map[string]string { return nil }
+
+// Unlist is never called, as no pair is named.
+func (NoPairs) Unlist(context.Context, string, string, []byte) ([]byte, error) {
+	return nil, errors.New("storetest: NoPairs names no pair to unlist")
 }

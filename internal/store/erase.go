@@ -49,9 +49,8 @@ func (s *Store) EraseMember(ctx context.Context, memberID, retiredHandle string,
 		}
 		// "~" never appears in a handle, so the tombstone cannot be signed
 		// into or taken; the old handle lives on only as its hash.
-		res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusDeleted).Updates(map[string]any{
-			"handle": "~" + memberID, "password_hash": "", "status": StatusDeleted, "deleted_at": now, "data_key_id": nil,
-		})
+		res := tx.Model(&Member{}).Where("id = ? AND status <> ?", memberID, StatusDeleted).Select("Handle", "PasswordHash", "Status", "DeletedAt", "DataKeyID").
+			Updates(&Member{Handle: "~" + memberID, Status: StatusDeleted, DeletedAt: &now})
 		if res.Error != nil {
 			return res.Error
 		}

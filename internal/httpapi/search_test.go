@@ -218,6 +218,34 @@ func TestSearchFindsOnlyWhatTheReaderMayRead(t *testing.T) {
 	})
 }
 
+// TestSearchLeavesOutBlockedAuthors: the writing of an author the reader
+// blocked is left out of what they find, as out of their lists, and back
+// once unblocked; the blocked author finds the blocker's writing as
+// everyone else does, so the block is never revealed to them.
+func TestSearchLeavesOutBlockedAuthors(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		own := f.write(f.member, "open", "Kestrel", "A kestrel hovered over the field.")
+		blocked := f.write(f.author, "open", "Kestrel again", "The kestrel came back.")
+		blockedReply := f.reply(f.author, own.ID, "", "I saw the kestrel too.")
+		ownReply := f.reply(f.member, blocked.ID, "", "Such a kestrel.")
+		other := f.write(f.facilitator, "open", "Kestrels", "A pair of kestrel chicks.")
+		everything := ids(other.ID, ownReply.ID, blockedReply.ID, blocked.ID, own.ID)
+		expectFound(t, "before the block", f.found(f.member, "kestrel"), everything)
+
+		f.silence(f.member, "blocked", f.author)
+		expectFound(t, "the blocker", f.found(f.member, "kestrel"), ids(other.ID, ownReply.ID, own.ID))
+		expectFound(t, "the blocker, in the circle", f.found(f.member, "kestrel", "open"), ids(other.ID, ownReply.ID, own.ID))
+		expectFound(t, "the blocker, the blocked author's words alone", f.found(f.member, "came back"), nil)
+		for _, a := range []*account{f.author, f.facilitator, f.outsider} {
+			expectFound(t, "as "+a.Handle, f.found(a, "kestrel"), everything)
+		}
+		expectFound(t, "the blocked author, the blocker's words alone", f.found(f.author, "hovered field"), ids(own.ID))
+
+		expect(t, f.do(req{method: "DELETE", path: "/me/blocked/" + f.author.Handle, token: f.member.Access}), http.StatusNoContent, "")
+		expectFound(t, "unblocked", f.found(f.member, "kestrel"), everything)
+	})
+}
+
 // TestSearchFollowsEditsAndDeletes: an edit's words replace the old ones;
 // deleted writing is found no more, and leaves no posting behind.
 func TestSearchFollowsEditsAndDeletes(t *testing.T) {

@@ -246,6 +246,48 @@ func TestSearchLeavesOutBlockedAuthors(t *testing.T) {
 	})
 }
 
+// TestSearchKeysEachCircleApart writes the same words in three circles,
+// and twice in one, and reads the postings the store holds: the same words
+// in one circle are the same tokens, and in two circles tokens that share
+// nothing, so one circle's index tells nothing of another's.
+func TestSearchKeysEachCircleApart(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		const title, body = "Morning", "The heron waits by the river."
+		const words = 6 // morning, the, heron, waits, by, river
+		open := f.write(f.author, "open", title, body)
+		openAgain := f.write(f.member, "open", title, body)
+		hidden := f.write(f.author, "hidden", title, body)
+		other := f.write(f.otherFacilitator, "other", title, body)
+
+		db := f.storeDB(t)
+		tokens := func(id string) []int64 {
+			t.Helper()
+			var out []int64
+			if err := db.Raw("SELECT token FROM search_postings WHERE target_id = ? ORDER BY token", id).Scan(&out).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(out) != words {
+				t.Fatalf("%d postings of a story of %d words", len(out), words)
+			}
+			return out
+		}
+		inOpen := tokens(open.ID)
+		if again := tokens(openAgain.ID); !slices.Equal(again, inOpen) {
+			t.Fatalf("the same words in one circle hash to %v and %v", inOpen, again)
+		}
+		byCircle := map[string][]int64{"open": inOpen, "hidden": tokens(hidden.ID), "other": tokens(other.ID)}
+		seen := map[int64]string{}
+		for circle, ts := range byCircle {
+			for _, tok := range ts {
+				if was, ok := seen[tok]; ok {
+					t.Errorf("a token of %s is also one of %s", circle, was)
+				}
+				seen[tok] = circle
+			}
+		}
+	})
+}
+
 // TestSearchFollowsEditsAndDeletes: an edit's words replace the old ones;
 // deleted writing is found no more, and leaves no posting behind.
 func TestSearchFollowsEditsAndDeletes(t *testing.T) {

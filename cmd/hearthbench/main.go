@@ -2,10 +2,12 @@
 // store of 10,000 stories by writing it directly (seed.go), starts a real
 // hearth server on it (or targets one given with --addr), drives it with the
 // scenarios of scenarios.go under concurrent load, runs the reads again on
-// a store of a million stories (million.go) and on PostgreSQL (postgres.go),
-// where it also runs the thread and reply rows against a naive Echo + GORM
-// build of the same work (naive.go), and prints one markdown table of
-// throughput, latency, errors, shed requests and server memory.
+// a store of a million stories (million.go), the reply row against a build
+// of hearth that indexes no new writing for search (unindexed.go), and the
+// forum rows on PostgreSQL (postgres.go), where it also runs the thread and
+// reply rows against a naive Echo + GORM build of the same work
+// (naive.go), and prints one markdown table of throughput, latency,
+// errors, shed requests and server memory.
 //
 // It is a benchmark, never a test: it reports numbers and never judges them.
 // It exits non-zero only when the server cannot start or the harness itself
@@ -179,29 +181,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitBroken
 		}
 	}
-	// The naive comparison's two sides run back to back, each on a schema
-	// of its own, so both meet the same PostgreSQL in the same state.
-	pgRuns := []struct {
-		scs []scenario
-		run func(context.Context, *options, []scenario, io.Writer) ([]result, error)
+	// The rows run again elsewhere, each set on a store of its own: the
+	// reply row against the build that indexes nothing new, then the
+	// PostgreSQL rows, the naive comparison's two sides back to back so
+	// that both meet the same PostgreSQL in the same state.
+	elsewhere := []struct {
+		what string // what the rows need, for the line that skips them
+		scs  []scenario
+		run  func(context.Context, *options, []scenario, io.Writer) ([]result, error)
 	}{
-		{marked(postgresRow, pgSuffix, only), runHearth(pgProcesses)},
-		{marked(naiveRow, oneSuffix, only), runHearth(1)},
-		{marked(naiveRow, naiveSuffix, only), runNaive},
+		{"the build without search indexing", marked(unindexedRow, noIndexSuffix, only), runUnindexed},
+		{"PostgreSQL", marked(postgresRow, pgSuffix, only), runHearth(pgProcesses)},
+		{"PostgreSQL", marked(naiveRow, oneSuffix, only), runHearth(1)},
+		{"PostgreSQL", marked(naiveRow, naiveSuffix, only), runNaive},
 	}
-	for _, pg := range pgRuns {
-		if srv == nil || len(pg.scs) == 0 {
+	for _, el := range elsewhere {
+		if srv == nil || len(el.scs) == 0 {
 			continue
 		}
 		srv.stop()
-		pgRows, err := pg.run(ctx, o, pg.scs, stderr)
-		rows = append(rows, pgRows...)
+		elRows, err := el.run(ctx, o, el.scs, stderr)
+		rows = append(rows, elRows...)
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "hearthbench: interrupted")
 			return exitInterrupted
 		}
 		if skip := (skipError{}); errors.As(err, &skip) {
-			fmt.Fprintf(stderr, "hearthbench: skipping %d PostgreSQL rows: %v\n", len(pg.scs), skip)
+			fmt.Fprintf(stderr, "hearthbench: skipping %d rows that need %s: %v\n", len(el.scs), el.what, skip)
 		} else if err != nil {
 			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
 			return exitBroken

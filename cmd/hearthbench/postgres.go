@@ -32,7 +32,8 @@ const (
 	naiveSuffix = " (naive Echo + GORM)"
 )
 
-// marked are the rows marked (postgres, or naive), renamed with suffix.
+// marked are the rows marked (postgres, naive or unindexed), renamed with
+// suffix.
 func marked(mark func(scenario) bool, suffix string, only func(string) bool) []scenario {
 	var out []scenario
 	for _, sc := range scenarios() {

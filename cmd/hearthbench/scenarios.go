@@ -32,6 +32,9 @@ type scenario struct {
 	// naive: the row runs again against one hearth process on PostgreSQL
 	// and against the naive Echo + GORM build (naive.go), to compare.
 	naive bool
+	// unindexed: the row runs again against a build of hearth that
+	// indexes no new writing for search (unindexed.go), to compare.
+	unindexed bool
 }
 
 // Sizes of the scenarios below.
@@ -94,11 +97,12 @@ func scenarios() []scenario {
 				"Target: 5,000 requests/s or more.",
 		},
 		{
-			name:     replyRow,
-			postgres: true,
-			naive:    true,
-			setup:    needForum,
-			load:     load{workers: forumMembers, do: postReply},
+			name:      replyRow,
+			postgres:  true,
+			naive:     true,
+			unindexed: true,
+			setup:     needForum,
+			load:      load{workers: forumMembers, do: postReply},
 			note: "64 members each post 1 KiB replies to one story, one at a time, each answered after its commit (SQLite, synchronous=FULL). " +
 				"The server hearthbench starts runs with --member-write-rate 0 (and --auth-rate 0), so the row measures the store, not the 30-a-minute cap. " +
 				"Target: 1,500 requests/s or more with zero errors.",
@@ -205,6 +209,8 @@ var comparisons = []comparison{
 	// that they cannot starve everyone else's cheap requests.
 	{label: "GET /me p99 under sign-in flood", of: "its p99 alone", row: "GET /me under 64 sign-ins", base: "GET /me alone", p: 0.99, target: 3},
 	{label: "replies to a story 1,000 members follow, requests/s", of: "the plain reply row's", row: followedRow, base: replyRow, rate: true, target: 0.7},
+	// Each reply's words go into the search index in its transaction.
+	{label: "replies with search indexing on, requests/s", of: "the row with it off", row: replyRow, base: replyRow + noIndexSuffix, rate: true, target: 0.75},
 	// Hearth's layers (sealing per member, notices, the search index, the
 	// policies) should cost little against the plainest build of the same
 	// work, and its batched reads should beat that build's query per step.

@@ -180,10 +180,10 @@ func TestSeedStore(t *testing.T) {
 	}
 }
 
-func count(t *testing.T, db *sql.DB, q string) int {
+func count(t *testing.T, db *sql.DB, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.QueryRow(q).Scan(&n); err != nil {
+	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n

@@ -17,6 +17,7 @@ import (
 	"hearth/internal/app"
 	"hearth/internal/config"
 	"hearth/internal/store"
+	"hearth/internal/store/storetest"
 )
 
 // rawDB opens the test server's SQLite file beside the server, the way
@@ -265,13 +266,23 @@ func TestMemberWriteRate(t *testing.T) {
 }
 
 // TestCanarySearchIndexHoldsNoWord indexes writing full of unique words,
-// then reads every byte of the database, its WAL and a backup: no word is
+// then reads what the store holds: on SQLite every byte of the database,
+// its WAL and a backup; on PostgreSQL every value of every column of every
+// table of its schema (the server's files are not ours to read). No word is
 // in them in any form (as written or as normalised), only the keyed hashes
 // the index computes, each with nothing but the writing it points to. Yet
 // searching finds the writing by every word.
 func TestCanarySearchIndexHoldsNoWord(t *testing.T) {
 	t.Parallel()
-	f := newForum(t, store.SQLite)
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			canarySearchIndex(t, newForum(t, d))
+		})
+	}
+}
+
+func canarySearchIndex(t *testing.T, f *forumFixture) {
 	n := strings.TrimPrefix(uniqueHandle("x"), "x")
 	words := []string{"Quillwortharbour" + n, "Crèmebrûléelantern" + n, "Ｍａｒｒｏｗｆｅａｔｈｅｒ" + n, "Tidepool-Saltmarsh" + n}
 	forms := []string{"quillwortharbour" + n, "cremebruleelantern" + n, "marrowfeather" + n, "tidepoolsaltmarsh" + n, "saltmarsh" + n, "tidepool"}
@@ -286,17 +297,23 @@ func TestCanarySearchIndexHoldsNoWord(t *testing.T) {
 		}
 	}
 
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if err := f.store.Backup(context.Background(), backup); err != nil {
-		t.Fatal(err)
+	db := f.storeDB(t)
+	var raw []byte
+	if f.dialect == store.SQLite {
+		backup := filepath.Join(t.TempDir(), "backup.db")
+		if err := f.store.Backup(context.Background(), backup); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(rawStore(t, filepath.Dir(f.storePath)), b...)
+	} else {
+		raw = schemaValues(t, db)
 	}
-	b, err := os.ReadFile(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := append(rawStore(t, filepath.Dir(f.storePath)), b...)
 	if !bytes.Contains(raw, []byte(f.author.Handle)) {
-		t.Fatal("the author's handle is not in the raw bytes: the scan could not find anything")
+		t.Fatal("the author's handle is not in what was read: the scan could not find anything")
 	}
 	for _, w := range append(words, forms[:len(forms)-1]...) {
 		for _, form := range []string{w, strings.ToLower(w), strings.ToUpper(w)} {
@@ -307,9 +324,12 @@ func TestCanarySearchIndexHoldsNoWord(t *testing.T) {
 	}
 
 	// What the index holds is the hashes, and the writing they point to.
-	db := rawDB(t, f.testServer)
 	var cols []string
-	if err := db.Raw("SELECT name FROM pragma_table_info('search_postings') ORDER BY cid").Scan(&cols).Error; err != nil {
+	q := "SELECT name FROM pragma_table_info('search_postings') ORDER BY cid"
+	if f.dialect == store.Postgres {
+		q = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'search_postings' ORDER BY ordinal_position"
+	}
+	if err := db.Raw(q).Scan(&cols).Error; err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(cols, ",") != "token,target_id,reply" {
@@ -340,4 +360,43 @@ func TestCanarySearchIndexHoldsNoWord(t *testing.T) {
 			t.Errorf("postings of %s: %v, want the index's hashes %v", w.t, stored, want)
 		}
 	}
+}
+
+// schemaValues reads every value of every column of every table in the
+// PostgreSQL schema db works in: bytea as its bytes, anything else as its
+// text, each followed by a zero byte.
+func schemaValues(t *testing.T, db *gorm.DB) []byte {
+	t.Helper()
+	var cols []struct{ Table, Column, Type string }
+	err := db.Raw(`SELECT table_name AS "table", column_name AS "column", data_type AS "type" FROM information_schema.columns
+		WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`).Scan(&cols).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cols) == 0 {
+		t.Fatal("no columns in the schema")
+	}
+	var out []byte
+	for _, c := range cols {
+		value := `"` + c.Column + `"::text`
+		if c.Type == "bytea" {
+			value = `"` + c.Column + `"`
+		}
+		rows, err := db.Raw(`SELECT ` + value + ` FROM "` + c.Table + `" WHERE "` + c.Column + `" IS NOT NULL`).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			out = append(append(out, b...), 0)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
 }

@@ -218,6 +218,76 @@ func TestSearchFindsOnlyWhatTheReaderMayRead(t *testing.T) {
 	})
 }
 
+// TestSearchLeavesOutBlockedAuthors: the writing of an author the reader
+// blocked is left out of what they find, as out of their lists, and back
+// once unblocked; the blocked author finds the blocker's writing as
+// everyone else does, so the block is never revealed to them.
+func TestSearchLeavesOutBlockedAuthors(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		own := f.write(f.member, "open", "Kestrel", "A kestrel hovered over the field.")
+		blocked := f.write(f.author, "open", "Kestrel again", "The kestrel came back.")
+		blockedReply := f.reply(f.author, own.ID, "", "I saw the kestrel too.")
+		ownReply := f.reply(f.member, blocked.ID, "", "Such a kestrel.")
+		other := f.write(f.facilitator, "open", "Kestrels", "A pair of kestrel chicks.")
+		everything := ids(other.ID, ownReply.ID, blockedReply.ID, blocked.ID, own.ID)
+		expectFound(t, "before the block", f.found(f.member, "kestrel"), everything)
+
+		f.silence(f.member, "blocked", f.author)
+		expectFound(t, "the blocker", f.found(f.member, "kestrel"), ids(other.ID, ownReply.ID, own.ID))
+		expectFound(t, "the blocker, in the circle", f.found(f.member, "kestrel", "open"), ids(other.ID, ownReply.ID, own.ID))
+		expectFound(t, "the blocker, the blocked author's words alone", f.found(f.member, "came back"), nil)
+		for _, a := range []*account{f.author, f.facilitator, f.outsider} {
+			expectFound(t, "as "+a.Handle, f.found(a, "kestrel"), everything)
+		}
+		expectFound(t, "the blocked author, the blocker's words alone", f.found(f.author, "hovered field"), ids(own.ID))
+
+		expect(t, f.do(req{method: "DELETE", path: "/me/blocked/" + f.author.Handle, token: f.member.Access}), http.StatusNoContent, "")
+		expectFound(t, "unblocked", f.found(f.member, "kestrel"), everything)
+	})
+}
+
+// TestSearchKeysEachCircleApart writes the same words in three circles,
+// and twice in one, and reads the postings the store holds: the same words
+// in one circle are the same tokens, and in two circles tokens that share
+// nothing, so one circle's index tells nothing of another's.
+func TestSearchKeysEachCircleApart(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		const title, body = "Morning", "The heron waits by the river."
+		const words = 6 // morning, the, heron, waits, by, river
+		open := f.write(f.author, "open", title, body)
+		openAgain := f.write(f.member, "open", title, body)
+		hidden := f.write(f.author, "hidden", title, body)
+		other := f.write(f.otherFacilitator, "other", title, body)
+
+		db := f.storeDB(t)
+		tokens := func(id string) []int64 {
+			t.Helper()
+			var out []int64
+			if err := db.Raw("SELECT token FROM search_postings WHERE target_id = ? ORDER BY token", id).Scan(&out).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(out) != words {
+				t.Fatalf("%d postings of a story of %d words", len(out), words)
+			}
+			return out
+		}
+		inOpen := tokens(open.ID)
+		if again := tokens(openAgain.ID); !slices.Equal(again, inOpen) {
+			t.Fatalf("the same words in one circle hash to %v and %v", inOpen, again)
+		}
+		byCircle := map[string][]int64{"open": inOpen, "hidden": tokens(hidden.ID), "other": tokens(other.ID)}
+		seen := map[int64]string{}
+		for circle, ts := range byCircle {
+			for _, tok := range ts {
+				if was, ok := seen[tok]; ok {
+					t.Errorf("a token of %s is also one of %s", circle, was)
+				}
+				seen[tok] = circle
+			}
+		}
+	})
+}
+
 // TestSearchFollowsEditsAndDeletes: an edit's words replace the old ones;
 // deleted writing is found no more, and leaves no posting behind.
 func TestSearchFollowsEditsAndDeletes(t *testing.T) {

@@ -65,5 +65,5 @@ func (s *Service) backfill(ctx context.Context, u store.Unindexed) (bool, error)
 		}
 		texts = append(texts, string(text))
 	}
-	return s.st.IndexUnindexed(ctx, u, s.index.Postings(u.CircleID, u.Target, u.ID, texts...))
+	return s.st.IndexUnindexed(ctx, u, s.index.postings(u.CircleID, u.Target, u.ID, texts...))
 }

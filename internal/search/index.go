@@ -70,10 +70,22 @@ func (h hasher) token(word string) int64 {
 	return int64(binary.BigEndian.Uint64(h.mac.Sum(sum[:0])[:8]))
 }
 
-// Postings are the index's rows for a story or reply of circle circleID:
-// one for each word of its texts (a story's title and body, a reply's
-// body) that a query could ask for, each word once.
+// Postings are the index's rows for a story or reply of circle circleID
+// as it is written or edited: one for each word of its texts (a story's
+// title and body, a reply's body) that a query could ask for, each word
+// once. A build with indexesNewWriting false writes none (see
+// noindexing.go).
 func (x *Index) Postings(circleID string, t store.Target, id string, texts ...string) []store.Posting {
+	if !indexesNewWriting {
+		return nil
+	}
+	return x.postings(circleID, t, id, texts...)
+}
+
+// postings are Postings whatever the build: the backfill takes a writing
+// off the backlog as it writes its postings, and must never take one off
+// with none.
+func (x *Index) postings(circleID string, t store.Target, id string, texts ...string) []store.Posting {
 	h := x.hasher(circleID)
 	seen := map[string]bool{}
 	var out []store.Posting

@@ -121,16 +121,17 @@ func (s *Service) openThemes(ctx context.Context, t store.Target, id string, blo
 // editThemes is how an author's edit leaves the themes of writing id,
 // sealed as blob: chosen (nil: unchanged) in place of the author's own,
 // and the moderation team's kept, so an edit cannot take back what
-// readers were warned of.
-func (s *Service) editThemes(ctx context.Context, t store.Target, id string, blob []byte, chosen *[]string) (kernel.WritingThemes, error) {
-	themes, err := s.openThemes(ctx, t, id, blob)
-	if err != nil {
-		return themes, apperr.Internal(err)
+// readers were warned of. was is the themes as they stood, for the
+// earlier version the edit keeps.
+func (s *Service) editThemes(ctx context.Context, t store.Target, id string, blob []byte, chosen *[]string) (was, now kernel.WritingThemes, err error) {
+	if was, err = s.openThemes(ctx, t, id, blob); err != nil {
+		return was, was, apperr.Internal(err)
 	}
+	now = was
 	if chosen != nil {
-		themes.Author, err = kernel.CheckThemes(*chosen)
+		now.Author, err = kernel.CheckThemes(*chosen)
 	}
-	return themes, err
+	return was, now, err
 }
 
 // Errors of the forum's rules. Details never hold member text.

@@ -283,7 +283,7 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if err := kernel.CheckText("body", p.Body, 1, maxReplyBody); err != nil {
 		return nil, err
 	}
-	themes, err := s.editThemes(ctx, store.TargetReply, r.ID, r.Themes, p.Themes)
+	wasThemes, themes, err := s.editThemes(ctx, store.TargetReply, r.ID, r.Themes, p.Themes)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Service) UpdateReply(ctx context.Context, a kernel.Actor, id string, p 
 	if r.EditedAt != nil {
 		written = *r.EditedAt
 	}
-	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetReply, id, a.ID, nil, string(was), written, now); err != nil {
+	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetReply, id, a.ID, nil, string(was), wasThemes, written, now); err != nil {
 		return nil, err
 	}
 	if err := s.st.EditReply(ctx, id, blob, sealedThemes, now, eff); err != nil {

@@ -591,7 +591,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 		}
 		warning = *p.ContentWarning
 	}
-	themes, err := s.editThemes(ctx, store.TargetStory, id, sealedThemes, p.Themes)
+	was, themes, err := s.editThemes(ctx, store.TargetStory, id, sealedThemes, p.Themes)
 	if err != nil {
 		return nil, err
 	}
@@ -613,7 +613,7 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	if v.EditedAt != nil {
 		written = *v.EditedAt
 	}
-	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetStory, id, a.ID, cur.Title, *cur.Body, written, edit.EditedAt); err != nil {
+	if eff.Version, err = s.earlierVersion(ctx, keyID, store.TargetStory, id, a.ID, cur.Title, *cur.Body, was, written, edit.EditedAt); err != nil {
 		return nil, err
 	}
 	if err := s.st.EditStory(ctx, id, edit, eff); err != nil {
@@ -630,13 +630,13 @@ func (s *Service) UpdateStory(ctx context.Context, a kernel.Actor, id string, p 
 	return out, nil
 }
 
-// earlierVersion seals the text an edit replaces (title nil for a reply)
-// for moderators to read while the writing is under review: a flag may be
-// about words edited away since.
-func (s *Service) earlierVersion(ctx context.Context, keyID string, t store.Target, id, authorID string, title *string, body string, written, replaced time.Time) (*store.WritingVersion, error) {
+// earlierVersion seals the text an edit replaces (title nil for a reply),
+// with the themes it carried, for moderators to read while the writing is
+// under review: a flag may be about words, or a theme, edited away since.
+func (s *Service) earlierVersion(ctx context.Context, keyID string, t store.Target, id, authorID string, title *string, body string, themes kernel.WritingThemes, written, replaced time.Time) (*store.WritingVersion, error) {
 	v := &store.WritingVersion{ID: store.NewIDAt(replaced), TargetType: string(t), TargetID: id, AuthorID: authorID,
 		WrittenAt: written, ReplacedAt: replaced}
-	lt, lb := store.VersionLocations(v.ID)
+	lt, lb, lth := store.VersionLocations(v.ID)
 	var err error
 	if title != nil {
 		if v.Title, err = s.sealer.Seal(ctx, keyID, []byte(*title), lt); err != nil {
@@ -644,6 +644,9 @@ func (s *Service) earlierVersion(ctx context.Context, keyID string, t store.Targ
 		}
 	}
 	if v.Body, err = s.sealer.Seal(ctx, keyID, []byte(body), lb); err != nil {
+		return nil, apperr.Internal(err)
+	}
+	if v.Themes, err = s.sealer.Seal(ctx, keyID, []byte(themes.Text()), lth); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	return v, nil

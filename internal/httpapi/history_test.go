@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 )
@@ -22,27 +23,40 @@ func (f *forumFixture) history(a *account, targetType, id string) *response {
 }
 
 // TestEditHistory: a moderator sees every version of edited writing in the
-// queue, oldest first, the current one last; nobody else does, and writing
-// not in the queue has none to show. Earlier versions are sealed, kept
-// while the writing is in the queue or appealed or for 7 days from the
-// edit, then erased; they go with the writing and with the account.
+// queue, oldest first, the current one last, each with the themes it
+// carried; nobody else does, and writing not in the queue has none to
+// show. Earlier versions are sealed, kept while the writing is in the
+// queue or appealed or for 7 days from the edit, then erased; they go with
+// the writing and with the account.
 func TestEditHistory(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
 		s := f.story(f.author, "open", "First title")
 		expect(t, f.flag(f.member, "story", s.ID, "privacy", "It has a phone number."), http.StatusCreated, "")
-		expect(t, f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]string{"body": "Call me on 0123 456 789."}}), http.StatusOK, "")
-		expect(t, f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access, body: map[string]string{"title": "Second title", "body": "No number now."}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access,
+			body: map[string]any{"body": "Call me on 0123 456 789.", "themes": []string{"self_harm", "suicide"}}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "PATCH", path: "/stories/" + s.ID, token: f.author.Access,
+			body: map[string]any{"title": "Second title", "body": "No number now.", "themes": []string{"eating"}}}), http.StatusOK, "")
+		// A theme a moderator adds is the current version's, not an earlier one's.
+		expect(t, f.do(req{method: "POST", path: "/moderation/items/story/" + s.ID + "/actions", token: f.moderator.Access,
+			body: map[string]any{"action": "add_themes", "themes": []string{"disaster"}, "reason": "It tells of the flood."}}), http.StatusOK, "")
 
 		r := f.history(f.moderator, "story", s.ID)
 		expect(t, r, http.StatusOK, "")
 		h := decode[historyJSON](t, r)
-		want := [][2]string{{"First title", "The body of First title"}, {"First title", "Call me on 0123 456 789."}, {"Second title", "No number now."}}
+		want := []struct {
+			title, body string
+			themes      []string
+		}{
+			{"First title", "The body of First title", []string{}},
+			{"First title", "Call me on 0123 456 789.", []string{"suicide", "self_harm"}},
+			{"Second title", "No number now.", []string{"eating", "disaster"}},
+		}
 		if len(h.Versions) != len(want) {
 			t.Fatalf("versions %+v", h.Versions)
 		}
 		for i, v := range h.Versions {
-			if v.Title == nil || *v.Title != want[i][0] || v.Body != want[i][1] || v.Themes == nil || len(v.Themes) != 0 {
-				t.Errorf("version %d: %+v", i, v)
+			if v.Title == nil || *v.Title != want[i].title || v.Body != want[i].body || v.Themes == nil || !slices.Equal(v.Themes, want[i].themes) {
+				t.Errorf("version %d: %+v, want %+v", i, v, want[i])
 			}
 			if i > 0 && v.EditedAt.Before(h.Versions[i-1].EditedAt) {
 				t.Errorf("version %d is older than the one before it", i)
@@ -55,12 +69,21 @@ func TestEditHistory(t *testing.T) {
 		expect(t, f.history(f.moderator, "story", calm.ID), http.StatusNotFound, "not_found")
 		expect(t, f.history(f.moderator, "story", "nope"), http.StatusNotFound, "not_found")
 
-		// A reply's versions have no title.
-		rp := f.reply(f.author, calm.ID, "", "My address is 1 Mill Lane.")
+		// A reply's versions have no title; an edit that leaves its themes
+		// alone keeps them, in both versions.
+		r = f.do(req{method: "POST", path: "/stories/" + calm.ID + "/replies", token: f.author.Access,
+			body: map[string]any{"body": "My address is 1 Mill Lane.", "themes": []string{"violence_abuse"}}})
+		expect(t, r, http.StatusCreated, "")
+		rp := decode[replyJSON](t, r)
 		expect(t, f.flag(f.member, "reply", rp.ID, "privacy", ""), http.StatusCreated, "")
 		expect(t, f.do(req{method: "PATCH", path: "/replies/" + rp.ID, token: f.author.Access, body: map[string]string{"body": "Somewhere near the mill."}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "PATCH", path: "/replies/" + rp.ID, token: f.author.Access,
+			body: map[string]any{"body": "Somewhere near the mill.", "themes": []string{}}}), http.StatusOK, "")
 		h = decode[historyJSON](t, f.history(f.moderator, "reply", rp.ID))
-		if len(h.Versions) != 2 || h.Versions[0].Title != nil || h.Versions[0].Body != "My address is 1 Mill Lane." || h.Versions[1].Body != "Somewhere near the mill." {
+		abuse := []string{"violence_abuse"}
+		if len(h.Versions) != 3 || h.Versions[0].Title != nil || h.Versions[0].Body != "My address is 1 Mill Lane." || !slices.Equal(h.Versions[0].Themes, abuse) ||
+			h.Versions[1].Body != "Somewhere near the mill." || !slices.Equal(h.Versions[1].Themes, abuse) ||
+			h.Versions[2].Themes == nil || len(h.Versions[2].Themes) != 0 {
 			t.Errorf("reply versions %+v", h.Versions)
 		}
 
@@ -68,7 +91,8 @@ func TestEditHistory(t *testing.T) {
 		versions := func(id string) int64 {
 			return count(t, db, "SELECT COUNT(*) FROM writing_versions WHERE target_id = ?", id)
 		}
-		if n := count(t, db, "SELECT COUNT(*) FROM writing_versions WHERE body LIKE ? OR body LIKE ?", "%0123%", "%Mill%"); n != 0 {
+		if n := count(t, db, "SELECT COUNT(*) FROM writing_versions WHERE body LIKE ? OR body LIKE ? OR themes LIKE ? OR themes LIKE ?",
+			"%0123%", "%Mill%", "%suicide%", "%violence%"); n != 0 {
 			t.Error("an earlier version is stored in clear")
 		}
 		sweep := func(after time.Duration) {
@@ -99,7 +123,7 @@ func TestEditHistory(t *testing.T) {
 		expect(t, f.act("reply", rp.ID, "hide", "It gives an address."), http.StatusOK, "")
 		expect(t, f.appeal(f.author, f.actionNotice(f.author, "hidden"), "I took the address out."), http.StatusCreated, "")
 		sweep(8 * 24 * time.Hour)
-		if versions(rp.ID) != 1 {
+		if versions(rp.ID) != 2 {
 			t.Errorf("versions of appealed writing were erased: %d left", versions(rp.ID))
 		}
 

@@ -11,9 +11,8 @@ import (
 	"hearth/internal/store"
 )
 
-// Version is one text of a story or reply as moderators read it: title for
-// stories only; Themes stays empty until writing carries reader-safety
-// themes.
+// Version is one text of a story or reply as moderators read it, with
+// the themes it carried then: title for stories only.
 type Version struct {
 	Title    *string   `json:"title,omitempty"`
 	Body     string    `json:"body"`
@@ -50,8 +49,8 @@ func (s *Service) History(ctx context.Context, a kernel.Actor, targetType, id st
 	}
 	out := &History{Versions: make([]Version, 0, len(h.Earlier)+1)}
 	for _, v := range h.Earlier {
-		lt, lb := store.VersionLocations(v.ID)
-		ver, err := s.version(ctx, t, v, lt, lb)
+		lt, lb, lth := store.VersionLocations(v.ID)
+		ver, err := s.version(ctx, t, v, lt, lb, lth)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +60,7 @@ func (s *Service) History(ctx context.Context, a kernel.Actor, targetType, id st
 	if t == store.TargetReply {
 		lb = store.ReplyLocation(h.Current.TargetID)
 	}
-	cur, err := s.version(ctx, t, h.Current, lt, lb)
+	cur, err := s.version(ctx, t, h.Current, lt, lb, store.ThemesLocation(t, h.Current.TargetID))
 	if err != nil {
 		return nil, err
 	}
@@ -69,13 +68,19 @@ func (s *Service) History(ctx context.Context, a kernel.Actor, targetType, id st
 	return out, nil
 }
 
-func (s *Service) version(ctx context.Context, t store.Target, v store.WritingVersion, lt, lb seal.Location) (Version, error) {
-	out := Version{Themes: []string{}, EditedAt: v.WrittenAt.UTC()}
+func (s *Service) version(ctx context.Context, t store.Target, v store.WritingVersion, lt, lb, lth seal.Location) (Version, error) {
+	out := Version{EditedAt: v.WrittenAt.UTC()}
 	body, err := open(ctx, s.sealer, v.Body, lb)
 	if err != nil {
 		return out, err
 	}
 	out.Body = body
+	// Writing, and versions, from before themes were kept carry none.
+	themes, err := open(ctx, s.sealer, v.Themes, lth)
+	if err != nil {
+		return out, err
+	}
+	out.Themes = kernel.ParseThemes(themes).All()
 	if t == store.TargetStory {
 		title, err := open(ctx, s.sealer, v.Title, lt)
 		if err != nil {

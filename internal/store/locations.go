@@ -49,11 +49,12 @@ func AppealTextLocation(id string) seal.Location {
 	return seal.Location{Table: "appeals", Column: "text", RowID: id}
 }
 
-// VersionLocations are where an earlier version's title and body are
-// sealed.
-func VersionLocations(id string) (title, body seal.Location) {
+// VersionLocations are where an earlier version's title, body and themes
+// are sealed.
+func VersionLocations(id string) (title, body, themes seal.Location) {
 	return seal.Location{Table: "writing_versions", Column: "title", RowID: id},
-		seal.Location{Table: "writing_versions", Column: "body", RowID: id}
+		seal.Location{Table: "writing_versions", Column: "body", RowID: id},
+		seal.Location{Table: "writing_versions", Column: "themes", RowID: id}
 }
 
 // MentorIntroLocation is where a mentor's intro is sealed.

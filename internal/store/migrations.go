@@ -29,6 +29,7 @@ var migrations = []migration{
 	{26, "circles have guidelines members accept, and resources for hard moments", migrate0026},
 	{27, "appeals of moderation actions; the earlier versions of edited writing", migrate0027},
 	{28, "replies found by their place in the feed alone, to see that nothing new was published", migrate0028},
+	{29, "earlier versions of edited writing keep their themes", migrate0029},
 }
 
 // Frozen types of migration 1.
@@ -749,4 +750,16 @@ func migrate0022(tx *gorm.DB) error {
 
 func migrate0028(tx *gorm.DB) error {
 	return tx.Exec("CREATE INDEX idx_replies_published_id ON replies (published_id)").Error
+}
+
+// Frozen type of migration 29: an earlier version's themes, sealed with
+// its author's key like its body; versions saved before have none.
+type writingVersion0029 struct {
+	Themes []byte
+}
+
+func (writingVersion0029) TableName() string { return "writing_versions" }
+
+func migrate0029(tx *gorm.DB) error {
+	return tx.Migrator().AddColumn(&writingVersion0029{}, "Themes")
 }

@@ -12,7 +12,8 @@ import (
 
 // WritingVersion is an earlier text of an edited story or reply, saved in
 // the edit's transaction so moderators can see what a flag was about. Its
-// title (stories only) and body are sealed with the author's key.
+// title (stories only), body and themes are sealed with the author's key;
+// a version saved before versions kept their themes has none (nil).
 // WrittenAt is when that text was written, ReplacedAt the edit that
 // replaced it.
 type WritingVersion struct {
@@ -22,6 +23,7 @@ type WritingVersion struct {
 	AuthorID   string
 	Title      []byte
 	Body       []byte
+	Themes     []byte
 	WrittenAt  time.Time
 	ReplacedAt time.Time
 }
@@ -61,7 +63,9 @@ func (s *Store) SweepVersions(ctx context.Context, now time.Time) (int64, error)
 }
 
 // History is a story or reply under review with its earlier versions,
-// oldest first. Current is its text as it stands, as a version.
+// oldest first. Current is its text as it stands, as a version: its
+// blobs are sealed where the writing's own are (StoryLocations,
+// ReplyLocation, ThemesLocation), not where an earlier version's are.
 type History struct {
 	Current  WritingVersion
 	Earlier  []WritingVersion
@@ -75,11 +79,11 @@ func (s *Store) WritingHistory(ctx context.Context, t Target, id string) (*Histo
 	var edited *time.Time
 	var err error
 	if t == TargetStory {
-		err = s.queryRow(ctx, `SELECT author_id, title, body, created_at, edited_at FROM stories WHERE id = ?`, id).
-			Scan(&h.Current.AuthorID, &h.Current.Title, &h.Current.Body, &h.Current.WrittenAt, &edited)
+		err = s.queryRow(ctx, `SELECT author_id, title, body, themes, created_at, edited_at FROM stories WHERE id = ?`, id).
+			Scan(&h.Current.AuthorID, &h.Current.Title, &h.Current.Body, &h.Current.Themes, &h.Current.WrittenAt, &edited)
 	} else {
-		err = s.queryRow(ctx, `SELECT author_id, body, created_at, edited_at FROM replies WHERE id = ?`, id).
-			Scan(&h.Current.AuthorID, &h.Current.Body, &h.Current.WrittenAt, &edited)
+		err = s.queryRow(ctx, `SELECT author_id, body, themes, created_at, edited_at FROM replies WHERE id = ?`, id).
+			Scan(&h.Current.AuthorID, &h.Current.Body, &h.Current.Themes, &h.Current.WrittenAt, &edited)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

@@ -147,24 +147,24 @@ func (s *Service) SetResources(ctx context.Context, a kernel.Actor, slug string,
 	return &CircleResources{Resources: out}, nil
 }
 
-// GuidelinesAccepted answers nil when a may write something new in circle
-// circleID as far as its guidelines go, or the 409 that asks them to accept
-// the current version first. Mentorship asks it before an offer or a
-// request.
-func (s *Service) GuidelinesAccepted(ctx context.Context, a kernel.Actor, circleID string) error {
-	current, accepted, err := s.st.GuidelinesState(ctx, circleID, a.ID)
+// GuidelinesAccepted answers nil when a may write w, something new in its
+// circle, as far as the circle's guidelines go, or the 409 that asks them
+// to accept the current version first (with crisis resources when w reads
+// as a crisis). Mentorship asks it before an offer or a request.
+func (s *Service) GuidelinesAccepted(ctx context.Context, a kernel.Actor, w kernel.Writing) error {
+	current, accepted, err := s.st.GuidelinesState(ctx, w.CircleID, a.ID)
 	if err != nil {
 		return apperr.Internal(err)
 	}
-	return guidelinesPolicy(current, accepted)
+	return s.guidelinesGate(ctx, current, accepted, w)
 }
 
-// guidelinesGate holds new writing w back while its author has not accepted
-// the circle's current guidelines; when its words read as a crisis, the
-// answer carries the crisis resources.
-func (s *Service) guidelinesGate(ctx context.Context, c *store.CircleView, w kernel.Writing) error {
-	current := c.GuidelinesVersion
-	if guidelinesPolicy(current, c.AcceptedVersion) == nil {
+// guidelinesGate holds new writing w back while its author, who accepted
+// version accepted of the circle's guidelines, has not accepted the
+// current one; when its words read as a crisis, the answer carries the
+// crisis resources.
+func (s *Service) guidelinesGate(ctx context.Context, current, accepted int, w kernel.Writing) error {
+	if guidelinesPolicy(current, accepted) == nil {
 		return nil
 	}
 	crisis, err := s.intake.CrisisResources(ctx, w)

@@ -96,7 +96,7 @@ func (s *Service) CreateReply(ctx context.Context, a kernel.Actor, storyID strin
 	c := circleOf(v)
 	w := writing(store.TargetReply, r.ID, c, a, in.Body)
 	w.StoryID, w.StoryAuthorID = v.ID, v.AuthorID
-	if err := s.guidelinesGate(ctx, c, w); err != nil {
+	if err := s.guidelinesGate(ctx, c.GuidelinesVersion, c.AcceptedVersion, w); err != nil {
 		return nil, err
 	}
 	verdict, crisis, err := s.intake.Receive(ctx, w)

@@ -143,7 +143,7 @@ func (s *Service) CreateStory(ctx context.Context, a kernel.Actor, slug string, 
 	}
 	st := store.Story{ID: store.NewID(), CircleID: c.ID, AuthorID: a.ID, Kind: in.Kind, CreatedAt: s.now()}
 	w := writing(store.TargetStory, st.ID, c, a, t, in.Body, in.ContentWarning)
-	if err := s.guidelinesGate(ctx, c, w); err != nil {
+	if err := s.guidelinesGate(ctx, c.GuidelinesVersion, c.AcceptedVersion, w); err != nil {
 		return nil, err
 	}
 	verdict, crisis, err := s.intake.Receive(ctx, w)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -723,20 +724,61 @@ func TestBlockInMentorship(t *testing.T) {
 
 // TestMentorshipWaitsForGuidelines: offering to mentor and asking for a
 // mentor wait, as new writing does, until the member has accepted the
-// circle's current guidelines, which hold mentorship's boundaries.
+// circle's current guidelines, which hold mentorship's boundaries; a first
+// message or intro held back that reads as a crisis is answered with the
+// crisis resources, the circle's own among them, and nothing is stored.
 func TestMentorshipWaitsForGuidelines(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
 		f.mentor(f.author, "open", 2)
 		newcomer, offering := f.joined("newcomer"), f.joined("offering")
 		f.seasoned(offering, "open")
+		expect(t, f.do(req{method: "PUT", path: "/circles/open/resources", token: f.facilitator.Access,
+			body: map[string]any{"resources": []map[string]string{{"name": "Heart line", "contact": "Call 0800 123 456"}}}}), http.StatusOK, "")
 		r := f.do(req{method: "PUT", path: "/circles/open/guidelines", token: f.facilitator.Access,
 			body: map[string]string{"text": "Keep contact inside Hearth: no phone numbers or addresses in a mentorship."}})
 		expect(t, r, http.StatusOK, "")
 		version := decode[struct{ Version int }](t, r).Version
-		expect(t, f.ask(newcomer, "open", f.author.Handle, "Hello, could you walk beside me?"), http.StatusConflict, "guidelines_not_accepted")
-		expect(t, f.offer(offering, "open", "I can listen.", 1), http.StatusConflict, "guidelines_not_accepted")
+		type resource struct{ Name, Contact string }
+		type held struct {
+			Version         int
+			CrisisResources *struct {
+				Message   string
+				Resources []resource
+			} `json:"crisis_resources"`
+		}
+		heldBack := func(r *response, crisis bool) {
+			t.Helper()
+			expect(t, r, http.StatusConflict, "guidelines_not_accepted")
+			p := decode[held](t, r)
+			if p.Version != version {
+				t.Errorf("409 names version %d, want %d", p.Version, version)
+			}
+			if !crisis {
+				if p.CrisisResources != nil {
+					t.Errorf("calm words held back got crisis resources: %s", r.Body)
+				}
+				return
+			}
+			if p.CrisisResources == nil || p.CrisisResources.Message == "" ||
+				!slices.Contains(p.CrisisResources.Resources, resource{"Heart line", "Call 0800 123 456"}) {
+				t.Errorf("a crisis held back lacks the resources: %s", r.Body)
+			}
+		}
+		heldBack(f.ask(newcomer, "open", f.author.Handle, "Hello, could you walk beside me?"), false)
+		heldBack(f.ask(newcomer, "open", f.author.Handle, "Tonight I want to end my life. Could you walk beside me?"), true)
+		heldBack(f.offer(offering, "open", "I can listen.", 1), false)
+		heldBack(f.offer(offering, "open", "I know what it is to want to end my life; I can listen.", 1), true)
+		// Bad input is answered as such before the guidelines are asked.
+		expect(t, f.ask(newcomer, "open", f.author.Handle, ""), http.StatusBadRequest, "invalid_message")
+		expect(t, f.offer(offering, "open", strings.Repeat("a", 501), 1), http.StatusBadRequest, "invalid_intro")
 		if got := f.mentorships(newcomer, ""); len(got) != 0 {
 			t.Fatalf("a request was stored before the guidelines were accepted: %+v", got)
+		}
+		if got := f.mentors(f.facilitator, "open", "?status=pending"); len(got) != 0 {
+			t.Fatalf("an offer was stored before the guidelines were accepted: %+v", got)
+		}
+		if q := f.queue(); len(q) != 0 {
+			t.Fatalf("a crisis held back reached the queue: %+v", q)
 		}
 		for _, a := range []*account{newcomer, offering} {
 			expect(t, f.do(req{method: "POST", path: "/circles/open/guidelines/accept", token: a.Access, body: map[string]int{"version": version}}), http.StatusNoContent, "")

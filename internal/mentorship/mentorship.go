@@ -56,12 +56,19 @@ type Blocks interface {
 	BlockersOf(ctx context.Context, other string, blockers []string) (map[string]bool, error)
 }
 
-// Guidelines says whether a has accepted the current guidelines of circle
-// circleID (nil) or must first (409 guidelines_not_accepted): offering to
-// mentor and asking for a mentor wait for it, as new writing does, since
-// the guidelines hold mentorship's boundaries. The forum provides it.
+// Guidelines says whether a has accepted the current guidelines of w's
+// circle (nil) or must first (409 guidelines_not_accepted, carrying crisis
+// resources when w's words read as a crisis): offering to mentor and
+// asking for a mentor wait for it, as new writing does, since the
+// guidelines hold mentorship's boundaries. The forum provides it.
 type Guidelines interface {
-	GuidelinesAccepted(ctx context.Context, a kernel.Actor, circleID string) error
+	GuidelinesAccepted(ctx context.Context, a kernel.Actor, w kernel.Writing) error
+}
+
+// heldWriting is an intro or a first message as the guidelines' gate sees
+// it: nothing is stored when it is held back, so it names no target.
+func heldWriting(a kernel.Actor, c *store.CircleView, text string) kernel.Writing {
+	return kernel.Writing{CircleID: c.ID, CircleName: c.Name, AuthorID: a.ID, Texts: []string{text}}
 }
 
 // Logbook makes the moderation log's entries, sealing their reasons with

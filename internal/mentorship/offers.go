@@ -49,10 +49,10 @@ func (s *Service) PutOffer(ctx context.Context, a kernel.Actor, slug string, in 
 	if err := policy(a, actOffer, subject{circle: c}); err != nil {
 		return nil, false, err
 	}
-	if err := s.rules.GuidelinesAccepted(ctx, a, c.ID); err != nil {
+	if err := kernel.CheckText("intro", in.Intro, 1, maxIntro); err != nil {
 		return nil, false, err
 	}
-	if err := kernel.CheckText("intro", in.Intro, 1, maxIntro); err != nil {
+	if err := s.rules.GuidelinesAccepted(ctx, a, heldWriting(a, c, in.Intro)); err != nil {
 		return nil, false, err
 	}
 	maxMentees := defaultMaxMentees

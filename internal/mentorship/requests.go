@@ -53,10 +53,10 @@ func (s *Service) Ask(ctx context.Context, a kernel.Actor, in Request) (*Mentors
 	if err := policy(a, actAsk, subject{circle: c, actorIsMentor: err == nil}); err != nil {
 		return nil, err
 	}
-	if err := s.rules.GuidelinesAccepted(ctx, a, c.ID); err != nil {
+	if err := kernel.CheckText("message", in.Message, 1, maxMessage); err != nil {
 		return nil, err
 	}
-	if err := kernel.CheckText("message", in.Message, 1, maxMessage); err != nil {
+	if err := s.rules.GuidelinesAccepted(ctx, a, heldWriting(a, c, in.Message)); err != nil {
 		return nil, err
 	}
 	mentor, err := s.member(ctx, in.Mentor)

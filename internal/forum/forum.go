@@ -50,7 +50,7 @@ type Notifier interface {
 
 // Recorder makes the log entries of the changes the forum makes that are
 // on the moderation log (circles made and changed, facilitators appointed
-// and removed); moderation keeps the log.
+// and removed, guidelines and resources changed); moderation keeps the log.
 type Recorder interface {
 	Entry(ctx context.Context, a kernel.Actor, action, targetType, targetID, reason string) (*store.LogEntry, error)
 }

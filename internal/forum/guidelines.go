@@ -3,6 +3,7 @@ package forum
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -50,8 +51,10 @@ const (
 )
 
 var (
-	errNoGuidelines = apperr.New(http.StatusNotFound, "not_found", "This circle has no guidelines to accept.")
-	errStaleVersion = apperr.New(http.StatusConflict, "stale_version", "The guidelines have changed since you read them. Please read the new version.")
+	errNoGuidelines     = apperr.New(http.StatusNotFound, "not_found", "This circle has no guidelines to accept.")
+	errStaleVersion     = apperr.New(http.StatusConflict, "stale_version", "The guidelines have changed since you read them. Please read the new version.")
+	errWrittenMeanwhile = apperr.New(http.StatusConflict, "conflict",
+		"Someone saved this circle's guidelines at the same moment. Please read their version, then save yours again.")
 )
 
 // errGuidelines is the answer to new writing from someone who has not
@@ -76,7 +79,8 @@ func guidelinesOf(c *store.CircleView) *Guidelines {
 }
 
 // SetGuidelines writes a new version of a circle's guidelines (its
-// facilitators, admins); the writer has accepted it.
+// facilitators, admins); the writer has accepted it. The log names the
+// version, never the text: guidelines are in clear on the circle already.
 func (s *Service) SetGuidelines(ctx context.Context, a kernel.Actor, slug string, in GuidelinesText) (*GuidelinesVersion, error) {
 	c, err := s.circle(ctx, a, slug, circleCare)
 	if err != nil {
@@ -88,8 +92,19 @@ func (s *Service) SetGuidelines(ctx context.Context, a kernel.Actor, slug string
 	if err := kernel.CheckText("text", in.Text, 1, maxGuidelines); err != nil {
 		return nil, err
 	}
+	// The log entry, sealed before the store's transaction, names the
+	// version after the one read: should another be written meanwhile,
+	// this one is refused rather than logged under the wrong number.
+	v := c.GuidelinesVersion + 1
+	entry, err := s.log.Entry(ctx, a, "update_guidelines", "circle", c.ID, fmt.Sprintf("version %d", v))
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
-	v, err := s.st.SetGuidelines(ctx, c.ID, a.ID, in.Text, now)
+	err = s.st.SetGuidelines(ctx, c.ID, a.ID, in.Text, v, entry, now)
+	if errors.Is(err, store.ErrStale) {
+		return nil, errWrittenMeanwhile
+	}
 	if err != nil {
 		return nil, apperr.Internal(err)
 	}
@@ -120,6 +135,7 @@ func (s *Service) AcceptGuidelines(ctx context.Context, a kernel.Actor, slug str
 }
 
 // SetResources replaces a circle's resources (its facilitators, admins).
+// The log says how many there are now, never what they say.
 func (s *Service) SetResources(ctx context.Context, a kernel.Actor, slug string, in CircleResources) (*CircleResources, error) {
 	c, err := s.circle(ctx, a, slug, circleCare)
 	if err != nil {
@@ -141,7 +157,15 @@ func (s *Service) SetResources(ctx context.Context, a kernel.Actor, slug string,
 			return nil, err
 		}
 	}
-	if err := s.st.SetResources(ctx, c.ID, out, s.now()); err != nil {
+	reason := fmt.Sprintf("%d resources", len(out))
+	if len(out) == 1 {
+		reason = "1 resource"
+	}
+	entry, err := s.log.Entry(ctx, a, "update_resources", "circle", c.ID, reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.SetResources(ctx, c.ID, out, entry, s.now()); err != nil {
 		return nil, apperr.Internal(err)
 	}
 	return &CircleResources{Resources: out}, nil

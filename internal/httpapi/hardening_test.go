@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,6 +187,48 @@ func TestCircleChangesAreLogged(t *testing.T) {
 		}
 		if !created {
 			t.Error("creating a circle is not on the log")
+		}
+	})
+}
+
+// TestCircleCareIsLogged: every new version of a circle's guidelines and
+// every change to its resources, by a facilitator or an admin, is a log
+// line naming who, the circle and the version or count, never the text.
+func TestCircleCareIsLogged(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		type line struct{ Actor, Action, Target, Reason string }
+		care := func() []line {
+			t.Helper()
+			var out []line
+			for _, l := range decode[pageJSON[line]](t, f.do(req{method: "GET", path: "/moderation/log?limit=100", token: f.moderator.Access})).Items {
+				if l.Action == "update_guidelines" || l.Action == "update_resources" {
+					out = append(out, l)
+				}
+			}
+			return out
+		}
+		if got := care(); len(got) != 0 {
+			t.Fatalf("care logged before any change: %+v", got)
+		}
+		f.guidelines(f.facilitator, "open", "Be kind. Keep what is shared here.")
+		f.guidelines(f.admin, "open", "Be kind. No phone numbers.")
+		expect(t, f.do(req{method: "PUT", path: "/circles/open/resources", token: f.facilitator.Access,
+			body: map[string]any{"resources": []map[string]string{{"name": "Heart line", "contact": "Call 0800 123 456"}}}}), http.StatusOK, "")
+		expect(t, f.do(req{method: "PUT", path: "/circles/open/resources", token: f.admin.Access,
+			body: map[string]any{"resources": []map[string]string{{"name": "Heart line", "contact": "Call 0800 123 456"}, {"name": "Night line", "contact": "Call 0800 654 321"}}}}), http.StatusOK, "")
+		// Refused changes are not logged.
+		expect(t, f.do(req{method: "PUT", path: "/circles/open/guidelines", token: f.member.Access, body: map[string]string{"text": "Mine now."}}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "PUT", path: "/circles/open/resources", token: f.facilitator.Access,
+			body: map[string]any{"resources": []map[string]string{{"name": "", "contact": "x"}}}}), http.StatusBadRequest, "invalid_name")
+
+		want := []line{
+			{f.admin.Handle, "update_resources", "circle:open", "2 resources"},
+			{f.facilitator.Handle, "update_resources", "circle:open", "1 resource"},
+			{f.admin.Handle, "update_guidelines", "circle:open", "version 2"},
+			{f.facilitator.Handle, "update_guidelines", "circle:open", "version 1"},
+		}
+		if got := care(); !slices.Equal(got, want) {
+			t.Errorf("care on the log:\n got %+v\nwant %+v", got, want)
 		}
 	})
 }

@@ -26,26 +26,33 @@ func (c *Circle) CircleResources() []kernel.CrisisResource {
 	return out
 }
 
-// SetGuidelines stores a new version of a circle's guidelines and returns
-// it; whoever wrote it (writerID) has accepted it, when they are in the
-// circle.
-func (s *Store) SetGuidelines(ctx context.Context, circleID, writerID, text string, now time.Time) (int, error) {
-	var version int
+// SetGuidelines stores version of a circle's guidelines, which must be the
+// one after the current (ErrStale when another was written meanwhile),
+// with the log entry that records it; whoever wrote it (writerID) has
+// accepted it, when they are in the circle.
+func (s *Store) SetGuidelines(ctx context.Context, circleID, writerID, text string, version int, log *LogEntry, now time.Time) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE circles SET guidelines_version = guidelines_version + 1, guidelines = ?, guidelines_updated_at = ?
-			WHERE id = ?`, text, now, circleID).Error; err != nil {
+		res := tx.Exec(`UPDATE circles SET guidelines_version = ?, guidelines = ?, guidelines_updated_at = ?
+			WHERE id = ? AND guidelines_version = ?`, version, text, now, circleID, version-1)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrStale
+		}
+		if err := tx.Exec("UPDATE circle_members SET guidelines_accepted = ? WHERE circle_id = ? AND member_id = ?",
+			version, circleID, writerID).Error; err != nil {
 			return err
 		}
-		if err := tx.Raw("SELECT guidelines_version FROM circles WHERE id = ?", circleID).Scan(&version).Error; err != nil {
-			return err
-		}
-		return tx.Exec("UPDATE circle_members SET guidelines_accepted = ? WHERE circle_id = ? AND member_id = ?",
-			version, circleID, writerID).Error
+		return tx.Create(log).Error
 	})
-	if err != nil {
-		return 0, fmt.Errorf("store: set guidelines: %w", err)
+	if errors.Is(err, ErrStale) {
+		return err
 	}
-	return version, nil
+	if err != nil {
+		return fmt.Errorf("store: set guidelines: %w", err)
+	}
+	return nil
 }
 
 // AcceptGuidelines records that memberID accepted version of a circle's
@@ -83,14 +90,20 @@ func (s *Store) GuidelinesState(ctx context.Context, circleID, memberID string) 
 	return current, accepted, nil
 }
 
-// SetResources replaces a circle's resources.
-func (s *Store) SetResources(ctx context.Context, circleID string, resources []kernel.CrisisResource, now time.Time) error {
+// SetResources replaces a circle's resources, with the log entry that
+// records it.
+func (s *Store) SetResources(ctx context.Context, circleID string, resources []kernel.CrisisResource, log *LogEntry, now time.Time) error {
 	b, err := json.Marshal(resources)
 	if err != nil {
 		return fmt.Errorf("store: set resources: %w", err)
 	}
-	err = s.w.WithContext(ctx).Model(&Circle{}).Where("id = ?", circleID).
-		Updates(map[string]any{"resources": string(b), "updated_at": now}).Error
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Circle{}).Where("id = ?", circleID).
+			Updates(map[string]any{"resources": string(b), "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return tx.Create(log).Error
+	})
 	if err != nil {
 		return fmt.Errorf("store: set resources: %w", err)
 	}

@@ -9,16 +9,17 @@ import (
 type circleAction int
 
 const (
-	circleRead       circleAction = iota // see it: its name, description and members' count
-	circleStories                        // list its stories
-	circleJoin                           // join (an invite is checked apart)
-	circleLeave                          // leave
-	circleWrite                          // write stories and replies, give support
-	circleInvite                         // make and revoke invite codes
-	circleSeeInvites                     // list the live invites
-	circleManage                         // create, change, appoint facilitators
-	circleCare                           // write its guidelines and resources
-	circleAccept                         // accept its guidelines
+	circleRead            circleAction = iota // see it: its name, description and members' count
+	circleStories                             // list its stories
+	circleJoin                                // join (an invite is checked apart)
+	circleLeave                               // leave
+	circleWrite                               // write stories and replies, give support
+	circleInvite                              // make and revoke invite codes
+	circleSeeInvites                          // list the live invites
+	circleManage                              // create, change, appoint facilitators
+	circleCare                                // write its guidelines and resources
+	circleAccept                              // accept its guidelines
+	circleSeeFacilitators                     // list its facilitators
 )
 
 // circlePolicy decides what a on circle c. A private circle does not exist
@@ -45,7 +46,7 @@ func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
 	if c.Visibility == store.VisibilityPrivate && !c.IsMember && !a.Moderates() {
 		return errNotFound
 	}
-	if act != circleRead && act != circleStories && act != circleSeeInvites && a.Suspended {
+	if act != circleRead && act != circleStories && act != circleSeeInvites && act != circleSeeFacilitators && a.Suspended {
 		return kernel.ErrSuspended
 	}
 	switch act {
@@ -59,6 +60,11 @@ func circlePolicy(a kernel.Actor, act circleAction, c *store.CircleView) error {
 		}
 	case circleInvite, circleSeeInvites, circleCare:
 		if !c.IsFacilitator {
+			return errNotFacilitator
+		}
+	case circleSeeFacilitators:
+		// Those who appoint them, those who work with them, and each other.
+		if !c.IsFacilitator && !a.Moderates() {
 			return errNotFacilitator
 		}
 	}

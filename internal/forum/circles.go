@@ -418,6 +418,43 @@ func inviteHash(code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Facilitator is one facilitator of a circle, and since when they have
+// been one.
+type Facilitator struct {
+	Handle string    `json:"handle"`
+	Since  time.Time `json:"since"`
+}
+
+// ListFacilitators lists a circle's facilitators by handle (its
+// facilitators and the moderation team, admins among them).
+func (s *Service) ListFacilitators(ctx context.Context, a kernel.Actor, slug string, limit int, cursor string) (*kernel.Page[Facilitator], error) {
+	c, err := s.circle(ctx, a, slug, circleSeeFacilitators)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if cursor != "" {
+		_, parts, err := kernel.DecodeCursor(cursor, "f")
+		if err != nil {
+			return nil, err
+		}
+		after = parts[0]
+	}
+	rows, err := s.st.ListFacilitators(ctx, c.ID, after, limit+1)
+	if err != nil {
+		return nil, apperr.Internal(err)
+	}
+	page := &kernel.Page[Facilitator]{Items: []Facilitator{}}
+	for i, r := range rows {
+		if i == limit {
+			page.NextCursor = kernel.EncodeCursor("f", rows[i-1].Handle)
+			break
+		}
+		page.Items = append(page.Items, Facilitator{Handle: r.Handle, Since: r.Since.UTC()})
+	}
+	return page, nil
+}
+
 // SetFacilitator appoints (on) or removes a circle's facilitator (admins).
 func (s *Service) SetFacilitator(ctx context.Context, a kernel.Actor, slug, handle string, on bool) error {
 	if err := circlePolicy(a, circleManage, nil); err != nil {

@@ -68,6 +68,14 @@ func TestCirclePolicy(t *testing.T) {
 		{"an outsider accepts nothing", member, circleAccept, circleView(open, false, false), "not_circle_member"},
 		{"an admin outside the circle accepts nothing", admin, circleAccept, circleView(open, false, false), "not_circle_member"},
 		{"a suspended member accepts nothing (a write)", suspended, circleAccept, circleView(open, true, false), "suspended"},
+
+		// Who facilitates a circle.
+		{"a facilitator sees the circle's facilitators", member, circleSeeFacilitators, circleView(private, true, true), "ok"},
+		{"a suspended facilitator still does (a read)", suspended, circleSeeFacilitators, circleView(open, true, true), "ok"},
+		{"a member does not", member, circleSeeFacilitators, circleView(open, true, false), "not_facilitator"},
+		{"an outsider does not know a private circle", member, circleSeeFacilitators, circleView(private, false, false), "not_found"},
+		{"moderators see any circle's", moderator, circleSeeFacilitators, circleView(private, false, false), "ok"},
+		{"admins see any circle's", admin, circleSeeFacilitators, circleView(private, false, false), "ok"},
 	}
 	for _, c := range cases {
 		if got := apperrtest.Code(circlePolicy(c.a, c.act, c.c)); got != c.expect {

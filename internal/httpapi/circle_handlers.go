@@ -114,6 +114,20 @@ func (a *API) revokeInvite(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// GET /circles/{slug}/facilitators - its facilitators and the moderation
+// team list a circle's facilitators
+func (a *API) listFacilitators(c echo.Context) error {
+	limit, cursor, err := listParams(c)
+	if err != nil {
+		return err
+	}
+	page, err := a.forum.ListFacilitators(c.Request().Context(), actor(c), c.Param("slug"), limit, cursor)
+	if err != nil {
+		return err
+	}
+	return respond(c, http.StatusOK, page)
+}
+
 // PUT /circles/{slug}/facilitators/{handle} - an admin appoints a facilitator
 func (a *API) appointFacilitator(c echo.Context) error {
 	return a.setFacilitator(c, true)

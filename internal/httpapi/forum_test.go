@@ -132,6 +132,81 @@ func TestInvites(t *testing.T) {
 	})
 }
 
+// TestListFacilitators: a circle's facilitators, the moderation team and
+// admins see who facilitates it, by handle, each since their appointment
+// (kept when appointed again, new after a removal); erased accounts and
+// removed facilitators are not listed; the list pages.
+func TestListFacilitators(t *testing.T) {
+	onEachStore(t, func(t *testing.T, f *forumFixture) {
+		type facilitator struct {
+			Handle string
+			Since  time.Time
+		}
+		list := func(a *account, query string) pageJSON[facilitator] {
+			t.Helper()
+			r := f.do(req{method: "GET", path: "/circles/open/facilitators" + query, token: a.Access})
+			expect(t, r, http.StatusOK, "")
+			return decode[pageJSON[facilitator]](t, r)
+		}
+		handles := func(p pageJSON[facilitator]) []string {
+			var out []string
+			for _, x := range p.Items {
+				out = append(out, x.Handle)
+			}
+			return out
+		}
+		before := time.Now().Add(-time.Second)
+		first, last, gone := f.register(uniqueHandle("aafac")), f.register(uniqueHandle("zzfac")), f.register(uniqueHandle("gonefac"))
+		for _, a := range []*account{first, last, gone} {
+			f.appoint("open", a)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/me", token: gone.Access, body: map[string]string{"password": gone.Password}}), http.StatusNoContent, "")
+		want := []string{first.Handle, f.facilitator.Handle, last.Handle}
+		for _, a := range []*account{f.facilitator, f.moderator, f.admin} {
+			if got := handles(list(a, "")); !slices.Equal(got, want) {
+				t.Errorf("%s lists %v, want %v", a.Handle, got, want)
+			}
+		}
+		page := list(f.admin, "")
+		since := page.Items[0].Since
+		if since.Before(before) || since.After(time.Now()) {
+			t.Errorf("appointed at %v, not between %v and now", since, before)
+		}
+
+		// Appointing again keeps since when; a removal ends it.
+		f.appoint("open", first)
+		if again := list(f.admin, "").Items[0]; again.Handle != first.Handle || !again.Since.Equal(since) {
+			t.Errorf("appointed again: %+v, want since %v", again, since)
+		}
+		expect(t, f.do(req{method: "DELETE", path: "/circles/open/facilitators/" + last.Handle, token: f.admin.Access}), http.StatusNoContent, "")
+		if got := handles(list(f.admin, "")); !slices.Equal(got, want[:2]) {
+			t.Errorf("after a removal: %v", got)
+		}
+		time.Sleep(10 * time.Millisecond)
+		f.appoint("open", last)
+		if back := list(f.admin, "").Items[2]; back.Handle != last.Handle || !back.Since.After(since) {
+			t.Errorf("appointed after a removal: %+v, want since after %v", back, since)
+		}
+
+		// Pages.
+		p1 := list(f.admin, "?limit=2")
+		if !slices.Equal(handles(p1), want[:2]) || p1.NextCursor == nil {
+			t.Fatalf("first page %+v", p1)
+		}
+		p2 := list(f.admin, "?limit=2&cursor="+*p1.NextCursor)
+		if !slices.Equal(handles(p2), want[2:]) || p2.NextCursor != nil {
+			t.Errorf("second page %+v", p2)
+		}
+		expect(t, f.do(req{method: "GET", path: "/circles/open/facilitators?cursor=nonsense", token: f.admin.Access}), http.StatusBadRequest, "invalid_cursor")
+
+		// Who may not.
+		expect(t, f.do(req{method: "GET", path: "/circles/open/facilitators", token: f.member.Access}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "GET", path: "/circles/open/facilitators", token: f.otherFacilitator.Access}), http.StatusForbidden, "not_facilitator")
+		expect(t, f.do(req{method: "GET", path: "/circles/hidden/facilitators", token: f.outsider.Access}), http.StatusNotFound, "not_found")
+		expect(t, f.do(req{method: "GET", path: "/circles/nowhere/facilitators", token: f.admin.Access}), http.StatusNotFound, "not_found")
+	})
+}
+
 func TestStories(t *testing.T) {
 	onEachStore(t, func(t *testing.T, f *forumFixture) {
 		r := f.do(req{method: "POST", path: "/circles/open/stories", token: f.author.Access,

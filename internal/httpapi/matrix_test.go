@@ -173,6 +173,12 @@ var matrix = []matrixRow{
 	{"DELETE /circles/:slug/invites/:id", func(f *forumFixture, me *account) req {
 		return req{method: "DELETE", path: "/circles/hidden/invites/" + f.newInvite("hidden", 2)["id"].(string)}
 	}, [roleCount]int{s401, s404, s403, s403, s204, s404, s403, s403}},
+	{"GET /circles/:slug/facilitators", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/circles/open/facilitators"}
+	}, [roleCount]int{s401, s403, s403, s403, s200, s403, s200, s200}},
+	{"GET /circles/:slug/facilitators (private)", func(f *forumFixture, me *account) req {
+		return req{method: "GET", path: "/circles/hidden/facilitators"}
+	}, [roleCount]int{s401, s404, s403, s403, s200, s404, s200, s200}},
 	{"PUT /circles/:slug/facilitators/:handle", func(f *forumFixture, me *account) req {
 		return req{method: "PUT", path: "/circles/open/facilitators/" + f.outsider.Handle}
 	}, [roleCount]int{s401, s403, s403, s403, s403, s403, s403, s204}},

@@ -82,6 +82,7 @@ func (a *API) routes() []route {
 		{method: http.MethodPost, path: "/circles/:slug/invites", access: member, handler: a.createInvite},
 		{method: http.MethodGet, path: "/circles/:slug/invites", access: member, handler: a.listInvites},
 		{method: http.MethodDelete, path: "/circles/:slug/invites/:id", access: member, handler: a.revokeInvite},
+		{method: http.MethodGet, path: "/circles/:slug/facilitators", access: member, handler: a.listFacilitators},
 		{method: http.MethodPut, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.appointFacilitator},
 		{method: http.MethodDelete, path: "/circles/:slug/facilitators/:handle", access: admin, handler: a.removeFacilitator},
 		{method: http.MethodGet, path: "/circles/:slug/stories", access: member, handler: a.listStories},

@@ -51,6 +51,8 @@ type CircleMember struct {
 	MemberID    string `gorm:"primaryKey"`
 	Facilitator bool
 	JoinedAt    time.Time
+	// FacilitatorSince is set while, and only while, Facilitator is.
+	FacilitatorSince *time.Time
 }
 
 // Invite lets members into a private circle; only the code's hash is kept.
@@ -236,8 +238,12 @@ func (s *Store) JoinCircle(ctx context.Context, circleID, memberID, inviteHash s
 // addMember adds a member to a circle and counts them, once: a join racing
 // another join of the same member changes nothing the second time.
 func addMember(tx *gorm.DB, circleID, memberID string, facilitator bool, now time.Time) (added bool, err error) {
-	res := tx.Exec("INSERT INTO circle_members (circle_id, member_id, facilitator, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		circleID, memberID, facilitator, now)
+	var since *time.Time
+	if facilitator {
+		since = &now
+	}
+	res := tx.Exec("INSERT INTO circle_members (circle_id, member_id, facilitator, joined_at, facilitator_since) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		circleID, memberID, facilitator, now, since)
 	if res.Error != nil {
 		return false, fmt.Errorf("store: add circle member: %w", res.Error)
 	}
@@ -294,7 +300,13 @@ func revokeInvitesBy(tx *gorm.DB, memberID, circleID string, now time.Time) erro
 // it if need be) or, with on false, ends that appointment, and logs it.
 func (s *Store) SetFacilitator(ctx context.Context, circleID, memberID string, on bool, log *LogEntry, now time.Time) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&CircleMember{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).Update("facilitator", on)
+		// Appointing a facilitator again keeps since when they have been one.
+		since := gorm.Expr("NULL")
+		if on {
+			since = gorm.Expr("COALESCE(facilitator_since, ?)", now)
+		}
+		res := tx.Model(&CircleMember{}).Where("circle_id = ? AND member_id = ?", circleID, memberID).
+			Updates(map[string]any{"facilitator": on, "facilitator_since": since})
 		if res.Error != nil {
 			return fmt.Errorf("store: set facilitator: %w", res.Error)
 		}
@@ -355,6 +367,30 @@ func (s *Store) RevokeInvite(ctx context.Context, circleID, id string, now time.
 		return ErrNotFound
 	}
 	return nil
+}
+
+// Facilitator is one facilitator of a circle, and since when.
+type Facilitator struct {
+	Handle string
+	Since  time.Time
+}
+
+// ListFacilitators lists a circle's facilitators by handle, after the
+// handle given; erased accounts are left out.
+func (s *Store) ListFacilitators(ctx context.Context, circleID, after string, limit int) ([]Facilitator, error) {
+	q := `SELECT m.handle, cm.facilitator_since FROM circle_members cm JOIN members m ON m.id = cm.member_id
+		WHERE cm.circle_id = ? AND cm.facilitator AND m.status <> ?`
+	args := []any{circleID, StatusDeleted}
+	if after != "" {
+		q += " AND m.handle > ?"
+		args = append(args, after)
+	}
+	q += " ORDER BY m.handle LIMIT ?"
+	out, err := queryRows(ctx, s, limit, func(row rowScanner, f *Facilitator) error { return row.Scan(&f.Handle, &f.Since) }, q, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list facilitators: %w", err)
+	}
+	return out, nil
 }
 
 // CircleFacilitators lists the handles of a circle's facilitators.

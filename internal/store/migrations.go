@@ -30,6 +30,7 @@ var migrations = []migration{
 	{27, "appeals of moderation actions; the earlier versions of edited writing", migrate0027},
 	{28, "replies found by their place in the feed alone, to see that nothing new was published", migrate0028},
 	{29, "earlier versions of edited writing keep their themes", migrate0029},
+	{30, "facilitators remember since when, and a circle's are found without reading its members", migrate0030},
 }
 
 // Frozen types of migration 1.
@@ -762,4 +763,23 @@ func (writingVersion0029) TableName() string { return "writing_versions" }
 
 func migrate0029(tx *gorm.DB) error {
 	return tx.Migrator().AddColumn(&writingVersion0029{}, "Themes")
+}
+
+// Frozen type of migration 30: since when a member facilitates a circle,
+// set exactly while they do. Facilitators appointed before have been so
+// since they joined, as far as the store knows.
+type circleMember0030 struct {
+	FacilitatorSince *time.Time
+}
+
+func (circleMember0030) TableName() string { return "circle_members" }
+
+func migrate0030(tx *gorm.DB) error {
+	if err := tx.Migrator().AddColumn(&circleMember0030{}, "FacilitatorSince"); err != nil {
+		return err
+	}
+	if err := tx.Exec("UPDATE circle_members SET facilitator_since = joined_at WHERE facilitator").Error; err != nil {
+		return err
+	}
+	return tx.Exec("CREATE INDEX idx_circle_members_facilitators ON circle_members (circle_id) WHERE facilitator").Error
 }

@@ -22,10 +22,11 @@ func (b *tab) agree() {
 	b.waitJS("the guidelines agreed to", `!document.querySelector('.agree') && !!document.querySelector('main')?.textContent.includes('You have agreed to these guidelines')`)
 }
 
-// TestAdminCreatesCircleAndAppointsFacilitator: an admin makes a circle and
-// appoints a facilitator entirely in the browser; the new facilitator
-// writes the circle's guidelines and resources on its page; a member who is
-// no admin finds /admin closed, calmly.
+// TestAdminCreatesCircleAndAppointsFacilitator: an admin makes a circle,
+// appoints a facilitator and sees them listed, and writes the circle's
+// first guidelines and resources, entirely in the browser; the new
+// facilitator finds them on the circle's page and writes the next version;
+// a member who is no admin finds /admin closed, calmly.
 func TestAdminCreatesCircleAndAppointsFacilitator(t *testing.T) {
 	keeper := newTab(t)
 	who := handle("rowan")
@@ -51,19 +52,40 @@ func TestAdminCreatesCircleAndAppointsFacilitator(t *testing.T) {
 	form.in("checkbox", "Premoderation").click()
 	form.in("button", "Create circle").click()
 	facilitators := admin.get("form", "Facilitators of "+name)
+	listed := facilitators.in("list", "Who facilitates "+name)
+	admin.waitJS("nobody facilitates the new circle yet", fmt.Sprintf(`[...document.querySelectorAll('ul[aria-label=%q] li')].map(li => li.innerText).join('|') === 'Nobody facilitates this circle yet.'`, "Who facilitates "+name))
 	facilitators.in("textbox", "Handle").fill(who)
 	facilitators.in("button", "Appoint").click()
 	admin.waitJS("the appointment confirmed", `!!document.querySelector('main')?.innerText.includes('now facilitates')`)
+	admin.waitJS("the new facilitator listed", fmt.Sprintf(`[...document.querySelectorAll('ul[aria-label=%q] li')].map(li => li.innerText).join('|').startsWith(%q)`, "Who facilitates "+name, who+", since "))
+	if n := callOn[int](listed, `function(){return this.querySelectorAll('li').length}`); n != 1 {
+		t.Errorf("%d facilitators listed, want 1", n)
+	}
 	created := admin.get("form", "Settings of "+name)
 	if !callOn[bool](created.in("checkbox", "Premoderation"), `function(){return this.checked}`) {
 		t.Error("the new circle's settings do not show premoderation on")
 	}
 	admin.get("form", "Roles")
 
+	// The admin, who facilitates nothing, writes the circle's first
+	// guidelines and resources here.
+	guidelines := admin.get("form", "Guidelines of "+name)
+	guidelines.in("textbox", "Guidelines").fill("Walk at your own pace.")
+	guidelines.in("button", "Save guidelines").click()
+	admin.waitJS("the admin's guidelines saved", `!!document.querySelector('main')?.innerText.includes('Version 1 is saved, and logged.')`)
+	resources := admin.get("form", "Resources of "+name)
+	resources.in("textbox", "Resources").fill("Evening line: call 0800 555 0199")
+	resources.in("button", "Save resources").click()
+	admin.waitJS("the admin's resources saved", `!!document.querySelector('main')?.innerText.includes('The resources are saved, and logged.')`)
+	admin.axeCheck("/admin with a circle's facilitators, guidelines and resources")
+
 	// The new facilitator finds the circle theirs and writes its guidelines.
 	keeper.open("/c/" + slug)
 	keeper.get("heading", name)
 	keeper.get("heading", "Facilitator tools")
+	if text := keeper.mainText(); !strings.Contains(text, "Walk at your own pace.") || !strings.Contains(text, "Evening line: call 0800 555 0199") {
+		t.Fatalf("the admin's guidelines and resources are not on the circle's page:\n%s", text)
+	}
 	keeper.get("textbox", "Guidelines").fill("Walk kindly. No phone numbers.")
 	keeper.get("button", "Save guidelines").click()
 	keeper.waitJS("the guidelines on the page", `[...document.querySelectorAll('.guidelines-text')].some(e => e.textContent.includes('Walk kindly'))`)

@@ -2,8 +2,9 @@
 // Every change here is written to the moderation log by the API.
 import { all, api, seg } from '../api.js';
 import {
-  announce, append, busy, clearErrors, field, formError, h, put, setTitle, showError, uid,
+  announce, append, busy, clearErrors, field, formError, h, put, setTitle, showError, uid, when,
 } from '../ui.js';
+import { careTools } from './care.js';
 
 const visibilities = [['open', 'Open: any member can read and join'], ['private', 'Private: by invite code only']];
 const roles = [['member', 'Member'], ['moderator', 'Moderator'], ['admin', 'Admin']];
@@ -20,7 +21,37 @@ function checkbox(label, hint, checked) {
 
 const premodHint = 'A member’s first three stories or replies here wait for a moderator.';
 
-/** The circle's settings, facilitators, in one section. */
+/** Who facilitates circle c, into list; read again after each change. */
+async function showFacilitators(c, list) {
+  let people;
+  try {
+    people = await all(`/circles/${seg(c.slug)}/facilitators`);
+  } catch (e) {
+    put(list, h('li', { class: 'form-error' }, e.message));
+    return;
+  }
+  put(list, people.length
+    ? people.map((p) => h('li', null, h('strong', null, p.handle), ', since ', when(p.since)))
+    : h('li', { class: 'quiet-text' }, 'Nobody facilitates this circle yet.'));
+}
+
+/**
+ * The circle's guidelines and resources, with the editors its facilitators
+ * have, into slot: read apart, as the list of circles does not carry them.
+ */
+async function showCare(c, slot) {
+  let detail;
+  try {
+    detail = await api('GET', `/circles/${seg(c.slug)}`);
+  } catch (e) {
+    put(slot, h('p', { class: 'form-error' }, e.message));
+    return;
+  }
+  // Saving changes nothing else here: the editors hold what was saved.
+  put(slot, careTools(detail, async () => {}, { heading: 'h4', of: true }));
+}
+
+/** The circle's settings, facilitators, guidelines and resources, in one section. */
 function circleSection(c) {
   const titleId = uid('circle');
   const name = field({ label: 'Name', name: 'name', maxlength: 100, required: true, value: c.name });
@@ -55,20 +86,25 @@ function circleSection(c) {
   const fDone = h('p', { class: 'status', role: 'status' });
   const appoint = h('button', { type: 'submit', class: 'button' }, 'Appoint');
   const remove = h('button', { type: 'button', class: 'button quiet' }, 'Remove');
+  const who = h('ul', { class: 'facilitators', 'aria-label': `Who facilitates ${c.name}` },
+    h('li', { class: 'quiet-text' }, 'Loading…'));
+  showFacilitators(c, who);
   const facilitators = h('form', { class: 'stack', novalidate: true, 'aria-label': `Facilitators of ${c.name}` },
-    h('h4', null, 'Facilitators'),
+    h('h4', null, 'Facilitators'), who,
     handle.wrap, h('div', { class: 'form-actions' }, appoint, remove), fErr, fDone);
   const setFacilitator = (on, button) => busy(button, async () => {
     clearErrors(facilitators);
     fDone.textContent = '';
-    const who = handle.input.value.trim();
+    const person = handle.input.value.trim();
     try {
-      await api(on ? 'PUT' : 'DELETE', `/circles/${seg(c.slug)}/facilitators/${seg(who)}`);
-      fDone.textContent = on ? `${who} now facilitates ${c.name}.` : `${who} no longer facilitates ${c.name}.`;
+      await api(on ? 'PUT' : 'DELETE', `/circles/${seg(c.slug)}/facilitators/${seg(person)}`);
+      fDone.textContent = on ? `${person} now facilitates ${c.name}.` : `${person} no longer facilitates ${c.name}.`;
       handle.input.value = '';
     } catch (e) {
       showError(e, { member_not_found: handle.input }, fErr);
+      return;
     }
+    await showFacilitators(c, who);
   });
   facilitators.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -76,9 +112,12 @@ function circleSection(c) {
   });
   remove.addEventListener('click', () => setFacilitator(false, remove));
 
+  const care = h('div', null, h('p', { class: 'quiet-text' }, 'Loading the guidelines and resources…'));
+  showCare(c, care);
+
   return h('section', { class: 'card admin-circle', 'aria-labelledby': titleId },
     h('h3', { id: titleId }, c.name, ' ', h('span', { class: 'quiet-text' }, `/c/${c.slug}`)),
-    settings, facilitators);
+    settings, facilitators, care);
 }
 
 function newCircleForm(onMade) {
@@ -157,7 +196,7 @@ export default async function render({ view }) {
   await show();
   append(view,
     h('h1', { tabindex: '-1' }, 'Administration'),
-    h('p', { class: 'lede' }, 'Circles, their facilitators, and roles. Every change here is written to the moderation log.'),
+    h('p', { class: 'lede' }, 'Circles, their facilitators, guidelines and resources, and roles. Every change here is written to the moderation log.'),
     newCircleForm(show),
     h('section', { 'aria-labelledby': 'circles-title' }, h('h2', { id: 'circles-title' }, 'Circles'), list),
     rolesForm());

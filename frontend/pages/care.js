@@ -86,8 +86,14 @@ function parseResources(text) {
   });
 }
 
-/** The facilitators' editors of the circle's guidelines and resources. */
-export function careTools(circle, rerender) {
+/**
+ * The editors of the circle's guidelines and resources: its facilitators'
+ * on the circle's page, an admin's on /admin. Where many circles share a
+ * page (of: true), each form is named by its circle, so landmarks stay
+ * apart, and the title is a plain heading rather than a region.
+ */
+export function careTools(circle, rerender, { heading = 'h3', of = false } = {}) {
+  const suffix = of ? ` of ${circle.name}` : '';
   const text = field({
     label: 'Guidelines', name: 'guidelines', multiline: true, rows: 10, maxlength: 10000,
     hint: 'Everyone in the circle agrees to these before writing. Saving a change asks them to agree again.',
@@ -95,18 +101,22 @@ export function careTools(circle, rerender) {
   text.input.value = circle.guidelines ? circle.guidelines.text : '';
   const gErr = formError();
   const gSave = h('button', { type: 'submit', class: 'button' }, 'Save guidelines');
-  const gForm = h('form', { class: 'stack', novalidate: true, 'aria-label': 'Guidelines' },
-    text.wrap, h('div', { class: 'form-actions' }, gSave), gErr);
+  const gDone = h('p', { class: 'status', role: 'status' });
+  const gForm = h('form', { class: 'stack', novalidate: true, 'aria-label': `Guidelines${suffix}` },
+    text.wrap, h('div', { class: 'form-actions' }, gSave), gErr, gDone);
   gForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(gForm);
+    gDone.textContent = '';
     await busy(gSave, async () => {
+      let g;
       try {
-        await api('PUT', `/circles/${seg(circle.slug)}/guidelines`, { text: text.input.value });
+        g = await api('PUT', `/circles/${seg(circle.slug)}/guidelines`, { text: text.input.value });
       } catch (e) {
         showError(e, { invalid_text: text.input }, gErr);
         return;
       }
+      gDone.textContent = `Version ${g.version} is saved, and logged. Members agree to it before they next write.`;
       announce('The guidelines are saved.');
       await rerender();
     });
@@ -119,11 +129,13 @@ export function careTools(circle, rerender) {
   res.input.value = resourceLines(circle.resources || []);
   const rErr = formError();
   const rSave = h('button', { type: 'submit', class: 'button' }, 'Save resources');
-  const rForm = h('form', { class: 'stack', novalidate: true, 'aria-label': 'Resources' },
-    res.wrap, h('div', { class: 'form-actions' }, rSave), rErr);
+  const rDone = h('p', { class: 'status', role: 'status' });
+  const rForm = h('form', { class: 'stack', novalidate: true, 'aria-label': `Resources${suffix}` },
+    res.wrap, h('div', { class: 'form-actions' }, rSave), rErr, rDone);
   rForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clearErrors(rForm);
+    rDone.textContent = '';
     await busy(rSave, async () => {
       try {
         await api('PUT', `/circles/${seg(circle.slug)}/resources`, { resources: parseResources(res.input.value) });
@@ -133,10 +145,13 @@ export function careTools(circle, rerender) {
         }, rErr);
         return;
       }
+      rDone.textContent = 'The resources are saved, and logged.';
       announce('The resources are saved.');
       await rerender();
     });
   });
-  return h('section', { class: 'card', 'aria-labelledby': 'care-title' },
-    h('h3', { id: 'care-title' }, 'Guidelines and resources'), gForm, rForm);
+  if (of) return h('div', { class: 'stack' }, h(heading, null, 'Guidelines and resources'), gForm, rForm);
+  const titleId = uid('care');
+  return h('section', { class: 'card', 'aria-labelledby': titleId },
+    h(heading, { id: titleId }, 'Guidelines and resources'), gForm, rForm);
 }

@@ -3,6 +3,8 @@ package frontend_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp/kb"
 )
 
 // TestMentorshipFromOfferToEnd: a member offers to mentor, the circle's
@@ -173,4 +175,49 @@ func TestAdminDecidesAFacilitatorsOffer(t *testing.T) {
 	newcomer.get("button", "Join circle").click()
 	newcomer.agree()
 	newcomer.waitJS("willow listed as a mentor", `[...document.querySelectorAll('.mentors li')].some(li => li.textContent.includes('willow'))`)
+}
+
+// TestMentorshipHeldBackForGuidelines: a member who has not yet agreed to
+// the circle's guidelines asks for a mentor in words that read as a
+// crisis, and shares them anyway past the check: the request dialog keeps
+// the words and shows the crisis resources, the circle's own among them,
+// with the guidelines to agree to. An offer held back the same way in calm
+// words brings the guidelines alone, and once agreed, is answered on its
+// merits.
+func TestMentorshipHeldBackForGuidelines(t *testing.T) {
+	b := newTab(t)
+	b.join(handle("fern"), testPassword)
+	b.open("/c/cardiac-recovery")
+	b.get("button", "Join circle").click()
+	b.get("heading", "Mentors")
+	b.waitJS("a mentor to ask", `!!document.querySelector('.mentors li button:not([disabled])')`)
+	eval[bool](b, `(() => { document.querySelector('.mentors li button:not([disabled])').click(); return true })()`)
+	words := "Tonight I want to end my life. Could you walk beside me?"
+	b.get("textbox", "Message").fill(words)
+	b.get("button", "Send request").click()
+	b.get("dialog", "Before you share: you are not alone").in("button", "Share anyway").click()
+	b.waitJS("the request held back", `!!document.querySelector('dialog[open] .care-slot .notice-banner')`)
+	alert := b.get("alert", "You are not alone")
+	if text := alert.text(); !strings.Contains(text, "Your cardiac rehab team") || !strings.Contains(text, "Find a helpline") {
+		t.Errorf("the held-back request's crisis resources read %q", text)
+	}
+	if got := eval[string](b, `document.querySelector('dialog[open] textarea[name=message]').value`); got != words {
+		t.Fatalf("the message was lost: %q", got)
+	}
+	b.get("button", "I agree")
+	b.axeCheck("a mentorship request held back for the guidelines")
+	b.press(kb.Escape)
+	b.waitJS("the dialog closed", `!document.querySelector('dialog[open]')`)
+
+	b.get("button", "Offer to mentor").click()
+	b.get("textbox", "Intro").fill("I can listen.")
+	b.get("button", "Send offer").click()
+	b.waitJS("the offer held back", `!!document.querySelector('dialog[open] .care-slot .notice-banner')`)
+	if b.has("alert", "You are not alone") {
+		t.Error("calm words held back brought crisis resources")
+	}
+	b.get("button", "I agree").click()
+	b.waitJS("agreed in the dialog", `!!document.querySelector('dialog[open] .care-slot')?.textContent.includes('You have agreed to these guidelines')`)
+	b.get("button", "Send offer").click()
+	b.waitJS("the offer answered on its merits", `!!document.querySelector('dialog[open] .form-error')?.textContent.includes('Mentors have shared at least 3 stories or replies in this circle first.')`)
 }

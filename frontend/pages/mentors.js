@@ -5,7 +5,20 @@ import { api, seg } from '../api.js';
 import {
   announce, busy, clearErrors, field, formError, h, modal, showError,
 } from '../ui.js';
+import { heldBack } from './care.js';
 import { checkBeforeSending, inMentorship } from './precheck.js';
+
+/**
+ * held answers a request or offer the API held back until the circle's
+ * guidelines are agreed to: in slot, the crisis resources when the words
+ * read as one, and the guidelines with "I agree"; the words stay in input.
+ * It answers whether err was that.
+ */
+async function held(err, slot, circle, input) {
+  if (!(await heldBack(err, slot, circle.slug, async () => input.focus()))) return false;
+  slot.querySelector('.agree button')?.focus();
+  return true;
+}
 
 function askButton(circle, mentor, navigate) {
   const message = field({
@@ -13,8 +26,9 @@ function askButton(circle, mentor, navigate) {
     hint: `Say a little about yourself and what you hope for. ${mentor.handle} reads it while deciding; only the two of you will ever read your conversation.`,
   });
   const err = formError();
+  const care = h('div', { class: 'care-slot' });
   const send = h('button', { type: 'submit', class: 'button primary' }, 'Send request');
-  const form = h('form', { class: 'stack', novalidate: true }, message.wrap, h('div', { class: 'form-actions' }, send), err);
+  const form = h('form', { class: 'stack', novalidate: true }, message.wrap, care, h('div', { class: 'form-actions' }, send), err);
   const dlg = modal(`Ask ${mentor.handle} to be your mentor`, form);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -26,6 +40,7 @@ function askButton(circle, mentor, navigate) {
         dlg.close();
         navigate(`/mentorships/${seg(m.id)}`, { flash: { message: 'Your request is sent. You will be told when your mentor answers.' } });
       } catch (e) {
+        if (await held(e, care, circle, message.input)) return;
         showError(e, { invalid_message: message.input }, err);
       }
     });
@@ -46,8 +61,9 @@ function offerButton(circle) {
   });
   const count = field({ label: 'How many mentees at once', name: 'max_mentees', type: 'number', min: 1, max: 5, value: '2', inputmode: 'numeric' });
   const err = formError();
+  const care = h('div', { class: 'care-slot' });
   const send = h('button', { type: 'submit', class: 'button primary' }, 'Send offer');
-  const form = h('form', { class: 'stack', novalidate: true }, intro.wrap, count.wrap, h('div', { class: 'form-actions' }, send), err);
+  const form = h('form', { class: 'stack', novalidate: true }, intro.wrap, count.wrap, care, h('div', { class: 'form-actions' }, send), err);
   const dlg = modal('Offer to mentor', form);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -58,6 +74,7 @@ function offerButton(circle) {
         dlg.close();
         announce('Thank you. A facilitator of this circle will look at your offer.');
       } catch (e) {
+        if (await held(e, care, circle, intro.input)) return;
         showError(e, { invalid_intro: intro.input, invalid_max_mentees: count.input }, err);
       }
     });

@@ -99,7 +99,7 @@ func (s *Store) SetResources(ctx context.Context, circleID string, resources []k
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&Circle{}).Where("id = ?", circleID).
-			Updates(map[string]any{"resources": string(b), "updated_at": now}).Error; err != nil {
+			Select("Resources", "UpdatedAt").Updates(&Circle{Resources: string(b), UpdatedAt: now}).Error; err != nil {
 			return err
 		}
 		return tx.Create(log).Error

@@ -196,12 +196,9 @@ func (s *Service) circle(ctx context.Context, a kernel.Actor, slug string, act c
 // ListCircles lists the circles a may see, by slug.
 func (s *Service) ListCircles(ctx context.Context, a kernel.Actor, limit int, cursor string) (*kernel.Page[Circle], error) {
 	f := store.FindCircles{MemberID: a.ID, AllPrivate: a.Moderates(), Limit: limit + 1}
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "c")
-		if err != nil {
-			return nil, err
-		}
-		f.AfterSlug = parts[0]
+	var err error
+	if f.AfterSlug, err = kernel.Position(cursor, "c"); err != nil {
+		return nil, err
 	}
 	rows, err := s.st.ListCircleViews(ctx, f)
 	if err != nil {
@@ -368,13 +365,9 @@ func (s *Service) ListInvites(ctx context.Context, a kernel.Actor, slug string, 
 	if err != nil {
 		return nil, err
 	}
-	before := ""
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "i")
-		if err != nil {
-			return nil, err
-		}
-		before = parts[0]
+	before, err := kernel.Position(cursor, "i")
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.st.ListLiveInvites(ctx, c.ID, before, limit+1, s.now())
 	if err != nil {
@@ -432,13 +425,9 @@ func (s *Service) ListFacilitators(ctx context.Context, a kernel.Actor, slug str
 	if err != nil {
 		return nil, err
 	}
-	after := ""
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "f")
-		if err != nil {
-			return nil, err
-		}
-		after = parts[0]
+	after, err := kernel.Position(cursor, "f")
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.st.ListFacilitators(ctx, c.ID, after, limit+1)
 	if err != nil {

@@ -204,12 +204,9 @@ func (s *Service) openReplyInto(ctx context.Context, a kernel.Actor, rv *store.R
 // place as placeholders, unless reveal.
 func (s *Service) ListReplies(ctx context.Context, a kernel.Actor, storyID string, limit int, cursor string, reveal bool) (*kernel.Page[Reply], error) {
 	f := store.FindReplies{ReaderID: a.ID, SeePending: a.Moderates(), Limit: limit + 1}
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "r")
-		if err != nil {
-			return nil, err
-		}
-		f.AfterPath = parts[0]
+	var err error
+	if f.AfterPath, err = kernel.Position(cursor, "r"); err != nil {
+		return nil, err
 	}
 	// The story and the page are read together (one round trip on
 	// PostgreSQL); the page is shown only if the story's policy allows.

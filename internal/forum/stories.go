@@ -455,12 +455,9 @@ const maxCircles = 1000
 
 func (s *Service) unanswered(ctx context.Context, a kernel.Actor, circleIDs []string, limit int, cursor string, fold bool) (*kernel.Page[Story], error) {
 	f := store.FindUnanswered{CircleIDs: circleIDs, ReaderID: a.ID, Limit: limit + 1}
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "u")
-		if err != nil {
-			return nil, err
-		}
-		f.After = parts[0]
+	var err error
+	if f.After, err = kernel.Position(cursor, "u"); err != nil {
+		return nil, err
 	}
 	next := func(n int) ([]store.StoryView, error) {
 		f.Limit = n

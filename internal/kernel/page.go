@@ -45,3 +45,16 @@ func DecodeCursor(c string, kinds ...string) (string, []string, error) {
 	}
 	return "", nil, ErrCursor
 }
+
+// Position is where a cursor of kind, with one part, points: "" for no
+// cursor, the first page.
+func Position(cursor, kind string) (string, error) {
+	if cursor == "" {
+		return "", nil
+	}
+	_, parts, err := DecodeCursor(cursor, kind)
+	if err != nil {
+		return "", err
+	}
+	return parts[0], nil
+}

@@ -18,6 +18,20 @@ func TestCursorRoundTrip(t *testing.T) {
 	}
 }
 
+// TestPosition: no cursor is the first page; a cursor of the kind is its
+// one part; any other is refused.
+func TestPosition(t *testing.T) {
+	if at, err := Position("", "n"); at != "" || err != nil {
+		t.Errorf(`Position("") = %q, %v`, at, err)
+	}
+	if at, err := Position(*EncodeCursor("n", "06h1b8ecq5734200fygx7qrts8"), "n"); at != "06h1b8ecq5734200fygx7qrts8" || err != nil {
+		t.Errorf("Position = %q, %v", at, err)
+	}
+	if _, err := Position(*EncodeCursor("m", "06h1b8ecq5734200fygx7qrts8"), "n"); err != ErrCursor {
+		t.Errorf("a cursor of another kind gave %v", err)
+	}
+}
+
 // FuzzDecodeCursor: any input either decodes to a known kind with
 // non-empty parts of id characters only, or is refused; never a panic.
 func FuzzDecodeCursor(f *testing.F) {

@@ -92,13 +92,9 @@ func (s *Service) Messages(ctx context.Context, a kernel.Actor, id string, limit
 	if err != nil {
 		return nil, err
 	}
-	var after string
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "g")
-		if err != nil {
-			return nil, err
-		}
-		after = parts[0]
+	after, err := kernel.Position(cursor, "g")
+	if err != nil {
+		return nil, err
 	}
 	ms, err := s.st.ListMessages(ctx, v.ID, after, limit+1)
 	if err != nil {

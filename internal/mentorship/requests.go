@@ -168,13 +168,9 @@ func (s *Service) List(ctx context.Context, a kernel.Actor, status string, limit
 	default:
 		return nil, apperr.Invalid("invalid_status", "status is requested, active, declined, withdrawn, expired or ended.")
 	}
-	var before string
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "m")
-		if err != nil {
-			return nil, err
-		}
-		before = parts[0]
+	before, err := kernel.Position(cursor, "m")
+	if err != nil {
+		return nil, err
 	}
 	vs, err := s.st.ListMentorships(ctx, store.FindMentorships{MemberID: a.ID, Status: status, ExpiredBefore: s.now().Add(-store.RequestLife), Before: before, Limit: limit + 1})
 	if err != nil {

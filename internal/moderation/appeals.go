@@ -151,13 +151,9 @@ func (s *Service) Appeals(ctx context.Context, a kernel.Actor, limit int, cursor
 	if err := policy(a, readQueue, on{}); err != nil {
 		return nil, err
 	}
-	after := ""
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "a")
-		if err != nil {
-			return nil, err
-		}
-		after = parts[0]
+	after, err := kernel.Position(cursor, "a")
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.st.ListOpenAppeals(ctx, after, limit+1)
 	if err != nil {

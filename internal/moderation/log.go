@@ -73,13 +73,9 @@ func (s *Service) Log(ctx context.Context, a kernel.Actor, limit int, cursor str
 	if err := policy(a, readQueue, on{}); err != nil {
 		return nil, err
 	}
-	before := ""
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "l")
-		if err != nil {
-			return nil, err
-		}
-		before = parts[0]
+	before, err := kernel.Position(cursor, "l")
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.st.ListLog(ctx, before, limit+1)
 	if err != nil {

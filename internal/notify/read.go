@@ -87,15 +87,14 @@ func (s *Service) settled() string {
 // List lists a's notices, newest first; with unread, only those not yet
 // read.
 func (s *Service) List(ctx context.Context, a kernel.Actor, unread bool, limit int, cursor string) (*kernel.Page[Notice], error) {
-	before := ""
-	if cursor != "" {
-		_, parts, err := kernel.DecodeCursor(cursor, "n")
-		if err != nil {
+	before, err := kernel.Position(cursor, "n")
+	if err != nil {
+		return nil, err
+	}
+	if cursor == "" {
+		if err := s.deliver(ctx, a); err != nil {
 			return nil, err
 		}
-		before = parts[0]
-	} else if err := s.deliver(ctx, a); err != nil {
-		return nil, err
 	}
 	rows, err := s.st.ListNotices(ctx, store.FindNotices{MemberID: a.ID, Before: before, Unread: unread, Limit: limit + 1})
 	if err != nil {

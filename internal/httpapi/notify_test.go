@@ -379,10 +379,13 @@ func TestCrisisInAReplyCallsTheCircle(t *testing.T) {
 			t.Errorf("the story's author, who facilitates nothing, was called: %+v", n)
 		}
 		expect(t, f.do(req{method: "POST", path: "/moderation/items/reply/" + r.ID + "/acknowledge", token: f.facilitator.Access}), http.StatusOK, "")
-		for _, it := range f.queue() {
-			if it.TargetID == r.ID && (it.AcknowledgedBy == nil || *it.AcknowledgedBy != f.facilitator.Handle) {
-				t.Errorf("the reply's queue item %+v does not show who is with them", it)
-			}
+		q := f.queue()
+		i := slices.IndexFunc(q, func(it queueJSON) bool { return it.TargetID == r.ID })
+		if i < 0 {
+			t.Fatal("the crisis reply is not in the queue")
+		}
+		if it := q[i]; it.AcknowledgedBy == nil || *it.AcknowledgedBy != f.facilitator.Handle {
+			t.Errorf("the reply's queue item %+v does not show who is with them", it)
 		}
 	})
 }

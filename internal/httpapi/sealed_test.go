@@ -56,16 +56,7 @@ func TestCanaryNeverStoredInClear(t *testing.T) {
 	f.reply(f.author, s.ID, "", "Reply "+canary)
 	f.reply(f.author, s.ID, "", "Reply "+canary) // the same text, sealed again
 
-	dir := filepath.Dir(f.storePath)
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if err := f.store.Backup(context.Background(), backup); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := append(rawStore(t, dir), b...)
+	raw := f.rawWithBackup(t)
 	if !bytes.Contains(raw, []byte(f.author.Handle)) {
 		t.Fatal("the author's handle is not in the raw bytes: the scan could not find anything")
 	}
@@ -300,15 +291,7 @@ func canarySearchIndex(t *testing.T, f *forumFixture) {
 	db := f.storeDB(t)
 	var raw []byte
 	if f.dialect == store.SQLite {
-		backup := filepath.Join(t.TempDir(), "backup.db")
-		if err := f.store.Backup(context.Background(), backup); err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(backup)
-		if err != nil {
-			t.Fatal(err)
-		}
-		raw = append(rawStore(t, filepath.Dir(f.storePath)), b...)
+		raw = f.rawWithBackup(t)
 	} else {
 		raw = schemaValues(t, db)
 	}
@@ -399,4 +382,19 @@ func schemaValues(t *testing.T, db *gorm.DB) []byte {
 		rows.Close()
 	}
 	return out
+}
+
+// rawWithBackup is every byte of a SQLite test store: its file, its WAL
+// and a backup made now.
+func (f *forumFixture) rawWithBackup(t *testing.T) []byte {
+	t.Helper()
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := f.store.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(rawStore(t, filepath.Dir(f.storePath)), b...)
 }

@@ -129,7 +129,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
-	w, err := openBusy(sqliteDSN(path, true, noCreate))
+	w, err := openBusy(writerDriver, sqliteDSN(path, true, noCreate))
 	if err != nil {
 		return nil, fmt.Errorf("store: open SQLite: %w", err)
 	}
@@ -142,7 +142,7 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
 
-	r, err := openBusy(sqliteDSN(path, false, noCreate))
+	r, err := openBusy("sqlite3", sqliteDSN(path, false, noCreate))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open SQLite readers: %w", err)
@@ -168,15 +168,30 @@ func openSQLite(path string, noCreate bool) (*Store, error) {
 	return s, nil
 }
 
-// openBusy opens dsn, trying again for a while when the file is busy.
+// writerDriver is SQLite for the one writer connection, whose savepoints
+// (one a write of a group commit) keep their journal in memory. SQLite
+// spills a statement journal past 64 KiB to a temporary file, and from
+// then on every page a write touches is written to disk once more before
+// the commit writes it: a reply with its search postings touches a few
+// dozen. A write's journal holds the pages that write touched, once each.
+const writerDriver = "sqlite3_hearth_writer"
+
+func init() {
+	sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
+}
+
+// openBusy opens dsn with driver, trying again for a while when the file is busy.
 // Switching a fresh file to WAL needs it to itself, and SQLite answers
 // "database is locked" at once, without waiting out _busy_timeout, when
 // several processes open one new store together; moments later the
 // switch is done and the file opens.
-func openBusy(dsn string) (*gorm.DB, error) {
+func openBusy(driver, dsn string) (*gorm.DB, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driver, DSN: dsn}), gormConfig())
 		var se sqlite3.Error
 		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
 			return db, err

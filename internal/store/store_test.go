@@ -67,10 +67,13 @@ func TestMigrationsRunOnce(t *testing.T) {
 	}
 }
 
+// TestSQLiteDurabilitySettings: the writer runs with the settings that
+// keep acknowledged writes and keep erased text off the disk, and keeps
+// its savepoints' journal in memory (temp_store 2, MEMORY).
 func TestSQLiteDurabilitySettings(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
 	got := st.SQLitePragmas(ctx)
-	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000", "secure_delete": "1"}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000", "secure_delete": "1", "temp_store": "2"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("PRAGMA %s = %q, want %q", k, got[k], v)

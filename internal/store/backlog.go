@@ -81,7 +81,7 @@ func (s *Store) IndexUnindexed(ctx context.Context, u Unindexed, ps []Posting) (
 			return err
 		}
 		written = true
-		return writePostings(tx, ps)
+		return indexPostings(tx, ps)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: index unindexed writing: %w", err)

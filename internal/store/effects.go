@@ -67,7 +67,7 @@ func (e *Effects) write(tx *gorm.DB) error {
 		}
 	}
 	if len(e.Postings) > 0 {
-		return writePostings(tx, e.Postings)
+		return indexPostings(tx, e.Postings)
 	}
 	return nil
 }

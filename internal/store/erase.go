@@ -75,6 +75,11 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 	if err := endMentorshipsOf(tx, memberID, "", now); err != nil {
 		return err
 	}
+	if p := pendingIn(tx); p != nil {
+		if err := p.dropPostingsOf(tx, memberID); err != nil {
+			return err
+		}
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any

@@ -101,3 +101,21 @@ var ErrNotAdmitted = errNotAdmitted
 
 // ReadersInUse is how many reader turns are taken now.
 func (s *Store) ReadersInUse() int { return len(s.readers) }
+
+// Queued is how many writes wait behind SQLite's writer for their batch.
+func (s *Store) Queued() int {
+	s.group.mu.Lock()
+	defer s.group.mu.Unlock()
+	return len(s.group.queue)
+}
+
+// FailAfterIndexing is a write that asks for postings and then fails, as
+// one whose later statement broke a rule would.
+func (s *Store) FailAfterIndexing(ctx context.Context, ps []Posting) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := indexPostings(tx, ps); err != nil {
+			return err
+		}
+		return errors.New("a rule broken after indexing")
+	})
+}

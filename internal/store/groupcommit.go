@@ -11,7 +11,9 @@ import (
 
 // groupCommit runs the write transactions that queue up behind SQLite's one
 // writer together: each in a savepoint of its own (so one that fails is
-// undone alone), all under one COMMIT, so they share one fsync. A caller
+// undone alone), all under one COMMIT, so they share one fsync; the
+// search postings their writing asked for go in together just before it
+// (pendingPostings). A caller
 // is answered only after the COMMIT that holds its work, so nothing is
 // acknowledged before it is durable. There is no goroutine of its own: a
 // caller that finds no batch running commits one batch (its own work
@@ -84,26 +86,28 @@ func (g *groupCommit) commit(ctx context.Context, batch []*txItem) {
 			close(it.done)
 		}
 	}()
-	err = g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	pending := &pendingPostings{}
+	err = g.db.WithContext(context.WithValue(ctx, pendingKey{}, pending)).Transaction(func(tx *gorm.DB) error {
 		for _, it := range batch {
 			var lost bool
-			lost, it.err = savepoint(tx, it.fn)
+			lost, it.err = savepoint(tx, it.fn, pending)
 			if lost {
 				return errBatchLost
 			}
 		}
-		return nil
+		return pending.write(tx)
 	})
 }
 
-// savepoint runs fn inside SAVEPOINT, undoing just its work if it fails; a
-// panic becomes an error so one caller's bug cannot strand the others.
-// lost reports that the savepoint is gone: SQLite rolled back the whole
-// transaction under it.
-func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (lost bool, err error) {
+// savepoint runs fn inside SAVEPOINT, undoing just its work (and the
+// postings it left pending) if it fails; a panic becomes an error so one
+// caller's bug cannot strand the others. lost reports that the savepoint
+// is gone: SQLite rolled back the whole transaction under it.
+func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error, pending *pendingPostings) (lost bool, err error) {
 	if err := tx.Exec("SAVEPOINT hearth_write").Error; err != nil {
 		return true, err
 	}
+	mark := len(pending.ops)
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -113,6 +117,7 @@ func savepoint(tx *gorm.DB, fn func(tx *gorm.DB) error) (lost bool, err error) {
 		err = fn(tx)
 	}()
 	if err != nil {
+		pending.ops = pending.ops[:mark]
 		if rb := tx.Exec("ROLLBACK TO hearth_write").Error; rb != nil {
 			return true, err
 		}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +29,8 @@ func (Posting) TableName() string { return "search_postings" }
 const postingsPerInsert = maxParams / 3
 
 // writePostings inserts postings, a few thousand to a statement: a
-// writing's (in an Effects), or a whole store's (CreateAll).
+// writing's, a group commit's (pendingPostings) or a whole store's
+// (CreateAll).
 func writePostings(tx *gorm.DB, ps []Posting) error {
 	for len(ps) > 0 {
 		n := min(len(ps), postingsPerInsert)
@@ -56,7 +59,95 @@ func dropPostings(tx *gorm.DB, targetID string) error {
 	if err := tx.Exec("DELETE FROM search_postings WHERE target_id = ?", targetID).Error; err != nil {
 		return fmt.Errorf("store: unindex writing: %w", err)
 	}
+	if p := pendingIn(tx); p != nil {
+		p.ops = append(p.ops, postingOp{drop: targetID})
+	}
 	return nil
+}
+
+// dropPostingsOf drops what the batch holds pending for writing by
+// memberID, whose account is being erased: a reply they wrote moments
+// before, in the same batch, is not yet in the index for the erasure's
+// DELETE to find.
+func (p *pendingPostings) dropPostingsOf(tx *gorm.DB, memberID string) error {
+	var pending []string
+	for _, op := range p.ops {
+		for _, ps := range op.add {
+			if !slices.Contains(pending, ps.TargetID) {
+				pending = append(pending, ps.TargetID)
+			}
+		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	var theirs []string
+	if err := tx.Raw(`SELECT id FROM stories WHERE author_id = ? AND id IN ?
+		UNION ALL SELECT id FROM replies WHERE author_id = ? AND id IN ?`, memberID, pending, memberID, pending).Scan(&theirs).Error; err != nil {
+		return fmt.Errorf("store: unindex writing: %w", err)
+	}
+	for _, id := range theirs {
+		p.ops = append(p.ops, postingOp{drop: id})
+	}
+	return nil
+}
+
+// indexPostings puts a writing's postings in the index: at once, or, in a
+// batch of SQLite's group commit, with the whole batch's before its COMMIT.
+func indexPostings(tx *gorm.DB, ps []Posting) error {
+	if p := pendingIn(tx); p != nil {
+		p.ops = append(p.ops, postingOp{add: ps})
+		return nil
+	}
+	return writePostings(tx, ps)
+}
+
+// pendingPostings are the postings the writes of one group-commit batch
+// asked for (see groupCommit.commit). Each write's postings are a score of
+// rows scattered over the index, one a word; written in the write's own
+// savepoint, every page they touch is copied to the savepoint's journal
+// first, write after write. Written once for the batch, sorted by token,
+// the batch's postings of a word go into its pages together.
+type pendingPostings struct {
+	ops []postingOp
+}
+
+// postingOp is one write's change to the batch's postings: add some, or
+// drop what the batch's earlier writes added for a writing whose text is
+// changing again or going.
+type postingOp struct {
+	add  []Posting
+	drop string
+}
+
+type pendingKey struct{}
+
+// pendingIn is the batch's pending postings, if tx is a group commit's.
+func pendingIn(tx *gorm.DB) *pendingPostings {
+	p, _ := tx.Statement.Context.Value(pendingKey{}).(*pendingPostings)
+	return p
+}
+
+// write stores the batch's postings: what its writes added, less what a
+// later write dropped.
+func (p *pendingPostings) write(tx *gorm.DB) error {
+	byTarget := map[string][]Posting{}
+	for _, op := range p.ops {
+		if op.drop != "" {
+			delete(byTarget, op.drop)
+		}
+		for _, ps := range op.add {
+			byTarget[ps.TargetID] = append(byTarget[ps.TargetID], ps)
+		}
+	}
+	var ps []Posting
+	for _, more := range byTarget {
+		ps = append(ps, more...)
+	}
+	slices.SortFunc(ps, func(a, b Posting) int {
+		return cmp.Or(cmp.Compare(a.Token, b.Token), strings.Compare(a.TargetID, b.TargetID))
+	})
+	return writePostings(tx, ps)
 }
 
 // PostingSample is how the newest postings of one token below a point

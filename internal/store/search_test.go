@@ -4,8 +4,11 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"hearth/internal/store"
 	"hearth/internal/store/storetest"
@@ -177,4 +180,90 @@ func TestPostingsGoWithTheWriting(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestABatchWritesItsPostingsOnce: on SQLite the writes of one group
+// commit leave their postings to be written together before the COMMIT.
+// What the batch stores is what the same writes one at a time would: a
+// write that fails leaves none, a second edit's replace the first's, and
+// an erasure takes those of a reply its member wrote moments before.
+func TestABatchWritesItsPostingsOnce(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	at := time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)
+	stays, goes := newMember(t, st, "stays"), newMember(t, st, "goes")
+	c := store.Circle{ID: store.NewIDAt(at), Slug: "batch", Visibility: store.VisibilityOpen, CreatedAt: at, UpdatedAt: at}
+	s := store.Story{ID: store.NewIDAt(at), CircleID: c.ID, AuthorID: stays.ID, Kind: "story", Status: store.Published, Body: []byte("sealed"), CreatedAt: at}
+	old := store.Reply{ID: store.NewIDAt(at), StoryID: s.ID, AuthorID: stays.ID, Status: store.Published, Body: []byte("sealed"), CreatedAt: at}
+	old.Path = old.ID
+	if err := st.CreateAll(ctx, []store.Circle{c}, []store.Story{s}, []store.Reply{old},
+		[]store.Posting{{Token: 1001, TargetID: old.ID, Reply: true}, {Token: 1002, TargetID: old.ID, Reply: true}}); err != nil {
+		t.Fatal(err)
+	}
+	reply := func(id string, author *store.Member) *store.Reply {
+		return &store.Reply{ID: id, StoryID: s.ID, Path: id, AuthorID: author.ID, Status: store.Published, Body: []byte("sealed"), CreatedAt: time.Now()}
+	}
+	posting := func(token int64, id string) store.Posting {
+		return store.Posting{Token: token, TargetID: id, Reply: true}
+	}
+	fresh, ofTheErased := store.NewID(), store.NewID()
+
+	// The writer is held while the writes queue up behind it in this
+	// order; let go, it commits them as one batch.
+	held, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := st.WriteTx(ctx, func(*gorm.DB) error { close(held); <-release; return nil }); err != nil {
+			t.Error(err)
+		}
+	})
+	<-held
+	writes := []struct {
+		name string
+		run  func() error
+		fail bool
+	}{
+		{"new reply", func() error {
+			return st.CreateReply(ctx, reply(fresh, stays), store.Effects{Postings: []store.Posting{posting(2001, fresh), posting(2002, fresh)}})
+		}, false},
+		{"first edit", func() error {
+			return st.EditReply(ctx, old.ID, []byte("sealed 2"), nil, at, store.Effects{Postings: []store.Posting{posting(1001, old.ID), posting(3001, old.ID)}})
+		}, false},
+		{"second edit", func() error {
+			return st.EditReply(ctx, old.ID, []byte("sealed 3"), nil, at, store.Effects{Postings: []store.Posting{posting(1001, old.ID), posting(3002, old.ID)}})
+		}, false},
+		{"reply of a member about to go", func() error {
+			return st.CreateReply(ctx, reply(ofTheErased, goes), store.Effects{Postings: []store.Posting{posting(4001, ofTheErased)}})
+		}, false},
+		{"erasure", func() error { return st.EraseMember(ctx, goes.ID, "hash of goes", at, storetest.NoPairs{}) }, false},
+		{"a reply under a taken id", func() error {
+			return st.CreateReply(ctx, reply(fresh, stays), store.Effects{Postings: []store.Posting{posting(5001, fresh)}})
+		}, true},
+		{"a write that fails once it asked for postings", func() error {
+			return st.FailAfterIndexing(ctx, []store.Posting{posting(5002, fresh)})
+		}, true},
+	}
+	for i, w := range writes {
+		wg.Go(func() {
+			if err := w.run(); (err != nil) != w.fail {
+				t.Errorf("%s: %v", w.name, err)
+			}
+		})
+		for st.Queued() != i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(release)
+	wg.Wait()
+
+	tokens := []int64{1001, 1002, 2001, 2002, 3001, 3002, 4001, 5001, 5002}
+	samples, err := st.SamplePostings(ctx, tokens, "", 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.PostingSample{{1, old.ID}, {}, {1, fresh}, {1, fresh}, {}, {1, old.ID}, {}, {}, {}}
+	for i, tok := range tokens {
+		if samples[i] != want[i] {
+			t.Errorf("token %d: %+v, want %+v", tok, samples[i], want[i])
+		}
+	}
 }

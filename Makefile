@@ -49,4 +49,5 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzDecodeCursor$$' -fuzztime $(FUZZTIME) ./internal/kernel
 	go test -run '^$$' -fuzz '^FuzzMatch$$' -fuzztime $(FUZZTIME) ./internal/moderation
 	go test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./internal/search
+	go test -run '^$$' -fuzz '^FuzzASCIISegmentsAreUAX29$$' -fuzztime $(FUZZTIME) ./internal/search
 	go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZTIME) ./internal/safety

@@ -32,9 +32,15 @@ const (
 func eachWord(text string, wholeOnly bool, yield func(w string, start, end int) bool) {
 	var c compound
 	state, pos := -1, 0
+	ascii := isASCII(text)
 	for rest := text; rest != ""; {
 		var seg string
-		seg, rest, state = uniseg.FirstWordInString(rest, state)
+		if ascii {
+			n := asciiSegment(rest)
+			seg, rest = rest[:n], rest[n:]
+		} else {
+			seg, rest, state = uniseg.FirstWordInString(rest, state)
+		}
 		start := pos
 		pos += len(seg)
 		switch {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rivo/uniseg"
 )
 
 // indexed is what the index takes of text: its words, each once.
@@ -134,5 +136,34 @@ func FuzzWords(f *testing.F) {
 			return true
 		})
 		_ = snippet(text, []string{"a"})
+	})
+}
+
+// FuzzASCIISegmentsAreUAX29: asciiSegment cuts ASCII text where uniseg
+// does, segment by segment.
+func FuzzASCIISegmentsAreUAX29(f *testing.F) {
+	for _, s := range []string{
+		"Don't stop: e.g. 3.5 mg, 1,000 steps; 10:30 a_b _x x_ 9_9 __",
+		"a.b.c 1.2.3 a'b 1'2 a:1 1:a 1;2 a;b 1,a a,b .5 5. 'a a' :a a:",
+		"\r\n\n\r\v\f  \t  x\r\ny  -  well-being -- a--b",
+		"\"quoted\" (parens) [x] {y} <z> !?#$%&*+/=@\\^`|~",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var b strings.Builder
+		for i := 0; i < len(text); i++ {
+			b.WriteByte(text[i] & 0x7f)
+		}
+		ascii := b.String()
+		state := -1
+		for rest := ascii; rest != ""; {
+			var want string
+			want, _, state = uniseg.FirstWordInString(rest, state)
+			if n := asciiSegment(rest); n != len(want) {
+				t.Fatalf("in %q: segment %q, want %q", ascii, rest[:n], want)
+			}
+			rest = rest[len(want):]
+		}
 	})
 }

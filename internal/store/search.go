@@ -103,11 +103,12 @@ func indexPostings(tx *gorm.DB, ps []Posting) error {
 }
 
 // pendingPostings are the postings the writes of one group-commit batch
-// asked for (see groupCommit.commit). Each write's postings are a score of
+// asked for (see groupCommit.commit). A write's postings are a few dozen
 // rows scattered over the index, one a word; written in the write's own
 // savepoint, every page they touch is copied to the savepoint's journal
 // first, write after write. Written once for the batch, sorted by token,
-// the batch's postings of a word go into its pages together.
+// a word's new postings go into its pages together, and each page is
+// journalled once.
 type pendingPostings struct {
 	ops []postingOp
 }

@@ -183,11 +183,11 @@ func init() {
 	}})
 }
 
-// openBusy opens dsn with driver, trying again for a while when the file is busy.
-// Switching a fresh file to WAL needs it to itself, and SQLite answers
-// "database is locked" at once, without waiting out _busy_timeout, when
-// several processes open one new store together; moments later the
-// switch is done and the file opens.
+// openBusy opens dsn with driver, trying again for a while when the file
+// is busy. Switching a fresh file to WAL needs it to itself, and SQLite
+// answers "database is locked" at once, without waiting out
+// _busy_timeout, when several processes open one new store together;
+// moments later the switch is done and the file opens.
 func openBusy(driver, dsn string) (*gorm.DB, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -42,6 +42,14 @@ func TestAdminCreatesCircleAndAppointsFacilitator(t *testing.T) {
 	admin.get("link", "Administration").click()
 	admin.get("heading", "Administration")
 	admin.axeCheck("/admin")
+	// Each circle is folded under its name, and opens to its settings,
+	// facilitators (read on opening), guidelines and resources.
+	if admin.has("form", "Settings of Cardiac recovery") {
+		t.Error("a circle's settings show before it is opened")
+	}
+	admin.get("heading", "Cardiac recovery /c/cardiac-recovery").click()
+	admin.get("form", "Settings of Cardiac recovery")
+	admin.waitJS("Cardiac recovery's facilitators read on opening", `[...document.querySelectorAll('ul[aria-label="Who facilitates Cardiac recovery"] li')].some(li => li.innerText.startsWith('willow, since '))`)
 	slug := "walkers-" + strings.ReplaceAll(handle("c"), "c-", "")
 	name := "Evening walkers " + slug[len(slug)-4:]
 	form := admin.get("form", "New circle")
@@ -51,6 +59,7 @@ func TestAdminCreatesCircleAndAppointsFacilitator(t *testing.T) {
 	form.in("combobox", "Visibility").choose("open")
 	form.in("checkbox", "Premoderation").click()
 	form.in("button", "Create circle").click()
+	// The circle just made is shown open.
 	facilitators := admin.get("form", "Facilitators of "+name)
 	listed := facilitators.in("list", "Who facilitates "+name)
 	admin.waitJS("nobody facilitates the new circle yet", fmt.Sprintf(`[...document.querySelectorAll('ul[aria-label=%q] li')].map(li => li.innerText).join('|') === 'Nobody facilitates this circle yet.'`, "Who facilitates "+name))

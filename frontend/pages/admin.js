@@ -51,8 +51,12 @@ async function showCare(c, slot) {
   put(slot, careTools(detail, async () => {}, { heading: 'h4', of: true }));
 }
 
-/** The circle's settings, facilitators, guidelines and resources, in one section. */
-function circleSection(c) {
+/**
+ * The circle's settings, facilitators, guidelines and resources, folded
+ * under its name: a place with many circles shows a list of names, and an
+ * admin opens the one they came for. What is read apart is read on opening.
+ */
+function circleSection(c, open) {
   const titleId = uid('circle');
   const name = field({ label: 'Name', name: 'name', maxlength: 100, required: true, value: c.name });
   const description = field({ label: 'Description', name: 'description', multiline: true, rows: 3, maxlength: 1000 });
@@ -88,7 +92,6 @@ function circleSection(c) {
   const remove = h('button', { type: 'button', class: 'button quiet' }, 'Remove');
   const who = h('ul', { class: 'facilitators', 'aria-label': `Who facilitates ${c.name}` },
     h('li', { class: 'quiet-text' }, 'Loading…'));
-  showFacilitators(c, who);
   const facilitators = h('form', { class: 'stack', novalidate: true, 'aria-label': `Facilitators of ${c.name}` },
     h('h4', null, 'Facilitators'), who,
     handle.wrap, h('div', { class: 'form-actions' }, appoint, remove), fErr, fDone);
@@ -113,11 +116,22 @@ function circleSection(c) {
   remove.addEventListener('click', () => setFacilitator(false, remove));
 
   const care = h('div', null, h('p', { class: 'quiet-text' }, 'Loading the guidelines and resources…'));
-  showCare(c, care);
 
-  return h('section', { class: 'card admin-circle', 'aria-labelledby': titleId },
-    h('h3', { id: titleId }, c.name, ' ', h('span', { class: 'quiet-text' }, `/c/${c.slug}`)),
-    settings, facilitators, care);
+  const section = h('details', { class: 'card admin-circle' },
+    h('summary', null, h('h3', { id: titleId }, c.name, ' ', h('span', { class: 'quiet-text' }, `/c/${c.slug}`))),
+    h('div', { class: 'stack' }, settings, facilitators, care));
+  let read = false;
+  const readOnce = () => {
+    if (section.open && !read) {
+      read = true;
+      showFacilitators(c, who);
+      showCare(c, care);
+    }
+  };
+  section.addEventListener('toggle', readOnce);
+  section.open = open;
+  readOnce();
+  return section;
 }
 
 function newCircleForm(onMade) {
@@ -189,15 +203,17 @@ function rolesForm() {
 export default async function render({ view }) {
   setTitle('Administration');
   const list = h('div', { class: 'stack' });
-  const show = async () => {
+  // A circle just made is shown open, for its facilitators come next.
+  const show = async (made) => {
     const circles = await all('/circles');
-    put(list, circles.length ? circles.map(circleSection) : h('p', null, 'No circles yet.'));
+    put(list, circles.length ? circles.map((c) => circleSection(c, c.slug === made?.slug)) : h('p', null, 'No circles yet.'));
   };
   await show();
   append(view,
     h('h1', { tabindex: '-1' }, 'Administration'),
     h('p', { class: 'lede' }, 'Circles, their facilitators, guidelines and resources, and roles. Every change here is written to the moderation log.'),
     newCircleForm(show),
-    h('section', { 'aria-labelledby': 'circles-title' }, h('h2', { id: 'circles-title' }, 'Circles'), list),
+    h('section', { 'aria-labelledby': 'circles-title' }, h('h2', { id: 'circles-title' }, 'Circles'),
+      h('p', { class: 'hint' }, 'Open a circle to change its settings, facilitators, guidelines and resources.'), list),
     rolesForm());
 }

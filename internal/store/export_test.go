@@ -119,3 +119,13 @@ func (s *Store) FailAfterIndexing(ctx context.Context, ps []Posting) error {
 		return errors.New("a rule broken after indexing")
 	})
 }
+
+// WriterPrepared reports whether the SQLite writer holds query prepared,
+// and how many statements it holds.
+func (s *Store) WriterPrepared(query string) (held bool, n int) {
+	p := s.w.ConnPool.(*preparedPool)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, held = p.stmts[query]
+	return held, len(p.stmts)
+}

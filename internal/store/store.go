@@ -187,14 +187,28 @@ func init() {
 // is busy. Switching a fresh file to WAL needs it to itself, and SQLite
 // answers "database is locked" at once, without waiting out
 // _busy_timeout, when several processes open one new store together;
-// moments later the switch is done and the file opens.
+// moments later the switch is done and the file opens. The writer's
+// connection keeps its statements prepared itself (preparedPool).
 func openBusy(driver, dsn string) (*gorm.DB, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driver, DSN: dsn}), gormConfig())
+		sqlDB, err := sql.Open(driver, dsn)
+		if err != nil {
+			return nil, err
+		}
+		var conn gorm.ConnPool = sqlDB
+		config := gormConfig()
+		if driver == writerDriver {
+			conn, config.PrepareStmt = newPreparedPool(sqlDB), false
+		}
+		db, err := gorm.Open(sqlite.New(sqlite.Config{Conn: conn}), config)
+		if err == nil {
+			return db, nil
+		}
+		sqlDB.Close()
 		var se sqlite3.Error
-		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
-			return db, err
+		if !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return nil, err
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -30,10 +31,12 @@ const postingsPerInsert = maxParams / 3
 
 // writePostings inserts postings, a few thousand to a statement: a
 // writing's, a group commit's (pendingPostings) or a whole store's
-// (CreateAll).
+// (CreateAll). Each INSERT holds a power of two of them, so that the few
+// shapes there are stay prepared (see preparedPool) rather than each
+// count compiling a statement of its own.
 func writePostings(tx *gorm.DB, ps []Posting) error {
 	for len(ps) > 0 {
-		n := min(len(ps), postingsPerInsert)
+		n := 1 << (bits.Len(uint(min(len(ps), postingsPerInsert))) - 1)
 		var q strings.Builder
 		q.Grow(64 + 8*n)
 		q.WriteString("INSERT INTO search_postings (token, target_id, reply) VALUES ")

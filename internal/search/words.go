@@ -152,7 +152,11 @@ func normalise(seg string) string {
 	}
 	if ascii {
 		// ASCII is its own NFKC and has no accents; folding it is
-		// lowering it. Most words take this way.
+		// lowering it. Most words take this way, and most are already
+		// lower case.
+		if !strings.ContainsFunc(seg, func(r rune) bool { return r == '\'' || 'A' <= r && r <= 'Z' }) {
+			return seg
+		}
 		var b strings.Builder
 		b.Grow(len(seg))
 		for i := 0; i < len(seg); i++ {

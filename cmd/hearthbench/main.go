@@ -2,8 +2,8 @@
 // store of 10,000 stories by writing it directly (seed.go), starts a real
 // hearth server on it (or targets one given with --addr), drives it with the
 // scenarios of scenarios.go under concurrent load, runs the reads again on
-// a store of a million stories (million.go), the reply row against a build
-// of hearth that indexes no new writing for search (unindexed.go), and the
+// a store of a million stories (million.go), the reply row in turns with a
+// build of hearth that indexes no new writing for search (unindexed.go), the
 // forum rows on PostgreSQL (postgres.go), where it also runs the thread and
 // reply rows against a naive Echo + GORM build of the same work
 // (naive.go), and prints one markdown table of throughput, latency,
@@ -141,12 +141,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else if o.admin != "" {
 		e.adminHandle, e.adminPassword = o.admin, os.Getenv("HEARTH_PASSWORD")
 	}
+	only := func(name string) bool { return o.only == nil || o.only.MatchString(name) }
+	// The unindexed rows run in turns with their own rows, against the
+	// build without search indexing, up beside the first server meanwhile.
+	var tw *twin
+	if srv != nil && len(marked(unindexedRow, noIndexSuffix, only)) > 0 {
+		tw, err = startTwin(ctx, o, stderr)
+		if ctx.Err() != nil {
+			fmt.Fprintln(stderr, "hearthbench: interrupted")
+			return exitInterrupted
+		}
+		if skip := (skipError{}); errors.As(err, &skip) {
+			fmt.Fprintf(stderr, "hearthbench: skipping the rows that need the build without search indexing: %v\n", skip)
+		} else if err != nil {
+			fmt.Fprintf(stderr, "hearthbench: %v\n", err)
+			return exitBroken
+		} else {
+			defer tw.stop()
+		}
+	}
 	var rows []result
 	for _, sc := range scenarios() {
-		if o.only != nil && !o.only.MatchString(sc.name) {
+		paired := tw != nil && sc.unindexed && (only(sc.name) || only(sc.name+noIndexSuffix))
+		if !only(sc.name) && !paired {
 			continue
 		}
-		res, err := runScenario(ctx, e, sc, o, procsOf(srv), stderr)
+		var res []result
+		if paired {
+			res, err = runPaired(ctx, e, tw, sc, o, procsOf(srv), stderr)
+		} else {
+			var r result
+			r, err = runScenario(ctx, e, sc, o, procsOf(srv), stderr)
+			res = []result{r}
+		}
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "hearthbench: interrupted")
 			return exitInterrupted
@@ -159,10 +186,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "hearthbench: %s: %v\n", sc.name, err)
 			return exitBroken
 		}
-		rows = append(rows, res)
+		for _, r := range res {
+			if only(r.name) {
+				rows = append(rows, r)
+			}
+		}
+	}
+	if tw != nil {
+		tw.stop()
 	}
 
-	only := func(name string) bool { return o.only == nil || o.only.MatchString(name) }
 	// The million's rows and the PostgreSQL rows need servers of their own;
 	// the first one stops before, so it holds no memory or CPU while they run.
 	if ms := millionScenarios(only); srv != nil && len(ms) > 0 {
@@ -181,16 +214,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitBroken
 		}
 	}
-	// The rows run again elsewhere, each set on a store of its own: the
-	// reply row against the build that indexes nothing new, then the
-	// PostgreSQL rows, the naive comparison's two sides back to back so
-	// that both meet the same PostgreSQL in the same state.
+	// The PostgreSQL rows run again elsewhere, each set on a store of its
+	// own, the naive comparison's two sides back to back so that both meet
+	// the same PostgreSQL in the same state.
 	elsewhere := []struct {
 		what string // what the rows need, for the line that skips them
 		scs  []scenario
 		run  func(context.Context, *options, []scenario, io.Writer) ([]result, error)
 	}{
-		{"the build without search indexing", marked(unindexedRow, noIndexSuffix, only), runUnindexed},
 		{"PostgreSQL", marked(postgresRow, pgSuffix, only), runHearth(pgProcesses)},
 		{"PostgreSQL", marked(naiveRow, oneSuffix, only), runHearth(1)},
 		{"PostgreSQL", marked(naiveRow, naiveSuffix, only), runNaive},

@@ -7,12 +7,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"time"
 )
 
 // The rows marked unindexed (the reply row) run again against hearth built
 // with noIndexTag, which writes no search postings for new writing
-// (internal/search/noindexing.go), on a fresh store seeded as the first:
-// their requests/s against the row's own is what indexing costs a reply.
+// (internal/search/noindexing.go), on a fresh store seeded as the first,
+// in turns with the row itself (runPaired): their requests/s against the
+// row's own is what indexing costs a reply.
 const (
 	noIndexTag    = "nosearchindex"
 	noIndexSuffix = " (search indexing off)"
@@ -42,14 +45,21 @@ func buildHearth(ctx context.Context, dir string, tags ...string) (string, error
 	return bin, nil
 }
 
-// runUnindexed builds hearth with noIndexTag, seeds a store of ten
-// thousand stories as the first, starts that build on it and runs scs.
-func runUnindexed(ctx context.Context, o *options, scs []scenario, stderr io.Writer) ([]result, error) {
+// twin is hearth built with noIndexTag, on a store of its own seeded as
+// the first, up beside the first server while the unindexed rows run.
+type twin struct {
+	srv *server
+	e   *env
+}
+
+// startTwin builds hearth with noIndexTag, seeds a store of ten thousand
+// stories as the first and starts that build on it.
+func startTwin(ctx context.Context, o *options, stderr io.Writer) (*twin, error) {
 	dir, err := os.MkdirTemp("", "hearthbench-noindex-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer os.RemoveAll(dir) // the binary only: the server has it open
 	fmt.Fprintf(stderr, "hearthbench: building hearth with -tags %s\n", noIndexTag)
 	bin, err := buildHearth(ctx, dir, noIndexTag)
 	if err != nil {
@@ -61,19 +71,78 @@ func runUnindexed(ctx context.Context, o *options, scs []scenario, stderr io.Wri
 	if err != nil {
 		return nil, fmt.Errorf("the store without indexing: %w", err)
 	}
-	defer srv.stop()
 	e := newEnv(srv.base, o.warmup+o.duration)
 	e.useSeed(sr.seed)
-	var rows []result
-	for _, sc := range scs {
-		sc.note = fmt.Sprintf("the load of the row of the same name, against hearth built from this source tree with -tags %s "+
-			"(it writes no search postings for new writing; nothing else differs) on a fresh store (%s) seeded as the first; "+
-			"its requests/s is compared above with the row's own.", noIndexTag, tenThousand)
-		res, err := runScenario(ctx, e, sc, o, procsOf(srv), stderr)
-		if err != nil {
-			return rows, fmt.Errorf("%s: %w", sc.name, err)
-		}
-		rows = append(rows, res)
+	return &twin{srv: srv, e: e}, nil
+}
+
+func (t *twin) stop() { t.srv.stop() }
+
+// pairTurns is how many turns each side of a paired row takes. The two
+// servers take turns a slice of the row at a time, first one then the
+// other leading, so that both meet the machine as it is in the same
+// minutes: on a shared host its speed drifts by a third between rows run
+// minutes apart, which alone moved the ratio of the two from 0.57x to
+// 0.85x with nothing else changed.
+const pairTurns = 6
+
+// runPaired runs sc against the first server and against the twin in
+// turns, and answers the two rows: sc's, and sc's with noIndexSuffix.
+func runPaired(ctx context.Context, e *env, tw *twin, sc scenario, o *options, procs []*server, stderr io.Writer) ([]result, error) {
+	dur := sc.duration
+	if dur == 0 {
+		dur = o.duration
 	}
-	return rows, nil
+	slice := dur / pairTurns
+	off := sc
+	off.name += noIndexSuffix
+	off.note = fmt.Sprintf("the load of the row of the same name, against hearth built from this source tree with -tags %s "+
+		"(it writes no search postings for new writing; nothing else differs) on a fresh store (%s) seeded as the first. "+
+		"The two rows take turns, %d of %v each, so that both meet the machine in the same minutes; "+
+		"their requests/s are compared above.", noIndexTag, tenThousand, pairTurns, slice)
+	sides := []struct {
+		e     *env
+		procs []*server
+		sc    scenario
+	}{{e, procs, sc}, {tw.e, procsOf(tw.srv), off}}
+	out := make([]result, len(sides))
+	for k, side := range sides {
+		// Tokens signed in by the setup must last both sides' turns.
+		side.e.rowLen = time.Duration(len(sides)*pairTurns) * (o.warmup + slice + settle)
+		for _, s := range side.procs {
+			if err := s.waitQuiet(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if side.sc.setup != nil {
+			if err := side.sc.setup(ctx, side.e, stderr); err != nil {
+				return nil, fmt.Errorf("%s: setup: %w", side.sc.name, err)
+			}
+		}
+		side.e.rowLen = o.warmup + o.duration
+		out[k] = result{name: side.sc.name, note: side.sc.note, rssKB: -1}
+	}
+	fmt.Fprintf(stderr, "hearthbench: %-28s %d turns of %v with its twin (+%v warm-up each)\n", sc.name, pairTurns, slice, o.warmup)
+	for turn := range pairTurns {
+		for i := range sides {
+			k := (i + turn) % len(sides)
+			side := sides[k]
+			if err := sleep(ctx, settle); err != nil {
+				return nil, err
+			}
+			for _, s := range side.procs {
+				s.rss.reset()
+			}
+			r := measure(ctx, side.e, side.sc, o.warmup, slice)
+			out[k].tally.add(r.tally)
+			out[k].wall += r.wall
+			for _, s := range side.procs {
+				out[k].rssKB = max(out[k].rssKB, s.rss.peakKB())
+			}
+		}
+	}
+	for k := range out {
+		slices.Sort(out[k].lat)
+	}
+	return out, nil
 }

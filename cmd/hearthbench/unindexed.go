@@ -93,7 +93,7 @@ func runPaired(ctx context.Context, e *env, tw *twin, sc scenario, o *options, p
 	if dur == 0 {
 		dur = o.duration
 	}
-	slice := dur / pairTurns
+	slice := (dur / pairTurns).Round(time.Millisecond)
 	off := sc
 	off.name += noIndexSuffix
 	off.note = fmt.Sprintf("the load of the row of the same name, against hearth built from this source tree with -tags %s "+

@@ -121,11 +121,12 @@ func (s *Store) FailAfterIndexing(ctx context.Context, ps []Posting) error {
 }
 
 // WriterPrepared reports whether the SQLite writer holds query prepared,
-// and how many statements it holds.
-func (s *Store) WriterPrepared(query string) (held bool, n int) {
+// how many statements it holds, and whether it still has statements met
+// in transactions to prepare.
+func (s *Store) WriterPrepared(query string) (held bool, n int, preparing bool) {
 	p := s.w.ConnPool.(*preparedPool)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_, held = p.stmts[query]
-	return held, len(p.stmts)
+	return held, len(p.stmts), p.preparing || len(p.wanted) > 0
 }

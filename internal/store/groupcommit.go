@@ -14,9 +14,9 @@ import (
 // undone alone), all under one COMMIT, so they share one fsync; the search
 // postings their writing asked for go in together just before it
 // (pendingPostings). A caller is answered only after the COMMIT that holds
-// its work, so nothing is acknowledged before it is durable. There is no goroutine of its own: a
-// caller that finds no batch running commits one batch (its own work
-// first) and hands the lead to the next caller waiting.
+// its work, so nothing is acknowledged before it is durable. There is no
+// goroutine of its own: a caller that finds no batch running commits one
+// batch (its own work first) and hands the lead to the next caller waiting.
 type groupCommit struct {
 	db      *gorm.DB
 	mu      sync.Mutex

@@ -29,7 +29,7 @@ func TestWriterKeepsStatementsPrepared(t *testing.T) {
 		}
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if held, _ := st.WriterPrepared(insert); held {
+		if held, _, _ := st.WriterPrepared(insert); held {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -67,8 +67,19 @@ func TestWriterKeepsStatementsPrepared(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(200 * time.Millisecond) // the last shapes' preparing
-	if _, n := st.WriterPrepared(insert); n > 256 {
-		t.Errorf("the writer holds %d statements prepared, more than its bound of 256", n)
+	// Every shape was met twice: once the writer has prepared them all,
+	// without the bound it would hold 600.
+	var held int
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var preparing bool
+		if _, held, preparing = st.WriterPrepared(insert); !preparing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the writer is still preparing statements after 10 s")
+		}
+	}
+	if held == 0 || held > 256 {
+		t.Errorf("the writer holds %d statements prepared, want some and at most its bound of 256", held)
 	}
 }

@@ -55,19 +55,24 @@ func (x *Index) circleKey(circleID string) []byte {
 	return k
 }
 
-// hasher hashes words of one circle.
-type hasher struct{ mac hash.Hash }
+// hasher hashes words of one circle. It keeps its buffers, so a
+// writing's few dozen words cost no allocation each.
+type hasher struct {
+	mac  hash.Hash
+	word []byte
+	sum  [sha256.Size]byte
+}
 
-func (x *Index) hasher(circleID string) hasher {
-	return hasher{mac: hmac.New(sha256.New, x.circleKey(circleID))}
+func (x *Index) hasher(circleID string) *hasher {
+	return &hasher{mac: hmac.New(sha256.New, x.circleKey(circleID)), word: make([]byte, 0, maxWord*utf8.UTFMax)}
 }
 
 // token is word's token in the hasher's circle.
-func (h hasher) token(word string) int64 {
+func (h *hasher) token(word string) int64 {
 	h.mac.Reset()
-	h.mac.Write([]byte(word))
-	var sum [sha256.Size]byte
-	return int64(binary.BigEndian.Uint64(h.mac.Sum(sum[:0])[:8]))
+	h.word = append(h.word[:0], word...)
+	h.mac.Write(h.word)
+	return int64(binary.BigEndian.Uint64(h.mac.Sum(h.sum[:0])[:8]))
 }
 
 // Postings are the index's rows for a story or reply of circle circleID
@@ -87,12 +92,16 @@ func (x *Index) Postings(circleID string, t store.Target, id string, texts ...st
 // with none.
 func (x *Index) postings(circleID string, t store.Target, id string, texts ...string) []store.Posting {
 	h := x.hasher(circleID)
-	seen := map[string]bool{}
-	var out []store.Posting
+	// A reply of a few hundred words holds a few dozen different ones.
+	seen := make(map[string]struct{}, 64)
+	out := make([]store.Posting, 0, 32)
 	for _, text := range texts {
 		eachWord(text, false, func(w string, _, _ int) bool {
-			if n := utf8.RuneCountInString(w); n >= minWord && n <= maxWord && !seen[w] {
-				seen[w] = true
+			if _, dup := seen[w]; dup {
+				return true
+			}
+			seen[w] = struct{}{}
+			if n := utf8.RuneCountInString(w); n >= minWord && n <= maxWord {
 				out = append(out, store.Posting{Token: h.token(w), TargetID: id, Reply: t == store.TargetReply})
 			}
 			return true

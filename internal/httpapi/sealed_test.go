@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -318,6 +319,13 @@ func canarySearchIndex(t *testing.T, f *forumFixture) {
 	if strings.Join(cols, ",") != "token,target_id,reply" {
 		t.Errorf("search_postings holds %v, want only the token and the writing", cols)
 	}
+	cols = nil
+	if err := db.Raw(strings.ReplaceAll(q, "search_postings", "search_terms")).Scan(&cols).Error; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cols, ",") != "target_id,tokens" {
+		t.Errorf("search_terms holds %v, want only the writing and its tokens", cols)
+	}
 	index, err := app.LoadIndex(context.Background(), f.store, f.keyring)
 	if err != nil {
 		t.Fatal(err)
@@ -341,6 +349,18 @@ func canarySearchIndex(t *testing.T, f *forumFixture) {
 		slices.Sort(want)
 		if len(stored) == 0 || !slices.Equal(stored, want) {
 			t.Errorf("postings of %s: %v, want the index's hashes %v", w.t, stored, want)
+		}
+		var terms []byte
+		if err := db.Raw("SELECT tokens FROM search_terms WHERE target_id = ?", w.id).Row().Scan(&terms); err != nil {
+			t.Fatal(err)
+		}
+		var listed []int64
+		for b := terms; len(b) >= 8; b = b[8:] {
+			listed = append(listed, int64(binary.BigEndian.Uint64(b)))
+		}
+		slices.Sort(listed)
+		if len(terms) != 8*len(want) || !slices.Equal(listed, want) {
+			t.Errorf("terms of %s: %v (%d bytes), want the index's hashes %v", w.t, listed, len(terms), want)
 		}
 	}
 }

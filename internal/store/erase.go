@@ -80,6 +80,9 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 			return err
 		}
 	}
+	if err := dropIndexed(tx, "target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)", memberID, memberID); err != nil {
+		return err
+	}
 	for _, q := range []struct {
 		sql  string
 		args []any
@@ -87,8 +90,6 @@ func eraseWriting(tx *gorm.DB, memberID string, now time.Time) error {
 		{`UPDATE moderation_items SET status = ? WHERE author_id = ?`, []any{FlagClosed, memberID}},
 		{`UPDATE flags SET status = ? WHERE status = ? AND target_id IN (SELECT id FROM stories WHERE author_id = ? UNION SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{FlagClosed, FlagOpen, memberID, memberID}},
-		{`DELETE FROM search_postings WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
-			[]any{memberID, memberID}},
 		{`DELETE FROM search_backlog WHERE target_id IN (SELECT id FROM stories WHERE author_id = ? UNION ALL SELECT id FROM replies WHERE author_id = ?)`,
 			[]any{memberID, memberID}},
 		{`UPDATE replies SET status = ?, body = NULL, themes = NULL WHERE author_id = ?`, []any{Removed, memberID}},

@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -129,4 +132,58 @@ func (s *Store) WriterPrepared(query string) (held bool, n int, preparing bool) 
 	defer p.mu.Unlock()
 	_, held = p.stmts[query]
 	return held, len(p.stmts), p.preparing || len(p.wanted) > 0
+}
+
+// IndexAgrees checks that search_terms holds, for each writing, exactly
+// the tokens of its postings, and no row for writing without postings.
+func (s *Store) IndexAgrees(ctx context.Context) error {
+	postings := map[string][]int64{}
+	var ps []Posting
+	if err := s.w.WithContext(ctx).Raw("SELECT token, target_id, reply FROM search_postings").Scan(&ps).Error; err != nil {
+		return err
+	}
+	for _, p := range ps {
+		postings[p.TargetID] = append(postings[p.TargetID], p.Token)
+	}
+	var terms []struct {
+		TargetID string
+		Tokens   []byte
+	}
+	if err := s.w.WithContext(ctx).Raw("SELECT target_id, tokens FROM search_terms").Scan(&terms).Error; err != nil {
+		return err
+	}
+	if len(terms) != len(postings) {
+		return fmt.Errorf("%d writings have terms, %d have postings", len(terms), len(postings))
+	}
+	for _, t := range terms {
+		var tokens []int64
+		for b := t.Tokens; len(b) >= 8; b = b[8:] {
+			tokens = append(tokens, int64(binary.BigEndian.Uint64(b)))
+		}
+		want := postings[t.TargetID]
+		slices.Sort(tokens)
+		slices.Sort(want)
+		if len(t.Tokens)%8 != 0 || !slices.Equal(tokens, want) {
+			return fmt.Errorf("writing %s: terms %v (%d bytes), postings %v", t.TargetID, tokens, len(t.Tokens), want)
+		}
+	}
+	return nil
+}
+
+// UnmigrateSearchTerms puts the index back as it was before migration 31,
+// for a test of that migration: no search_terms, the index of postings by
+// writing, no record of 31.
+func (s *Store) UnmigrateSearchTerms(ctx context.Context) error {
+	return s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, q := range []string{
+			"DROP TABLE search_terms",
+			"CREATE INDEX idx_search_postings_target ON search_postings (target_id)",
+			"DELETE FROM schema_migrations WHERE version = 31",
+		} {
+			if err := tx.Exec(q).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -29,19 +30,21 @@ func (Posting) TableName() string { return "search_postings" }
 // postingsPerInsert keeps one INSERT of postings under maxParams.
 const postingsPerInsert = maxParams / 3
 
-// writePostings inserts postings, a few thousand to a statement: a
-// writing's, a group commit's (pendingPostings) or a whole store's
-// (CreateAll). Each INSERT holds a power of two of them, so that the few
-// shapes there are stay prepared (see preparedPool) rather than each
-// count compiling a statement of its own.
+// writePostings puts postings in the index, a few thousand to a
+// statement: a writing's, a group commit's (pendingPostings) or a whole
+// store's (CreateAll), each writing's postings all in one call. Each
+// INSERT holds a power of two of them, so that the few shapes there are
+// stay prepared (see preparedPool) rather than each count compiling a
+// statement of its own. Each writing's tokens also go in one row of
+// search_terms (see migrate0031).
 func writePostings(tx *gorm.DB, ps []Posting) error {
-	for len(ps) > 0 {
-		n := 1 << (bits.Len(uint(min(len(ps), postingsPerInsert))) - 1)
+	for rest := ps; len(rest) > 0; {
+		n := 1 << (bits.Len(uint(min(len(rest), postingsPerInsert))) - 1)
 		var q strings.Builder
 		q.Grow(64 + 8*n)
 		q.WriteString("INSERT INTO search_postings (token, target_id, reply) VALUES ")
 		args := make([]any, 0, 3*n)
-		for i, p := range ps[:n] {
+		for i, p := range rest[:n] {
 			if i > 0 {
 				q.WriteByte(',')
 			}
@@ -51,7 +54,50 @@ func writePostings(tx *gorm.DB, ps []Posting) error {
 		if err := tx.Exec(q.String(), args...).Error; err != nil {
 			return fmt.Errorf("store: index writing: %w", err)
 		}
-		ps = ps[n:]
+		rest = rest[n:]
+	}
+	return writeTerms(tx, ps)
+}
+
+// termsPerInsert keeps one INSERT of terms under maxParams.
+const termsPerInsert = maxParams / 2
+
+// writeTerms stores each writing's tokens in postings ps as one row of
+// search_terms, oldest writing first.
+func writeTerms(tx *gorm.DB, ps []Posting) error {
+	type terms struct {
+		id     string
+		tokens []byte
+	}
+	var rows []terms
+	at := map[string]int{}
+	for _, p := range ps {
+		i, ok := at[p.TargetID]
+		if !ok {
+			i = len(rows)
+			at[p.TargetID] = i
+			rows = append(rows, terms{id: p.TargetID, tokens: make([]byte, 0, 8*32)})
+		}
+		rows[i].tokens = binary.BigEndian.AppendUint64(rows[i].tokens, uint64(p.Token))
+	}
+	slices.SortFunc(rows, func(a, b terms) int { return strings.Compare(a.id, b.id) })
+	for len(rows) > 0 {
+		n := 1 << (bits.Len(uint(min(len(rows), termsPerInsert))) - 1)
+		var q strings.Builder
+		q.Grow(64 + 6*n)
+		q.WriteString("INSERT INTO search_terms (target_id, tokens) VALUES ")
+		args := make([]any, 0, 2*n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?)")
+			args = append(args, r.id, r.tokens)
+		}
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("store: index writing: %w", err)
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
@@ -59,11 +105,45 @@ func writePostings(tx *gorm.DB, ps []Posting) error {
 // dropPostings takes a writing out of the index: its text is changing or
 // going.
 func dropPostings(tx *gorm.DB, targetID string) error {
-	if err := tx.Exec("DELETE FROM search_postings WHERE target_id = ?", targetID).Error; err != nil {
-		return fmt.Errorf("store: unindex writing: %w", err)
+	if err := dropIndexed(tx, "target_id = ?", targetID); err != nil {
+		return err
 	}
 	if p := pendingIn(tx); p != nil {
 		p.ops = append(p.ops, postingOp{drop: targetID})
+	}
+	return nil
+}
+
+// dropIndexed takes the writing whose search_terms rows match where out
+// of the index: each one's postings, found by the index's own key from
+// its tokens, and then its terms.
+func dropIndexed(tx *gorm.DB, where string, args ...any) error {
+	type terms struct {
+		TargetID string
+		Tokens   []byte
+	}
+	var found []terms
+	if err := tx.Raw("SELECT target_id, tokens FROM search_terms WHERE "+where, args...).Scan(&found).Error; err != nil {
+		return fmt.Errorf("store: unindex writing: %w", err)
+	}
+	for _, t := range found {
+		tokens := make([]int64, 0, len(t.Tokens)/8)
+		for b := t.Tokens; len(b) >= 8; b = b[8:] {
+			tokens = append(tokens, int64(binary.BigEndian.Uint64(b)))
+		}
+		for len(tokens) > 0 {
+			n := min(len(tokens), maxParams-1)
+			if err := tx.Exec("DELETE FROM search_postings WHERE target_id = ? AND token IN ?", t.TargetID, tokens[:n]).Error; err != nil {
+				return fmt.Errorf("store: unindex writing: %w", err)
+			}
+			tokens = tokens[n:]
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	if err := tx.Exec("DELETE FROM search_terms WHERE "+where, args...).Error; err != nil {
+		return fmt.Errorf("store: unindex writing: %w", err)
 	}
 	return nil
 }

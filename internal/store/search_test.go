@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -179,6 +180,9 @@ func TestPostingsGoWithTheWriting(t *testing.T) {
 				t.Fatalf("token %d keeps %d postings after its author's erasure", all[i], s.Count)
 			}
 		}
+		if err := st.IndexAgrees(ctx); err != nil {
+			t.Error(err)
+		}
 	})
 }
 
@@ -265,5 +269,80 @@ func TestABatchWritesItsPostingsOnce(t *testing.T) {
 		if samples[i] != want[i] {
 			t.Errorf("token %d: %+v, want %+v", tok, samples[i], want[i])
 		}
+	}
+	if err := st.IndexAgrees(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestIndexedWritingKeepsItsTerms: migration 31 gives writing indexed
+// before it (more than one slice of its backfill, tokens of both signs and
+// both ends) a row of terms each that holds its postings' tokens, and by
+// them a removal takes the postings away.
+func TestIndexedWritingKeepsItsTerms(t *testing.T) {
+	for _, d := range storetest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			opts := storetest.Options(t, d)
+			st, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := time.Now().UTC().Add(-time.Hour).Truncate(time.Millisecond)
+			author := newMember(t, st, "author")
+			c := store.Circle{ID: store.NewIDAt(at), Slug: "terms", Visibility: store.VisibilityOpen, CreatedAt: at, UpdatedAt: at}
+			// 21 words a story puts the backfill's first slice of 50,000
+			// postings' end within story 2,380.
+			const stories, words = 3000, 21
+			var ss []store.Story
+			var ps []store.Posting
+			for i := range stories {
+				s := store.Story{ID: store.NewIDAt(at.Add(time.Duration(i) * time.Millisecond)), CircleID: c.ID, AuthorID: author.ID, Kind: "story",
+					Status: store.Published, Body: []byte("sealed"), CreatedAt: at}
+				ss = append(ss, s)
+				for j := range words {
+					tok := int64(i*words + j + 1)
+					if j%2 == 1 {
+						tok = -tok
+					}
+					ps = append(ps, store.Posting{Token: tok, TargetID: s.ID})
+				}
+			}
+			ps[0].Token, ps[1].Token = math.MinInt64, math.MaxInt64
+			if err := st.CreateAll(ctx, []store.Circle{c}, ss, ps); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.UnmigrateSearchTerms(ctx); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			if st, err = store.Open(ctx, opts); err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.IndexAgrees(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, i := range []int{0, 2380, stories - 1} {
+				if err := st.RemoveStory(ctx, ss[i].ID, at); err != nil {
+					t.Fatal(err)
+				}
+				var tokens []int64
+				for _, p := range ps[i*words : (i+1)*words] {
+					tokens = append(tokens, p.Token)
+				}
+				left, err := st.SamplePostings(ctx, tokens, "", 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, s := range left {
+					if s.Count != 0 {
+						t.Fatalf("story %d: token %d keeps %d postings after its removal", i, tokens[k], s.Count)
+					}
+				}
+			}
+			if err := st.IndexAgrees(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -47,3 +47,32 @@ func (s *Store) CreateAll(ctx context.Context, rows ...any) error {
 		return nil
 	})
 }
+
+// insertRows runs head ("INSERT INTO t (a, b) VALUES ") with one row of
+// width placeholders for each width values of args. GORM's Exec would copy
+// the statement a byte at a time and add each value to a list of its own,
+// which for the postings of a batch of replies costs more than a tenth of
+// what indexing them does; this writes the placeholders straight onto the
+// statement, with args as its values, and runs GORM's callbacks for raw
+// SQL as Exec would.
+func insertRows(tx *gorm.DB, head string, width int, args []any) error {
+	db := tx.Raw("")
+	st := db.Statement
+	st.SQL.Grow(len(head) + 4*len(args))
+	st.SQL.WriteString(head)
+	for i := range args {
+		switch {
+		case i == 0:
+			st.SQL.WriteByte('(')
+		case i%width == 0:
+			st.SQL.WriteString("),(")
+		default:
+			st.SQL.WriteByte(',')
+		}
+		// PostgreSQL's placeholders are numbered by the values before.
+		st.Vars = args[:i+1]
+		db.Dialector.BindVarTo(&st.SQL, st, args[i])
+	}
+	st.SQL.WriteByte(')')
+	return db.Callback().Raw().Execute(db).Error
+}

@@ -40,18 +40,11 @@ const postingsPerInsert = maxParams / 3
 func writePostings(tx *gorm.DB, ps []Posting) error {
 	for rest := ps; len(rest) > 0; {
 		n := 1 << (bits.Len(uint(min(len(rest), postingsPerInsert))) - 1)
-		var q strings.Builder
-		q.Grow(64 + 8*n)
-		q.WriteString("INSERT INTO search_postings (token, target_id, reply) VALUES ")
 		args := make([]any, 0, 3*n)
-		for i, p := range rest[:n] {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?)")
+		for _, p := range rest[:n] {
 			args = append(args, p.Token, p.TargetID, p.Reply)
 		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
+		if err := insertRows(tx, "INSERT INTO search_postings (token, target_id, reply) VALUES ", 3, args); err != nil {
 			return fmt.Errorf("store: index writing: %w", err)
 		}
 		rest = rest[n:]
@@ -83,18 +76,11 @@ func writeTerms(tx *gorm.DB, ps []Posting) error {
 	slices.SortFunc(rows, func(a, b terms) int { return strings.Compare(a.id, b.id) })
 	for len(rows) > 0 {
 		n := 1 << (bits.Len(uint(min(len(rows), termsPerInsert))) - 1)
-		var q strings.Builder
-		q.Grow(64 + 6*n)
-		q.WriteString("INSERT INTO search_terms (target_id, tokens) VALUES ")
 		args := make([]any, 0, 2*n)
-		for i, r := range rows[:n] {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?)")
+		for _, r := range rows[:n] {
 			args = append(args, r.id, r.tokens)
 		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
+		if err := insertRows(tx, "INSERT INTO search_terms (target_id, tokens) VALUES ", 2, args); err != nil {
 			return fmt.Errorf("store: index writing: %w", err)
 		}
 		rows = rows[n:]

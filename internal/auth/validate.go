@@ -79,8 +79,8 @@ func CheckPassword(pw, handle string) error {
 	if n > PasswordMax {
 		return apperr.Invalid("password_too_long", "A password is at most 256 characters.")
 	}
-	s := squash(pw)
-	if commonPasswords[s] || repetitive(s) || (handle != "" && strings.Contains(s, strings.ToLower(handle)) && len(s) < len(handle)+8) {
+	s, h := squash(pw), strings.ToLower(handle)
+	if commonPasswords[s] || repetitive(s) || (h != "" && strings.Contains(s, h) && len(s) < len(h)+8) {
 		return apperr.Invalid("password_too_common", "That password is too easy to guess. Try a few unrelated words in a row.")
 	}
 	return nil

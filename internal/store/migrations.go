@@ -791,7 +791,7 @@ func migrate0030(tx *gorm.DB) error {
 // which only took a writing's postings away again (edit, removal,
 // erasure): its tokens find them by the primary key. Every reply wrote two
 // dozen entries in that index, at a quarter of what indexing costs a reply;
-// one row of terms costs a tenth of that. It tells someone holding the
+// one row of terms costs well under half of that. It tells someone holding the
 // database nothing the postings did not: which tokens a writing holds.
 // Writing already indexed gets its row from its postings, read by the
 // index that goes, a slice of writing at a time.

@@ -278,7 +278,8 @@ func TestABatchWritesItsPostingsOnce(t *testing.T) {
 // TestIndexedWritingKeepsItsTerms: migration 31 gives writing indexed
 // before it (more than one slice of its backfill, tokens of both signs and
 // both ends) a row of terms each that holds its postings' tokens, and by
-// them a removal takes the postings away.
+// them a removal, and an erasure of thousands of writings, takes the
+// postings away.
 func TestIndexedWritingKeepsItsTerms(t *testing.T) {
 	for _, d := range storetest.Dialects(t) {
 		t.Run(d, func(t *testing.T) {
@@ -338,6 +339,28 @@ func TestIndexedWritingKeepsItsTerms(t *testing.T) {
 					if s.Count != 0 {
 						t.Fatalf("story %d: token %d keeps %d postings after its removal", i, tokens[k], s.Count)
 					}
+				}
+			}
+			if err := st.IndexAgrees(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// Erasing their author takes the rest, a statement a writing.
+			if err := st.EraseMember(ctx, author.ID, "hash of "+author.ID, at, storetest.NoPairs{}); err != nil {
+				t.Fatal(err)
+			}
+			var some []int64
+			for _, i := range []int{1, 2381, stories - 2} {
+				for _, p := range ps[i*words : (i+1)*words] {
+					some = append(some, p.Token)
+				}
+			}
+			left, err := st.SamplePostings(ctx, some, "", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, s := range left {
+				if s.Count != 0 {
+					t.Fatalf("token %d keeps a posting after its author's erasure", some[k])
 				}
 			}
 			if err := st.IndexAgrees(ctx); err != nil {
